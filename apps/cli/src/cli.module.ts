@@ -1,0 +1,14 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { RuntimeModule, RuntimeOptions } from '@touchbase/runtime';
+import { STAFF_COMMANDS, StaffModule } from '@touchbase/staff';
+
+@Module({})
+export class CliModule {
+  static register(options: Omit<RuntimeOptions, 'applicationName'>): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [RuntimeModule.forRoot({ ...options, applicationName: 'touchbase-cli' }), StaffModule],
+      providers: [...STAFF_COMMANDS],
+    };
+  }
+}

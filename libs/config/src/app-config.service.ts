@@ -1,0 +1,98 @@
+import * as path from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { EmailDriverName, Environment, LogFormat, NodeEnv, SmsDriverName } from './environment';
+
+export const ENVIRONMENT = Symbol('ENVIRONMENT');
+
+/** Typed, namespaced access to the validated environment. Inject this, never `process.env`. */
+@Injectable()
+export class AppConfig {
+  constructor(@Inject(ENVIRONMENT) private readonly env: Environment) {}
+
+  get isProduction(): boolean {
+    return this.env.NODE_ENV === NodeEnv.Production;
+  }
+
+  get dataDir(): string {
+    return path.resolve(this.env.DATA_DIR);
+  }
+
+  get http() {
+    const port = this.env.PORT;
+    return {
+      port,
+      host: this.env.HOST,
+      publicUrl: (this.env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+      trustProxy: parseTrustProxy(this.env.TRUST_PROXY),
+      docsEnabled: this.env.DOCS_ENABLED,
+      throttlePublicPerMinute: this.env.THROTTLE_PUBLIC_PER_MINUTE,
+      metricsToken: this.env.METRICS_TOKEN,
+    };
+  }
+
+  get logging() {
+    return {
+      level: this.env.LOG_LEVEL,
+      format: this.env.LOG_FORMAT ?? (this.isProduction ? LogFormat.Json : LogFormat.Pretty),
+    };
+  }
+
+  get database() {
+    return {
+      url: this.env.DATABASE_URL,
+      poolSize: this.env.DATABASE_POOL_SIZE,
+      migrationsRun: this.env.DATABASE_MIGRATIONS_RUN,
+      embeddedDir: path.resolve(this.env.EMBEDDED_PG_DIR ?? path.join(this.env.DATA_DIR, 'pg')),
+      embeddedPort: this.env.EMBEDDED_PG_PORT,
+    };
+  }
+
+  get bootstrap() {
+    return {
+      adminKey: this.env.BOOTSTRAP_ADMIN_KEY,
+      adminEmail: this.env.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(),
+      adminName: this.env.BOOTSTRAP_ADMIN_NAME,
+      adminKeyFile: path.join(this.dataDir, 'admin-key'),
+    };
+  }
+
+  get worker() {
+    return { heartbeatSeconds: this.env.WORKER_HEARTBEAT_SECONDS, id: this.env.WORKER_ID };
+  }
+
+  get email() {
+    return {
+      driver: this.env.EMAIL_DRIVER,
+      from: this.env.EMAIL_FROM,
+      smtpUrl: this.env.EMAIL_DRIVER === EmailDriverName.Smtp ? this.env.SMTP_URL : undefined,
+      maxConnections: this.env.SMTP_MAX_CONNECTIONS,
+      ratePerSecond: this.env.SMTP_RATE_PER_SECOND,
+      fileDir: path.resolve(this.env.EMAIL_FILE_DIR ?? path.join(this.env.DATA_DIR, 'outbox', 'email')),
+    };
+  }
+
+  get sms() {
+    return {
+      driver: this.env.SMS_DRIVER,
+      twilio:
+        this.env.SMS_DRIVER === SmsDriverName.Twilio
+          ? {
+              accountSid: this.env.TWILIO_ACCOUNT_SID!, // validated when the driver is twilio
+              authToken: this.env.TWILIO_AUTH_TOKEN!,
+              messagingServiceSid: this.env.TWILIO_MESSAGING_SERVICE_SID,
+              from: this.env.TWILIO_FROM,
+              apiBaseUrl: this.env.TWILIO_API_BASE_URL,
+            }
+          : undefined,
+      logFile: path.resolve(this.env.SMS_LOG_FILE ?? path.join(this.env.DATA_DIR, 'outbox', 'sms.log')),
+    };
+  }
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  const v = value.trim();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}

@@ -1,0 +1,4 @@
+export * from './errors/error-code.enum';
+export * from './errors/domain.exception';
+export * from './access/staff-role.enum';
+export * from './access/access.decorators';

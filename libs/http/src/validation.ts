@@ -1,0 +1,37 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldError, ValidationException } from '@touchbase/core';
+
+/** Flattens nested class-validator errors into `{ field: 'address.city', messages }`. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    if (error.constraints) {
+      out.push({
+        field,
+        messages: Object.entries(error.constraints).map(([name, message]) =>
+          name === 'whitelistValidation' ? `${field} is not an allowed field` : message,
+        ),
+      });
+    }
+    if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));
+  }
+  return out;
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => {
+      const details = flattenValidationErrors(errors);
+      return new ValidationException(
+        `The request is invalid: ${details.map((d) => d.field).join(', ')}`,
+        details,
+      );
+    },
+  });
+}

@@ -1,0 +1,5 @@
+export * from './environment-loader';
+export * from './database-bootstrap';
+export * from './shutdown';
+export * from './runtime.module';
+export * from './run-process';

@@ -1,0 +1,79 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { register } from 'tsconfig-paths';
+import { DataSource } from 'typeorm';
+
+// The global setup runs outside jest's module mapper: resolve @touchbase/* ourselves.
+register({ baseUrl: path.resolve(__dirname, '../..'), paths: { '@touchbase/*': ['libs/*/src'] } });
+
+const STATE_FILE = path.join(os.tmpdir(), `touchbase-jest-${process.pid}.json`);
+
+/**
+ * Test PostgreSQL: TEST_DATABASE_URL when set (CI points it at the local service), otherwise an
+ * embedded PostgreSQL started for this run. Migrations are applied once, into a template database.
+ */
+export default async function globalSetup(): Promise<void> {
+  const { buildDataSourceOptions, EmbeddedDatabase } = await import('@touchbase/database');
+  const { SERVER_ENV, TEMPLATE_ENV, urlForDatabase, withAdminClient } = await import('./test-database');
+
+  let server = process.env.TEST_DATABASE_URL;
+  let embeddedDir: string | undefined;
+  if (!server) {
+    embeddedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'touchbase-test-pg-'));
+    fs.chmodSync(embeddedDir, 0o755);
+    const port = 55000 + (process.pid % 5000);
+    const embedded = await EmbeddedDatabase.start({
+      dataDir: path.join(embeddedDir, 'pg'),
+      port,
+      ephemeral: true,
+    });
+    (globalThis as Record<string, unknown>).__touchbaseEmbedded = embedded;
+    server = embedded.url;
+  }
+  process.env[SERVER_ENV] = server;
+
+  const template = `tb_template_${process.pid}`;
+  await withAdminClient(async (c) => {
+    // Leftovers of earlier runs that were killed before their teardown.
+    const stale = await c.query(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'tb\\_test\\_%' OR datname LIKE 'tb\\_template\\_%'`,
+    );
+    for (const { datname } of stale.rows as { datname: string }[]) {
+      const owner = Number(/^tb_template_(\d+)$/.exec(datname)?.[1]);
+      if (owner && isAlive(owner)) continue;
+      if (datname.startsWith('tb_test_') && (await otherRunAlive(c))) continue;
+      await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    await c.query(`CREATE DATABASE "${template}"`);
+  });
+  const dataSource = new DataSource(buildDataSourceOptions({ url: urlForDatabase(server, template) }));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  await dataSource.destroy();
+  process.env[TEMPLATE_ENV] = template;
+  fs.writeFileSync(STATE_FILE, JSON.stringify({ template, embeddedDir }));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Another jest run against the same server is alive when its template's pid is alive.
+async function otherRunAlive(c: { query: (q: string) => Promise<{ rows: unknown[] }> }): Promise<boolean> {
+  const rows = (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'tb\\_template\\_%'`))
+    .rows as {
+    datname: string;
+  }[];
+  return rows.some((r) => {
+    const pid = Number(r.datname.slice('tb_template_'.length));
+    return pid !== process.pid && isAlive(pid);
+  });
+}
+
+export { STATE_FILE };
