@@ -49,6 +49,19 @@ describe('HTTP platform: validation, errors, health, metrics, OpenAPI', () => {
     expect(res.body).toMatchObject({ statusCode: 400, error: 'malformed_request' });
   });
 
+  it('accepts bulk bodies up to 5 MB and answers larger ones with 413', async () => {
+    const big = { name: 'x'.repeat(1_500_000), email: 'big@example.com', role: 'marketer' };
+    const ok = await t.http().post('/api/v1/staff').set(admin()).send(big).expect(400);
+    expect(ok.body.details.map((d: { field: string }) => d.field)).toEqual(['name']);
+    const huge = await t
+      .http()
+      .post('/api/v1/staff')
+      .set(admin())
+      .send({ ...big, name: 'x'.repeat(6_000_000) })
+      .expect(413);
+    expect(huge.body).toMatchObject({ statusCode: 413, error: 'payload_too_large' });
+  });
+
   it('answers an unknown route with 404 in the same error shape', async () => {
     const res = await t.http().get('/api/v1/nothing-here').set(admin()).expect(404);
     expect(res.body).toEqual({

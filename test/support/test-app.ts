@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { INestApplication } from '@nestjs/common';
@@ -52,6 +53,7 @@ export async function createTestApp(
     close: async () => {
       await app.close();
       await db.drop();
+      fs.rmSync(env.DATA_DIR, { recursive: true, force: true });
     },
   };
 }

@@ -1,9 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CallsApiModule } from '@touchbase/calls';
+import { CampaignsApiModule } from '@touchbase/campaigns';
+import { ClassificationModule } from '@touchbase/classification';
+import { ClientsApiModule } from '@touchbase/clients';
+import { EmailApiModule } from '@touchbase/email';
 import { HealthModule } from '@touchbase/health';
 import { HttpPlatformModule } from '@touchbase/http';
 import { MetricsApiModule } from '@touchbase/metrics';
 import { RuntimeModule, RuntimeOptions, WorkerJobsModule } from '@touchbase/runtime';
+import { ImportsModule } from '@touchbase/imports';
+import { LettersApiModule } from '@touchbase/letters';
+import { PlanningApiModule } from '@touchbase/planning';
+import { PreferencesApiModule } from '@touchbase/preferences';
+import { SchedulerApiModule } from '@touchbase/scheduler';
+import { SegmentsApiModule } from '@touchbase/segments';
+import { SettingsModule } from '@touchbase/settings';
+import { SmsApiModule } from '@touchbase/sms';
 import { StaffApiModule } from '@touchbase/staff';
+import { TemplatesApiModule } from '@touchbase/templates';
 
 export interface ApiModuleOptions extends Omit<RuntimeOptions, 'applicationName'> {
   /** All-in-one mode: run the worker's jobs in this process too. */
@@ -24,6 +38,20 @@ export class ApiModule {
         MetricsApiModule,
         HealthModule,
         StaffApiModule,
+        SettingsModule,
+        ClientsApiModule,
+        PreferencesApiModule,
+        ClassificationModule,
+        SegmentsApiModule,
+        ImportsModule,
+        PlanningApiModule,
+        TemplatesApiModule,
+        CampaignsApiModule,
+        SchedulerApiModule,
+        EmailApiModule,
+        SmsApiModule,
+        CallsApiModule,
+        LettersApiModule,
         ...(options.withWorker ? [WorkerJobsModule] : []),
       ],
     };

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { IMPORT_COMMANDS, ImportsModule } from '@touchbase/imports';
 import { RuntimeModule, RuntimeOptions } from '@touchbase/runtime';
 import { STAFF_COMMANDS, StaffModule } from '@touchbase/staff';
 
@@ -7,8 +8,12 @@ export class CliModule {
   static register(options: Omit<RuntimeOptions, 'applicationName'>): DynamicModule {
     return {
       module: CliModule,
-      imports: [RuntimeModule.forRoot({ ...options, applicationName: 'touchbase-cli' }), StaffModule],
-      providers: [...STAFF_COMMANDS],
+      imports: [
+        RuntimeModule.forRoot({ ...options, applicationName: 'touchbase-cli' }),
+        StaffModule,
+        ImportsModule,
+      ],
+      providers: [...STAFF_COMMANDS, ...IMPORT_COMMANDS],
     };
   }
 }

@@ -16,14 +16,16 @@ async function main(): Promise<void> {
       {
         logger: ['error', 'warn'],
         cliName: 'touchbase',
+        // commander's own exits (help, version, usage errors: already printed) come back through
+        // serviceErrorHandler, so that the application and the embedded database are closed first.
         errorHandler: (e) => {
-          // commander's own exits (help, version) carry exitCode 0
-          const exitCode = (e as { exitCode?: number }).exitCode;
-          if (exitCode === 0) process.exit(0);
-          process.stderr.write(`${e.message}\n`);
-          code = 2;
+          throw e;
         },
         serviceErrorHandler: (e) => {
+          if (isCommanderExit(e)) {
+            code = e.exitCode;
+            return;
+          }
           process.stderr.write(
             `Error: ${e instanceof DomainException || e instanceof Error ? e.message : String(e)}\n`,
           );
@@ -36,6 +38,12 @@ async function main(): Promise<void> {
   }
   await database?.embedded?.stop();
   process.exit(code);
+}
+
+/** commander's CommanderError (help, version, usage errors); its message is already printed. */
+function isCommanderExit(e: unknown): e is { code: string; exitCode: number } {
+  const { code, exitCode } = (e ?? {}) as { code?: unknown; exitCode?: unknown };
+  return typeof code === 'string' && code.startsWith('commander.') && typeof exitCode === 'number';
 }
 
 void main();

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
+import type { Channel } from '@touchbase/core';
 import { EmailDriverName, Environment, LogFormat, NodeEnv, SmsDriverName } from './environment';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
@@ -56,8 +57,47 @@ export class AppConfig {
     };
   }
 
+  get workspace() {
+    return {
+      phoneRegion: this.env.DEFAULT_PHONE_REGION,
+      timeZone: this.env.DEFAULT_TIME_ZONE,
+      locale: this.env.DEFAULT_LOCALE,
+      currency: this.env.CURRENCY,
+    };
+  }
+
+  get company() {
+    return {
+      name: this.env.COMPANY_NAME,
+      address: this.env.COMPANY_ADDRESS ?? null,
+      phone: this.env.COMPANY_PHONE ?? null,
+      website: this.env.COMPANY_WEBSITE ?? null,
+    };
+  }
+
+  get links() {
+    return {
+      portalSecret: this.env.PORTAL_LINK_SECRET,
+      unsubscribeSecret: this.env.UNSUBSCRIBE_LINK_SECRET,
+      portalTtlDays: this.env.PORTAL_LINK_TTL_DAYS,
+    };
+  }
+
   get worker() {
     return { heartbeatSeconds: this.env.WORKER_HEARTBEAT_SECONDS, id: this.env.WORKER_ID };
+  }
+
+  get dispatch() {
+    return {
+      channels: this.env.DISPATCH_CHANNELS.split(',').map((c) => c.trim()) as Channel[],
+      batchSize: this.env.DISPATCH_BATCH_SIZE,
+      pollMs: this.env.DISPATCH_POLL_MS,
+      leaseSeconds: this.env.DISPATCH_LEASE_SECONDS,
+      maxAttempts: this.env.DISPATCH_MAX_ATTEMPTS,
+      retryBaseMs: this.env.DISPATCH_RETRY_BASE_MS,
+      callMaxAttempts: this.env.CALL_MAX_ATTEMPTS,
+      lettersDir: path.resolve(this.env.LETTERS_DIR ?? path.join(this.env.DATA_DIR, 'letters')),
+    };
   }
 
   get email() {
@@ -68,6 +108,7 @@ export class AppConfig {
       maxConnections: this.env.SMTP_MAX_CONNECTIONS,
       ratePerSecond: this.env.SMTP_RATE_PER_SECOND,
       fileDir: path.resolve(this.env.EMAIL_FILE_DIR ?? path.join(this.env.DATA_DIR, 'outbox', 'email')),
+      hardBounceLimit: this.env.EMAIL_HARD_BOUNCE_LIMIT,
     };
   }
 
@@ -85,6 +126,9 @@ export class AppConfig {
             }
           : undefined,
       logFile: path.resolve(this.env.SMS_LOG_FILE ?? path.join(this.env.DATA_DIR, 'outbox', 'sms.log')),
+      concurrency: this.env.SMS_CONCURRENCY,
+      ratePerSecond: this.env.SMS_RATE_PER_SECOND,
+      segmentCost: this.env.SMS_SEGMENT_COST,
     };
   }
 }

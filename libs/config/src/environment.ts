@@ -5,8 +5,10 @@ import {
   IsEnum,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
+  IsTimeZone,
   IsUrl,
   Matches,
   Max,
@@ -158,6 +160,69 @@ export class Environment {
   @MaxLength(200)
   BOOTSTRAP_ADMIN_NAME = 'Administrator';
 
+  // ── Workspace ───────────────────────────────────────────────────────────
+  /** Region for phone numbers written without a country code (ISO 3166-1 alpha-2). */
+  @Matches(/^[A-Z]{2}$/, { message: 'DEFAULT_PHONE_REGION must be a two-letter country code such as RU' })
+  DEFAULT_PHONE_REGION = 'RU';
+
+  /** The workspace's time zone: used for clients whose zone is unknown. */
+  @IsTimeZone()
+  DEFAULT_TIME_ZONE = 'Europe/Moscow';
+
+  @IsIn(['ru', 'en'])
+  DEFAULT_LOCALE: 'ru' | 'en' = 'ru';
+
+  /** ISO 4217 code of the workspace currency (revenue figures). */
+  @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be a three-letter ISO 4217 code such as RUB' })
+  CURRENCY = 'RUB';
+
+  // ── Company (what clients see in messages) ──────────────────────────────
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  COMPANY_NAME = 'touchbase';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  COMPANY_ADDRESS?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  COMPANY_PHONE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  COMPANY_WEBSITE?: string;
+
+  // ── Links in messages ───────────────────────────────────────────────────
+  /** HMAC secret of portal links. Required in production; development generates one in DATA_DIR. */
+  @ValidateIf(
+    (env: Environment) => env.NODE_ENV === NodeEnv.Production || env.PORTAL_LINK_SECRET !== undefined,
+  )
+  @IsString({ message: 'PORTAL_LINK_SECRET is required in production (at least 32 characters)' })
+  @MinLength(32)
+  PORTAL_LINK_SECRET?: string;
+
+  /** HMAC secret of one-click unsubscribe links; separate from the portal's. */
+  @ValidateIf(
+    (env: Environment) => env.NODE_ENV === NodeEnv.Production || env.UNSUBSCRIBE_LINK_SECRET !== undefined,
+  )
+  @IsString({ message: 'UNSUBSCRIBE_LINK_SECRET is required in production (at least 32 characters)' })
+  @MinLength(32)
+  UNSUBSCRIBE_LINK_SECRET?: string;
+
+  /** How long a portal link stays valid. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  PORTAL_LINK_TTL_DAYS = 30;
+
   // ── Worker ──────────────────────────────────────────────────────────────
   @Transform(toInteger)
   @IsInt()
@@ -169,6 +234,88 @@ export class Environment {
   @IsOptional()
   @Matches(/^[A-Za-z0-9._:-]{1,100}$/, { message: 'WORKER_ID may hold letters, digits and . _ : - (1–100)' })
   WORKER_ID?: string;
+
+  // ── Dispatch ────────────────────────────────────────────────────────────
+  /** The channels this worker dispatches (comma-separated); all by default. */
+  @Matches(/^\s*(email|sms|call|letter)(\s*,\s*(email|sms|call|letter))*\s*$/, {
+    message: 'DISPATCH_CHANNELS must be a comma-separated list of email, sms, call, letter',
+  })
+  DISPATCH_CHANNELS = 'email,sms,call,letter';
+
+  /** Deliveries claimed at once per channel. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DISPATCH_BATCH_SIZE = 50;
+
+  /** How often a dispatcher looks for due work when nothing woke it. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  DISPATCH_POLL_MS = 2000;
+
+  /** A claim's lease: after it, a crashed worker's deliveries are taken over. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  DISPATCH_LEASE_SECONDS = 120;
+
+  /** Attempts before a delivery with transient errors is failed. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  DISPATCH_MAX_ATTEMPTS = 6;
+
+  /** First retry delay; it doubles each attempt, with jitter. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  DISPATCH_RETRY_BASE_MS = 30000;
+
+  /** Hard bounces after which an email address is marked invalid. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  EMAIL_HARD_BOUNCE_LIMIT = 2;
+
+  /** SMS sent at once. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  SMS_CONCURRENCY = 8;
+
+  /** SMS per second per sender; 0 means unlimited. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  SMS_RATE_PER_SECOND = 0;
+
+  /** Estimated cost of one SMS segment, in the workspace currency (run cost estimates). */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value,
+  )
+  @IsNumber({}, { message: 'SMS_SEGMENT_COST must be a number' })
+  @Min(0)
+  SMS_SEGMENT_COST = 4.5;
+
+  /** Call attempts (no answer) before a call task is closed. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CALL_MAX_ATTEMPTS = 3;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  LETTERS_DIR?: string;
 
   // ── Email ───────────────────────────────────────────────────────────────
   @IsEnum(EmailDriverName)
@@ -244,6 +391,8 @@ export class Environment {
 
 /** Variables whose values never appear in error messages or logs. */
 const SECRET_VARIABLES = new Set([
+  'PORTAL_LINK_SECRET',
+  'UNSUBSCRIBE_LINK_SECRET',
   'DATABASE_URL',
   'SMTP_URL',
   'TWILIO_AUTH_TOKEN',

@@ -92,6 +92,7 @@ export class EmbeddedDatabase {
     fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify({ pid: process.pid, url }), {
       mode: 0o600,
     });
+    process.once('exit', db.stopOnExit);
     await waitForConnection(url);
     return db;
   }
@@ -119,9 +120,23 @@ export class EmbeddedDatabase {
     if (!this.server || !this.owned) return;
     const server = this.server;
     this.server = undefined;
+    process.removeListener('exit', this.stopOnExit);
     await server.stop();
     fs.rmSync(path.join(this.options.dataDir, OWNER_FILE), { force: true });
   }
+
+  /**
+   * The owner exits without having called stop() (process.exit from a library, an uncaught error):
+   * nothing asynchronous can run any more, so ask PostgreSQL for its fast shutdown and let it finish
+   * on its own, instead of leaving it running until the next start finds it.
+   */
+  private readonly stopOnExit = (): void => {
+    if (!this.server) return;
+    this.server = undefined;
+    const postmasterPid = readRunningServer(this.options.dataDir)?.postmasterPid;
+    if (postmasterPid && isAlive(postmasterPid)) process.kill(postmasterPid, 'SIGINT');
+    fs.rmSync(path.join(this.options.dataDir, OWNER_FILE), { force: true });
+  };
 }
 
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {

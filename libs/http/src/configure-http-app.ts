@@ -17,6 +17,9 @@ export function configureHttpApp(app: INestApplication): void {
   express.disable('x-powered-by');
   app.useLogger(app.get(Logger));
   app.use(helmet());
+  // Bulk endpoints (10,000 purchases) need more than Express' 100 kB default; uploads go through multer.
+  express.useBodyParser('json', { limit: '5mb' });
+  express.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.useGlobalPipes(createValidationPipe());
   if (config.http.docsEnabled) {
     const document = buildOpenApiDocument(app);

@@ -7,3 +7,4 @@ export * from './logging.module';
 export * from './redact-url';
 export * from './route-audit.service';
 export * from './validation';
+export * from './page-query.dto';

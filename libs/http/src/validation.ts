@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { FieldError, ValidationException } from '@touchbase/core';
 
 /** Flattens nested class-validator errors into `{ field: 'address.city', messages }`. */
@@ -34,4 +35,12 @@ export function createValidationPipe(): ValidationPipe {
       );
     },
   });
+}
+
+/**
+ * Like `@IsOptional()`, but only for a missing field: `null` is still validated (and so refused by
+ * the field's other rules). For fields that may be left out of a change but never set to null.
+ */
+export function IsOmittable(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
 }

@@ -1,10 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { CallsWorkerModule } from '@touchbase/calls';
+import { ClassificationJobsModule } from '@touchbase/classification';
 import { ConfigModule, Environment } from '@touchbase/config';
 import { DatabaseModule } from '@touchbase/database';
+import { DispatchModule } from '@touchbase/dispatch';
+import { EmailModule } from '@touchbase/email';
 import { HeartbeatModule } from '@touchbase/health';
 import { LoggingModule } from '@touchbase/http';
+import { LettersWorkerModule } from '@touchbase/letters';
+import { LinksModule } from '@touchbase/links';
 import { MetricsModule } from '@touchbase/metrics';
+import { SchedulerJobsModule } from '@touchbase/scheduler';
+import { SettingsModule } from '@touchbase/settings';
+import { SmsModule } from '@touchbase/sms';
 
 export interface RuntimeOptions {
   env: Environment;
@@ -23,6 +32,8 @@ export class RuntimeModule {
         ConfigModule.forRoot(options.env),
         LoggingModule,
         MetricsModule,
+        LinksModule,
+        SettingsModule,
         DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: options.applicationName }),
       ],
     };
@@ -31,6 +42,16 @@ export class RuntimeModule {
 
 /** Everything the worker runs: scheduled jobs, and (in later modules) planner and dispatchers. */
 @Module({
-  imports: [ScheduleModule.forRoot(), HeartbeatModule],
+  imports: [
+    ScheduleModule.forRoot(),
+    HeartbeatModule,
+    ClassificationJobsModule,
+    SchedulerJobsModule,
+    DispatchModule,
+    EmailModule,
+    SmsModule,
+    CallsWorkerModule,
+    LettersWorkerModule,
+  ],
 })
 export class WorkerJobsModule {}

@@ -53,7 +53,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
   /** Creates the admin when no staff member exists; safe when several replicas start together. */
   async bootstrap(): Promise<BootstrapResult | undefined> {
     const { adminEmail, adminName, adminKey, adminKeyFile } = this.config.bootstrap;
-    const result = await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
       if ((await manager.count(StaffMember)) > 0) return undefined;
       const admin = await manager.save(
@@ -66,14 +66,13 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
       );
       const key = adminKey ?? generateApiKey();
       await this.keys.issue(admin.id, 'Bootstrap admin key', key, manager);
-      return { admin, generatedKey: adminKey ? undefined : key } as BootstrapResult;
-    });
-    if (result?.generatedKey) {
+      if (adminKey) return { admin };
+      // Written before the transaction commits: if the file cannot be written, no admin is created
+      // and the next start tries again, so the only copy of the key is never lost.
       fs.mkdirSync(path.dirname(adminKeyFile), { recursive: true, mode: 0o755 });
-      fs.writeFileSync(adminKeyFile, result.generatedKey + '\n', { mode: 0o600 });
+      fs.writeFileSync(adminKeyFile, key + '\n', { mode: 0o600 });
       fs.chmodSync(adminKeyFile, 0o600);
-      result.keyFile = adminKeyFile;
-    }
-    return result;
+      return { admin, generatedKey: key, keyFile: adminKeyFile };
+    });
   }
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { StaffRole } from '@touchbase/core';
+import { IsOmittable } from '@touchbase/http';
 import { StaffMember } from '../entities/staff-member.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -29,7 +30,7 @@ export class CreateStaffMemberDto {
 
 export class UpdateStaffMemberDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -37,19 +38,19 @@ export class UpdateStaffMemberDto {
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(lower)
   @IsEmail()
   @MaxLength(320)
   email?: string;
 
   @ApiPropertyOptional({ enum: StaffRole })
-  @IsOptional()
+  @IsOmittable()
   @IsEnum(StaffRole)
   role?: StaffRole;
 
   @ApiPropertyOptional({ description: "A deactivated member's keys stop working at once." })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   active?: boolean;
 }

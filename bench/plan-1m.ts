@@ -1,0 +1,135 @@
+import { NestFactory } from '@nestjs/core';
+import { INestApplicationContext } from '@nestjs/common';
+import { validateEnvironment } from '@touchbase/config';
+import { PlannerService } from '@touchbase/planning';
+import { RuntimeModule } from '@touchbase/runtime';
+import { PlanningModule } from '@touchbase/planning';
+import { SettingsModule } from '@touchbase/settings';
+import { Module } from '@nestjs/common';
+import { benchDatabase, result, rssSampler, timed } from './_support';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
+const TOUCHES_PER_CLIENT = 2;
+
+/**
+ * P1 / P6: plan a whole-base broadcast for 1M clients (mixed preferences, 2M prior touches in the last
+ * 30 days, caps, quiet hours) and compare with a plain INSERT … SELECT of the same 1M rows into the
+ * same deliveries table, in the same run. Also reports the peak RSS of this (planning) process.
+ */
+export default async function planBench(): Promise<void> {
+  const db = await benchDatabase('plan_1m');
+  const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
+  try {
+    process.stdout.write(
+      `Building ${CLIENTS.toLocaleString('en')} clients and ${(CLIENTS * TOUCHES_PER_CLIENT).toLocaleString('en')} prior touches…\n`,
+    );
+    const build = await timed(async () => {
+      await q(
+        `INSERT INTO staff_members (name, email, role) SELECT 'Manager ' || g, 'm' || g || '@example.com', 'sales-ops' FROM generate_series(1, 50) g`,
+      );
+      await q(
+        `INSERT INTO clients (external_ref, name, email, phone, address_lines, address_city, address_postal_code, address_country,
+                              time_zone, owner_id, category, stage)
+         SELECT 'B' || g, 'Клиент ' || g,
+                CASE WHEN g % 10 <> 0 THEN 'c' || g || '@example.com' END,
+                CASE WHEN g % 5 <> 0 THEN '+7912' || lpad((g % 10000000)::text, 7, '0') END,
+                CASE WHEN g % 2 = 0 THEN ARRAY['ул. Ленина, ' || g] ELSE '{}' END,
+                CASE WHEN g % 2 = 0 THEN 'Екатеринбург' END, CASE WHEN g % 2 = 0 THEN '620014' END,
+                CASE WHEN g % 2 = 0 THEN 'RU' END,
+                (ARRAY['Europe/Moscow', 'Asia/Vladivostok', 'Europe/Kaliningrad', 'Asia/Yekaterinburg', NULL])[1 + g % 5],
+                CASE WHEN g % 3 = 0 THEN (SELECT id FROM staff_members ORDER BY id LIMIT 1) END,
+                NULL, 'client'
+           FROM generate_series(1, $1) g`
+          .replace('category, stage', 'stage')
+          .replace("NULL, 'client'", "'client'"),
+        [CLIENTS],
+      );
+      await q(`UPDATE client_preferences SET
+                 opted_out = (hashtext(client_id::text) % 20 = 0),
+                 sms_allowed = (hashtext(client_id::text) % 5 <> 1),
+                 preferred_channel = CASE WHEN hashtext(client_id::text) % 7 = 0 THEN 'sms' END,
+                 frequency = (ARRAY['unlimited', 'weekly', 'twice-monthly', 'monthly', 'unlimited', 'quarterly'])[1 + abs(hashtext(client_id::text)) % 6],
+                 quiet_hours_start = CASE WHEN hashtext(client_id::text) % 11 = 0 THEN '21:00'::time END,
+                 quiet_hours_end = CASE WHEN hashtext(client_id::text) % 11 = 0 THEN '09:00'::time END`);
+      await q(`INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed)
+               SELECT id, 'news', false FROM clients WHERE hashtext(id::text) % 10 = 3`);
+      await q(`INSERT INTO campaigns (name, kind, status, topic_key, channels, schedule, time_zone)
+               VALUES ('History', 'broadcast', 'archived', 'news', '{email}', '{"type":"once","at":"2026-01-01T00:00:00Z"}', 'Europe/Moscow'),
+                      ('Bench', 'broadcast', 'active', 'news', '{email,sms,letter}', '{"type":"once","at":"2026-01-01T00:00:00Z"}', 'Europe/Moscow')`);
+      // One history run per prior touch: a run holds one delivery per client.
+      await q(
+        `INSERT INTO runs (campaign_id, period_key, occurrence_at, status)
+         SELECT id, 'h' || k, now(), 'completed' FROM campaigns CROSS JOIN generate_series(1, $1) k WHERE name = 'History'`,
+        [TOUCHES_PER_CLIENT],
+      );
+      await q(
+        `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, scheduled_at, due_at)
+         SELECT r.id, r.campaign_id, c.id, CASE WHEN k = 1 THEN 'email' ELSE 'sms' END, 'sent',
+                now() - make_interval(secs => (abs(hashtext(c.id::text || k)) % (30 * 86400))),
+                now() - make_interval(secs => (abs(hashtext(c.id::text || k)) % (30 * 86400)))
+           FROM clients c CROSS JOIN generate_series(1, $1) k
+           JOIN runs r ON r.period_key = 'h' || k`,
+        [TOUCHES_PER_CLIENT],
+      );
+      await q(`VACUUM ANALYZE`);
+    });
+    process.stdout.write(`Data built in ${build.seconds.toFixed(1)} s\n`);
+
+    const app = await planningContext(db.url);
+    const planner = app.get(PlannerService);
+    const [campaign] = await q(`SELECT id FROM campaigns WHERE name = 'Bench'`);
+    const [engineRun] = await q(
+      `INSERT INTO runs (campaign_id, period_key, occurrence_at) VALUES ($1, 'engine', now()) RETURNING id`,
+      [campaign.id],
+    );
+    const [baselineRun] = await q(
+      `INSERT INTO runs (campaign_id, period_key, occurrence_at) VALUES ($1, 'baseline', now()) RETURNING id`,
+      [campaign.id],
+    );
+    // Warm the caches both sides use.
+    await q(`SELECT count(*) FROM clients`);
+    await q(`SELECT count(*) FROM client_preferences`);
+    await q(`SELECT count(*) FROM deliveries`);
+
+    const rss = rssSampler();
+    const engine = await timed(() => planner.plan(engineRun.id));
+    const rssMb = rss.stop();
+    process.stdout.write(`Engine: ${engine.seconds.toFixed(2)} s — ${JSON.stringify(engine.result.stats)}\n`);
+
+    const baseline = await timed(() =>
+      q(
+        `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch,
+                                 scheduled_at, due_at, deadline_at)
+         SELECT $1, $2, c.id, 'email', 'queued', 0, true, now(), now(), now() + interval '3 days' FROM clients c`,
+        [baselineRun.id, campaign.id],
+      ),
+    );
+    process.stdout.write(`Baseline INSERT … SELECT of the same rows: ${baseline.seconds.toFixed(2)} s\n`);
+    await app.close();
+    result('plan-1m', {
+      ratio: engine.seconds / baseline.seconds,
+      engine_s: engine.seconds,
+      baseline_s: baseline.seconds,
+      rss_mb: rssMb,
+      clients: CLIENTS,
+    });
+  } finally {
+    await db.close();
+  }
+}
+
+async function planningContext(url: string): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      RuntimeModule.forRoot({
+        env: validateEnvironment({ LOG_LEVEL: 'warn', DATABASE_MIGRATIONS_RUN: 'false' }),
+        databaseUrl: url,
+        applicationName: 'touchbase-bench',
+      }),
+      SettingsModule,
+      PlanningModule,
+    ],
+  })
+  class BenchModule {}
+  return NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+}

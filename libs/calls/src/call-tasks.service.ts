@@ -1,0 +1,336 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '@touchbase/config';
+import {
+  Channel,
+  ConflictException,
+  decodeCursor,
+  DomainException,
+  encodeCursor,
+  ErrorCode,
+  NotFoundException,
+  Page,
+  StaffRole,
+  ValidationException,
+} from '@touchbase/core';
+import { COMPLETE_RUNS_SQL, TOUCHED_SQL } from '@touchbase/dispatch';
+import { FrequencyPolicyService } from '@touchbase/planning';
+import { StaffMember } from '@touchbase/staff';
+import {
+  FLAG_PHONE_WRONG_SQL,
+  MARK_CONTACT_VERIFIED_SQL,
+  NEXT_CALL_SLOT_SQL,
+  SETTLE_DELIVERY_SQL,
+  TASK_SELECT,
+} from './call-tasks.sql';
+import {
+  CallTaskDue,
+  CallTaskOwnerQueryDto,
+  CallTaskRow,
+  ListCallTasksQueryDto,
+  RecordCallOutcomeDto,
+} from './dto/call-task.dto';
+import { CallNote, CallOutcome, CallTaskStatus } from './entities/call-task.entity';
+
+// How far ahead a client may ask to be called back.
+const MAX_CALLBACK_DAYS = 365;
+
+interface LockedTask {
+  id: string;
+  delivery_id: string;
+  client_id: string;
+  campaign_id: string;
+  owner_id: string | null;
+  status: CallTaskStatus;
+  attempts: number;
+  due_at: Date;
+}
+
+interface SettledDelivery {
+  client_id: string;
+  run_id: string;
+  status: string;
+  counts_as_touch: boolean;
+}
+
+/**
+ * Call tasks as people work them: lists (own tasks by default for sales ops), and outcomes, which
+ * settle the delivery behind the task: reached or declined is a touch (sent), a wrong number or too
+ * many unanswered calls a failure; an unanswered call moves the task to the next business slot.
+ */
+@Injectable()
+export class CallTasksService {
+  private readonly logger = new Logger('CallTasks');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly policies: FrequencyPolicyService,
+  ) {}
+
+  get maxAttempts(): number {
+    return this.config.dispatch.callMaxAttempts;
+  }
+
+  async list(query: ListCallTasksQueryDto, staff: StaffMember, now = new Date()): Promise<Page<CallTaskRow>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (value: unknown) => `$${params.push(value)}`;
+    this.ownerFilter(query.owner, staff, where, add);
+    if (query.status) where.push(`t.status = ${add(query.status)}`);
+    if (query.due === CallTaskDue.Overdue) {
+      where.push(`t.status = 'open' AND t.due_at < ${add(now)}`);
+    } else if (query.due === CallTaskDue.Today) {
+      const today = DateTime.fromJSDate(now, { zone: this.config.workspace.timeZone }).startOf('day');
+      where.push(
+        `t.due_at >= ${add(today.toJSDate())} AND t.due_at < ${add(today.plus({ days: 1 }).toJSDate())}`,
+      );
+    } else if (query.due === CallTaskDue.Upcoming) {
+      where.push(`t.due_at >= ${add(now)}`);
+    }
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, 2);
+      if (typeof at !== 'string' || typeof id !== 'string') throw invalidCursor();
+      where.push(`(t.due_at, t.id) > (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+    }
+    const limit = query.limit ?? 50;
+    const rows: CallTaskRow[] = await this.dataSource.query(
+      `${TASK_SELECT}
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY t.due_at, t.id
+        LIMIT ${add(limit + 1)}`,
+      params,
+    );
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor([last.due_key, last.id]) : null,
+    };
+  }
+
+  /** Open tasks past due, oldest first. */
+  overdue(query: CallTaskOwnerQueryDto, staff: StaffMember, now = new Date()): Promise<Page<CallTaskRow>> {
+    return this.list({ ...query, due: CallTaskDue.Overdue }, staff, now);
+  }
+
+  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<CallTaskRow> {
+    const [row]: CallTaskRow[] = await manager.query(`${TASK_SELECT} WHERE t.id = $1`, [id]);
+    if (!row) throw new NotFoundException('Call task', id);
+    return row;
+  }
+
+  /**
+   * Records what came of a call, by the task's owner (or anyone in sales ops for an unassigned task)
+   * or an admin. One transaction: the task, its delivery, the client's flags and last touch.
+   */
+  async recordOutcome(
+    id: string,
+    dto: RecordCallOutcomeDto,
+    staff: StaffMember,
+    now = new Date(),
+  ): Promise<CallTaskRow> {
+    const callbackAt = this.callbackTime(dto, now);
+    return this.dataSource.transaction(async (m) => {
+      const [task]: LockedTask[] = await m.query(
+        `SELECT id, delivery_id::text, client_id, campaign_id, owner_id, status, attempts, due_at
+           FROM call_tasks WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!task) throw new NotFoundException('Call task', id);
+      this.assertMayWork(task, staff);
+      if (task.status !== CallTaskStatus.Open) {
+        throw new ConflictException(
+          `The call task is ${task.status}: outcomes are recorded on open tasks only`,
+          {
+            id,
+            status: task.status,
+          },
+        );
+      }
+      const note: CallNote = {
+        at: now.toISOString(),
+        by: staff.id,
+        outcome: dto.outcome,
+        text: dto.notes?.trim() || null,
+      };
+      const meta = (attempts: number) => ({
+        call: { taskId: task.id, outcome: dto.outcome, attempts, note: note.text, by: staff.id },
+      });
+
+      switch (dto.outcome) {
+        case CallOutcome.Reached:
+        case CallOutcome.Declined:
+          // A call that happened is a touch, whatever the client said.
+          await this.close(m, task, dto.outcome, note, staff, task.attempts);
+          await this.settle(m, task, 'sent', null, null, meta(task.attempts));
+          if (dto.outcome === CallOutcome.Reached) {
+            await m.query(MARK_CONTACT_VERIFIED_SQL, [task.client_id, task.campaign_id]);
+          }
+          break;
+        case CallOutcome.WrongNumber:
+          await this.close(m, task, dto.outcome, note, staff, task.attempts);
+          await this.settle(
+            m,
+            task,
+            'failed',
+            'wrong-number',
+            'The phone number is wrong',
+            meta(task.attempts),
+          );
+          // The number is kept but flagged: planning and dispatch skip calls to it until it is verified.
+          await m.query(FLAG_PHONE_WRONG_SQL, [task.client_id]);
+          break;
+        case CallOutcome.NoAnswer: {
+          const attempts = task.attempts + 1;
+          if (attempts >= this.maxAttempts) {
+            await this.close(m, task, dto.outcome, note, staff, attempts);
+            await this.settle(
+              m,
+              task,
+              'failed',
+              'no-answer',
+              `No answer after ${attempts} calls`,
+              meta(attempts),
+            );
+          } else {
+            const next = await this.nextSlot(m, task, now);
+            await this.reschedule(m, task, dto.outcome, note, next, attempts);
+          }
+          break;
+        }
+        case CallOutcome.CallbackRequested:
+          await this.reschedule(m, task, dto.outcome, note, callbackAt!, task.attempts);
+          break;
+      }
+      return this.get(id, m);
+    });
+  }
+
+  // ── rules ───────────────────────────────────────────────────────────────────
+
+  private ownerFilter(
+    owner: string | undefined,
+    staff: StaffMember,
+    where: string[],
+    add: (v: unknown) => string,
+  ): void {
+    const value = owner?.toLowerCase() ?? (staff.role === StaffRole.Admin ? 'all' : 'me');
+    if (value === 'all') return;
+    if (value === 'unassigned') where.push('t.owner_id IS NULL');
+    else where.push(`t.owner_id = ${add(value === 'me' ? staff.id : value)}`);
+  }
+
+  /** The owner works the task; an unassigned one is anyone's in sales ops; admins may do anything. */
+  private assertMayWork(task: LockedTask, staff: StaffMember): void {
+    if (staff.role === StaffRole.Admin || task.owner_id === staff.id) return;
+    if (task.owner_id === null && staff.role === StaffRole.SalesOps) return;
+    throw new DomainException(
+      ErrorCode.Forbidden,
+      "Only the task's owner or an admin may record the outcome of this call",
+      { ownerId: task.owner_id },
+    );
+  }
+
+  private callbackTime(dto: RecordCallOutcomeDto, now: Date): Date | null {
+    if (dto.outcome !== CallOutcome.CallbackRequested) {
+      if (dto.callbackAt !== undefined) {
+        throw new ValidationException('callbackAt is only for the outcome callback-requested', [
+          { field: 'callbackAt', messages: ['callbackAt is only for the outcome callback-requested'] },
+        ]);
+      }
+      return null;
+    }
+    const at = new Date(dto.callbackAt!);
+    const problem =
+      at.getTime() <= now.getTime()
+        ? 'callbackAt must be in the future'
+        : at.getTime() > now.getTime() + MAX_CALLBACK_DAYS * 86_400_000
+          ? `callbackAt must be within ${MAX_CALLBACK_DAYS} days`
+          : null;
+    if (problem) throw new ValidationException(problem, [{ field: 'callbackAt', messages: [problem] }]);
+    return at;
+  }
+
+  private async nextSlot(m: EntityManager, task: LockedTask, now: Date): Promise<Date> {
+    const window = (await this.policies.get(m)).sendingWindows[Channel.Call];
+    const [row]: { next: Date }[] = await m.query(NEXT_CALL_SLOT_SQL, [
+      task.client_id,
+      now,
+      task.due_at,
+      this.config.workspace.timeZone,
+      window?.start ?? null,
+      window?.end ?? null,
+      window?.businessDaysOnly ?? false,
+    ]);
+    return row.next;
+  }
+
+  // ── writes ──────────────────────────────────────────────────────────────────
+
+  private async close(
+    m: EntityManager,
+    task: LockedTask,
+    outcome: CallOutcome,
+    note: CallNote,
+    staff: StaffMember,
+    attempts: number,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE call_tasks
+          SET status = 'done', outcome = $2, attempts = $3, notes = notes || $4::jsonb,
+              completed_at = now(), completed_by = $5, updated_at = now()
+        WHERE id = $1`,
+      [task.id, outcome, attempts, JSON.stringify([note]), staff.id],
+    );
+  }
+
+  private async reschedule(
+    m: EntityManager,
+    task: LockedTask,
+    outcome: CallOutcome,
+    note: CallNote,
+    dueAt: Date,
+    attempts: number,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE call_tasks
+          SET outcome = $2, attempts = $3, notes = notes || $4::jsonb, due_at = $5, updated_at = now()
+        WHERE id = $1`,
+      [task.id, outcome, attempts, JSON.stringify([note]), dueAt],
+    );
+  }
+
+  private async settle(
+    m: EntityManager,
+    task: LockedTask,
+    status: 'sent' | 'failed',
+    reason: string | null,
+    error: string | null,
+    meta: Record<string, unknown>,
+  ): Promise<void> {
+    const [delivery]: SettledDelivery[] = await m.query(SETTLE_DELIVERY_SQL, [
+      task.delivery_id,
+      status,
+      reason,
+      error,
+      JSON.stringify(meta),
+    ]);
+    if (!delivery) {
+      this.logger.warn(
+        `Delivery ${task.delivery_id} of call task ${task.id} was no longer sending; left as it is`,
+      );
+      return;
+    }
+    if (delivery.status === 'sent' && delivery.counts_as_touch)
+      await m.query(TOUCHED_SQL, [[delivery.client_id]]);
+    await m.query(COMPLETE_RUNS_SQL, [[delivery.run_id]]);
+  }
+}
+
+function invalidCursor(): ValidationException {
+  return new ValidationException('The cursor is invalid; use nextCursor from the previous page', [
+    { field: 'cursor', messages: ['cursor is not a cursor this list returned'] },
+  ]);
+}

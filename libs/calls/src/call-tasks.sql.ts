@@ -1,0 +1,84 @@
+/** The call tasks' SQL, in one place. */
+
+/**
+ * One task per delivery, for the client's owner while that owner is active (else the queue: no owner).
+ * A delivery taken back after a crash finds its task and gets the same id.
+ * $1 delivery ids, $2 client ids, $3 owner ids, $4 campaign ids, $5 due times, $6 scripts
+ */
+export const CREATE_CALL_TASKS_SQL = `
+  INSERT INTO call_tasks (delivery_id, client_id, owner_id, campaign_id, due_at, script)
+  SELECT u.delivery_id, u.client_id, o.id, u.campaign_id, u.due_at, u.script
+    FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[])
+         AS u(delivery_id, client_id, owner_id, campaign_id, due_at, script)
+    LEFT JOIN staff_members o ON o.id = u.owner_id AND o.active
+  ON CONFLICT (delivery_id) DO UPDATE SET updated_at = call_tasks.updated_at
+  RETURNING id, delivery_id::text`;
+
+/** A task with what the caller needs on one screen: the client, its owner, the campaign. */
+export const TASK_SELECT = `
+  SELECT t.id, t.delivery_id::text AS delivery_id, t.status, t.outcome, t.due_at, t.due_at::text AS due_key, t.attempts, t.script, t.notes,
+         t.completed_at, t.completed_by, t.created_at, t.updated_at,
+         t.owner_id, o.name AS owner_name, o.email AS owner_email,
+         c.id AS client_id, c.name AS client_name, c.phone AS client_phone, c.email AS client_email,
+         c.category AS client_category, c.stage AS client_stage, c.contact_flags AS client_contact_flags,
+         c.owner_id AS client_owner_id, co.name AS client_owner_name, co.email AS client_owner_email,
+         t.campaign_id, ca.name AS campaign_name, d.status AS delivery_status
+    FROM call_tasks t
+    JOIN clients c ON c.id = t.client_id
+    JOIN deliveries d ON d.id = t.delivery_id
+    LEFT JOIN campaigns ca ON ca.id = t.campaign_id
+    LEFT JOIN staff_members o ON o.id = t.owner_id
+    LEFT JOIN staff_members co ON co.id = c.owner_id`;
+
+/**
+ * The next calling slot after a call nobody answered: the next (business) day after `now` in the
+ * client's zone, at the local time the task was due, moved into the calling window (the client's own
+ * quiet hours replace it, as in planning) by tb_next_opening.
+ * $1 client, $2 now, $3 current due time, $4 workspace zone, $5 window open, $6 window close, $7 business days only
+ */
+export const NEXT_CALL_SLOT_SQL = `
+  WITH z AS (
+    SELECT COALESCE(c.time_zone, $4::text) AS tz, p.quiet_hours_start AS qs, p.quiet_hours_end AS qe
+      FROM clients c
+      LEFT JOIN client_preferences p ON p.client_id = c.id
+     WHERE c.id = $1
+  ), d AS (
+    SELECT z.*, ($2::timestamptz AT TIME ZONE z.tz)::date + 1 AS day FROM z
+  )
+  SELECT tb_next_opening(
+           ((day + CASE WHEN $7::boolean THEN CASE extract(isodow FROM day) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END
+                        ELSE 0 END)
+             + ($3::timestamptz AT TIME ZONE tz)::time) AT TIME ZONE tz,
+           tz, COALESCE(qe, $5::time), COALESCE(qs, $6::time), $7::boolean) AS next
+    FROM d`;
+
+/**
+ * Settles the delivery behind a task; only one a person still holds (sending), so a delivery changed
+ * elsewhere (a cancelled run) is left as it is.
+ * $1 delivery, $2 status, $3 reason, $4 error, $5 meta to merge
+ */
+export const SETTLE_DELIVERY_SQL = `
+  WITH settled AS (
+    UPDATE deliveries
+       SET status = $2::text, reason = $3, error = $4,
+           sent_at = CASE WHEN $2::text IN ('sent', 'delivered') THEN now() ELSE sent_at END,
+           claim_token = NULL, locked_until = NULL, meta = meta || $5::jsonb, updated_at = now()
+     WHERE id = $1 AND status = 'sending'
+    RETURNING client_id, run_id, status, counts_as_touch
+  )
+  SELECT * FROM settled`;
+
+/** Marks a client's phone for verification. $1 client */
+export const FLAG_PHONE_WRONG_SQL = `
+  UPDATE clients SET contact_flags = array_append(contact_flags, 'phone-wrong'), updated_at = now()
+   WHERE id = $1 AND NOT ('phone-wrong' = ANY(contact_flags))`;
+
+/**
+ * A contact-verification call that reached the client verifies its contact data (playbook 004, 1):
+ * the caller read the data out and entered the corrections. $1 client, $2 campaign
+ */
+export const MARK_CONTACT_VERIFIED_SQL = `
+  UPDATE clients c SET contact_verified_at = now(), updated_at = now()
+    FROM campaigns ca
+   WHERE c.id = $1 AND ca.id = $2
+     AND (ca.playbook_key = 'contact-verification' OR ca.templates->>'call' = 'contact-verification-call')`;

@@ -1,0 +1,103 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AnyStaff, Roles, StaffRole } from '@touchbase/core';
+import { ApiErrors, PageQueryDto } from '@touchbase/http';
+import { CurrentStaff, StaffMember } from '@touchbase/staff';
+import { ClientsService } from './clients.service';
+import {
+  ClientListDto,
+  ClientResponseDto,
+  CreateClientDto,
+  ListClientsQueryDto,
+  UpdateClientDto,
+} from './dto/client.dto';
+import { TimelineDto } from './dto/timeline.dto';
+import { TimelineService } from './timeline.service';
+
+@ApiTags('clients')
+@ApiBearerAuth('api-key')
+@ApiErrors(400, 401, 403)
+@Controller('api/v1/clients')
+export class ClientsController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly timeline: TimelineService,
+  ) {}
+
+  @Get()
+  @AnyStaff()
+  @ApiOperation({ summary: 'List clients: filters, free text, sorting, cursor pagination' })
+  async list(@Query() query: ListClientsQueryDto): Promise<ClientListDto> {
+    const page = await this.clients.list(query);
+    return { items: page.items.map(ClientResponseDto.from), nextCursor: page.nextCursor };
+  }
+
+  @Post()
+  @Roles(StaffRole.SalesOps)
+  @ApiOperation({ summary: 'Create a client' })
+  @ApiErrors(409)
+  async create(@Body() dto: CreateClientDto, @CurrentStaff() staff: StaffMember): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(await this.clients.create(dto, staff.id));
+  }
+
+  @Get(':id')
+  @AnyStaff()
+  @ApiOperation({ summary: 'Get a client' })
+  @ApiErrors(404)
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(await this.clients.get(id));
+  }
+
+  @Patch(':id')
+  @Roles(StaffRole.SalesOps)
+  @ApiOperation({ summary: 'Change a client (null clears a field)' })
+  @ApiErrors(404, 409)
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateClientDto,
+    @CurrentStaff() staff: StaffMember,
+  ): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(await this.clients.update(id, dto, staff.id));
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @Roles(StaffRole.SalesOps)
+  @ApiOperation({ summary: 'Archive a client (never deleted; archived clients get nothing)' })
+  @ApiErrors(404)
+  async archive(@Param('id', ParseUUIDPipe) id: string): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(await this.clients.setArchived(id, true));
+  }
+
+  @Post(':id/unarchive')
+  @HttpCode(200)
+  @Roles(StaffRole.SalesOps)
+  @ApiOperation({ summary: 'Bring an archived client back' })
+  @ApiErrors(404)
+  async unarchive(@Param('id', ParseUUIDPipe) id: string): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(await this.clients.setArchived(id, false));
+  }
+
+  @Post(':id/erase')
+  @HttpCode(200)
+  @Roles(StaffRole.Admin)
+  @ApiOperation({
+    summary: 'Erase personal data (right to erasure); aggregates stay for reports. Irreversible.',
+  })
+  @ApiErrors(404)
+  async erase(@Param('id', ParseUUIDPipe) id: string): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(await this.clients.erase(id));
+  }
+
+  @Get(':id/timeline')
+  @AnyStaff()
+  @ApiOperation({ summary: 'Stage changes, preference changes and purchases, newest first' })
+  @ApiErrors(404)
+  async timelineOf(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() page: PageQueryDto,
+  ): Promise<TimelineDto> {
+    await this.clients.get(id);
+    return this.timeline.forClient(id, page.limit, page.cursor);
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsController } from './clients.controller';
+import { ClientsService } from './clients.service';
+import { Client } from './entities/client.entity';
+import { StageHistoryEntry } from './entities/stage-history.entity';
+import { TimelineService } from './timeline.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Client, StageHistoryEntry])],
+  providers: [ClientsService, TimelineService],
+  exports: [ClientsService, TimelineService, TypeOrmModule],
+})
+export class ClientsModule {}
+
+@Module({
+  imports: [ClientsModule],
+  controllers: [ClientsController],
+})
+export class ClientsApiModule {}

@@ -1,0 +1,290 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
+import { AppConfig } from '@touchbase/config';
+import {
+  ConflictException,
+  decodeCursor,
+  encodeCursor,
+  FieldError,
+  NotFoundException,
+  Page,
+  ValidationException,
+} from '@touchbase/core';
+import { StaffMember } from '@touchbase/staff';
+import { Stage } from './client.enums';
+import { isMobilePhone, normalizeCountry, normalizePhone, normalizeTags } from './contact-normalizer';
+import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
+import { Client } from './entities/client.entity';
+import { StageHistoryEntry } from './entities/stage-history.entity';
+
+// Sort keys travel in cursors as exact text (timestamps keep their microseconds) and are cast back.
+const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
+  name: { expr: 'c.name', type: 'text' },
+  createdAt: { expr: 'c.created_at', type: 'timestamptz' },
+  revenue: { expr: 'c.revenue_total', type: 'numeric' },
+  lastPurchaseAt: { expr: `COALESCE(c.last_purchase_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
+};
+
+// Which flag a change of each contact field clears: new data is no longer known to be bad.
+const CONTACT_FLAG_OF: Partial<Record<keyof Client, string[]>> = {
+  email: ['email-invalid'],
+  phone: ['phone-wrong', 'sms-blocked'],
+  addressLines: ['address-returned'],
+};
+
+@Injectable()
+export class ClientsService {
+  constructor(
+    @InjectRepository(Client) private readonly clients: Repository<Client>,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(id: string, manager?: EntityManager): Promise<Client> {
+    const repo = manager ? manager.getRepository(Client) : this.clients;
+    const client = await repo.findOne({ where: { id }, relations: { owner: true } });
+    if (!client) throw new NotFoundException('Client', id);
+    return client;
+  }
+
+  async create(dto: CreateClientDto, actorId?: string): Promise<Client> {
+    return this.dataSource.transaction(async (manager) => {
+      const fields = await this.toFields(dto, manager);
+      await this.assertExternalRefFree(fields.externalRef ?? null, undefined, manager);
+      const repo = manager.getRepository(Client);
+      const saved = await repo.save(repo.create({ ...fields, stageChangedAt: new Date() }));
+      await this.recordStage(manager, saved.id, null, saved.stage, 'created', actorId);
+      return this.get(saved.id, manager);
+    });
+  }
+
+  async update(id: string, dto: UpdateClientDto, actorId?: string): Promise<Client> {
+    return this.dataSource.transaction(async (manager) => {
+      const client = await manager
+        .getRepository(Client)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw new NotFoundException('Client', id);
+      if (client.erasedAt)
+        throw new ConflictException('This client was erased and cannot be changed', { id });
+      const fields = await this.toFields(dto, manager);
+      if (fields.externalRef !== undefined && fields.externalRef !== client.externalRef) {
+        await this.assertExternalRefFree(fields.externalRef, id, manager);
+      }
+      if (fields.stage !== undefined && fields.stage !== client.stage) {
+        if (client.purchaseCount > 0) {
+          throw new ValidationException('The stage of a client with purchases follows from the purchases', [
+            { field: 'stage', messages: [`stage is ${client.stage}, computed from purchases`] },
+          ]);
+        }
+        await this.recordStage(manager, id, client.stage, fields.stage, 'manual', actorId);
+        fields.stageChangedAt = new Date();
+      }
+      let flags = client.contactFlags;
+      for (const [field, cleared] of Object.entries(CONTACT_FLAG_OF) as [keyof Client, string[]][]) {
+        if (fields[field] !== undefined && JSON.stringify(fields[field]) !== JSON.stringify(client[field])) {
+          flags = flags.filter((f) => !cleared.includes(f));
+        }
+      }
+      await manager.getRepository(Client).update({ id }, { ...fields, contactFlags: flags });
+      return this.get(id, manager);
+    });
+  }
+
+  async list(query: ListClientsQueryDto): Promise<Page<Client>> {
+    const limit = query.limit ?? 50;
+    const sort = query.sort ?? 'name';
+    const desc = sort.startsWith('-');
+    const { expr: sortExpr, type: sortType } = SORT_COLUMNS[desc ? sort.slice(1) : sort];
+    const qb = this.clients.createQueryBuilder('c').leftJoinAndSelect('c.owner', 'owner');
+    if (query.archived !== 'all')
+      qb.andWhere(`c.archived_at IS ${query.archived === 'true' ? 'NOT ' : ''}NULL`);
+    if (query.category) qb.andWhere('c.category = :category', { category: query.category });
+    if (query.stage) qb.andWhere('c.stage = :stage', { stage: query.stage });
+    if (query.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: query.ownerId });
+    if (query.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: query.tag.trim().toLowerCase() });
+    if (query.q?.trim()) {
+      const text = query.q.trim();
+      const digits = text.replace(/\D/g, '');
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('c.name ILIKE :like', { like: `%${escapeLike(text)}%` }).orWhere('c.email ILIKE :like');
+          if (digits.length >= 3) w.orWhere('c.phone LIKE :digits', { digits: `%${digits}%` });
+        }),
+      );
+    }
+    if (query.cursor) {
+      const [value, id] = decodeCursor(query.cursor, 2);
+      qb.andWhere(`(${sortExpr}, c.id) ${desc ? '<' : '>'} (CAST(:cursorValue AS ${sortType}), :cursorId)`, {
+        cursorValue: value,
+        cursorId: id,
+      });
+    }
+    qb.orderBy(sortExpr, desc ? 'DESC' : 'ASC')
+      .addOrderBy('c.id', desc ? 'DESC' : 'ASC')
+      .addSelect(`(${sortExpr})::text`, 'sort_key')
+      .limit(limit + 1);
+    const { entities, raw } = await qb.getRawAndEntities<{ sort_key: unknown }>();
+    const items = entities.slice(0, limit);
+    const last = items.at(-1);
+    const lastRaw = raw[items.length - 1];
+    const nextCursor =
+      entities.length > limit && last ? encodeCursor([lastRaw?.sort_key ?? null, last.id]) : null;
+    return { items, nextCursor };
+  }
+
+  async setArchived(id: string, archived: boolean): Promise<Client> {
+    const client = await this.get(id);
+    if (archived !== !!client.archivedAt) {
+      await this.clients.update({ id }, { archivedAt: archived ? new Date() : null });
+    }
+    return this.get(id);
+  }
+
+  /**
+   * Right to erasure: personal data is wiped; category, stage and purchase aggregates stay so that
+   * reports still add up. The client is archived and opted out, so nothing is ever sent again.
+   */
+  async erase(id: string): Promise<Client> {
+    return this.dataSource.transaction(async (manager) => {
+      const client = await manager
+        .getRepository(Client)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw new NotFoundException('Client', id);
+      if (client.erasedAt) return this.get(id, manager);
+      const now = new Date();
+      await manager.getRepository(Client).update(
+        { id },
+        {
+          externalRef: null,
+          name: '[erased]',
+          email: null,
+          phone: null,
+          phoneMobile: null,
+          addressRecipient: null,
+          addressLines: [],
+          addressCity: null,
+          addressRegion: null,
+          addressPostalCode: null,
+          tags: [],
+          contactFlags: [],
+          archivedAt: client.archivedAt ?? now,
+          erasedAt: now,
+        },
+      );
+      await manager.query(
+        `UPDATE client_preferences SET opted_out = true, updated_at = now() WHERE client_id = $1`,
+        [id],
+      );
+      await manager.query(`UPDATE purchases SET product = NULL WHERE client_id = $1`, [id]);
+      // The consent log stays (it proves consent), minus the personal data it holds.
+      await manager.query(`SET LOCAL touchbase.erasure = 'on'`);
+      await manager.query(
+        `UPDATE consent_log SET ip = NULL, user_agent = NULL,
+                old_value = CASE WHEN item LIKE 'contact.%' THEN '"[erased]"'::jsonb ELSE old_value END,
+                new_value = CASE WHEN item LIKE 'contact.%' THEN '"[erased]"'::jsonb ELSE new_value END
+          WHERE client_id = $1`,
+        [id],
+      );
+      return this.get(id, manager);
+    });
+  }
+
+  recordStage(
+    manager: EntityManager,
+    clientId: string,
+    fromStage: Stage | null,
+    toStage: Stage,
+    cause: string,
+    actorId?: string,
+  ): Promise<unknown> {
+    return manager
+      .getRepository(StageHistoryEntry)
+      .insert({ clientId, fromStage, toStage, cause, actorId: actorId ?? null, changedAt: new Date() });
+  }
+
+  /** Validates and normalises the contact fields of a create or update; all problems at once. */
+  private async toFields(dto: UpdateClientDto, manager: EntityManager): Promise<Partial<Client>> {
+    const problems: FieldError[] = [];
+    const fields: Partial<Client> = {};
+    const set = <K extends keyof Client>(key: K, value: Client[K] | undefined) => {
+      if (value !== undefined) fields[key] = value;
+    };
+    set('externalRef', dto.externalRef);
+    set('name', dto.name);
+    set('kind', dto.kind);
+    set('email', dto.email === undefined ? undefined : (dto.email?.trim().toLowerCase() ?? null));
+    if (dto.phone !== undefined) {
+      if (dto.phone === null) {
+        fields.phone = null;
+        fields.phoneMobile = null;
+      } else {
+        const phone = normalizePhone(dto.phone, this.config.workspace.phoneRegion);
+        if (phone.ok) {
+          fields.phone = phone.value;
+          fields.phoneMobile = isMobilePhone(phone.value);
+        } else problems.push({ field: 'phone', messages: [phone.message] });
+      }
+    }
+    if (dto.address) {
+      const a = dto.address;
+      set('addressRecipient', a.recipient);
+      set(
+        'addressLines',
+        a.lines?.map((l) => l.trim()).filter((l) => l.length > 0),
+      );
+      set('addressCity', a.city);
+      set('addressRegion', a.region);
+      set('addressPostalCode', a.postalCode);
+      if (a.country !== undefined) {
+        if (a.country === null) fields.addressCountry = null;
+        else {
+          const country = normalizeCountry(a.country);
+          if (country.ok) fields.addressCountry = country.value;
+          else problems.push({ field: 'address.country', messages: [country.message] });
+        }
+      }
+    }
+    set('locale', dto.locale);
+    set('timeZone', dto.timeZone);
+    if (dto.ownerId !== undefined) {
+      if (dto.ownerId !== null && !(await manager.getRepository(StaffMember).existsBy({ id: dto.ownerId }))) {
+        problems.push({ field: 'ownerId', messages: [`no staff member has id ${dto.ownerId}`] });
+      }
+      fields.ownerId = dto.ownerId;
+    }
+    set('tags', dto.tags && normalizeTags(dto.tags));
+    set('vipFlag', dto.vip);
+    set('categoryOverride', dto.categoryOverride);
+    set('stage', dto.stage);
+    if (dto.contactVerified) fields.contactVerifiedAt = new Date();
+    if (problems.length > 0) {
+      throw new ValidationException(
+        `The request is invalid: ${problems.map((p) => p.field).join(', ')}`,
+        problems,
+      );
+    }
+    return fields;
+  }
+
+  private async assertExternalRefFree(
+    ref: string | null,
+    exceptId: string | undefined,
+    manager: EntityManager,
+  ) {
+    if (!ref) return;
+    const other = await manager
+      .getRepository(Client)
+      .findOne({ where: { externalRef: ref }, select: { id: true } });
+    if (other && other.id !== exceptId) {
+      throw new ConflictException(`Client ${other.id} already has the external reference ${ref}`, {
+        field: 'externalRef',
+        clientId: other.id,
+      });
+    }
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
+}

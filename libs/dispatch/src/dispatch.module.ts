@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TemplatesModule } from '@touchbase/templates';
+import { DispatchMetrics } from './dispatch-metrics';
+import { DispatcherService } from './dispatcher.service';
+import { MessagePreparer } from './message-preparer.service';
+
+/** Dispatch metrics, for every process that serves /metrics. */
+@Module({ providers: [DispatchMetrics], exports: [DispatchMetrics] })
+export class DispatchMetricsModule {}
+
+/**
+ * The dispatchers (worker side). Channel handlers come from the channel modules the worker imports;
+ * the dispatcher finds them by their `@HandlesChannel()` mark.
+ */
+@Module({
+  imports: [DiscoveryModule, TemplatesModule, DispatchMetricsModule],
+  providers: [MessagePreparer, DispatcherService],
+  exports: [DispatcherService, MessagePreparer],
+})
+export class DispatchModule {}

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { AppConfig } from '@touchbase/config';
+import { Channel } from '@touchbase/core';
+import { retryDelayMs } from './backoff';
+import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } from './channel-handler';
+import { DispatchMetrics } from './dispatch-metrics';
+import {
+  CLAIM_SQL,
+  COMPLETE_RUNS_SQL,
+  FINISH_SQL,
+  NOTIFY_CHANNEL,
+  RECLAIM_SQL,
+  RELEASE_SQL,
+  TOUCHED_SQL,
+} from './dispatch.sql';
+import { MessagePreparer } from './message-preparer.service';
+
+type Settled = DispatchOutcome | { kind: 'cancelled'; reason: string };
+
+interface ClaimRow {
+  id: string;
+  run_id: string;
+  campaign_id: string;
+  client_id: string;
+  channel: Channel;
+  priority: number;
+  counts_as_touch: boolean;
+  scheduled_at: Date;
+  due_at: Date;
+  attempts: number;
+  meta: Record<string, unknown>;
+}
+
+const SHUTDOWN_WAIT_MS = 25_000;
+const ERROR_PAUSE_MS = 1_000;
+
+/**
+ * One loop per dispatched channel: take back expired leases, claim a due batch (SKIP LOCKED, a lease
+ * and a claim token), prepare (re-checking consent), hand the batch to the channel's handler, record
+ * the outcomes guarded by the token. Woken by NOTIFY from the planner; polls as a fallback.
+ */
+@Injectable()
+export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Dispatch');
+  private readonly handlers = new Map<Channel, ChannelHandler>();
+  private readonly wakers = new Map<Channel, () => void>();
+  private readonly inFlight = new Set<string>();
+  private readonly running: Promise<void>[] = [];
+  private listener?: Client;
+  private stopping = false;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly preparer: MessagePreparer,
+    private readonly metrics: DispatchMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const channel = wrapper.metatype && this.reflector.get<Channel>(CHANNEL_HANDLER, wrapper.metatype);
+      if (channel && wrapper.instance) this.handlers.set(channel, wrapper.instance as ChannelHandler);
+    }
+    const channels = this.config.dispatch.channels;
+    const missing = channels.filter((c) => !this.handlers.has(c));
+    if (missing.length > 0) {
+      throw new Error(
+        `No dispatch handler for ${missing.join(', ')}: every channel in DISPATCH_CHANNELS needs one`,
+      );
+    }
+    for (const channel of channels) this.running.push(this.loop(channel));
+    void this.listen();
+    this.logger.log(`Dispatching ${channels.join(', ')} (batches of ${this.config.dispatch.batchSize})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.wakers.values()) wake();
+    await Promise.race([Promise.all(this.running), sleep(SHUTDOWN_WAIT_MS)]);
+    if (this.inFlight.size > 0) {
+      const released = await this.dataSource.query(RELEASE_SQL, [[...this.inFlight]]).catch(() => [[], 0]);
+      this.logger.warn(`Released ${countOf(released)} deliveries still held at shutdown`);
+    }
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Processes one batch of a channel now; returns how many deliveries it claimed. For tests and tools. */
+  async dispatchOnce(channel: Channel): Promise<number> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`No handler for ${channel}`);
+    return this.tick(channel, handler);
+  }
+
+  private async loop(channel: Channel): Promise<void> {
+    const handler = this.handlers.get(channel)!;
+    const { batchSize, pollMs } = this.config.dispatch;
+    while (!this.stopping) {
+      let claimed = 0;
+      try {
+        claimed = await this.tick(channel, handler);
+      } catch (e) {
+        // The database may be restarting: pause, then try again; the pool reconnects.
+        this.logger.warn(`${channel} dispatch failed, retrying: ${(e as Error).message}`);
+        await sleep(ERROR_PAUSE_MS);
+        continue;
+      }
+      if (claimed < batchSize && !this.stopping) await this.sleepUntilWoken(channel, pollMs);
+    }
+  }
+
+  private async tick(channel: Channel, handler: ChannelHandler): Promise<number> {
+    const { batchSize, leaseSeconds } = this.config.dispatch;
+    const reclaimed = countOf(await this.dataSource.query(RECLAIM_SQL, [channel]));
+    if (reclaimed > 0) this.logger.warn(`Took back ${reclaimed} ${channel} deliveries whose lease expired`);
+    const token = randomUUID();
+    const rows = firstOf<ClaimRow>(
+      await this.dataSource.query(CLAIM_SQL, [channel, batchSize, token, leaseSeconds]),
+    );
+    if (rows.length === 0) return 0;
+    this.inFlight.add(token);
+    try {
+      const now = Date.now();
+      for (const r of rows)
+        this.metrics.claimLatency.observe({ channel }, Math.max(0, (now - r.due_at.getTime()) / 1000));
+      const items: ClaimedDelivery[] = rows.map((r) => ({
+        id: r.id,
+        runId: r.run_id,
+        campaignId: r.campaign_id,
+        clientId: r.client_id,
+        channel: r.channel,
+        priority: r.priority,
+        countsAsTouch: r.counts_as_touch,
+        scheduledAt: r.scheduled_at,
+        attempts: r.attempts,
+        claimToken: token,
+        meta: r.meta ?? {},
+      }));
+      const outcomes = new Map<string, Settled>();
+      let prepared: Awaited<ReturnType<MessagePreparer['prepare']>>;
+      try {
+        prepared = await this.preparer.prepare(items);
+      } catch (e) {
+        prepared = { ready: [], settled: new Map(items.map((i) => [i.id, retry(e)])) };
+      }
+      for (const [id, outcome] of prepared.settled) outcomes.set(id, outcome);
+      if (prepared.ready.length > 0) {
+        let results: DispatchOutcome[];
+        try {
+          results = await handler.dispatch(prepared.ready);
+        } catch (e) {
+          // A handler should settle each item itself; if it throws, the whole batch is tried again.
+          results = prepared.ready.map(() => retry(e));
+        }
+        prepared.ready.forEach((item, i) =>
+          outcomes.set(item.id, results[i] ?? retry(new Error('no outcome'))),
+        );
+      }
+      await this.finish(channel, items, outcomes);
+      return rows.length;
+    } finally {
+      this.inFlight.delete(token);
+    }
+  }
+
+  private async finish(
+    channel: Channel,
+    items: ClaimedDelivery[],
+    outcomes: Map<string, Settled>,
+  ): Promise<void> {
+    const { maxAttempts, retryBaseMs } = this.config.dispatch;
+    const cols = {
+      id: [] as string[],
+      token: [] as string[],
+      status: [] as string[],
+      reason: [] as (string | null)[],
+    };
+    const more = {
+      error: [] as (string | null)[],
+      provider: [] as (string | null)[],
+      due: [] as (Date | null)[],
+      meta: [] as string[],
+    };
+    for (const item of items) {
+      const o = outcomes.get(item.id) ?? retry(new Error('no outcome'));
+      let status: string;
+      let reason: string | null = null;
+      let error: string | null = null;
+      let due: Date | null = null;
+      let label: string = o.kind;
+      switch (o.kind) {
+        case 'sent':
+        case 'delivered':
+          status = o.kind;
+          break;
+        case 'handed-over':
+          status = 'sending';
+          break;
+        case 'cancelled':
+          status = 'cancelled';
+          reason = o.reason;
+          break;
+        case 'bounced':
+          status = 'bounced';
+          error = o.error;
+          break;
+        case 'failed':
+          status = 'failed';
+          reason = o.reason ?? null;
+          error = o.error;
+          break;
+        case 'retry':
+          if (item.attempts >= maxAttempts) {
+            status = 'failed';
+            reason = 'attempts-exhausted';
+            error = `Gave up after ${item.attempts} attempts: ${o.error}`;
+            label = 'failed';
+          } else {
+            status = 'queued';
+            error = o.error;
+            due = new Date(Date.now() + retryDelayMs(item.attempts, retryBaseMs, o.retryAfterMs));
+            label = 'retried';
+          }
+          break;
+      }
+      this.metrics.outcomes.inc({ channel, outcome: label });
+      cols.id.push(item.id);
+      cols.token.push(item.claimToken);
+      cols.status.push(status);
+      cols.reason.push(reason);
+      more.error.push(error?.slice(0, 2000) ?? null);
+      more.provider.push('providerId' in o ? (o.providerId ?? null) : null);
+      more.due.push(due);
+      more.meta.push(JSON.stringify('meta' in o && o.meta ? o.meta : {}));
+    }
+    const finished: { id: string; client_id: string; status: string; counts_as_touch: boolean }[] = firstOf(
+      await this.dataSource.query(FINISH_SQL, [
+        cols.id,
+        cols.token,
+        cols.status,
+        cols.reason,
+        more.error,
+        more.provider,
+        more.due,
+        more.meta,
+      ]),
+    );
+    const touched = finished.filter(
+      (f) => f.counts_as_touch && (f.status === 'sent' || f.status === 'delivered'),
+    );
+    if (touched.length > 0) await this.dataSource.query(TOUCHED_SQL, [touched.map((f) => f.client_id)]);
+    const runIds = [...new Set(items.map((i) => i.runId))];
+    await this.dataSource.query(COMPLETE_RUNS_SQL, [runIds]);
+  }
+
+  private sleepUntilWoken(channel: Channel, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakers.set(channel, done);
+    });
+  }
+
+  /** LISTEN for "work is due" from the planner, reconnecting when the database goes away. */
+  private async listen(): Promise<void> {
+    const url = (this.dataSource.options as PostgresConnectionOptions).url;
+    let delay = 500;
+    while (!this.stopping) {
+      const client = new Client({ connectionString: url, application_name: 'touchbase-dispatch-listener' });
+      try {
+        await client.connect();
+        this.listener = client;
+        client.on('notification', (n) => {
+          const wake = this.wakers.get(n.payload as Channel);
+          if (wake) wake();
+          else for (const w of this.wakers.values()) w();
+        });
+        await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+        delay = 500;
+        await new Promise<void>((resolve) => {
+          client.once('error', () => resolve());
+          client.once('end', () => resolve());
+        });
+      } catch {
+        // fall through to the reconnect below
+      }
+      await client.end().catch(() => undefined);
+      if (!this.stopping) {
+        await sleep(delay);
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  }
+}
+
+function retry(e: unknown): DispatchOutcome {
+  return { kind: 'retry', error: e instanceof Error ? e.message : String(e) };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+// TypeORM answers UPDATE … RETURNING with [rows, count].
+function firstOf<T>(result: unknown): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0] as T[];
+  }
+  return (result as T[]) ?? [];
+}
+
+function countOf(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
+  return Array.isArray(result) ? result.length : 0;
+}

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Campaign, Edition } from '@touchbase/campaigns';
+import { Channel, Locale } from '@touchbase/core';
+import {
+  MessageClient,
+  MessageContextBuilder,
+  Signer,
+  Template,
+  TemplatesService,
+} from '@touchbase/templates';
+import { ClaimedDelivery, DispatchOutcome, PreparedDelivery } from './channel-handler';
+import { PREPARE_SQL } from './dispatch.sql';
+
+const CACHE_MS = 30_000;
+
+interface PrepareRow {
+  delivery_id: string;
+  id: string;
+  link_version: number;
+  name: string;
+  kind: string;
+  email: string | null;
+  phone: string | null;
+  address_recipient: string | null;
+  address_lines: string[];
+  address_city: string | null;
+  address_region: string | null;
+  address_postal_code: string | null;
+  address_country: string | null;
+  locale: Locale;
+  time_zone: string | null;
+  category: string | null;
+  stage: string;
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+  edition_key: string;
+  blocked: string | null;
+}
+
+/** A small time-bounded cache: campaigns, editions, signers and templates change rarely mid-run. */
+class TtlCache<T> {
+  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    const value = load();
+    this.entries.set(key, { at: Date.now(), value });
+    value.catch(() => this.entries.delete(key));
+    if (this.entries.size > 1000) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+}
+
+export type Prepared = {
+  ready: PreparedDelivery[];
+  settled: Map<string, DispatchOutcome | { kind: 'cancelled'; reason: string }>;
+};
+
+/**
+ * Turns claimed deliveries into messages: one query for the clients of the batch (and whether they
+ * still want it), cached campaigns, editions, signers and templates, and the render context.
+ */
+@Injectable()
+export class MessagePreparer {
+  private readonly campaigns = new TtlCache<Campaign | null>();
+  private readonly editions = new TtlCache<Edition | null>();
+  private readonly signers = new TtlCache<Signer | null>();
+  private readonly templates = new TtlCache<Template | null>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly contexts: MessageContextBuilder,
+    private readonly templateService: TemplatesService,
+  ) {}
+
+  async prepare(
+    items: ClaimedDelivery[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Prepared> {
+    const rows: PrepareRow[] = await manager.query(PREPARE_SQL, [items.map((i) => i.id)]);
+    const byId = new Map(rows.map((r) => [r.delivery_id, r]));
+    const ready: PreparedDelivery[] = [];
+    const settled: Prepared['settled'] = new Map();
+    for (const item of items) {
+      const row = byId.get(item.id);
+      if (!row) {
+        settled.set(item.id, { kind: 'failed', error: 'The delivery or its client no longer exists' });
+        continue;
+      }
+      if (row.blocked) {
+        settled.set(item.id, { kind: 'cancelled', reason: row.blocked });
+        continue;
+      }
+      const campaign = await this.campaign(item.campaignId);
+      if (!campaign) {
+        settled.set(item.id, { kind: 'failed', error: 'The campaign no longer exists' });
+        continue;
+      }
+      const templateName = campaign.templates?.[item.channel];
+      const template = templateName ? await this.template(templateName, item.channel, row.locale) : null;
+      if (!template) {
+        settled.set(item.id, {
+          kind: 'failed',
+          error: `No ${item.channel} template for "${campaign.name}"`,
+          reason: 'template-missing',
+        });
+        continue;
+      }
+      const edition = await this.edition(campaign.id, row.edition_key);
+      const signer = campaign.signerId ? await this.signer(campaign.signerId) : null;
+      const client: MessageClient = {
+        id: row.id,
+        linkVersion: row.link_version,
+        name: row.name,
+        kind: row.kind,
+        email: row.email,
+        phone: row.phone,
+        addressRecipient: row.address_recipient,
+        addressLines: row.address_lines,
+        addressCity: row.address_city,
+        addressRegion: row.address_region,
+        addressPostalCode: row.address_postal_code,
+        addressCountry: row.address_country,
+        locale: row.locale,
+        timeZone: row.time_zone,
+        category: row.category,
+        stage: row.stage,
+        owner: row.owner_name ? { name: row.owner_name, email: row.owner_email ?? '' } : null,
+      };
+      ready.push({
+        ...item,
+        client: {
+          id: row.id,
+          name: row.name,
+          email: row.email,
+          phone: row.phone,
+          locale: row.locale,
+          ownerId: row.owner_id,
+        },
+        campaign,
+        edition,
+        signer,
+        template,
+        context: this.contexts.build(client, { campaign, edition, signer, deliveryId: item.id }),
+      });
+    }
+    return { ready, settled };
+  }
+
+  private campaign(id: string): Promise<Campaign | null> {
+    return this.campaigns.get(id, () => this.dataSource.getRepository(Campaign).findOneBy({ id }));
+  }
+
+  private edition(campaignId: string, periodKey: string): Promise<Edition | null> {
+    return this.editions.get(`${campaignId}|${periodKey}`, () =>
+      this.dataSource.getRepository(Edition).findOneBy({ campaignId, periodKey }),
+    );
+  }
+
+  private signer(id: string): Promise<Signer | null> {
+    return this.signers.get(id, () => this.dataSource.getRepository(Signer).findOneBy({ id }));
+  }
+
+  private template(name: string, channel: Channel, locale: Locale): Promise<Template | null> {
+    return this.templates.get(`${name}|${channel}|${locale}`, () =>
+      this.templateService.resolve(name, channel, locale).catch(() => null),
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Channel } from '@touchbase/core';
+import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
+import { TemplateRenderer } from '@touchbase/templates';
+import { mapWithConcurrency } from './concurrency';
+import { EmailDriver, EmailSendError, InlineImage, OutgoingEmail } from './drivers/email.driver';
+import { EmailBouncesService } from './email-bounces.service';
+import { EmailMessageBuilder } from './email-message.builder';
+import { SignatureImages } from './signature-images.service';
+
+/**
+ * The email channel: renders each delivery, builds the message and hands it to the driver; each
+ * item is settled on its own (a bad template or a refused address never stops the batch). Then, for
+ * the batch at once, hard bounces are counted on the clients.
+ */
+@Injectable()
+@HandlesChannel(Channel.Email)
+export class EmailHandler extends ChannelHandler {
+  readonly channel = Channel.Email;
+  private readonly logger = new Logger('Email');
+
+  constructor(
+    private readonly driver: EmailDriver,
+    private readonly renderer: TemplateRenderer,
+    private readonly messages: EmailMessageBuilder,
+    private readonly signatures: SignatureImages,
+    private readonly bounces: EmailBouncesService,
+  ) {
+    super();
+  }
+
+  async dispatch(items: PreparedDelivery[]): Promise<DispatchOutcome[]> {
+    // The driver sends at most `concurrency` at once; twice as many workers keep a rendered message
+    // ready for each connection as it frees up.
+    const outcomes = await mapWithConcurrency(items, this.driver.concurrency * 2, (item) => this.send(item));
+    await this.recordBounces(items, outcomes);
+    return outcomes;
+  }
+
+  private async send(item: PreparedDelivery): Promise<DispatchOutcome> {
+    let signature: InlineImage | null = null;
+    const signer = this.messages.signatureOf(item);
+    if (signer) {
+      try {
+        signature = await this.signatures.get(signer);
+      } catch (e) {
+        return { kind: 'retry', error: `Could not load the signature image: ${errorText(e)}` };
+      }
+    }
+    let message: OutgoingEmail;
+    try {
+      const rendered = this.renderer.render(item.template, item.context);
+      if (rendered.channel !== Channel.Email)
+        throw new Error(`"${item.template.name}" is not an email template`);
+      message = this.messages.build(item, rendered, signature);
+    } catch (e) {
+      return { kind: 'failed', error: errorText(e), reason: 'template-error' };
+    }
+    try {
+      const result = await this.driver.send(message);
+      return {
+        kind: 'sent',
+        providerId: message.messageId.replace(/^<|>$/g, ''),
+        meta: result.response ? { response: result.response.slice(0, 300) } : undefined,
+      };
+    } catch (e) {
+      if (!(e instanceof EmailSendError) || e.kind === 'transient')
+        return { kind: 'retry', error: errorText(e) };
+      if (e.isHardBounce) return { kind: 'bounced', error: e.message };
+      return { kind: 'failed', error: e.message, reason: 'smtp-rejected' };
+    }
+  }
+
+  /** Bounces count against the address; an accepted message resets the count (bounces in a row). */
+  private async recordBounces(items: PreparedDelivery[], outcomes: DispatchOutcome[]): Promise<void> {
+    const bounced = items.filter((_, i) => outcomes[i].kind === 'bounced').map((i) => i.clientId);
+    const sent = items.filter((_, i) => outcomes[i].kind === 'sent').map((i) => i.clientId);
+    try {
+      await this.bounces.record(bounced);
+      await this.bounces.clear(sent);
+    } catch (e) {
+      // The outcomes stand; only the count is lost, and the next bounce counts again.
+      this.logger.error(`Could not record ${bounced.length} hard bounces: ${errorText(e)}`);
+    }
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,219 @@
+import * as fs from 'node:fs';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, QueryFailedError } from 'typeorm';
+import {
+  Channel,
+  ConflictException,
+  decodeCursor,
+  encodeCursor,
+  NotFoundException,
+  Page,
+  ValidationException,
+} from '@touchbase/core';
+import { COMPLETE_RUNS_SQL } from '@touchbase/dispatch';
+import { StaffMember } from '@touchbase/staff';
+import {
+  batchDownloadName,
+  LetterBatchRow,
+  ListLetterBatchesQueryDto,
+  MarkReturnedDto,
+} from './dto/letter-batch.dto';
+import { LetterBatchStatus } from './entities/letter-batch.entity';
+import {
+  BATCH_SELECT,
+  FLAG_ADDRESS_RETURNED_SQL,
+  MAIL_BATCH_SQL,
+  RETURNED_DELIVERY_SQL,
+} from './letters.sql';
+
+export interface ReturnRecord {
+  at: string;
+  by: string;
+  note: string | null;
+}
+
+export interface ReturnedLetter {
+  deliveryId: string;
+  clientId: string;
+  clientName: string;
+  returned: ReturnRecord;
+  contactFlags: string[];
+}
+
+interface ReturnedRow {
+  id: string;
+  channel: Channel | null;
+  status: string;
+  client_id: string;
+  client_name: string;
+  returned: ReturnRecord | null;
+  batch_status: LetterBatchStatus | null;
+}
+
+// PostgreSQL: a row lock NOWAIT could not take.
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Letter batches as people handle them: list, download the PDF, mark a batch mailed (its letters
+ * become sent: touches), and record returned mail (the client's address is flagged for verification).
+ */
+@Injectable()
+export class LetterBatchesService {
+  private readonly logger = new Logger('LetterBatches');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(query: ListLetterBatchesQueryDto): Promise<Page<LetterBatchRow>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (value: unknown) => `$${params.push(value)}`;
+    if (query.status) where.push(`b.status = ${add(query.status)}`);
+    if (query.runId) where.push(`b.run_id = ${add(query.runId)}`);
+    if (query.campaignId) where.push(`r.campaign_id = ${add(query.campaignId)}`);
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor, 2);
+      if (typeof at !== 'string' || typeof id !== 'string') {
+        throw new ValidationException('The cursor is invalid; use nextCursor from the previous page', [
+          { field: 'cursor', messages: ['cursor is not a cursor this list returned'] },
+        ]);
+      }
+      where.push(`(b.created_at, b.id) < (${add(at)}::timestamptz, ${add(id)}::uuid)`);
+    }
+    const limit = query.limit ?? 50;
+    const rows: LetterBatchRow[] = await this.dataSource.query(
+      `${BATCH_SELECT}
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY b.created_at DESC, b.id DESC
+        LIMIT ${add(limit + 1)}`,
+      params,
+    );
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor([last.created_key, last.id]) : null,
+    };
+  }
+
+  async get(id: string): Promise<LetterBatchRow> {
+    const [row]: LetterBatchRow[] = await this.dataSource.query(`${BATCH_SELECT} WHERE b.id = $1`, [id]);
+    if (!row) throw new NotFoundException('Letter batch', id);
+    return row;
+  }
+
+  /** The PDF of a ready (or mailed) batch, as a stream from its file. */
+  async pdf(id: string): Promise<{ stream: fs.ReadStream; size: number; fileName: string }> {
+    const batch = await this.get(id);
+    if (batch.status !== LetterBatchStatus.Ready && batch.status !== LetterBatchStatus.Mailed) {
+      throw new ConflictException(`The batch is ${batch.status}: its PDF is not made yet`, {
+        id,
+        status: batch.status,
+      });
+    }
+    const file = batch.file_path;
+    const stat = file ? await fs.promises.stat(file).catch(() => null) : null;
+    if (!file || !stat) {
+      this.logger.error(`The PDF of letter batch ${id} is missing (${file ?? 'no path'})`);
+      throw new NotFoundException('PDF of letter batch', id);
+    }
+    return { stream: fs.createReadStream(file), size: stat.size, fileName: batchDownloadName(batch) };
+  }
+
+  /** Printed and posted: every letter of the batch is sent (a touch), and the batch mailed. */
+  async markMailed(id: string, staff: StaffMember): Promise<LetterBatchRow> {
+    await this.dataSource.transaction(async (m) => {
+      let batch: { run_id: string; status: LetterBatchStatus; mailed_at: Date | null } | undefined;
+      try {
+        // NOWAIT: a batch locked now is being built, which is an answer in itself.
+        [batch] = await m.query(
+          `SELECT run_id, status, mailed_at FROM letter_batches WHERE id = $1 FOR UPDATE NOWAIT`,
+          [id],
+        );
+      } catch (e) {
+        if (
+          e instanceof QueryFailedError &&
+          (e.driverError as { code?: string }).code === LOCK_NOT_AVAILABLE
+        ) {
+          throw new ConflictException('The batch is being built: mark it mailed once it is ready', { id });
+        }
+        throw e;
+      }
+      if (!batch) throw new NotFoundException('Letter batch', id);
+      if (batch.status === LetterBatchStatus.Mailed) {
+        throw new ConflictException('The batch is already marked mailed', {
+          id,
+          mailedAt: batch.mailed_at?.toISOString() ?? null,
+        });
+      }
+      if (batch.status !== LetterBatchStatus.Ready) {
+        throw new ConflictException(`The batch is ${batch.status}: only a ready batch can be marked mailed`, {
+          id,
+          status: batch.status,
+        });
+      }
+      const mailedAt = new Date().toISOString();
+      const [result]: { letters: number; touched: number }[] = await m.query(MAIL_BATCH_SQL, [
+        id,
+        JSON.stringify({ mailedAt, mailedBy: staff.id }),
+        batch.run_id,
+      ]);
+      await m.query(
+        `UPDATE letter_batches SET status = 'mailed', mailed_at = $2, mailed_by = $3, updated_at = now() WHERE id = $1`,
+        [id, mailedAt, staff.id],
+      );
+      await m.query(COMPLETE_RUNS_SQL, [[batch.run_id]]);
+      this.logger.log(`Letter batch ${id} mailed by ${staff.id}: ${result.letters} letters sent`);
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Returned mail: the letter came back undelivered. The client's address is flagged for verification
+   * (planning and dispatch send no letters to it until the address changes) and the delivery records
+   * the return. Recording the same return again changes nothing.
+   */
+  async markReturned(deliveryId: string, dto: MarkReturnedDto, staff: StaffMember): Promise<ReturnedLetter> {
+    if (!/^\d{1,18}$/.test(deliveryId)) {
+      throw new ValidationException('The delivery id is a number', [
+        { field: 'id', messages: ['id must be a delivery id (digits)'] },
+      ]);
+    }
+    return this.dataSource.transaction(async (m) => {
+      const [d]: ReturnedRow[] = await m.query(RETURNED_DELIVERY_SQL, [deliveryId]);
+      if (!d) throw new NotFoundException('Delivery', deliveryId);
+      const mailed =
+        d.channel === Channel.Letter &&
+        (d.status === 'sent' || d.status === 'delivered') &&
+        d.batch_status === LetterBatchStatus.Mailed;
+      if (!mailed) {
+        throw new ConflictException('Only a mailed letter can come back: this delivery is not one', {
+          id: deliveryId,
+          channel: d.channel,
+          status: d.status,
+          batchStatus: d.batch_status,
+        });
+      }
+      let returned = d.returned;
+      // Recorded once: a repeated call must not flag an address corrected since the first one.
+      if (!returned) {
+        returned = { at: new Date().toISOString(), by: staff.id, note: dto.note?.trim() || null };
+        await m.query(
+          `UPDATE deliveries SET meta = meta || jsonb_build_object('returned', $2::jsonb), updated_at = now() WHERE id = $1`,
+          [deliveryId, JSON.stringify(returned)],
+        );
+        await m.query(FLAG_ADDRESS_RETURNED_SQL, [d.client_id]);
+      }
+      const [client]: { contact_flags: string[] }[] = await m.query(
+        `SELECT contact_flags FROM clients WHERE id = $1`,
+        [d.client_id],
+      );
+      return {
+        deliveryId,
+        clientId: d.client_id,
+        clientName: d.client_name,
+        returned,
+        contactFlags: client.contact_flags,
+      };
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TemplatesModule } from '@touchbase/templates';
+import { LetterBatch } from './entities/letter-batch.entity';
+import { LetterBatchBuilderService } from './letter-batch-builder.service';
+import { LetterBatchJob } from './letter-batch.job';
+import { DeliveryReturnsController, LetterBatchesController } from './letter-batches.controller';
+import { LetterBatchesService } from './letter-batches.service';
+import { LetterHandler } from './letter.handler';
+
+/** Letter batches as people handle them (mailed, returned), without HTTP. */
+@Module({
+  imports: [TypeOrmModule.forFeature([LetterBatch])],
+  providers: [LetterBatchesService],
+  exports: [LetterBatchesService, TypeOrmModule],
+})
+export class LettersModule {}
+
+/**
+ * The worker side: the letter channel's handler (found by the dispatcher through @HandlesChannel),
+ * the PDF builder and its sweep (needs ScheduleModule.forRoot() in the app).
+ */
+@Module({
+  imports: [LettersModule, TemplatesModule],
+  providers: [LetterHandler, LetterBatchBuilderService, LetterBatchJob],
+  exports: [LetterHandler, LetterBatchBuilderService],
+})
+export class LettersWorkerModule {}
+
+/** The API side: /api/v1/letter-batches and returned mail. */
+@Module({
+  imports: [LettersModule],
+  controllers: [LetterBatchesController, DeliveryReturnsController],
+})
+export class LettersApiModule {}

@@ -1,0 +1,135 @@
+/** The letter batches' SQL, in one place. */
+
+/**
+ * Serialises attaching letters of one run across workers, so that a run gets one building batch.
+ * $1 run id
+ */
+export const LOCK_RUN_BATCH_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('touchbase:letter-batch:' || $1::text, 0))`;
+
+/**
+ * The run's batch still taking letters. FOR UPDATE waits for a build in progress (it holds the row),
+ * and then sees the batch ready: late letters go to a new batch, never into a PDF already made.
+ * $1 run id
+ */
+export const OPEN_BATCH_SQL = `
+  SELECT id FROM letter_batches WHERE run_id = $1 AND status = 'building' ORDER BY created_at LIMIT 1 FOR UPDATE`;
+
+export const CREATE_BATCH_SQL = `INSERT INTO letter_batches (run_id) VALUES ($1) RETURNING id`;
+
+/**
+ * Attaches claimed letters and keeps what will be printed in their meta; the claim token guards each
+ * row (a worker whose lease was taken over attaches nothing). $1 batch, $2 ids, $3 tokens, $4 metas
+ */
+export const ATTACH_LETTERS_SQL = `
+  WITH attached AS (
+    UPDATE deliveries d SET letter_batch_id = $1, meta = d.meta || u.meta, updated_at = now()
+      FROM unnest($2::bigint[], $3::uuid[], $4::jsonb[]) AS u(id, token, meta)
+     WHERE d.id = u.id AND d.claim_token = u.token AND d.status = 'sending'
+    RETURNING d.id::text AS id
+  )
+  SELECT id FROM attached`;
+
+/** The batch to build, unless another process is building it. $1 batch */
+export const LOCK_BATCH_FOR_BUILD_SQL = `
+  SELECT b.id, b.run_id, r.status AS run_status, r.period_key, ca.name AS campaign_name
+    FROM letter_batches b
+    JOIN runs r ON r.id = b.run_id
+    LEFT JOIN campaigns ca ON ca.id = r.campaign_id
+   WHERE b.id = $1 AND b.status = 'building'
+     FOR UPDATE OF b SKIP LOCKED`;
+
+/**
+ * Whether letters of the run may still come: due (or soon due: retries) and not yet claimed, or
+ * claimed by a worker that has not attached them yet. Letters deferred further (caps) go to a later batch.
+ * $1 run, $2 seconds ahead
+ */
+export const LETTERS_PENDING_SQL = `
+  SELECT EXISTS (
+    SELECT 1 FROM deliveries d
+     WHERE d.run_id = $1 AND d.channel = 'letter'
+       AND ((d.status = 'queued' AND d.due_at <= now() + make_interval(secs => $2))
+            OR (d.status = 'sending' AND d.letter_batch_id IS NULL))
+  ) AS pending`;
+
+/**
+ * The batch's letters, read through a cursor in the build's transaction: one pass over the run's
+ * deliveries (by the run index), fetched a page at a time. $1 run, $2 batch
+ */
+export const DECLARE_BATCH_LETTERS_SQL = `
+  DECLARE batch_letters NO SCROLL CURSOR FOR
+  SELECT d.id::text AS id, d.meta->'letter' AS letter
+    FROM deliveries d
+   WHERE d.run_id = $1 AND d.status = 'sending' AND d.letter_batch_id = $2
+   ORDER BY d.id`;
+
+export const FETCH_BATCH_LETTERS_SQL = (n: number) => `FETCH ${Math.trunc(n)} FROM batch_letters`;
+
+export const BATCH_READY_SQL = `
+  UPDATE letter_batches
+     SET status = 'ready', letters = $2, pages = $3, file_path = $4, file_bytes = $5, message = NULL, updated_at = now()
+   WHERE id = $1`;
+
+export const BATCH_FAILED_SQL = `
+  UPDATE letter_batches SET status = 'failed', message = $2, updated_at = now() WHERE id = $1 AND status = 'building'`;
+
+/** A failed build is retried; the message says why it has not worked so far. $1 batch, $2 message */
+export const BATCH_BUILD_ERROR_SQL = `
+  UPDATE letter_batches SET message = $2, updated_at = now() WHERE id = $1 AND status = 'building'`;
+
+/** Batches a sweep looks at: every building one (the check is cheap and SKIP LOCKED). */
+export const BUILDING_BATCHES_SQL = `SELECT id FROM letter_batches WHERE status = 'building' ORDER BY created_at LIMIT 100`;
+
+/** A signature image (bytes never travel with the signer entity). $1 signer */
+export const SIGNATURE_SQL = `SELECT signature_image FROM signers WHERE id = $1 AND signature_image IS NOT NULL`;
+
+/**
+ * A batch with what its list shows: campaign and period, and the letters so far while building.
+ * `seq`: the batch's number within its run (a later batch takes letters deferred past the first).
+ */
+export const BATCH_SELECT = `
+  SELECT b.id, b.run_id, b.status, b.pages, b.file_path, b.file_bytes::text AS file_bytes, b.message,
+         b.mailed_at, b.mailed_by, b.created_at, b.updated_at, b.created_at::text AS created_key,
+         CASE WHEN b.status = 'building'
+              THEN (SELECT count(*)::int FROM deliveries d WHERE d.run_id = b.run_id AND d.letter_batch_id = b.id)
+              ELSE b.letters END AS letters,
+         r.period_key, r.campaign_id, ca.name AS campaign_name,
+         (SELECT count(*)::int FROM letter_batches b2
+           WHERE b2.run_id = b.run_id AND (b2.created_at, b2.id) <= (b.created_at, b.id)) AS seq
+    FROM letter_batches b
+    JOIN runs r ON r.id = b.run_id
+    LEFT JOIN campaigns ca ON ca.id = r.campaign_id`;
+
+/**
+ * Mailing a batch: its letters are sent (touches), their clients touched, in one statement so that a
+ * batch of any size never travels through the process. The last-touch rule is dispatch's TOUCHED_SQL.
+ * $1 batch, $2 meta to merge, $3 the batch's run (its index finds the rows)
+ */
+export const MAIL_BATCH_SQL = `
+  WITH mailed AS (
+    UPDATE deliveries
+       SET status = 'sent', sent_at = now(), claim_token = NULL, locked_until = NULL,
+           meta = meta || $2::jsonb, updated_at = now()
+     WHERE run_id = $3 AND status = 'sending' AND letter_batch_id = $1
+    RETURNING client_id, counts_as_touch
+  ), touched AS (
+    UPDATE clients c SET last_touch_at = now()
+      FROM (SELECT DISTINCT client_id FROM mailed WHERE counts_as_touch) m
+     WHERE c.id = m.client_id AND (c.last_touch_at IS NULL OR c.last_touch_at < now())
+    RETURNING c.id
+  )
+  SELECT (SELECT count(*)::int FROM mailed) AS letters, (SELECT count(*)::int FROM touched) AS touched`;
+
+/** A delivery and, when it is a letter, its batch. $1 delivery */
+export const RETURNED_DELIVERY_SQL = `
+  SELECT d.id::text AS id, d.channel, d.status, d.client_id, c.name AS client_name, d.meta->'returned' AS returned,
+         b.status AS batch_status
+    FROM deliveries d
+    JOIN clients c ON c.id = d.client_id
+    LEFT JOIN letter_batches b ON b.id = d.letter_batch_id
+   WHERE d.id = $1
+     FOR UPDATE OF d`;
+
+/** Marks a client's postal address for verification. $1 client */
+export const FLAG_ADDRESS_RETURNED_SQL = `
+  UPDATE clients SET contact_flags = array_append(contact_flags, 'address-returned'), updated_at = now()
+   WHERE id = $1 AND NOT ('address-returned' = ANY(contact_flags))`;

@@ -1,0 +1,3 @@
+export * from './token-signer';
+export * from './links.service';
+export * from './links.module';

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@touchbase/config';
+import { TokenSigner, VerifyResult } from './token-signer';
+
+export interface PortalTokenPayload {
+  /** client id */
+  c: string;
+  /** the client's link version when issued: bumping it revokes the link */
+  v: number;
+  exp: number;
+}
+
+export interface UnsubscribeTokenPayload {
+  c: string;
+  v: number;
+  /** topic key, or null for "everything" */
+  t: string | null;
+  /** the delivery the link was sent in, if any */
+  d?: string;
+}
+
+/**
+ * Signed links in messages: the portal (expiring, per client, revocable through the client's link
+ * version) and one-click unsubscribe (no expiry, as mail clients may use it much later). Each has its
+ * own secret. In development, missing secrets are generated once and kept in DATA_DIR.
+ */
+@Injectable()
+export class LinksService {
+  private readonly logger = new Logger('Links');
+  private readonly portal: TokenSigner;
+  private readonly unsubscribe: TokenSigner;
+
+  constructor(private readonly config: AppConfig) {
+    const secrets = this.secrets();
+    this.portal = new TokenSigner(secrets.portal, 'portal');
+    this.unsubscribe = new TokenSigner(secrets.unsubscribe, 'unsubscribe');
+  }
+
+  portalToken(clientId: string, linkVersion: number, now = Date.now()): string {
+    const exp = Math.floor(now / 1000) + this.config.links.portalTtlDays * 86_400;
+    return this.portal.sign({ c: clientId, v: linkVersion, exp } satisfies PortalTokenPayload);
+  }
+
+  portalUrl(clientId: string, linkVersion: number, locale?: string): string {
+    const url = `${this.config.http.publicUrl}/portal/${this.portalToken(clientId, linkVersion)}`;
+    return locale ? `${url}?lang=${locale}` : url;
+  }
+
+  verifyPortalToken(token: string): VerifyResult<PortalTokenPayload> {
+    const result = this.portal.verify<PortalTokenPayload>(token);
+    if (result.ok && (typeof result.payload.c !== 'string' || typeof result.payload.v !== 'number')) {
+      return { ok: false, reason: 'invalid' };
+    }
+    return result;
+  }
+
+  unsubscribeToken(payload: UnsubscribeTokenPayload): string {
+    return this.unsubscribe.sign(payload);
+  }
+
+  unsubscribeUrl(payload: UnsubscribeTokenPayload): string {
+    return `${this.config.http.publicUrl}/u/${this.unsubscribeToken(payload)}`;
+  }
+
+  verifyUnsubscribeToken(token: string): VerifyResult<UnsubscribeTokenPayload> {
+    const result = this.unsubscribe.verify<UnsubscribeTokenPayload & { exp?: number }>(token);
+    if (result.ok && (typeof result.payload.c !== 'string' || typeof result.payload.v !== 'number')) {
+      return { ok: false, reason: 'invalid' };
+    }
+    return result;
+  }
+
+  private secrets(): { portal: string; unsubscribe: string } {
+    const { portalSecret, unsubscribeSecret } = this.config.links;
+    if (portalSecret && unsubscribeSecret) return { portal: portalSecret, unsubscribe: unsubscribeSecret };
+    const file = path.join(this.config.dataDir, 'link-secrets.json');
+    let stored: { portal?: string; unsubscribe?: string } = {};
+    if (fs.existsSync(file)) stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const next = {
+      portal: stored.portal ?? randomBytes(32).toString('hex'),
+      unsubscribe: stored.unsubscribe ?? randomBytes(32).toString('hex'),
+    };
+    if (!stored.portal || !stored.unsubscribe) {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+      fs.writeFileSync(file, JSON.stringify(next), { mode: 0o600 });
+      this.logger.log(`Link secrets are not configured; generated development secrets in ${file}`);
+    }
+    return { portal: portalSecret ?? next.portal, unsubscribe: unsubscribeSecret ?? next.unsubscribe };
+  }
+}

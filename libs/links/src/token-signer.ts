@@ -1,0 +1,43 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export type VerifyResult<T> = { ok: true; payload: T } | { ok: false; reason: 'invalid' | 'expired' };
+
+/**
+ * Compact signed tokens: base64url(JSON payload) "." base64url(HMAC-SHA256(secret, payload)).
+ * Checked in constant time; `exp` (seconds since the epoch), when present, is enforced.
+ */
+export class TokenSigner {
+  constructor(
+    private readonly secret: string,
+    /** Separates token kinds signed with related secrets. */
+    private readonly purpose: string,
+  ) {}
+
+  sign(payload: object): string {
+    const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+    return `${body}.${this.mac(body)}`;
+  }
+
+  verify<T extends { exp?: number }>(token: string, now = Date.now()): VerifyResult<T> {
+    const dot = token.indexOf('.');
+    if (dot <= 0 || token.length > 2048) return { ok: false, reason: 'invalid' };
+    const body = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const expected = Buffer.from(this.mac(body), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, reason: 'invalid' };
+    let payload: T;
+    try {
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as T;
+    } catch {
+      return { ok: false, reason: 'invalid' };
+    }
+    if (typeof payload !== 'object' || payload === null) return { ok: false, reason: 'invalid' };
+    if (payload.exp !== undefined && payload.exp * 1000 < now) return { ok: false, reason: 'expired' };
+    return { ok: true, payload };
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.secret).update(`${this.purpose}:${body}`).digest('base64url');
+  }
+}

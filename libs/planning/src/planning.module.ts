@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Campaign } from '@touchbase/campaigns';
+import { Segment } from '@touchbase/segments';
+import { Delivery } from './entities/delivery.entity';
+import { Run } from './entities/run.entity';
+import { ExplainService } from './explain.service';
+import { FrequencyPolicyService } from './frequency-policy.service';
+import { PlannerService } from './planner.service';
+import { FrequencyPolicyController, RunsController, SimulationsController } from './runs.controller';
+import { SimulationService } from './simulation.service';
+import { RunsService } from './runs.service';
+
+/** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
+@Module({
+  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment])],
+  providers: [PlannerService, FrequencyPolicyService, RunsService, ExplainService, SimulationService],
+  exports: [
+    PlannerService,
+    FrequencyPolicyService,
+    RunsService,
+    ExplainService,
+    SimulationService,
+    TypeOrmModule,
+  ],
+})
+export class PlanningModule {}
+
+@Module({
+  imports: [PlanningModule],
+  controllers: [RunsController, FrequencyPolicyController, SimulationsController],
+})
+export class PlanningApiModule {}

@@ -1,0 +1,136 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@touchbase/config';
+import { Channel } from '@touchbase/core';
+import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
+import { TemplateRenderer } from '@touchbase/templates';
+import { SmsDriver, SmsSendError } from './drivers/sms-driver';
+import { Semaphore } from './semaphore';
+import { SendRateLimiter } from './send-rate-limiter';
+import { SmsConsentService } from './sms-consent.service';
+import { composeSms, SmsMeta, smsCost } from './sms-message';
+
+/** A 429 without Retry-After pauses the sender this long. */
+const DEFAULT_RATE_LIMIT_PAUSE_MS = 1000;
+/** Longer pauses are not waited out inside a batch: those items go back to the queue. */
+const MAX_INLINE_PAUSE_MS = 2000;
+/** Spacing over the second, for jitter between our decision and Twilio's count (1 %). */
+const RATE_MARGIN_MS = 10;
+/** Share of the lease a batch may spend sending before the rest goes back to the queue. */
+const LEASE_SHARE = 0.8;
+
+/**
+ * Sends the SMS of a batch: renders, counts segments (recorded with a cost estimate), sends with at
+ * most SMS_CONCURRENCY in flight and at most SMS_RATE_PER_SECOND starts per sender in any second,
+ * and says what became of each. STOP at Twilio (21610) blocks the client for SMS for good.
+ */
+@Injectable()
+@HandlesChannel(Channel.Sms)
+export class SmsHandler extends ChannelHandler {
+  readonly channel = Channel.Sms;
+  private readonly logger = new Logger('SMS');
+  private readonly limiters = new Map<string, SendRateLimiter>();
+  /** SMS_CONCURRENCY across every batch in progress (a tool's dispatchOnce may run beside the loop). */
+  private readonly slots: Semaphore;
+
+  constructor(
+    private readonly driver: SmsDriver,
+    private readonly renderer: TemplateRenderer,
+    private readonly consent: SmsConsentService,
+    private readonly config: AppConfig,
+  ) {
+    super();
+    this.slots = new Semaphore(config.sms.concurrency);
+  }
+
+  async dispatch(items: PreparedDelivery[]): Promise<DispatchOutcome[]> {
+    const deadline = Date.now() + this.config.dispatch.leaseSeconds * 1000 * LEASE_SHARE;
+    const limiter = this.limiterFor(this.driver.sender);
+    const outcomes: DispatchOutcome[] = new Array(items.length);
+    let next = 0;
+    // Each worker renders its next message and sends it: rendering overlaps other messages' round trips.
+    const worker = async (): Promise<void> => {
+      while (next < items.length) {
+        const i = next++;
+        const c = composeSms(this.renderer, items[i], this.config.sms.segmentCost);
+        outcomes[i] = c.ok
+          ? await this.slots.use(() => this.send(items[i], c, limiter, deadline))
+          : { kind: 'failed', error: c.error, reason: c.reason };
+      }
+    };
+    const workers = Math.min(this.config.sms.concurrency, items.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+    return outcomes;
+  }
+
+  private async send(
+    item: PreparedDelivery,
+    { to, text, meta }: { to: string; text: string; meta: SmsMeta },
+    limiter: SendRateLimiter,
+    deadline: number,
+  ): Promise<DispatchOutcome> {
+    const paused = limiter.pausedFor();
+    if (paused > MAX_INLINE_PAUSE_MS) {
+      return { kind: 'retry', error: 'Twilio asked to slow down; not sent yet', retryAfterMs: paused };
+    }
+    await limiter.acquire();
+    // A batch larger than the rate allows within the lease must not outlive it (another worker would
+    // take the deliveries over and send them twice).
+    if (Date.now() > deadline) {
+      return { kind: 'retry', error: 'Not sent within the lease (SMS rate limit); queued again' };
+    }
+    try {
+      const result = await this.driver.send({
+        to,
+        body: text,
+        statusCallback: `${this.config.http.publicUrl}/webhooks/twilio/status?d=${item.id}`,
+      });
+      if (result.segments === undefined || result.segments === meta.segments) {
+        return { kind: 'sent', providerId: result.sid, meta };
+      }
+      // Twilio bills by its own count: keep ours for comparison, estimate the cost with Twilio's.
+      const providerSegments = result.segments;
+      const costEstimate = smsCost(providerSegments, this.config.sms.segmentCost);
+      return { kind: 'sent', providerId: result.sid, meta: { ...meta, providerSegments, costEstimate } };
+    } catch (e) {
+      return this.failure(item, e, meta, limiter);
+    }
+  }
+
+  private async failure(
+    item: PreparedDelivery,
+    e: unknown,
+    meta: SmsMeta,
+    limiter: SendRateLimiter,
+  ): Promise<DispatchOutcome> {
+    const error = e instanceof SmsSendError ? e : new SmsSendError('transient', errorText(e));
+    switch (error.kind) {
+      case 'rate-limited':
+        limiter.pause(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS);
+        return { kind: 'retry', error: error.message, retryAfterMs: error.retryAfterMs };
+      case 'transient':
+        return { kind: 'retry', error: error.message };
+      case 'blocked':
+        await this.consent
+          .block(item.clientId, `Twilio ${error.code ?? 21610} on delivery ${item.id}: ${error.message}`)
+          .catch((err: unknown) =>
+            this.logger.error(`Could not block client ${item.clientId}: ${errorText(err)}`),
+          );
+        return { kind: 'failed', error: error.message, reason: 'sms-blocked', meta };
+      case 'permanent':
+        return { kind: 'failed', error: error.message, reason: 'sms-rejected', meta };
+    }
+  }
+
+  private limiterFor(sender: string): SendRateLimiter {
+    let limiter = this.limiters.get(sender);
+    if (!limiter) {
+      limiter = new SendRateLimiter(this.config.sms.ratePerSecond, { marginMs: RATE_MARGIN_MS });
+      this.limiters.set(sender, limiter);
+    }
+    return limiter;
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

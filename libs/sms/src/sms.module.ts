@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { MessagePreparer } from '@touchbase/dispatch';
+import { PreferencesModule } from '@touchbase/preferences';
+import { TemplatesModule } from '@touchbase/templates';
+import { smsDriverProvider, twilioSignatureProvider } from './drivers/sms-driver.provider';
+import { RunSmsCostService } from './run-sms-cost.service';
+import { RunSmsController } from './run-sms.controller';
+import { SmsConsentService } from './sms-consent.service';
+import { SmsHandler } from './sms.handler';
+import { SmsPreviewService } from './sms-preview.service';
+import { TwilioSignatureGuard } from './twilio-signature.guard';
+import { TwilioWebhooksController } from './twilio-webhooks.controller';
+import { TwilioWebhooksService } from './twilio-webhooks.service';
+
+/**
+ * The SMS channel without HTTP: the driver SMS_DRIVER names, the dispatch handler (found by the
+ * dispatcher through `@HandlesChannel`), SMS consent, webhook processing and run cost estimates.
+ */
+@Module({
+  imports: [TemplatesModule, PreferencesModule],
+  providers: [
+    smsDriverProvider,
+    twilioSignatureProvider,
+    SmsHandler,
+    SmsConsentService,
+    TwilioWebhooksService,
+    // Prepares messages exactly as dispatch does, without the dispatcher loops of DispatchModule.
+    MessagePreparer,
+    SmsPreviewService,
+    RunSmsCostService,
+  ],
+  exports: [SmsHandler, SmsConsentService, TwilioWebhooksService, RunSmsCostService, twilioSignatureProvider],
+})
+export class SmsModule {}
+
+/** Twilio's webhooks and the run SMS cost route, for the API. */
+@Module({
+  imports: [SmsModule],
+  controllers: [TwilioWebhooksController, RunSmsController],
+  providers: [TwilioSignatureGuard],
+})
+export class SmsApiModule {}

@@ -1,0 +1,137 @@
+import { AppConfig } from '@touchbase/config';
+import { Locale } from '@touchbase/core';
+import { LinksService } from '@touchbase/links';
+import { MessageContextBuilder } from './message-context.builder';
+import { sampleMessage } from './sample-message';
+
+const config = {
+  http: { publicUrl: 'https://tb.example' },
+  links: { portalSecret: 'p'.repeat(32), unsubscribeSecret: 'u'.repeat(32), portalTtlDays: 30 },
+  workspace: { timeZone: 'Europe/Moscow', phoneRegion: 'RU', currency: 'RUB', locale: 'ru' },
+  company: { name: 'Альфа', address: null, phone: null, website: 'https://alfa.example' },
+  dataDir: '/nonexistent',
+} as unknown as AppConfig;
+
+describe('MessageContextBuilder', () => {
+  const links = new LinksService(config);
+  const builder = new MessageContextBuilder(links, config);
+  const token = (url: string) => url.replace(/^.*\/(?:u|portal)\//, '').replace(/\?.*$/, '');
+
+  it('gives templates only what a client may see', () => {
+    const m = sampleMessage(Locale.Ru);
+    const ctx = builder.build(
+      { ...m.client, ...{ revenueTotal: 1e6, tags: ['debtor'], externalRef: 'ERP-1' } },
+      m.options,
+    );
+    expect(Object.keys(ctx).sort()).toEqual(
+      [
+        'campaign',
+        'client',
+        'company',
+        'edition',
+        'owner',
+        'portal',
+        'signer',
+        'today',
+        'unsubscribe',
+      ].sort(),
+    );
+    expect(Object.keys(ctx.client).sort()).toEqual(
+      [
+        'address',
+        'addressBlock',
+        'category',
+        'email',
+        'kind',
+        'locale',
+        'name',
+        'phone',
+        'stage',
+        'timeZone',
+      ].sort(),
+    );
+    expect(JSON.stringify(ctx)).not.toMatch(/debtor|ERP-1|1000000|00000000-0000/);
+    expect(ctx.owner).toEqual({ name: 'Анна Смирнова', email: 'anna@example.com' });
+    expect(ctx.signer).toEqual({
+      name: 'Иван Петров',
+      title: 'генеральный директор',
+      email: 'ceo@example.com',
+      hasSignature: true,
+    });
+    expect(ctx.company).toEqual({
+      name: 'Альфа',
+      address: null,
+      phone: null,
+      website: 'https://alfa.example',
+    });
+  });
+
+  it('signs the portal link and the unsubscribe links for the client, topic and delivery', () => {
+    const m = sampleMessage(Locale.En);
+    const ctx = builder.build({ ...m.client, linkVersion: 3 }, { ...m.options, deliveryId: '42' });
+    expect(ctx.portal.url).toMatch(/^https:\/\/tb\.example\/portal\/[\w-]+\.[\w-]+\?lang=en$/);
+    expect(links.verifyPortalToken(token(ctx.portal.url))).toMatchObject({
+      ok: true,
+      payload: { c: m.client.id, v: 3 },
+    });
+    expect(links.verifyUnsubscribeToken(token(ctx.unsubscribe.url))).toEqual({
+      ok: true,
+      payload: { c: m.client.id, v: 3, t: 'news', d: '42' },
+    });
+    expect(links.verifyUnsubscribeToken(token(ctx.unsubscribe.allUrl))).toMatchObject({
+      ok: true,
+      payload: { t: null },
+    });
+    // Without a campaign there is no topic: both links unsubscribe from everything.
+    const bare = builder.build(m.client);
+    expect(bare.unsubscribe.url).toBe(bare.unsubscribe.allUrl);
+    expect([bare.campaign, bare.edition, bare.signer]).toEqual([null, null, null]);
+  });
+
+  it('builds the postal block, with the country only for mail abroad', () => {
+    expect(builder.build(sampleMessage(Locale.Ru).client).client.addressBlock).toEqual([
+      'ООО «Ромашка», отдел закупок',
+      'ул. Ленина, д. 1, оф. 5',
+      'Екатеринбург',
+      'Свердловская область',
+      '620014',
+    ]);
+    const en = sampleMessage(Locale.En).client;
+    expect(builder.build(en).client.addressBlock).toEqual([
+      'Northwind Trading Ltd, Purchasing',
+      '12 Baker Street',
+      'London',
+      'NW1 6XE',
+      'United Kingdom',
+    ]);
+    expect(builder.build({ ...en, addressRecipient: null }).client.addressBlock[0]).toBe(
+      'Northwind Trading Ltd',
+    );
+    expect(builder.build({ ...en, addressLines: [], addressCity: null }).client.addressBlock).toEqual([]);
+  });
+
+  it('takes the edition in the client’s locale, else the other one', () => {
+    const m = sampleMessage(Locale.En);
+    const edition = {
+      ...m.options.edition!,
+      id: '00000000-0000-4000-8000-0000000000b1',
+      subjectEn: null,
+      blocks: [{ type: 'paragraph', ru: 'Только по-русски' }],
+    };
+    const ctx = builder.build(m.client, { edition });
+    expect(ctx.edition).toMatchObject({
+      subject: 'Новости ноября',
+      blocks: [{ type: 'paragraph', text: 'Только по-русски', url: null }],
+      text: 'Только по-русски',
+    });
+  });
+
+  it('dates today in the client’s zone, and a bad zone falls back to the workspace’s', () => {
+    const now = new Date('2026-11-30T20:30:00Z');
+    const ru = sampleMessage(Locale.Ru).client; // Asia/Yekaterinburg, +5
+    expect(builder.build(ru, { now }).today).toBe('2026-12-01');
+    const broken = builder.build({ ...ru, timeZone: 'Mars/Olympus' }, { now });
+    expect(broken.client.timeZone).toBe('Europe/Moscow');
+    expect(broken.today).toBe('2026-11-30');
+  });
+});

@@ -1,0 +1,50 @@
+import { DateTime } from 'luxon';
+import { Campaign } from '@touchbase/campaigns';
+import { Channel } from '@touchbase/core';
+import { DispatcherService } from '@touchbase/dispatch';
+import { createCampaign } from '../factories/campaign.factory';
+import { TestApp } from '../support/test-app';
+
+/**
+ * Dispatches a channel until nothing due is left unclaimed or held under a lease. The worker's own
+ * loops run too (woken by the planner): they may take part of the work, which is fine.
+ */
+export async function dispatchAll(t: TestApp, channel: Channel, timeoutMs = 20_000): Promise<void> {
+  const dispatcher = t.app.get(DispatcherService);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const claimed = await dispatcher.dispatchOnce(channel);
+    if (claimed > 0) continue;
+    const [{ busy }]: { busy: number }[] = await t.dataSource.query(
+      `SELECT count(*)::int AS busy FROM deliveries
+        WHERE channel = $1 AND ((status = 'queued' AND due_at <= now()) OR (status = 'sending' AND locked_until IS NOT NULL))`,
+      [channel],
+    );
+    if (busy === 0) return;
+    if (Date.now() > deadline) throw new Error(`${busy} ${channel} deliveries still in flight`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A past business day at `hour`:00 in `zone` (yesterday or before): planning then is due now. */
+export function pastBusinessDayAt(zone: string, hour: number, daysBack = 1): Date {
+  let d = DateTime.now()
+    .setZone(zone)
+    .minus({ days: daysBack })
+    .set({ hour, minute: 0, second: 0, millisecond: 0 });
+  while (d.weekday > 5) d = d.minus({ days: 1 });
+  return d.toJSDate();
+}
+
+/** A campaign whose audience is the clients with `tag` (tests share one database per suite). */
+export async function createTaggedCampaign(
+  t: TestApp,
+  tag: string,
+  overrides: Partial<Campaign> = {},
+): Promise<Campaign> {
+  const [segment]: { id: string }[] = await t.dataSource.query(
+    `INSERT INTO segments (name, rules) VALUES ($1, $2) RETURNING id`,
+    [`tag ${tag}`, JSON.stringify({ field: 'tags', op: 'contains', value: tag })],
+  );
+  return createCampaign(t.dataSource, { segmentId: segment.id, ...overrides });
+}

@@ -1,0 +1,439 @@
+import { DateTime } from 'luxon';
+import { CallOutcome, CallTaskDto, CallTasksService } from '@touchbase/calls';
+import { Campaign, CampaignKind } from '@touchbase/campaigns';
+import { Client } from '@touchbase/clients';
+import { Channel, StaffRole } from '@touchbase/core';
+import { PlannerService } from '@touchbase/planning';
+import { StaffMember } from '@touchbase/staff';
+import { createRun } from '../factories/campaign.factory';
+import { createClient } from '../factories/client.factory';
+import { createStaffWithKey } from '../factories/staff.factory';
+import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
+import { createTaggedCampaign, dispatchAll, pastBusinessDayAt } from './calls-support';
+
+const ZONE = 'Asia/Yekaterinburg';
+
+interface Owner {
+  staff: StaffMember;
+  key: string;
+}
+
+interface Planned {
+  campaign: Campaign;
+  runId: string;
+  clients: Client[];
+  /** The call task of each client. */
+  tasks: Map<string, CallTaskDto>;
+}
+
+describe('Call tasks', () => {
+  let t: TestApp;
+  let anna: Owner;
+  let boris: Owner;
+  let marketer: string;
+  let seq = 0;
+  const as = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+  beforeAll(async () => {
+    t = await createTestApp(
+      { DISPATCH_CHANNELS: 'call,letter', DISPATCH_BATCH_SIZE: '2' },
+      { withWorker: true },
+    );
+    anna = await createStaffWithKey(t.dataSource, StaffRole.SalesOps, { name: 'Анна Смирнова' });
+    boris = await createStaffWithKey(t.dataSource, StaffRole.SalesOps, { name: 'Борис Орлов' });
+    marketer = (await createStaffWithKey(t.dataSource, StaffRole.Marketer)).key;
+  });
+  afterAll(() => t.close());
+
+  /** Plans a call campaign for one new client per owner given, and dispatches it into tasks. */
+  async function planCalls(owners: Owner[], campaign: Partial<Campaign> = {}): Promise<Planned> {
+    seq += 1;
+    const tag = `calls-${seq}`;
+    const clients: Client[] = [];
+    for (const [i, owner] of owners.entries()) {
+      clients.push(
+        await createClient(t.dataSource, {
+          name: `ООО «Ромашка-${seq}-${i + 1}»`,
+          ownerId: owner.staff.id,
+          tags: [tag],
+          timeZone: ZONE,
+        }),
+      );
+    }
+    const created = await createTaggedCampaign(t, tag, {
+      name: `Звонки VIP ${seq}`,
+      kind: CampaignKind.Plan,
+      channels: [Channel.Call],
+      templates: { call: 'vip-call' },
+      ...campaign,
+    });
+    const at = pastBusinessDayAt(ZONE, 10);
+    const run = await createRun(t.dataSource, created, at, `calls-${seq}`);
+    await t.app.get(PlannerService).plan(run.id, { now: at });
+    await dispatchAll(t, Channel.Call);
+    const res = await t
+      .http()
+      .get('/api/v1/call-tasks')
+      .query({ owner: 'all', limit: 500 })
+      .set(as(TEST_ADMIN_KEY));
+    expect(res.status).toBe(200);
+    const mine = (res.body.items as CallTaskDto[]).filter((task) => task.campaign.id === created.id);
+    return {
+      campaign: created,
+      runId: run.id,
+      clients,
+      tasks: new Map(mine.map((task) => [task.client.id, task])),
+    };
+  }
+
+  const outcome = (taskId: string, key: string, body: Record<string, unknown>) =>
+    t.http().post(`/api/v1/call-tasks/${taskId}/outcome`).set(as(key)).send(body);
+
+  async function deliveryOf(taskId: string) {
+    const [row] = await t.dataSource.query(
+      `SELECT d.* FROM deliveries d JOIN call_tasks ct ON ct.delivery_id = d.id WHERE ct.id = $1`,
+      [taskId],
+    );
+    return row;
+  }
+
+  it("makes a task per call delivery for the client's owner, due at the planned time, with the script in Russian", async () => {
+    const planned = await planCalls([anna, boris]);
+    expect(planned.tasks.size).toBe(2);
+    for (const client of planned.clients) {
+      const task = planned.tasks.get(client.id)!;
+      const owner = client.ownerId === anna.staff.id ? anna : boris;
+      const delivery = await deliveryOf(task.id);
+      expect(task).toMatchObject({
+        status: 'open',
+        outcome: null,
+        attempts: 0,
+        maxAttempts: 3,
+        overdue: true,
+        notes: [],
+        owner: { id: owner.staff.id, name: owner.staff.name },
+        client: {
+          id: client.id,
+          name: client.name,
+          phone: client.phone,
+          email: client.email,
+          stage: 'potential',
+        },
+        campaign: { id: planned.campaign.id, name: planned.campaign.name },
+        deliveryStatus: 'sending',
+        deliveryId: String(delivery.id),
+      });
+      expect(task.client.owner).toMatchObject({ id: owner.staff.id, name: owner.staff.name });
+      expect(new Date(task.dueAt).getTime()).toBe(new Date(delivery.scheduled_at).getTime());
+      expect(DateTime.fromISO(task.dueAt, { zone: ZONE }).hour).toBe(10);
+      // Rendered, Cyrillic as typed, with the owner's name in the greeting.
+      expect(task.script).toContain(`Звонок VIP-клиенту: ${client.name}`);
+      expect(task.script).toContain(`Это ${owner.staff.name}, ваш менеджер`);
+      expect(task.script).not.toMatch(/\{\{|&quot;|&laquo;/);
+      // Handed over: a person has it now, no lease, nothing sent yet.
+      expect(delivery).toMatchObject({
+        status: 'sending',
+        locked_until: null,
+        claim_token: null,
+        sent_at: null,
+      });
+      expect(delivery.meta).toEqual({ callTaskId: task.id });
+    }
+    const one = await t
+      .http()
+      .get(`/api/v1/call-tasks/${planned.tasks.get(planned.clients[0].id)!.id}`)
+      .set(as(anna.key))
+      .expect(200);
+    expect(one.body).toEqual(planned.tasks.get(planned.clients[0].id));
+  });
+
+  it('shows a sales-ops member their own tasks unless they ask for all or another owner; admins see all', async () => {
+    const planned = await planCalls([anna, anna, boris]);
+    const annas = planned.clients.filter((c) => c.ownerId === anna.staff.id).map((c) => c.id);
+    const boriss = planned.clients.filter((c) => c.ownerId === boris.staff.id).map((c) => c.id);
+    const ofCampaign = (items: CallTaskDto[]) =>
+      items.filter((i) => i.campaign.id === planned.campaign.id).map((i) => i.client.id);
+
+    const own = await t.http().get('/api/v1/call-tasks').query({ limit: 500 }).set(as(anna.key)).expect(200);
+    expect((own.body.items as CallTaskDto[]).every((i) => i.owner?.id === anna.staff.id)).toBe(true);
+    expect(ofCampaign(own.body.items).sort()).toEqual(annas.sort());
+
+    const all = await t
+      .http()
+      .get('/api/v1/call-tasks')
+      .query({ owner: 'all', limit: 500 })
+      .set(as(anna.key));
+    expect(ofCampaign(all.body.items).sort()).toEqual([...annas, ...boriss].sort());
+    const his = await t
+      .http()
+      .get('/api/v1/call-tasks')
+      .query({ owner: boris.staff.id, limit: 500 })
+      .set(as(anna.key))
+      .expect(200);
+    expect((his.body.items as CallTaskDto[]).every((i) => i.owner?.id === boris.staff.id)).toBe(true);
+    expect(ofCampaign(his.body.items)).toEqual(boriss);
+    const admin = await t.http().get('/api/v1/call-tasks').query({ limit: 500 }).set(as(TEST_ADMIN_KEY));
+    expect(ofCampaign(admin.body.items).sort()).toEqual([...annas, ...boriss].sort());
+
+    // Cursor pages, soonest due first, no task twice.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t
+        .http()
+        .get('/api/v1/call-tasks')
+        .query({ owner: 'all', limit: 2, ...(cursor && { cursor }) })
+        .set(as(anna.key))
+        .expect(200);
+      seen.push(...(page.body.items as CallTaskDto[]).map((i) => i.id));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe((all.body.items as unknown[]).length);
+
+    await t.http().get('/api/v1/call-tasks').set(as(marketer)).expect(403);
+    await t.http().get('/api/v1/call-tasks').query({ owner: 'someone' }).set(as(anna.key)).expect(400);
+    await t.http().get('/api/v1/call-tasks').query({ status: 'finished' }).set(as(anna.key)).expect(400);
+    await t.http().get('/api/v1/call-tasks').query({ cursor: 'nonsense' }).set(as(anna.key)).expect(400);
+  });
+
+  it('reached and declined close the task and send the delivery (a touch); the run completes', async () => {
+    const planned = await planCalls([anna, anna]);
+    // The planner may mark a run completed when the dispatchers took its deliveries before it counted
+    // them (a planning race, reported); the run is where a correct planner leaves it.
+    await t.dataSource.query(`UPDATE runs SET status = 'dispatching', completed_at = NULL WHERE id = $1`, [
+      planned.runId,
+    ]);
+    const [reachedClient, declinedClient] = planned.clients;
+    const reached = planned.tasks.get(reachedClient.id)!;
+    const declined = planned.tasks.get(declinedClient.id)!;
+
+    const r1 = await outcome(reached.id, anna.key, {
+      outcome: 'reached',
+      notes: 'Договорились о встрече в четверг',
+    });
+    expect(r1.status).toBe(200);
+    expect(r1.body).toMatchObject({
+      status: 'done',
+      outcome: 'reached',
+      completedBy: anna.staff.id,
+      deliveryStatus: 'sent',
+      notes: [{ by: anna.staff.id, outcome: 'reached', text: 'Договорились о встрече в четверг' }],
+    });
+    const d1 = await deliveryOf(reached.id);
+    expect(d1.status).toBe('sent');
+    expect(d1.sent_at).not.toBeNull();
+    expect(d1.meta.call).toMatchObject({ taskId: reached.id, outcome: 'reached', by: anna.staff.id });
+    const [c1] = await t.dataSource.query(`SELECT last_touch_at FROM clients WHERE id = $1`, [
+      reachedClient.id,
+    ]);
+    expect(c1.last_touch_at).not.toBeNull();
+    const [run1] = await t.dataSource.query(`SELECT status FROM runs WHERE id = $1`, [planned.runId]);
+    expect(run1.status).toBe('dispatching'); // the other call is still open
+
+    const r2 = await outcome(declined.id, anna.key, { outcome: 'declined', notes: 'Сейчас не интересно' });
+    expect(r2.body).toMatchObject({ status: 'done', outcome: 'declined', deliveryStatus: 'sent' });
+    const d2 = await deliveryOf(declined.id);
+    expect(d2).toMatchObject({ status: 'sent', reason: null });
+    expect(d2.meta.call).toMatchObject({ outcome: 'declined', note: 'Сейчас не интересно' });
+    const [run2] = await t.dataSource.query(`SELECT status FROM runs WHERE id = $1`, [planned.runId]);
+    expect(run2.status).toBe('completed');
+  });
+
+  it('reaching a client on a contact-verification call verifies its contact data', async () => {
+    const planned = await planCalls([anna], {
+      kind: CampaignKind.Service,
+      templates: { call: 'contact-verification-call' },
+    });
+    const client = planned.clients[0];
+    const task = planned.tasks.get(client.id)!;
+    expect(task.script).toContain(`Сверка контактных данных: ${client.name}`);
+    await outcome(task.id, anna.key, { outcome: 'reached' }).expect(200);
+    const [row] = await t.dataSource.query(`SELECT contact_verified_at FROM clients WHERE id = $1`, [
+      client.id,
+    ]);
+    expect(row.contact_verified_at).not.toBeNull();
+  });
+
+  it('no-answer moves the task to the next business day at the same local time, until the attempts run out', async () => {
+    const planned = await planCalls([anna]);
+    const task = planned.tasks.get(planned.clients[0].id)!;
+    let next = DateTime.now().setZone(ZONE).startOf('day').plus({ days: 1 });
+    while (next.weekday > 5) next = next.plus({ days: 1 });
+    const expected = next.set({ hour: 10 }).toUTC().toISO();
+
+    for (const attempt of [1, 2]) {
+      const res = await outcome(task.id, anna.key, { outcome: 'no-answer', notes: `Попытка ${attempt}` });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        status: 'open',
+        outcome: 'no-answer',
+        attempts: attempt,
+        overdue: false,
+      });
+      expect(new Date(res.body.dueAt).toISOString()).toBe(new Date(expected!).toISOString());
+      expect((await deliveryOf(task.id)).status).toBe('sending');
+    }
+    const last = await outcome(task.id, anna.key, { outcome: 'no-answer' });
+    expect(last.body).toMatchObject({
+      status: 'done',
+      outcome: 'no-answer',
+      attempts: 3,
+      deliveryStatus: 'failed',
+    });
+    expect(last.body.notes.map((n: { outcome: string }) => n.outcome)).toEqual([
+      'no-answer',
+      'no-answer',
+      'no-answer',
+    ]);
+    const delivery = await deliveryOf(task.id);
+    expect(delivery).toMatchObject({ status: 'failed', reason: 'no-answer', sent_at: null });
+  });
+
+  it('no-answer on a Friday tries again on Monday, inside the calling window', async () => {
+    const planned = await planCalls([anna]);
+    const task = planned.tasks.get(planned.clients[0].id)!;
+    let friday = DateTime.fromISO('2030-01-01T18:30', { zone: ZONE });
+    while (friday.weekday !== 5) friday = friday.plus({ days: 1 });
+    const row = await t.app
+      .get(CallTasksService)
+      .recordOutcome(task.id, { outcome: CallOutcome.NoAnswer }, anna.staff, friday.toJSDate());
+    const due = DateTime.fromJSDate(row.due_at, { zone: ZONE });
+    expect(due.weekday).toBe(1);
+    expect(due.toISODate()).toBe(friday.plus({ days: 3 }).toISODate());
+    expect(due.toFormat('HH:mm')).toBe('10:00');
+  });
+
+  it('wrong-number fails the delivery and flags the phone, so the next plan makes no call to it', async () => {
+    const planned = await planCalls([boris]);
+    const client = planned.clients[0];
+    const task = planned.tasks.get(client.id)!;
+    const res = await outcome(task.id, boris.key, {
+      outcome: 'wrong-number',
+      notes: 'Номер принадлежит другой компании',
+    });
+    expect(res.body).toMatchObject({ status: 'done', outcome: 'wrong-number', deliveryStatus: 'failed' });
+    expect(res.body.client.contactFlags).toEqual(['phone-wrong']);
+    expect(await deliveryOf(task.id)).toMatchObject({ status: 'failed', reason: 'wrong-number' });
+    const shown = await t.http().get(`/api/v1/clients/${client.id}`).set(as(boris.key)).expect(200);
+    expect(shown.body.contactFlags).toContain('phone-wrong');
+
+    const again = await createRun(
+      t.dataSource,
+      planned.campaign,
+      pastBusinessDayAt(ZONE, 11),
+      `again-${seq}`,
+    );
+    await t.app.get(PlannerService).plan(again.id, { now: pastBusinessDayAt(ZONE, 11) });
+    const [d] = await t.dataSource.query(`SELECT status, reason FROM deliveries WHERE run_id = $1`, [
+      again.id,
+    ]);
+    expect(d).toEqual({ status: 'suppressed', reason: 'no-contact-data' });
+  });
+
+  it('callback-requested needs a future callbackAt with an offset, and moves the task there', async () => {
+    const planned = await planCalls([anna]);
+    const task = planned.tasks.get(planned.clients[0].id)!;
+    const bad = async (body: Record<string, unknown>, message: RegExp) => {
+      const res = await outcome(task.id, anna.key, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('validation_failed');
+      expect(JSON.stringify(res.body.details)).toMatch(message);
+    };
+    await bad({ outcome: 'callback-requested' }, /callbackAt is required/);
+    await bad({ outcome: 'callback-requested', callbackAt: 'tomorrow' }, /callbackAt must be an ISO 8601/);
+    await bad({ outcome: 'callback-requested', callbackAt: '2031-01-10T10:00:00' }, /time zone offset/);
+    await bad({ outcome: 'callback-requested', callbackAt: '2020-01-10T10:00:00+05:00' }, /in the future/);
+    await bad({ outcome: 'callback-requested', callbackAt: '2099-01-10T10:00:00+05:00' }, /within 365 days/);
+    await bad(
+      { outcome: 'reached', callbackAt: '2031-01-10T10:00:00+05:00' },
+      /only for the outcome callback-requested/,
+    );
+    await bad({ outcome: 'busy' }, /outcome must be one of/);
+    await bad({ outcome: 'reached', notes: 'x'.repeat(4001) }, /notes/);
+    await bad({ outcome: 'reached', extra: 1 }, /extra/);
+    expect((await t.http().get(`/api/v1/call-tasks/${task.id}`).set(as(anna.key))).body).toMatchObject({
+      status: 'open',
+      notes: [],
+    });
+
+    const at = DateTime.now()
+      .setZone(ZONE)
+      .plus({ days: 2 })
+      .set({ hour: 15, minute: 30, second: 0, millisecond: 0 });
+    const res = await outcome(task.id, anna.key, {
+      outcome: 'callback-requested',
+      callbackAt: at.toISO(),
+      notes: 'Перезвонить после обеда',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'open',
+      outcome: 'callback-requested',
+      attempts: 0,
+      overdue: false,
+    });
+    expect(new Date(res.body.dueAt).getTime()).toBe(at.toMillis());
+    const overdue = await t
+      .http()
+      .get('/api/v1/call-tasks/overdue')
+      .query({ limit: 500 })
+      .set(as(anna.key))
+      .expect(200);
+    expect((overdue.body.items as CallTaskDto[]).map((i) => i.id)).not.toContain(task.id);
+    const upcoming = await t
+      .http()
+      .get('/api/v1/call-tasks')
+      .query({ due: 'upcoming', limit: 500 })
+      .set(as(anna.key));
+    expect((upcoming.body.items as CallTaskDto[]).map((i) => i.id)).toContain(task.id);
+  });
+
+  it("lists overdue tasks; refuses outcomes on done tasks (409), on someone else's task (403)", async () => {
+    const planned = await planCalls([anna, boris]);
+    const annas = planned.tasks.get(planned.clients[0].id)!;
+    const boriss = planned.tasks.get(planned.clients[1].id)!;
+
+    const overdue = await t
+      .http()
+      .get('/api/v1/call-tasks/overdue')
+      .query({ limit: 500 })
+      .set(as(anna.key))
+      .expect(200);
+    const ids = (overdue.body.items as CallTaskDto[]).map((i) => i.id);
+    expect(ids).toContain(annas.id);
+    expect(ids).not.toContain(boriss.id);
+    expect((overdue.body.items as CallTaskDto[]).every((i) => i.overdue && i.status === 'open')).toBe(true);
+    const filtered = await t
+      .http()
+      .get('/api/v1/call-tasks')
+      .query({ due: 'overdue', owner: 'all', limit: 500 })
+      .set(as(anna.key));
+    expect((filtered.body.items as CallTaskDto[]).map((i) => i.id)).toEqual(
+      expect.arrayContaining([annas.id, boriss.id]),
+    );
+
+    const foreign = await outcome(boriss.id, anna.key, { outcome: 'reached' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error).toBe('forbidden');
+    await outcome(boriss.id, marketer, { outcome: 'reached' }).expect(403);
+    // An admin may record for anyone.
+    await outcome(boriss.id, TEST_ADMIN_KEY, { outcome: 'reached' }).expect(200);
+    const done = await outcome(boriss.id, TEST_ADMIN_KEY, { outcome: 'no-answer' });
+    expect(done.status).toBe(409);
+    expect(done.body).toMatchObject({ error: 'conflict', details: { status: 'done' } });
+
+    await outcome(annas.id, anna.key, { outcome: 'reached' }).expect(200);
+    await outcome(annas.id, anna.key, { outcome: 'declined' }).expect(409);
+    const after = await t.http().get('/api/v1/call-tasks/overdue').query({ limit: 500 }).set(as(anna.key));
+    expect((after.body.items as CallTaskDto[]).map((i) => i.id)).not.toContain(annas.id);
+
+    await outcome('00000000-0000-4000-8000-000000000000', anna.key, { outcome: 'reached' }).expect(404);
+    await outcome('not-a-task', anna.key, { outcome: 'reached' }).expect(400);
+    await t
+      .http()
+      .get('/api/v1/call-tasks/00000000-0000-4000-8000-000000000000')
+      .set(as(anna.key))
+      .expect(404);
+  });
+});

@@ -1,0 +1,394 @@
+import { CampaignKind, Priority } from '@touchbase/campaigns';
+import { Channel, StaffRole } from '@touchbase/core';
+import { DEFAULT_FREQUENCY_POLICY, RunsService } from '@touchbase/planning';
+import { createCampaign, createRun, createTouch } from '../factories/campaign.factory';
+import { createClient } from '../factories/client.factory';
+import { createStaffMember } from '../factories/staff.factory';
+import { days, deliveriesOf, hours, planAt, setPolicy } from '../support/planning';
+import { createTestApp, TestApp } from '../support/test-app';
+import { PlannerService } from '@touchbase/planning';
+
+// A Tuesday, 12:00 in Moscow: inside every default sending window.
+const T = new Date('2026-12-01T09:00:00Z');
+
+describe('Planner', () => {
+  let t: TestApp;
+  let ownerId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ownerId = (await createStaffMember(t.dataSource, { role: StaffRole.SalesOps })).id;
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    // Each test plans against its own clients; archive everyone from earlier tests.
+    await t.dataSource.query(`UPDATE clients SET archived_at = now() WHERE archived_at IS NULL`);
+    await setPolicy(t.dataSource, DEFAULT_FREQUENCY_POLICY);
+  });
+
+  const prefs = (clientId: string, values: Record<string, unknown>) =>
+    t.dataSource.query(
+      `UPDATE client_preferences SET ${Object.keys(values)
+        .map((k, i) => `${k} = $${i + 2}`)
+        .join(', ')} WHERE client_id = $1`,
+      [clientId, ...Object.values(values)],
+    );
+
+  describe('choosing a channel', () => {
+    it('drops opted-out and topic-unsubscribed clients with their reasons; service ignores opt-out', async () => {
+      const out = await createClient(t.dataSource);
+      const unsub = await createClient(t.dataSource);
+      const ok = await createClient(t.dataSource);
+      await prefs(out.id, { opted_out: true });
+      await t.dataSource.query(
+        `INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed) VALUES ($1, 'news', false)`,
+        [unsub.id],
+      );
+      const rows = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(rows.get(out.id)).toMatchObject({ status: 'suppressed', reason: 'opted-out', channel: null });
+      expect(rows.get(unsub.id)).toMatchObject({ status: 'suppressed', reason: 'topic-unsubscribed' });
+      expect(rows.get(ok.id)).toMatchObject({ status: 'queued', channel: 'email', reason: null });
+
+      const service = await planAt(
+        t,
+        await createCampaign(t.dataSource, { kind: CampaignKind.Service, topicKey: 'service' }),
+        T,
+      );
+      expect(service.get(out.id)).toMatchObject({ status: 'queued', channel: 'email' });
+    });
+
+    it('suppresses clients of an opt-in topic who never subscribed', async () => {
+      await t.dataSource.query(
+        `INSERT INTO topics (key, name_ru, name_en, default_subscribed) VALUES ('webinars', 'Вебинары', 'Webinars', false)
+         ON CONFLICT DO NOTHING`,
+      );
+      const never = await createClient(t.dataSource);
+      const joined = await createClient(t.dataSource);
+      await t.dataSource.query(
+        `INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed) VALUES ($1, 'webinars', true)`,
+        [joined.id],
+      );
+      const rows = await planAt(t, await createCampaign(t.dataSource, { topicKey: 'webinars' }), T);
+      expect(rows.get(never.id)).toMatchObject({ status: 'suppressed', reason: 'topic-unsubscribed' });
+      expect(rows.get(joined.id)).toMatchObject({ status: 'queued' });
+    });
+
+    it('takes the preferred channel first when the campaign allows it, else the campaign order', async () => {
+      const prefersSms = await createClient(t.dataSource);
+      const prefersCall = await createClient(t.dataSource);
+      await prefs(prefersSms.id, { preferred_channel: 'sms' });
+      await prefs(prefersCall.id, { preferred_channel: 'call' });
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { channels: [Channel.Email, Channel.Sms] }),
+        T,
+      );
+      expect(rows.get(prefersSms.id)!.channel).toBe('sms');
+      expect(rows.get(prefersCall.id)!.channel).toBe('email');
+    });
+
+    it('skips channels the client does not allow; none allowed → channel-not-allowed', async () => {
+      const noEmail = await createClient(t.dataSource);
+      const nothing = await createClient(t.dataSource);
+      await prefs(noEmail.id, { email_allowed: false });
+      await prefs(nothing.id, { email_allowed: false, sms_allowed: false });
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { channels: [Channel.Email, Channel.Sms] }),
+        T,
+      );
+      expect(rows.get(noEmail.id)).toMatchObject({ status: 'queued', channel: 'sms' });
+      expect(rows.get(nothing.id)).toMatchObject({
+        status: 'suppressed',
+        reason: 'channel-not-allowed',
+        channel: null,
+      });
+    });
+
+    it('needs contact data: email, a mobile phone for SMS, a phone and an owner for calls, a full address for letters', async () => {
+      const noEmail = await createClient(t.dataSource, { email: null });
+      const landline = await createClient(t.dataSource, { email: null, phoneMobile: false } as never);
+      const invalidEmail = await createClient(t.dataSource, { contactFlags: ['email-invalid'] });
+      const callable = await createClient(t.dataSource, { email: null, phone: '+79120000001', ownerId });
+      const orphan = await createClient(t.dataSource, { email: null, phone: '+79120000002', ownerId: null });
+      const noAddress = await createClient(t.dataSource, { addressPostalCode: null });
+      const campaign = await createCampaign(t.dataSource, { channels: [Channel.Email, Channel.Sms] });
+      const rows = await planAt(t, campaign, T);
+      expect(rows.get(noEmail.id)).toMatchObject({ status: 'queued', channel: 'sms' });
+      expect(rows.get(landline.id)).toMatchObject({ status: 'suppressed', reason: 'no-contact-data' });
+      expect(rows.get(invalidEmail.id)).toMatchObject({ status: 'queued', channel: 'sms' });
+
+      const calls = await planAt(t, await createCampaign(t.dataSource, { channels: [Channel.Call] }), T);
+      expect(calls.get(callable.id)).toMatchObject({ status: 'queued', channel: 'call' });
+      expect(calls.get(orphan.id)).toMatchObject({ status: 'suppressed', reason: 'no-contact-data' });
+
+      const letters = await planAt(t, await createCampaign(t.dataSource, { channels: [Channel.Letter] }), T);
+      expect(letters.get(noAddress.id)).toMatchObject({ status: 'suppressed', reason: 'no-contact-data' });
+      expect(letters.get(noEmail.id)).toMatchObject({ status: 'queued', channel: 'letter' });
+    });
+
+    it('leaves archived clients and clients outside the segment out of the run', async () => {
+      const vip = await createClient(t.dataSource, { categoryOverride: 'VIP' } as never);
+      const other = await createClient(t.dataSource);
+      const archived = await createClient(t.dataSource, {
+        categoryOverride: 'VIP',
+        archivedAt: new Date(),
+      } as never);
+      const [segment] = await t.dataSource.query(
+        `INSERT INTO segments (name, rules) VALUES ('VIP only ' || gen_random_uuid(), '{"field":"category","op":"eq","value":"VIP"}') RETURNING id`,
+      );
+      const rows = await planAt(t, await createCampaign(t.dataSource, { segmentId: segment.id }), T);
+      expect([...rows.keys()]).toEqual([vip.id]);
+      expect(rows.has(other.id) || rows.has(archived.id)).toBe(false);
+    });
+
+    it("uses the channel rules of the client's category (letters for VIP and A, email for the rest)", async () => {
+      const vip = await createClient(t.dataSource, { categoryOverride: 'VIP' } as never);
+      const a = await createClient(t.dataSource, { computedCategory: 'A' } as never);
+      const c = await createClient(t.dataSource, { computedCategory: 'C' } as never);
+      const campaign = await createCampaign(t.dataSource, {
+        channels: [Channel.Email],
+        channelRules: [{ categories: ['VIP', 'A'], channels: [Channel.Letter, Channel.Email] }],
+      });
+      const rows = await planAt(t, campaign, T);
+      expect(rows.get(vip.id)!.channel).toBe('letter');
+      expect(rows.get(a.id)!.channel).toBe('letter');
+      expect(rows.get(c.id)!.channel).toBe('email');
+    });
+  });
+
+  describe('frequency caps', () => {
+    it('workspace cap: at most 2 touches in 7 days', async () => {
+      const two = await createClient(t.dataSource);
+      const one = await createClient(t.dataSource);
+      await createTouch(t.dataSource, two.id, new Date(T.getTime() - days(1)));
+      await createTouch(t.dataSource, two.id, new Date(T.getTime() - days(6)));
+      await createTouch(t.dataSource, one.id, new Date(T.getTime() - days(1)));
+      await createTouch(t.dataSource, one.id, new Date(T.getTime() - days(8)));
+      const rows = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(rows.get(two.id)).toMatchObject({ status: 'suppressed', reason: 'frequency-cap' });
+      expect(rows.get(one.id)).toMatchObject({ status: 'queued' });
+    });
+
+    it('workspace cap: at most 4 touches in 30 days', async () => {
+      const four = await createClient(t.dataSource);
+      for (const d of [8, 12, 20, 28])
+        await createTouch(t.dataSource, four.id, new Date(T.getTime() - days(d)));
+      const rows = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(rows.get(four.id)).toMatchObject({ status: 'suppressed', reason: 'frequency-cap' });
+    });
+
+    it('channel cap: SMS at most 2 in 30 days, so the next channel is taken', async () => {
+      const c = await createClient(t.dataSource, { email: null });
+      const d = await createClient(t.dataSource);
+      for (const x of [c, d]) {
+        await createTouch(t.dataSource, x.id, new Date(T.getTime() - days(10)), { channel: Channel.Sms });
+        await createTouch(t.dataSource, x.id, new Date(T.getTime() - days(20)), { channel: Channel.Sms });
+      }
+      await prefs(d.id, { preferred_channel: 'sms' });
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { channels: [Channel.Sms, Channel.Email] }),
+        T,
+      );
+      expect(rows.get(c.id)).toMatchObject({ status: 'suppressed', reason: 'frequency-cap', channel: 'sms' });
+      expect(rows.get(d.id)).toMatchObject({ status: 'queued', channel: 'email' });
+    });
+
+    it('client preference: monthly, quarterly, weekly', async () => {
+      const monthly = await createClient(t.dataSource);
+      const quarterly = await createClient(t.dataSource);
+      const weekly = await createClient(t.dataSource);
+      await prefs(monthly.id, { frequency: 'monthly' });
+      await prefs(quarterly.id, { frequency: 'quarterly' });
+      await prefs(weekly.id, { frequency: 'weekly' });
+      await createTouch(t.dataSource, monthly.id, new Date(T.getTime() - days(20)));
+      await createTouch(t.dataSource, quarterly.id, new Date(T.getTime() - days(60)));
+      await createTouch(t.dataSource, weekly.id, new Date(T.getTime() - days(8)));
+      const rows = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(rows.get(monthly.id)).toMatchObject({ status: 'suppressed', reason: 'frequency-cap' });
+      expect(rows.get(quarterly.id)).toMatchObject({ status: 'suppressed', reason: 'frequency-cap' });
+      expect(rows.get(weekly.id)).toMatchObject({ status: 'queued' });
+    });
+
+    it('failed and cancelled deliveries free their slot; service touches do not count', async () => {
+      const c = await createClient(t.dataSource);
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(1)), { status: 'failed' });
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(2)), { status: 'cancelled' });
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(3)), { countsAsTouch: false });
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(4)));
+      const rows = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(rows.get(c.id)).toMatchObject({ status: 'queued' });
+    });
+
+    it('service campaigns are exempt from caps', async () => {
+      const c = await createClient(t.dataSource);
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(1)));
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(2)));
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { kind: CampaignKind.Service, topicKey: 'service' }),
+        T,
+      );
+      expect(rows.get(c.id)).toMatchObject({ status: 'queued' });
+      const [row] = await t.dataSource.query(
+        `SELECT counts_as_touch FROM deliveries WHERE client_id = $1 AND status = 'queued'`,
+        [c.id],
+      );
+      expect(row.counts_as_touch).toBe(false);
+    });
+
+    it('a run planned earlier takes the slot; cancelling it frees the slot', async () => {
+      const c = await createClient(t.dataSource);
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(1)));
+      const first = await createCampaign(t.dataSource);
+      const firstRun = await createRun(t.dataSource, first, T);
+      await t.app.get(PlannerService).plan(firstRun.id, { now: T });
+      expect((await deliveriesOf(t.dataSource, firstRun.id)).get(c.id)!.status).toBe('queued');
+      const second = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(second.get(c.id)).toMatchObject({ status: 'suppressed', reason: 'frequency-cap' });
+      await t.app.get(RunsService).cancel(firstRun.id);
+      expect((await deliveriesOf(t.dataSource, firstRun.id)).get(c.id)).toMatchObject({
+        status: 'cancelled',
+        reason: 'run-cancelled',
+      });
+      const third = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(third.get(c.id)).toMatchObject({ status: 'queued' });
+    });
+  });
+
+  describe('priorities', () => {
+    it('high: deferred to the earliest time with room inside the deadline, else suppressed', async () => {
+      const c = await createClient(t.dataSource);
+      const late = await createClient(t.dataSource);
+      for (const x of [c, late]) {
+        await createTouch(t.dataSource, x.id, new Date(T.getTime() - days(6)));
+        await createTouch(t.dataSource, x.id, new Date(T.getTime() - days(5)));
+      }
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { priority: Priority.High, deadlineHours: 72 }),
+        T,
+      );
+      const row = rows.get(c.id)!;
+      expect(row.status).toBe('queued');
+      // Room opens when the touch of 6 days ago leaves the 7-day window: one day later.
+      expect(row.scheduled_at.getTime()).toBeGreaterThanOrEqual(T.getTime() + days(1));
+      expect(row.scheduled_at.getTime()).toBeLessThan(T.getTime() + days(1) + hours(1));
+
+      await t.dataSource.query(`UPDATE clients SET archived_at = now() WHERE id = $1`, [c.id]);
+      const short = await planAt(
+        t,
+        await createCampaign(t.dataSource, { priority: Priority.High, deadlineHours: 12 }),
+        T,
+      );
+      expect(short.get(late.id)).toMatchObject({ status: 'suppressed', reason: 'frequency-cap' });
+    });
+
+    it('must-send: displaces queued lower-priority deliveries first (they become cancelled, displaced)', async () => {
+      const c = await createClient(t.dataSource);
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(2)));
+      const normalRun = await createRun(t.dataSource, await createCampaign(t.dataSource), T);
+      await t.app.get(PlannerService).plan(normalRun.id, { now: T });
+      const rows = await planAt(t, await createCampaign(t.dataSource, { priority: Priority.MustSend }), T);
+      expect(rows.get(c.id)).toMatchObject({ status: 'queued', channel: 'email' });
+      expect((await deliveriesOf(t.dataSource, normalRun.id)).get(c.id)).toMatchObject({
+        status: 'cancelled',
+        reason: 'displaced',
+      });
+    });
+
+    it('must-send: never displaces sent touches; defers instead, and is suppressed only when nothing works', async () => {
+      const deferrable = await createClient(t.dataSource);
+      const stuck = await createClient(t.dataSource);
+      await createTouch(t.dataSource, deferrable.id, new Date(T.getTime() - days(6) - hours(12)));
+      await createTouch(t.dataSource, deferrable.id, new Date(T.getTime() - days(1)));
+      await createTouch(t.dataSource, stuck.id, new Date(T.getTime() - days(1)));
+      await createTouch(t.dataSource, stuck.id, new Date(T.getTime() - days(2)));
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { priority: Priority.MustSend, deadlineHours: 24 }),
+        T,
+      );
+      const d = rows.get(deferrable.id)!;
+      expect(d.status).toBe('queued');
+      expect(d.scheduled_at.getTime()).toBeGreaterThan(T.getTime() + hours(12));
+      expect(rows.get(stuck.id)).toMatchObject({ status: 'suppressed', reason: 'frequency-cap' });
+      const sent = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM deliveries WHERE client_id = ANY($1) AND status = 'sent'`,
+        [[deferrable.id, stuck.id]],
+      );
+      expect(sent[0].n).toBe(4);
+    });
+  });
+
+  describe('quiet hours and time zones', () => {
+    it("sends SMS at each client's own 09:00 (Vladivostok and Kaliningrad)", async () => {
+      const vlad = await createClient(t.dataSource, { email: null, timeZone: 'Asia/Vladivostok' });
+      const kal = await createClient(t.dataSource, { email: null, timeZone: 'Europe/Kaliningrad' });
+      // 20:00 UTC: 06:00 next morning in Vladivostok (UTC+10), 22:00 in Kaliningrad (UTC+2).
+      const at = new Date('2026-12-01T20:00:00Z');
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { channels: [Channel.Sms], deadlineHours: 48 }),
+        at,
+      );
+      expect(rows.get(vlad.id)).toMatchObject({ status: 'queued', channel: 'sms' });
+      expect(rows.get(vlad.id)!.scheduled_at.toISOString()).toBe('2026-12-01T23:00:00.000Z');
+      expect(rows.get(kal.id)!.scheduled_at.toISOString()).toBe('2026-12-02T07:00:00.000Z');
+    });
+
+    it("uses the workspace zone when the client has none, and the client's own quiet hours when set", async () => {
+      const noZone = await createClient(t.dataSource, { email: null, timeZone: null });
+      const owl = await createClient(t.dataSource, { email: null, timeZone: 'Europe/Moscow' });
+      await prefs(owl.id, { quiet_hours_start: '23:00', quiet_hours_end: '11:00' });
+      // 06:00 UTC = 09:00 Moscow.
+      const at = new Date('2026-12-01T06:00:00Z');
+      const rows = await planAt(t, await createCampaign(t.dataSource, { channels: [Channel.Sms] }), at);
+      expect(rows.get(noZone.id)!.scheduled_at.toISOString()).toBe('2026-12-01T06:00:00.000Z');
+      expect(rows.get(owl.id)!.scheduled_at.toISOString()).toBe('2026-12-01T08:00:00.000Z');
+    });
+
+    it('calls on business days only; quiet-hours-expired when the window opens after the deadline', async () => {
+      const c = await createClient(t.dataSource, { email: null, ownerId, timeZone: 'Europe/Moscow' });
+      const saturday = new Date('2026-12-05T09:00:00Z');
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { channels: [Channel.Call], deadlineHours: 72 }),
+        saturday,
+      );
+      expect(rows.get(c.id)!.scheduled_at.toISOString()).toBe('2026-12-07T06:00:00.000Z');
+      const short = await planAt(
+        t,
+        await createCampaign(t.dataSource, { channels: [Channel.Call], deadlineHours: 24 }),
+        saturday,
+      );
+      expect(short.get(c.id)).toMatchObject({ status: 'suppressed', reason: 'quiet-hours-expired' });
+    });
+  });
+
+  it('writes run stats by status, channel and reason, and is idempotent per (run, client)', async () => {
+    const a = await createClient(t.dataSource);
+    const b = await createClient(t.dataSource, { email: null });
+    await prefs(b.id, { opted_out: true });
+    const campaign = await createCampaign(t.dataSource, { channels: [Channel.Email, Channel.Sms] });
+    const run = await createRun(t.dataSource, campaign, T);
+    const planner = t.app.get(PlannerService);
+    await planner.plan(run.id, { now: T });
+    await planner.plan(run.id, { now: T });
+    const [stored] = await t.dataSource.query(`SELECT status, audience, stats FROM runs WHERE id = $1`, [
+      run.id,
+    ]);
+    expect(stored).toMatchObject({
+      status: 'dispatching',
+      audience: 2,
+      stats: {
+        byStatus: { queued: 1, suppressed: 1 },
+        byChannel: { email: { queued: 1 } },
+        byReason: { 'opted-out': 1 },
+      },
+    });
+    expect((await deliveriesOf(t.dataSource, run.id)).size).toBe(2);
+    expect(a.id).toBeTruthy();
+  });
+});
