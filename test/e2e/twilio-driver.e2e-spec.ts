@@ -1,6 +1,7 @@
 import { SmsSendError } from '@touchbase/sms';
 import { TwilioSmsDriver } from '../../libs/sms/src/drivers/twilio-sms.driver';
 import { TEST_TWILIO, TwilioStandIn } from '../support/twilio-standin';
+import { startTwilioStandInProcess } from '../support/twilio-standin-process';
 
 /** The Twilio driver: the real twilio client against the stand-in, error by error. */
 describe('TwilioSmsDriver', () => {
@@ -109,5 +110,25 @@ describe('TwilioSmsDriver', () => {
     const e = await wrong.send({ to: '+79120000001', body: 'hi' }).catch((err: unknown) => err);
     expect(e).toMatchObject({ kind: 'transient', code: 20003 });
     expect(standIn.requests[0].authorized).toBe(false);
+  });
+
+  it('works the same against the stand-in in its own process (as benchmarks run it)', async () => {
+    const peer = await startTwilioStandInProcess({
+      ...TEST_TWILIO,
+      latencyMs: 1,
+      errorsByRecipient: { '+79120000009': 21610 },
+    });
+    try {
+      expect(peer.pid).not.toBe(process.pid);
+      const remote = new TwilioSmsDriver({ ...TEST_TWILIO, apiBaseUrl: peer.url, concurrency: 2 });
+      await Promise.all([1, 2, 3].map((i) => remote.send({ to: `+7912000000${i}`, body: 'Привет' })));
+      await expect(remote.send({ to: '+79120000009', body: 'Привет' })).rejects.toMatchObject({
+        kind: 'blocked',
+      });
+      expect(await peer.reset()).toEqual({ messageRequests: 4, accepted: 3 });
+      expect(await peer.stats()).toEqual({ messageRequests: 0, accepted: 0 });
+    } finally {
+      await peer.stop();
+    }
   });
 });

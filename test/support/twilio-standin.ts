@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import { countSegments } from '@touchbase/sms';
+// The pure counter only: the peer does not load the SMS module (Nest, TypeORM …).
+import { countSegments } from '../../libs/sms/src/sms-segments';
 
 /**
  * A local HTTP server speaking the part of Twilio's REST API touchbase uses — creating a Message —

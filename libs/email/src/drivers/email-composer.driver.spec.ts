@@ -1,5 +1,6 @@
 import { simpleParser } from 'mailparser';
-import { composeEmail } from './email-composer.driver';
+import { composeEmail, EmailComposer } from './email-composer.driver';
+import type { OutgoingEmail } from './email.driver';
 
 describe('composeEmail', () => {
   const url = `https://tb.example/u/${'x'.repeat(160)}.${'y'.repeat(43)}`;
@@ -49,5 +50,38 @@ describe('composeEmail', () => {
       headers: { 'X-Test': 'one\r\nBcc: evil@example.com' },
     });
     expect(raw.toString()).not.toMatch(/^Bcc:/m);
+  });
+
+  it('builds the same message on a worker thread, inline images included', async () => {
+    const message: OutgoingEmail = {
+      from: { name: 'Альфа', address: 'news@alfa.example' },
+      to: { name: 'ООО «Ромашка»', address: 'zakupki@romashka.ru' },
+      subject: 'Новости',
+      html: '<p>Привет</p><img src="cid:signature">',
+      text: 'Привет',
+      messageId,
+      headers: { 'List-Unsubscribe': `<${url}>` },
+      inlineImages: [
+        {
+          cid: 'signature',
+          filename: 'signature.png',
+          contentType: 'image/png',
+          content: Buffer.from('png!'),
+        },
+      ],
+    };
+    const composer = new EmailComposer(2);
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => composer.compose(message)));
+    await composer.close();
+    for (const raw of [a, b, c]) {
+      expect(Buffer.isBuffer(raw)).toBe(true);
+      const parsed = await simpleParser(raw);
+      expect(parsed.subject).toBe('Новости');
+      expect(parsed.messageId).toBe(messageId);
+      expect(parsed.attachments[0].content.toString()).toBe('png!');
+      expect(raw.toString('latin1')).toContain(`\r\nList-Unsubscribe: <${url}>\r\n`);
+    }
+    // Closed: composes in-thread.
+    expect((await simpleParser(await composer.compose(message))).subject).toBe('Новости');
   });
 });

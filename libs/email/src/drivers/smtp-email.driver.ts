@@ -1,7 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import { Semaphore } from '../concurrency';
-import { composeEmail, envelopeOf } from './email-composer.driver';
+import { EmailComposer, envelopeOf } from './email-composer.driver';
 import { EmailDriver, EmailSendResult, OutgoingEmail } from './email.driver';
 import { SlidingWindowLimiter } from './sliding-window.limiter';
 import { toEmailSendError } from './smtp-error.mapper';
@@ -27,6 +27,7 @@ export class SmtpEmailDriver extends EmailDriver implements OnApplicationShutdow
   private readonly transport: ReturnType<typeof createPool>;
   private readonly slots: Semaphore;
   private readonly limiter: SlidingWindowLimiter | null;
+  private readonly composer = new EmailComposer();
 
   constructor(options: SmtpEmailDriverOptions) {
     super();
@@ -38,23 +39,11 @@ export class SmtpEmailDriver extends EmailDriver implements OnApplicationShutdow
 
   async send(message: OutgoingEmail): Promise<EmailSendResult> {
     // Composed before taking a slot: the CPU work overlaps with the other connections' network time.
-    const raw = process.env.EXP_DIRECT ? null : await composeEmail(message);
+    const raw = await this.composer.compose(message);
     await this.slots.acquire();
     const done = await this.limiter?.acquire();
     try {
-      const info = raw
-        ? await this.transport.sendMail({ envelope: envelopeOf(message), raw })
-        : await this.transport.sendMail({
-            from: { name: message.from.name ?? '', address: message.from.address },
-            to: { name: message.to.name ?? '', address: message.to.address },
-            subject: message.subject,
-            html: message.html,
-            text: message.text,
-            messageId: message.messageId,
-            headers: Object.fromEntries(
-              Object.entries(message.headers ?? {}).map(([k, v]) => [k, { prepared: true, value: v }]),
-            ),
-          });
+      const info = await this.transport.sendMail({ envelope: envelopeOf(message), raw });
       return { messageId: message.messageId, response: info.response };
     } catch (e) {
       throw toEmailSendError(e);
@@ -64,9 +53,10 @@ export class SmtpEmailDriver extends EmailDriver implements OnApplicationShutdow
     }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     // In-flight messages finish first; idle connections close now.
     this.transport.close();
+    await this.composer.close();
     this.logger.log('SMTP pool closed');
   }
 }
