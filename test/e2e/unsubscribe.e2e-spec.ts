@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { AppConfig } from '@touchbase/config';
 import { Locale } from '@touchbase/core';
@@ -91,13 +94,13 @@ describe('Unsubscribe links (/u/:token): pages and RFC 8058 one-click', () => {
     const header = headerLine(sink.to(client.email!)[0].rawHeaders, 'List-Unsubscribe')!;
     const url = /<([^>]+)>/.exec(header)![1];
     expect(url.startsWith(`${PUBLIC_URL}/u/`)).toBe(true);
-    const path = url.slice(PUBLIC_URL.length);
+    const link = url.slice(PUBLIC_URL.length);
 
     // As a mail client does it: form-encoded, no cookies, no CSRF token.
     const post = () =>
       t
         .http()
-        .post(path)
+        .post(link)
         .set('Content-Type', 'application/x-www-form-urlencoded')
         .set('User-Agent', 'MailClient/1.0')
         .send(ONE_CLICK);
@@ -204,9 +207,11 @@ describe('Unsubscribe links: rate limit', () => {
 describe('Unsubscribe links: tokens never reach the logs', () => {
   jest.setTimeout(120_000);
   let db: TestDatabase;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'touchbase-unsubscribe-log-'));
   afterAll(async () => {
     await killSpawnedProcesses();
     await db?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('logs /u/[redacted] for every request, valid or not', async () => {
@@ -236,7 +241,7 @@ describe('Unsubscribe links: tokens never reach the logs', () => {
       LOG_FORMAT: 'json',
       PORTAL_LINK_SECRET: 'p'.repeat(40),
       UNSUBSCRIBE_LINK_SECRET: secret,
-      DATA_DIR: `/tmp/touchbase-unsubscribe-log-${process.pid}`,
+      DATA_DIR: dataDir,
     });
     await api.waitForLine(/API ready at/, 90_000);
     const base = `http://127.0.0.1:${port}`;

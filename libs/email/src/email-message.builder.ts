@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CampaignKind } from '@touchbase/campaigns';
 import { AppConfig } from '@touchbase/config';
 import type { PreparedDelivery } from '@touchbase/dispatch';
@@ -22,6 +22,11 @@ export class EmailMessageBuilder {
 
   constructor(config: AppConfig) {
     this.defaultFrom = parseMailbox(config.email.from);
+    if (config.isProduction && !config.http.publicUrl.startsWith('https://')) {
+      new Logger('Email').warn(
+        `PUBLIC_URL (${config.http.publicUrl}) is not https: mail clients offer one-click unsubscribe (RFC 8058) for https links only`,
+      );
+    }
   }
 
   build(item: PreparedDelivery, rendered: RenderedEmail, signature: InlineImage | null): OutgoingEmail {

@@ -32,8 +32,8 @@ export class Params {
 
 const TOUCH = `('queued', 'sending', 'sent', 'delivered')`;
 
-const FREQUENCY_WINDOW = `CASE k.frequency WHEN 'weekly' THEN 7 WHEN 'quarterly' THEN 90 ELSE 30 END`;
-const FREQUENCY_MAX = `CASE k.frequency WHEN 'twice-monthly' THEN 2 ELSE 1 END`;
+const FREQUENCY_WINDOW = `CASE b.frequency WHEN 'weekly' THEN 7 WHEN 'quarterly' THEN 90 ELSE 30 END`;
+const FREQUENCY_MAX = `CASE b.frequency WHEN 'twice-monthly' THEN 2 ELSE 1 END`;
 
 /**
  * The planner: ONE set-based statement per chunk of clients (ids in (lo, hi]) that decides, for every
@@ -62,20 +62,28 @@ export function buildPlanStatement(
   const respectOptOut = p.add(!spec.service, '::boolean');
 
   // The client's channel list: the first matching category rule, else the campaign's channels. The
-  // lists are few, so they are a small constant table joined by number, not an array unnested per client.
+  // lists are few and known here, so choosing a channel is a CASE over them evaluated on the client's
+  // own row: no row per candidate channel, no sort to pick the best one.
   const lists: Channel[][] = [spec.channels, ...spec.channelRules.map((r) => r.channels)];
-  const listRows = lists.flatMap((channels, id) =>
-    channels.map((ch, i) => `(${id}, ${p.add(ch, '::text')}, ${i + 1})`),
-  );
   const listOf = spec.channelRules.length
     ? `CASE ${spec.channelRules
         .map((r, i) => `WHEN c.category = ANY(${p.add(r.categories, '::text[]')}) THEN ${i + 1}`)
         .join(' ')} ELSE 0 END`
     : '0';
-  const listHas = (channel: Channel) => {
+  const used = CHANNELS.filter((ch) => lists.some((l) => l.includes(ch)));
+  const listHas = (channel: Channel, column = 'a.list_id') => {
     const ids = lists.map((l, id) => (l.includes(channel) ? id : -1)).filter((id) => id >= 0);
-    return ids.length ? `a.list_id IN (${ids.join(', ')})` : 'false';
+    return ids.length ? `${column} IN (${ids.join(', ')})` : 'false';
   };
+  // The first channel, in the client's order (the preferred one first, then the list's), whose
+  // column `<prefix>_<channel>` is true; NULL when none is.
+  const first = (prefix: string) =>
+    `CASE ${[
+      ...used.map((ch) => `WHEN b.preferred = '${ch}' AND b.${prefix}_${ch} THEN '${ch}'`),
+      ...lists.flatMap((l, id) => l.map((ch) => `WHEN b.list_id = ${id} AND b.${prefix}_${ch} THEN '${ch}'`)),
+    ].join(' ')} END`;
+  const atOf = (channel: string) =>
+    `CASE ${channel} ${used.map((ch) => `WHEN '${ch}' THEN b.at_${ch}`).join(' ')} END`;
 
   // Sending time per channel: the next opening of the channel's window in the client's zone; the
   // client's own quiet hours replace the window of the real-time channels. Computed once per distinct
@@ -88,7 +96,7 @@ export function buildPlanStatement(
     if (channel === Channel.Letter) return `tb_next_opening(${t0}, o.tz, ${open}, ${close}, ${business})`;
     return `tb_next_opening(${t0}, o.tz, COALESCE(o.qe, ${open}), COALESCE(o.qs, ${close}), ${business})`;
   };
-  const openings = CHANNELS.map((c) => `${openingOf(c)} AS at_${c}`).join(',\n             ');
+  const openings = used.map((c) => `${openingOf(c)} AS at_${c}`).join(',\n             ');
 
   let segmentSql = 'true';
   if (spec.segment) {
@@ -97,42 +105,33 @@ export function buildPlanStatement(
     p.values.push(...compiled.params);
   }
 
-  const caps = spec.service ? null : capCounts(spec.policy, p);
+  const caps = spec.service ? null : capCounts(spec.policy, used, p);
   const maxWindow = caps ? p.add(maxWindowDays(spec.policy), '::int') : '';
+  const inRange = (column: string) => `${column} > ${loP} AND ${column} <= ${hiP}`;
 
-  // Room under the caps. The chunk's touches are read once (an index range scan) and counted per
-  // client for every cap at once, over the span of the client's candidate times widened by each
-  // window: a superset of any candidate's own window, so never fewer touches than there are.
-  const room = caps
-    ? `touches AS (
-        SELECT d.client_id, d.scheduled_at AS at, d.channel
-          FROM deliveries d
-         WHERE d.client_id > ${loP} AND d.client_id <= ${hiP}
-           AND d.counts_as_touch AND d.status IN ${TOUCH}
-           AND d.scheduled_at > ${t0} - make_interval(days => ${maxWindow})
-           AND d.scheduled_at < ${deadline} + make_interval(days => ${maxWindow})
-      ),
-      span AS (
-        SELECT k.id, k.frequency, min(k.at) AS lo_at, max(k.at) AS hi_at FROM timed k GROUP BY k.id, k.frequency
-      ),
-      counts AS (
-        SELECT sp.id, ${caps.columns}
-          FROM span sp
-          JOIN touches t ON t.client_id = sp.id
-         GROUP BY sp.id
-      ),
-      room AS (
-        SELECT k.id, k.ch, k.ord, k.at, (${caps.ok}) AS ok
-          FROM timed k
-          LEFT JOIN counts c ON c.id = k.id
+  // Room under the caps. The chunk's touches are read once and counted per client for every cap at
+  // once, over the span of the client's candidate times widened by each window: a superset of any
+  // candidate's own window, so never fewer touches than there are. Clients without a candidate
+  // (opted out, unsubscribed, no contact data) are not counted.
+  const counts = caps
+    ? `counts AS (
+        SELECT b.id, ${caps.columns}
+          FROM base b
+          JOIN deliveries t ON t.client_id = b.id
+         WHERE b.lo_at IS NOT NULL AND ${inRange('t.client_id')}
+           AND t.counts_as_touch AND t.status IN ${TOUCH}
+           AND t.scheduled_at > ${t0} - make_interval(days => ${maxWindow})
+           AND t.scheduled_at < ${deadline} + make_interval(days => ${maxWindow})
+         GROUP BY b.id
       ),`
-    : `room AS (SELECT k.id, k.ch, k.ord, k.at, true AS ok FROM timed k),`;
+    : '';
+  const roomOf = (ch: Channel) => (caps ? `(${caps.ok(ch)})` : 'true');
 
   const sql = `
     WITH ins AS (
     INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, reason, priority, counts_as_touch,
                             scheduled_at, due_at, deadline_at)
-    WITH aud AS (
+    WITH aud AS MATERIALIZED (
       SELECT c.id, COALESCE(c.time_zone, ${tz}) AS tz, p.preferred_channel AS preferred, p.frequency,
              p.quiet_hours_start AS qs, p.quiet_hours_end AS qe,
              COALESCE(c.time_zone, ${tz}) || '|' || COALESCE(p.quiet_hours_start::text, '') || '|'
@@ -147,57 +146,67 @@ export function buildPlanStatement(
              cardinality(c.address_lines) > 0 AND c.address_city IS NOT NULL AND c.address_postal_code IS NOT NULL
                AND c.address_country IS NOT NULL AND NOT ('address-returned' = ANY(c.contact_flags)) AS d_letter
         FROM clients c
-        JOIN client_preferences p ON p.client_id = c.id
-        LEFT JOIN client_topic_subscriptions s ON s.client_id = c.id AND s.topic_key = ${topic}
-       WHERE c.id > ${loP} AND c.id <= ${hiP} AND c.archived_at IS NULL AND (${segmentSql})${
+        JOIN client_preferences p ON p.client_id = c.id AND ${inRange('p.client_id')}
+        LEFT JOIN client_topic_subscriptions s ON s.client_id = c.id AND s.topic_key = ${topic} AND ${inRange('s.client_id')}
+       WHERE ${inRange('c.id')} AND c.archived_at IS NULL AND (${segmentSql})${
          // Taking over a run a crashed worker left half-planned: skip the clients it already did.
          options.resume
            ? `\n         AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.run_id = ${run} AND x.client_id = c.id)`
            : ''
        }
     ),
-    lists (list_id, ch, ord) AS (VALUES ${listRows.join(', ')}),
     zones AS MATERIALIZED (
       SELECT o.zone_key, ${openings}
         FROM (SELECT DISTINCT zone_key, tz, qs, qe FROM aud) o
     ),
-    timed AS (
-      SELECT a.id AS id, a.frequency, x.ch,
-             CASE WHEN x.ch = a.preferred THEN 0 ELSE x.ord END AS ord,
-             CASE x.ch WHEN 'email' THEN z.at_email WHEN 'sms' THEN z.at_sms
-                       WHEN 'call' THEN z.at_call ELSE z.at_letter END AS at
+    -- One row per client: per channel, whether it is a candidate (in the client's list, allowed,
+    -- contact data present) and when it would go out.
+    base AS MATERIALIZED (
+      SELECT a.id, a.frequency, a.preferred, a.list_id, a.opted_out, a.subscribed,
+             a.a_email, a.a_sms, a.a_call, a.a_letter,
+             ${used
+               .map(
+                 (ch) =>
+                   `NOT a.opted_out AND a.subscribed AND a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} AS e_${ch}`,
+               )
+               .join(',\n             ')},
+             ${used.map((ch) => `z.at_${ch}`).join(', ')},
+             least(${used.map((ch) => `CASE WHEN a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} THEN z.at_${ch} END`).join(', ')}) AS lo_at,
+             greatest(${used.map((ch) => `CASE WHEN a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} THEN z.at_${ch} END`).join(', ')}) AS hi_at
         FROM aud a
         JOIN zones z ON z.zone_key = a.zone_key
-        JOIN lists x ON x.list_id = a.list_id
-       WHERE NOT a.opted_out AND a.subscribed
-         AND CASE x.ch WHEN 'email' THEN a.a_email AND a.d_email WHEN 'sms' THEN a.a_sms AND a.d_sms
-                       WHEN 'call' THEN a.a_call AND a.d_call ELSE a.a_letter AND a.d_letter END
     ),
-    ${room}
-    best AS (
-      SELECT DISTINCT ON (r.id) r.id, r.ch, r.at, r.ok AND r.at <= ${deadline} AS go,
-             bool_or(r.at <= ${deadline}) OVER (PARTITION BY r.id) AS any_in_time
-        FROM room r
-       ORDER BY r.id, (r.ok AND r.at <= ${deadline}) DESC, (r.at <= ${deadline}) DESC, r.ord
+    ${counts}
+    -- Per channel: in time (before the deadline) and, on top, with room under every cap.
+    decided AS (
+      SELECT b.*,
+             ${used.map((ch) => `b.e_${ch} AND b.at_${ch} <= ${deadline} AS t_${ch}`).join(',\n             ')},
+             ${used.map((ch) => `b.e_${ch} AND b.at_${ch} <= ${deadline} AND ${roomOf(ch)} AS g_${ch}`).join(',\n             ')}
+        FROM base b
+        ${caps ? 'LEFT JOIN counts c ON c.id = b.id' : ''}
+    ),
+    chosen AS (
+      SELECT b.*, ${first('g')} AS go_ch, ${first('t')} AS in_time_ch, ${first('e')} AS any_ch
+        FROM decided b
     )
-    SELECT ${run}, ${campaign}, a.id,
-           CASE WHEN b.go OR b.any_in_time THEN b.ch END,
-           CASE WHEN b.go THEN 'queued' ELSE 'suppressed' END,
+    SELECT ${run}, ${campaign}, b.id,
+           COALESCE(b.go_ch, b.in_time_ch),
+           CASE WHEN b.go_ch IS NOT NULL THEN 'queued' ELSE 'suppressed' END,
            CASE
-             WHEN a.opted_out THEN 'opted-out'
-             WHEN NOT a.subscribed THEN 'topic-unsubscribed'
-             WHEN NOT ((a.a_email AND ${listHas(Channel.Email)}) OR (a.a_sms AND ${listHas(Channel.Sms)})
-                    OR (a.a_call AND ${listHas(Channel.Call)}) OR (a.a_letter AND ${listHas(Channel.Letter)}))
+             WHEN b.opted_out THEN 'opted-out'
+             WHEN NOT b.subscribed THEN 'topic-unsubscribed'
+             WHEN NOT (${used.map((ch) => `(b.a_${ch} AND ${listHas(ch, 'b.list_id')})`).join(' OR ') || 'false'})
                THEN 'channel-not-allowed'
-             WHEN b.id IS NULL THEN 'no-contact-data'
-             WHEN b.go THEN NULL
-             WHEN b.any_in_time THEN 'frequency-cap'
+             WHEN b.any_ch IS NULL THEN 'no-contact-data'
+             WHEN b.go_ch IS NOT NULL THEN NULL
+             WHEN b.in_time_ch IS NOT NULL THEN 'frequency-cap'
              ELSE 'quiet-hours-expired'
            END,
            ${priority}, ${countsAsTouch},
-           COALESCE(b.at, ${t0}), COALESCE(b.at, ${t0}), ${deadline}
-      FROM aud a
-      LEFT JOIN best b ON b.id = a.id
+           COALESCE(${atOf('COALESCE(b.go_ch, b.in_time_ch, b.any_ch)')}, ${t0}),
+           COALESCE(${atOf('COALESCE(b.go_ch, b.in_time_ch, b.any_ch)')}, ${t0}),
+           ${deadline}
+      FROM chosen b
     RETURNING status, channel, reason
     )
     -- The chunk's counts come back with it: no second pass over the run's deliveries.
@@ -205,26 +214,36 @@ export function buildPlanStatement(
   return { sql, params: p.values };
 }
 
-/** Per-client touch counts for every cap (columns of `counts`) and the per-candidate room test. */
-function capCounts(policy: FrequencyPolicy, p: Params): { columns: string; ok: string } {
+/** Per-client touch counts for every cap (columns of `counts`) and the room test of each channel. */
+function capCounts(
+  policy: FrequencyPolicy,
+  channels: Channel[],
+  p: Params,
+): { columns: string; ok: (channel: Channel) => string } {
   const inSpan = (days: string) =>
-    `t.at > sp.lo_at - make_interval(days => ${days}) AND t.at < sp.hi_at + make_interval(days => ${days})`;
+    `t.scheduled_at > b.lo_at - make_interval(days => ${days}) AND t.scheduled_at < b.hi_at + make_interval(days => ${days})`;
   const columns: string[] = [];
-  const ok: string[] = [];
+  const common: string[] = [];
+  const perChannel = new Map<Channel, string[]>();
   policy.overall.forEach((cap, i) => {
     columns.push(`count(*) FILTER (WHERE ${inSpan(p.add(cap.windowDays, '::int'))}) AS o${i}`);
-    ok.push(`COALESCE(c.o${i}, 0) < ${p.add(cap.maxTouches, '::int')}`);
+    common.push(`COALESCE(c.o${i}, 0) < ${p.add(cap.maxTouches, '::int')}`);
   });
-  for (const channel of CHANNELS) {
+  for (const channel of channels) {
+    const tests: string[] = [];
     (policy.perChannel[channel] ?? []).forEach((cap, i) => {
       const column = `c_${channel}_${i}`;
       columns.push(
         `count(*) FILTER (WHERE t.channel = '${channel}' AND ${inSpan(p.add(cap.windowDays, '::int'))}) AS ${column}`,
       );
-      ok.push(`(k.ch <> '${channel}' OR COALESCE(c.${column}, 0) < ${p.add(cap.maxTouches, '::int')})`);
+      tests.push(`COALESCE(c.${column}, 0) < ${p.add(cap.maxTouches, '::int')}`);
     });
+    perChannel.set(channel, tests);
   }
-  columns.push(`count(*) FILTER (WHERE ${inSpan(FREQUENCY_WINDOW.replace(/k\./g, 'sp.'))}) AS f`);
-  ok.push(`(k.frequency = 'unlimited' OR COALESCE(c.f, 0) < ${FREQUENCY_MAX})`);
-  return { columns: columns.join(',\n               '), ok: ok.join('\n AND ') };
+  columns.push(`count(*) FILTER (WHERE ${inSpan(FREQUENCY_WINDOW)}) AS f`);
+  common.push(`(b.frequency = 'unlimited' OR COALESCE(c.f, 0) < ${FREQUENCY_MAX})`);
+  return {
+    columns: columns.join(',\n               '),
+    ok: (channel) => [...common, ...(perChannel.get(channel) ?? [])].join(' AND '),
+  };
 }
