@@ -83,3 +83,42 @@ export function result(name: string, values: Record<string, number | string>): v
     .join(' ');
   process.stdout.write(`RESULT ${name} ${fields}\n`);
 }
+
+/**
+ * `count` clients built set-based inside PostgreSQL (50 owners, most with email and phone, half with a
+ * postal address, five time zones), then varied preferences: opt-outs, SMS refusals, preferred SMS,
+ * every frequency, quiet hours, and a tenth unsubscribed from `news`.
+ */
+export async function insertBenchClients(
+  q: (sql: string, params?: unknown[]) => Promise<unknown>,
+  count: number,
+): Promise<void> {
+  await q(
+    `INSERT INTO staff_members (name, email, role)
+     SELECT 'Manager ' || g, 'm' || g || '@example.com', 'sales-ops' FROM generate_series(1, 50) g`,
+  );
+  await q(
+    `INSERT INTO clients (external_ref, name, email, phone, address_lines, address_city, address_postal_code,
+                          address_country, time_zone, owner_id, stage)
+     SELECT 'B' || g, 'Клиент ' || g,
+            CASE WHEN g % 10 <> 0 THEN 'c' || g || '@example.com' END,
+            CASE WHEN g % 5 <> 0 THEN '+7912' || lpad((g % 10000000)::text, 7, '0') END,
+            CASE WHEN g % 2 = 0 THEN ARRAY['ул. Ленина, ' || g] ELSE '{}' END,
+            CASE WHEN g % 2 = 0 THEN 'Екатеринбург' END, CASE WHEN g % 2 = 0 THEN '620014' END,
+            CASE WHEN g % 2 = 0 THEN 'RU' END,
+            (ARRAY['Europe/Moscow', 'Asia/Vladivostok', 'Europe/Kaliningrad', 'Asia/Yekaterinburg', NULL])[1 + g % 5],
+            CASE WHEN g % 3 = 0 THEN (SELECT id FROM staff_members ORDER BY id LIMIT 1) END,
+            'client'
+       FROM generate_series(1, $1) g`,
+    [count],
+  );
+  await q(`UPDATE client_preferences SET
+             opted_out = (hashtext(client_id::text) % 20 = 0),
+             sms_allowed = (hashtext(client_id::text) % 5 <> 1),
+             preferred_channel = CASE WHEN hashtext(client_id::text) % 7 = 0 THEN 'sms' END,
+             frequency = (ARRAY['unlimited', 'weekly', 'twice-monthly', 'monthly', 'unlimited', 'quarterly'])[1 + abs(hashtext(client_id::text)) % 6],
+             quiet_hours_start = CASE WHEN hashtext(client_id::text) % 11 = 0 THEN '21:00'::time END,
+             quiet_hours_end = CASE WHEN hashtext(client_id::text) % 11 = 0 THEN '09:00'::time END`);
+  await q(`INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed)
+           SELECT id, 'news', false FROM clients WHERE hashtext(id::text) % 10 = 3`);
+}

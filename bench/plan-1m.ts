@@ -6,7 +6,7 @@ import { RuntimeModule } from '@touchbase/runtime';
 import { PlanningModule } from '@touchbase/planning';
 import { SettingsModule } from '@touchbase/settings';
 import { Module } from '@nestjs/common';
-import { benchDatabase, result, rssSampler, timed } from './_support';
+import { benchDatabase, insertBenchClients, result, rssSampler, timed } from './_support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
 const TOUCHES_PER_CLIENT = 2;
@@ -24,35 +24,7 @@ export default async function planBench(): Promise<void> {
       `Building ${CLIENTS.toLocaleString('en')} clients and ${(CLIENTS * TOUCHES_PER_CLIENT).toLocaleString('en')} prior touches…\n`,
     );
     const build = await timed(async () => {
-      await q(
-        `INSERT INTO staff_members (name, email, role) SELECT 'Manager ' || g, 'm' || g || '@example.com', 'sales-ops' FROM generate_series(1, 50) g`,
-      );
-      await q(
-        `INSERT INTO clients (external_ref, name, email, phone, address_lines, address_city, address_postal_code, address_country,
-                              time_zone, owner_id, category, stage)
-         SELECT 'B' || g, 'Клиент ' || g,
-                CASE WHEN g % 10 <> 0 THEN 'c' || g || '@example.com' END,
-                CASE WHEN g % 5 <> 0 THEN '+7912' || lpad((g % 10000000)::text, 7, '0') END,
-                CASE WHEN g % 2 = 0 THEN ARRAY['ул. Ленина, ' || g] ELSE '{}' END,
-                CASE WHEN g % 2 = 0 THEN 'Екатеринбург' END, CASE WHEN g % 2 = 0 THEN '620014' END,
-                CASE WHEN g % 2 = 0 THEN 'RU' END,
-                (ARRAY['Europe/Moscow', 'Asia/Vladivostok', 'Europe/Kaliningrad', 'Asia/Yekaterinburg', NULL])[1 + g % 5],
-                CASE WHEN g % 3 = 0 THEN (SELECT id FROM staff_members ORDER BY id LIMIT 1) END,
-                NULL, 'client'
-           FROM generate_series(1, $1) g`
-          .replace('category, stage', 'stage')
-          .replace("NULL, 'client'", "'client'"),
-        [CLIENTS],
-      );
-      await q(`UPDATE client_preferences SET
-                 opted_out = (hashtext(client_id::text) % 20 = 0),
-                 sms_allowed = (hashtext(client_id::text) % 5 <> 1),
-                 preferred_channel = CASE WHEN hashtext(client_id::text) % 7 = 0 THEN 'sms' END,
-                 frequency = (ARRAY['unlimited', 'weekly', 'twice-monthly', 'monthly', 'unlimited', 'quarterly'])[1 + abs(hashtext(client_id::text)) % 6],
-                 quiet_hours_start = CASE WHEN hashtext(client_id::text) % 11 = 0 THEN '21:00'::time END,
-                 quiet_hours_end = CASE WHEN hashtext(client_id::text) % 11 = 0 THEN '09:00'::time END`);
-      await q(`INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed)
-               SELECT id, 'news', false FROM clients WHERE hashtext(id::text) % 10 = 3`);
+      await insertBenchClients(q, CLIENTS);
       await q(`INSERT INTO campaigns (name, kind, status, topic_key, channels, schedule, time_zone)
                VALUES ('History', 'broadcast', 'archived', 'news', '{email}', '{"type":"once","at":"2026-01-01T00:00:00Z"}', 'Europe/Moscow'),
                       ('Bench', 'broadcast', 'active', 'news', '{email,sms,letter}', '{"type":"once","at":"2026-01-01T00:00:00Z"}', 'Europe/Moscow')`);

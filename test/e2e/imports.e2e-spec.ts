@@ -161,6 +161,35 @@ describe('Imports API', () => {
     expect(after).toEqual(before);
   }
 
+  // First: the suite's database is fresh and the test server runs no autovacuum, so nothing else analyses.
+  it('analyses the tables a large import wrote, so the statements after it are planned on statistics', async () => {
+    const analysed = () =>
+      t.dataSource.query(
+        `SELECT t.relname AS table, t.last_analyze IS NOT NULL AS analysed, c.reltuples::int AS estimate
+           FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
+          WHERE t.relname IN ('clients', 'client_preferences', 'stage_history') ORDER BY 1`,
+      ) as Promise<{ table: string; analysed: boolean; estimate: number }[]>;
+    expect((await analysed()).map((r) => r.analysed)).toEqual([false, false, false]);
+
+    // Below the threshold: no ANALYZE.
+    const small = clientRows(50, RU_HEADER, 'olga@example.com', 'ST');
+    await upload(utf8(csv([small.header, ...small.rows])), 'small.csv', 'clients').expect(201);
+    expect((await analysed()).map((r) => r.analysed)).toEqual([false, false, false]);
+
+    const file = clientRows(1_200, RU_HEADER, 'olga@example.com', 'S');
+    const report = (await upload(utf8(csv([file.header, ...file.rows])), 'stats.csv', 'clients').expect(201))
+      .body as ReportBody;
+    expect(report).toMatchObject({ created: 1_140, failed: 60 });
+    const clients = await count(`SELECT count(*)::int AS n FROM clients`);
+    const history = await count(`SELECT count(*)::int AS n FROM stage_history`);
+    // Small tables are sampled whole: the estimates are the counts.
+    expect(await analysed()).toEqual([
+      { table: 'client_preferences', analysed: true, estimate: clients },
+      { table: 'clients', analysed: true, estimate: clients },
+      { table: 'stage_history', analysed: true, estimate: history },
+    ]);
+  });
+
   it('imports a 10,000-row XLSX: exactly the good rows, each bad one reported; the same file again changes nothing', async () => {
     const file = clientRows(10_000, RU_HEADER, 'olga@example.com', 'X');
     const buffer = await xlsx([file.header, ...file.rows]);
@@ -368,6 +397,71 @@ describe('Imports API', () => {
     expect(await byId(d.id)).toMatchObject({ name: 'D получает код', external_ref: 'P-D' });
     expect(await count(`SELECT count(*)::int AS n FROM clients`)).toBe(total + 1);
     expect(await count(`SELECT count(*)::int AS n FROM clients WHERE external_ref = 'P-E'`)).toBe(1);
+  });
+
+  it('stores whether the phone takes SMS, as the clients API does; an empty cell keeps phone and flag', async () => {
+    const mobile = async () =>
+      Object.fromEntries(
+        (
+          (await t.dataSource.query(
+            `SELECT external_ref, phone, phone_mobile FROM clients WHERE external_ref LIKE 'PM-%'`,
+          )) as { external_ref: string; phone: string | null; phone_mobile: boolean | null }[]
+        ).map((r) => [r.external_ref, [r.phone, r.phone_mobile]]),
+      );
+    const first = utf8(
+      csv([
+        ['Код', 'Наименование', 'Телефон'],
+        ['PM-1', 'Мобильный', '+7 912 345-67-89'],
+        ['PM-2', 'Московский городской', '+7 495 123-45-67'],
+        ['PM-3', 'Без телефона', ''],
+      ]),
+    );
+    expect((await upload(first, 'pm.csv', 'clients').expect(201)).body).toMatchObject({
+      created: 3,
+      failed: 0,
+    });
+    expect(await mobile()).toEqual({
+      'PM-1': ['+79123456789', true],
+      'PM-2': ['+74951234567', false],
+      'PM-3': [null, null],
+    });
+
+    // The same file again: nothing changes.
+    expect((await upload(first, 'pm.csv', 'clients').expect(201)).body).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+    });
+
+    const second = utf8(
+      csv([
+        ['Код', 'Наименование', 'Телефон'],
+        ['PM-1', 'Мобильный', '8 (495) 765-43-21'], // now a landline: no more SMS
+        ['PM-2', 'Московский городской', ''], // no phone in the file: the stored one and its flag stay
+        ['PM-3', 'Без телефона', '8 912 000-11-22'],
+      ]),
+    );
+    expect((await upload(second, 'pm2.csv', 'clients').expect(201)).body).toMatchObject({
+      updated: 2,
+      unchanged: 1,
+    });
+    expect(await mobile()).toEqual({
+      'PM-1': ['+74957654321', false],
+      'PM-2': ['+74951234567', false],
+      'PM-3': ['+79120001122', true],
+    });
+
+    // Exactly the flag the API stores for the same number.
+    const api = await t
+      .http()
+      .post('/api/v1/clients')
+      .set(as(salesOps.key))
+      .send({ name: 'Через API', phone: '+7 495 765-43-21' })
+      .expect(201);
+    const [stored] = await t.dataSource.query(`SELECT phone, phone_mobile FROM clients WHERE id = $1`, [
+      api.body.id,
+    ]);
+    expect(stored).toEqual({ phone: '+74957654321', phone_mobile: false });
   });
 
   it('a dry run reports what would happen and writes nothing but the import record', async () => {

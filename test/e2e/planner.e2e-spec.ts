@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { CampaignKind, Priority } from '@touchbase/campaigns';
 import { Channel, StaffRole } from '@touchbase/core';
 import { DEFAULT_FREQUENCY_POLICY, RunsService } from '@touchbase/planning';
@@ -33,6 +34,66 @@ describe('Planner', () => {
         .join(', ')} WHERE client_id = $1`,
       [clientId, ...Object.values(values)],
     );
+
+  // First: the suite's database is fresh and the test server runs no autovacuum, so nothing else analyses.
+  it('analyses tables that have no or stale statistics before planning (a base loaded with raw SQL)', async () => {
+    const planned = [
+      'client_preferences',
+      'client_topic_subscriptions',
+      'clients',
+      'deliveries',
+      'purchases',
+    ];
+    const lastAnalyze = async () =>
+      Object.fromEntries(
+        (
+          (await t.dataSource.query(
+            `SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname = ANY($1)`,
+            [planned],
+          )) as { relname: string; last_analyze: Date | null }[]
+        ).map((r) => [r.relname, r.last_analyze?.toISOString() ?? null]),
+      );
+    // Loaded on one connection that reports its counters at once (a backend otherwise reports them up
+    // to a second after it goes idle).
+    const sql = new Client({ connectionString: t.db.url });
+    await sql.connect();
+    const load = async (from: number, to: number) => {
+      await sql.query(
+        `INSERT INTO clients (external_ref, name, kind, email, locale, stage, stage_changed_at)
+         SELECT 'BULK-' || i, 'Клиент ' || i, 'company', 'bulk' || i || '@example.ru', 'ru', 'potential', now()
+           FROM generate_series($1::int, $2::int) i`,
+        [from, to],
+      );
+      await sql.query(`SELECT pg_stat_force_next_flush()`);
+    };
+    try {
+      await load(1, 2_000);
+      expect(Object.values(await lastAnalyze())).toEqual([null, null, null, null, null]);
+
+      const first = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(first.size).toBe(2_000);
+      expect([...first.values()].every((d) => d.status === 'queued' && d.channel === 'email')).toBe(true);
+      const analysed = await lastAnalyze();
+      expect(Object.keys(analysed).sort()).toEqual(planned);
+      expect(Object.values(analysed).every((at) => at !== null)).toBe(true);
+      const [{ estimate }] = await t.dataSource.query(
+        `SELECT reltuples::int AS estimate FROM pg_class WHERE oid = 'clients'::regclass`,
+      );
+      expect(estimate).toBe(2_000);
+
+      // Fresh statistics are left alone.
+      await planAt(t, await createCampaign(t.dataSource), T);
+      expect((await lastAnalyze()).clients).toBe(analysed.clients);
+
+      // 3,000 more clients: more than 10% changed since, so clients is analysed again.
+      await load(2_001, 5_000);
+      const again = await planAt(t, await createCampaign(t.dataSource), T);
+      expect(again.size).toBe(5_000);
+      expect((await lastAnalyze()).clients).not.toBe(analysed.clients);
+    } finally {
+      await sql.end();
+    }
+  });
 
   describe('choosing a channel', () => {
     it('drops opted-out and topic-unsubscribed clients with their reasons; service ignores opt-out', async () => {

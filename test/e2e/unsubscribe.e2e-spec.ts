@@ -72,6 +72,14 @@ describe('Unsubscribe links (/u/:token): pages and RFC 8058 one-click', () => {
     expect(ru.text).toContain('Отписаться от рассылки «Новости компании»?');
     expect(ru.text).toContain(`<form method="post" action="/u/${token}?lang=ru">`);
     expect(ru.text).toMatch(new RegExp(`href="${PUBLIC_URL}/portal/[\\w.-]+\\?lang=ru"`));
+    // The portal's chrome: its stylesheet, skip link and language links, under its CSP (no inline style).
+    expect(ru.headers['content-security-policy']).toContain("style-src 'self'");
+    expect(ru.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(ru.headers['referrer-policy']).toBe('no-referrer');
+    expect(ru.text).toMatch(/<link rel="stylesheet" href="\/portal\/assets\/portal\.css\?v=\w+">/);
+    expect(ru.text).toContain('<a class="skip" href="#content">Перейти к содержанию</a>');
+    expect(ru.text).toContain(`href="/u/${token}?lang=en" lang="en"`);
+    expect(ru.text).not.toMatch(/<style|style="/);
 
     const en = await t.http().get(`/u/${token}?lang=en`).expect(200);
     expect(en.text).toContain('Unsubscribe from “Company news”?');

@@ -11,7 +11,9 @@ import { RuntimeModule, RuntimeOptions, WorkerJobsModule } from '@touchbase/runt
 import { ImportsModule } from '@touchbase/imports';
 import { LettersApiModule } from '@touchbase/letters';
 import { PlanningApiModule } from '@touchbase/planning';
+import { PortalApiModule } from '@touchbase/portal';
 import { PreferencesApiModule } from '@touchbase/preferences';
+import { ReportsApiModule } from '@touchbase/reports';
 import { SchedulerApiModule } from '@touchbase/scheduler';
 import { SegmentsApiModule } from '@touchbase/segments';
 import { SettingsModule } from '@touchbase/settings';
@@ -52,6 +54,8 @@ export class ApiModule {
         SmsApiModule,
         CallsApiModule,
         LettersApiModule,
+        PortalApiModule,
+        ReportsApiModule,
         ...(options.withWorker ? [WorkerJobsModule] : []),
       ],
     };

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { WorkerMetricsModule } from '@touchbase/metrics';
 import { RuntimeModule, RuntimeOptions, WorkerJobsModule } from '@touchbase/runtime';
 
 @Module({})
@@ -6,7 +7,11 @@ export class WorkerModule {
   static register(options: Omit<RuntimeOptions, 'applicationName'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [RuntimeModule.forRoot({ ...options, applicationName: 'touchbase-worker' }), WorkerJobsModule],
+      imports: [
+        RuntimeModule.forRoot({ ...options, applicationName: 'touchbase-worker' }),
+        WorkerJobsModule,
+        WorkerMetricsModule,
+      ],
     };
   }
 }

@@ -84,7 +84,11 @@ export class AppConfig {
   }
 
   get worker() {
-    return { heartbeatSeconds: this.env.WORKER_HEARTBEAT_SECONDS, id: this.env.WORKER_ID };
+    return {
+      heartbeatSeconds: this.env.WORKER_HEARTBEAT_SECONDS,
+      id: this.env.WORKER_ID,
+      metricsPort: this.env.WORKER_METRICS_PORT,
+    };
   }
 
   get dispatch() {
@@ -98,6 +102,10 @@ export class AppConfig {
       callMaxAttempts: this.env.CALL_MAX_ATTEMPTS,
       lettersDir: path.resolve(this.env.LETTERS_DIR ?? path.join(this.env.DATA_DIR, 'letters')),
     };
+  }
+
+  get reports() {
+    return { vipCoolingDays: this.env.VIP_COOLING_DAYS, vipCoolingCron: this.env.VIP_COOLING_CRON };
   }
 
   get email() {

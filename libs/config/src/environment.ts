@@ -235,6 +235,14 @@ export class Environment {
   @Matches(/^[A-Za-z0-9._:-]{1,100}$/, { message: 'WORKER_ID may hold letters, digits and . _ : - (1–100)' })
   WORKER_ID?: string;
 
+  /** A worker process serves GET /metrics on this port (0.0.0.0); unset: no HTTP in workers. */
+  @Transform((arg) => toInteger({ value: emptyToUndefined(arg) }))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  WORKER_METRICS_PORT?: number;
+
   // ── Dispatch ────────────────────────────────────────────────────────────
   /** The channels this worker dispatches (comma-separated); all by default. */
   @Matches(/^\s*(email|sms|call|letter)(\s*,\s*(email|sms|call|letter))*\s*$/, {
@@ -311,6 +319,18 @@ export class Environment {
   @Min(1)
   @Max(20)
   CALL_MAX_ATTEMPTS = 3;
+
+  // ── Reports ─────────────────────────────────────────────────────────────
+  /** A VIP or A client with no touch and no purchase for this many days is cooling (report + owner call task). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  VIP_COOLING_DAYS = 60;
+
+  /** When the VIP cooling job runs, as a cron expression in the workspace time zone (default: daily 08:00). */
+  @Matches(/^\S+(\s+\S+){4,5}$/, { message: 'VIP_COOLING_CRON must be a cron expression, e.g. "0 8 * * *"' })
+  VIP_COOLING_CRON = '0 8 * * *';
 
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -45,7 +45,8 @@ export const PREPARE_SQL = `
                                   AND NOT ('sms-blocked' = ANY(c.contact_flags))
                   WHEN 'call' THEN c.phone IS NOT NULL AND NOT ('phone-wrong' = ANY(c.contact_flags))
                   ELSE cardinality(c.address_lines) > 0 AND c.address_city IS NOT NULL
-                       AND c.address_postal_code IS NOT NULL AND NOT ('address-returned' = ANY(c.contact_flags))
+                       AND c.address_postal_code IS NOT NULL AND c.address_country IS NOT NULL
+                       AND NOT ('address-returned' = ANY(c.contact_flags))
                 END
              THEN 'no-contact-data'
          END AS blocked

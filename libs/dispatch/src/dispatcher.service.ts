@@ -8,6 +8,7 @@ import { AppConfig } from '@touchbase/config';
 import { Channel } from '@touchbase/core';
 import { retryDelayMs } from './backoff';
 import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } from './channel-handler';
+import { isConnectionError } from './connection-error';
 import { DispatchMetrics } from './dispatch-metrics';
 import {
   CLAIM_SQL,
@@ -18,7 +19,7 @@ import {
   RELEASE_SQL,
   TOUCHED_SQL,
 } from './dispatch.sql';
-import { MessagePreparer } from './message-preparer.service';
+import { MessagePreparer, Prepared } from './message-preparer.service';
 
 type Settled = DispatchOutcome | { kind: 'cancelled'; reason: string };
 
@@ -83,7 +84,12 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const wake of this.wakers.values()) wake();
-    await Promise.race([Promise.all(this.running), sleep(SHUTDOWN_WAIT_MS)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.running),
+      new Promise((r) => (timer = setTimeout(r, SHUTDOWN_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
     if (this.inFlight.size > 0) {
       const released = await this.dataSource.query(RELEASE_SQL, [[...this.inFlight]]).catch(() => [[], 0]);
       this.logger.warn(`Released ${countOf(released)} deliveries still held at shutdown`);
@@ -95,85 +101,165 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   async dispatchOnce(channel: Channel): Promise<number> {
     const handler = this.handlers.get(channel);
     if (!handler) throw new Error(`No handler for ${channel}`);
-    return this.tick(channel, handler);
+    const batch = await this.claim(channel);
+    if (!batch) return 0;
+    await this.complete(channel, handler, batch);
+    return batch.items.length;
   }
 
+  /**
+   * A two-stage pipeline: while one batch is with the handler, the next is claimed and prepared (a
+   * full batch means more is due). A batch's outcomes are recorded before the next one is handed
+   * over, so at most one batch is ever sent and not yet recorded: what a crash can send twice.
+   */
   private async loop(channel: Channel): Promise<void> {
     const handler = this.handlers.get(channel)!;
     const { batchSize, pollMs } = this.config.dispatch;
+    let next: Promise<Batch | null> | null = null;
+    const followUps = new Set<Promise<void>>();
     while (!this.stopping) {
-      let claimed = 0;
+      let batch: Batch | null;
       try {
-        claimed = await this.tick(channel, handler);
+        batch = await (next ?? this.claim(channel));
       } catch (e) {
         // The database may be restarting: pause, then try again; the pool reconnects.
         this.logger.warn(`${channel} dispatch failed, retrying: ${(e as Error).message}`);
+        next = null;
         await sleep(ERROR_PAUSE_MS);
         continue;
       }
-      if (claimed < batchSize && !this.stopping) await this.sleepUntilWoken(channel, pollMs);
+      next = null;
+      if (!batch) {
+        if (!this.stopping) await this.sleepUntilWoken(channel, pollMs);
+        continue;
+      }
+      if (batch.items.length === batchSize && !this.stopping) {
+        next = this.claim(channel);
+        next.catch(() => undefined); // handled when awaited above
+      }
+      try {
+        await this.complete(channel, handler, batch, followUps);
+      } catch (e) {
+        this.logger.warn(`${channel} outcomes not recorded, the lease will expire: ${(e as Error).message}`);
+      }
     }
+    // Stopping: a batch claimed ahead was not handed over; it goes back to the queue.
+    const ahead = await next?.catch(() => null);
+    if (ahead) await this.release(ahead);
+    await Promise.all(followUps);
   }
 
-  private async tick(channel: Channel, handler: ChannelHandler): Promise<number> {
+  /** Takes back expired leases, claims a due batch and prepares it (re-checking consent). */
+  private async claim(channel: Channel): Promise<Batch | null> {
     const { batchSize, leaseSeconds } = this.config.dispatch;
+    const started = process.hrtime.bigint();
     const reclaimed = countOf(await this.dataSource.query(RECLAIM_SQL, [channel]));
-    if (reclaimed > 0) this.logger.warn(`Took back ${reclaimed} ${channel} deliveries whose lease expired`);
+    if (reclaimed > 0) {
+      this.metrics.reclaimed.inc({ channel, worker: this.metrics.worker }, reclaimed);
+      this.logger.warn(`Took back ${reclaimed} ${channel} deliveries whose lease expired`);
+    }
     const token = randomUUID();
     const rows = firstOf<ClaimRow>(
       await this.dataSource.query(CLAIM_SQL, [channel, batchSize, token, leaseSeconds]),
     );
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return null;
+    const claimedAt = Date.now();
     this.inFlight.add(token);
+    this.metrics.inFlight.inc({ channel, worker: this.metrics.worker }, rows.length);
+    const labels = { channel, worker: this.metrics.worker };
+    for (const r of rows)
+      this.metrics.claimLatency.observe(labels, Math.max(0, (claimedAt - r.due_at.getTime()) / 1000));
+    this.metrics.stageDuration.observe({ ...labels, stage: 'claim' }, secondsSince(started));
+    const items: ClaimedDelivery[] = rows.map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      campaignId: r.campaign_id,
+      clientId: r.client_id,
+      channel: r.channel,
+      priority: r.priority,
+      countsAsTouch: r.counts_as_touch,
+      scheduledAt: r.scheduled_at,
+      attempts: r.attempts,
+      claimToken: token,
+      meta: r.meta ?? {},
+    }));
+    const preparing = process.hrtime.bigint();
+    let prepared: Prepared;
     try {
-      const now = Date.now();
-      for (const r of rows)
-        this.metrics.claimLatency.observe({ channel }, Math.max(0, (now - r.due_at.getTime()) / 1000));
-      const items: ClaimedDelivery[] = rows.map((r) => ({
-        id: r.id,
-        runId: r.run_id,
-        campaignId: r.campaign_id,
-        clientId: r.client_id,
-        channel: r.channel,
-        priority: r.priority,
-        countsAsTouch: r.counts_as_touch,
-        scheduledAt: r.scheduled_at,
-        attempts: r.attempts,
-        claimToken: token,
-        meta: r.meta ?? {},
-      }));
-      const outcomes = new Map<string, Settled>();
-      let prepared: Awaited<ReturnType<MessagePreparer['prepare']>>;
-      try {
-        prepared = await this.preparer.prepare(items);
-      } catch (e) {
-        prepared = { ready: [], settled: new Map(items.map((i) => [i.id, retry(e)])) };
-      }
-      for (const [id, outcome] of prepared.settled) outcomes.set(id, outcome);
-      if (prepared.ready.length > 0) {
+      prepared = await this.preparer.prepare(items);
+    } catch (e) {
+      prepared = { ready: [], settled: new Map(items.map((i) => [i.id, retry(e)])) };
+    }
+    this.metrics.stageDuration.observe({ ...labels, stage: 'prepare' }, secondsSince(preparing));
+    return { token, items, prepared, started, leaseEndsAt: claimedAt + leaseSeconds * 1000 };
+  }
+
+  /**
+   * Hands a claimed batch to the channel's handler and records every outcome. The follow-up (touches,
+   * run completion) is awaited too, unless `followUps` is given: then it is left there to finish
+   * beside the next batch.
+   */
+  private async complete(
+    channel: Channel,
+    handler: ChannelHandler,
+    batch: Batch,
+    followUps?: Set<Promise<void>>,
+  ): Promise<void> {
+    const labels = { channel, worker: this.metrics.worker };
+    try {
+      const outcomes = new Map<string, Settled>(batch.prepared.settled);
+      const { ready } = batch.prepared;
+      if (ready.length > 0) {
+        const sending = process.hrtime.bigint();
         let results: DispatchOutcome[];
         try {
-          results = await handler.dispatch(prepared.ready);
+          results = await handler.dispatch(ready);
         } catch (e) {
           // A handler should settle each item itself; if it throws, the whole batch is tried again.
-          results = prepared.ready.map(() => retry(e));
+          results = ready.map(() => retry(e));
         }
-        prepared.ready.forEach((item, i) =>
-          outcomes.set(item.id, results[i] ?? retry(new Error('no outcome'))),
-        );
+        ready.forEach((item, i) => outcomes.set(item.id, results[i] ?? retry(new Error('no outcome'))));
+        this.metrics.stageDuration.observe({ ...labels, stage: 'send' }, secondsSince(sending));
       }
-      await this.finish(channel, items, outcomes);
-      return rows.length;
+      const finishing = process.hrtime.bigint();
+      const followUp = await this.finish(channel, batch, outcomes);
+      this.metrics.stageDuration.observe({ ...labels, stage: 'finish' }, secondsSince(finishing));
+      this.metrics.stageDuration.observe({ ...labels, stage: 'total' }, secondsSince(batch.started));
+      if (!followUps) return await followUp();
+      // A few at most: a slow follow-up must not take every connection of the pool.
+      if (followUps.size >= 2) await Promise.race(followUps);
+      const running: Promise<void> = followUp()
+        .catch((e: unknown) =>
+          this.logger.warn(`${channel} touches or run completion: ${(e as Error).message}`),
+        )
+        .finally(() => followUps.delete(running));
+      followUps.add(running);
     } finally {
-      this.inFlight.delete(token);
+      this.inFlight.delete(batch.token);
+      this.metrics.inFlight.dec(labels, batch.items.length);
     }
   }
 
+  /** Gives a batch back unsent (the attempt not counted). */
+  private async release(batch: Batch): Promise<void> {
+    await this.dataSource.query(RELEASE_SQL, [[batch.token]]).catch(() => undefined);
+    this.inFlight.delete(batch.token);
+    this.metrics.inFlight.dec(
+      { channel: batch.items[0].channel, worker: this.metrics.worker },
+      batch.items.length,
+    );
+  }
+
+  /**
+   * Records a batch's outcomes (one statement: what stands between a send and its record). Returns the
+   * follow-up — last touches and run completion — which need not hold up the next batch.
+   */
   private async finish(
     channel: Channel,
-    items: ClaimedDelivery[],
+    batch: Batch,
     outcomes: Map<string, Settled>,
-  ): Promise<void> {
+  ): Promise<() => Promise<void>> {
+    const { items } = batch;
     const { maxAttempts, retryBaseMs } = this.config.dispatch;
     const cols = {
       id: [] as string[],
@@ -229,7 +315,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
           }
           break;
       }
-      this.metrics.outcomes.inc({ channel, outcome: label });
+      this.metrics.outcomes.inc({ channel, outcome: label, worker: this.metrics.worker });
       cols.id.push(item.id);
       cols.token.push(item.claimToken);
       cols.status.push(status);
@@ -239,24 +325,46 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       more.due.push(due);
       more.meta.push(JSON.stringify('meta' in o && o.meta ? o.meta : {}));
     }
+    // What was sent must be recorded, or another worker sends it again when the lease expires: a
+    // database that restarts or drops connections is waited for, as long as the lease lasts. The
+    // token makes a repeat harmless (rows already recorded no longer match).
     const finished: { id: string; client_id: string; status: string; counts_as_touch: boolean }[] = firstOf(
-      await this.dataSource.query(FINISH_SQL, [
-        cols.id,
-        cols.token,
-        cols.status,
-        cols.reason,
-        more.error,
-        more.provider,
-        more.due,
-        more.meta,
-      ]),
+      await this.persist(batch, () =>
+        this.dataSource.query(FINISH_SQL, [
+          cols.id,
+          cols.token,
+          cols.status,
+          cols.reason,
+          more.error,
+          more.provider,
+          more.due,
+          more.meta,
+        ]),
+      ),
     );
-    const touched = finished.filter(
-      (f) => f.counts_as_touch && (f.status === 'sent' || f.status === 'delivered'),
-    );
-    if (touched.length > 0) await this.dataSource.query(TOUCHED_SQL, [touched.map((f) => f.client_id)]);
+    const touched = finished
+      .filter((f) => f.counts_as_touch && (f.status === 'sent' || f.status === 'delivered'))
+      .map((f) => f.client_id);
     const runIds = [...new Set(items.map((i) => i.runId))];
-    await this.dataSource.query(COMPLETE_RUNS_SQL, [runIds]);
+    return async () => {
+      if (touched.length > 0) await this.persist(batch, () => this.dataSource.query(TOUCHED_SQL, [touched]));
+      await this.persist(batch, () => this.dataSource.query(COMPLETE_RUNS_SQL, [runIds]));
+    };
+  }
+
+  /** Runs a statement again while the database is unreachable, until the batch's lease ends. */
+  private async persist<T>(batch: Batch, run: () => Promise<T>): Promise<T> {
+    let pause = 250;
+    for (;;) {
+      try {
+        return await run();
+      } catch (e) {
+        if (!isConnectionError(e) || Date.now() + pause >= batch.leaseEndsAt) throw e;
+        this.logger.warn(`Recording outcomes failed, trying again: ${(e as Error).message}`);
+        await sleep(pause);
+        pause = Math.min(pause * 2, 5_000);
+      }
+    }
   }
 
   private sleepUntilWoken(channel: Channel, ms: number): Promise<void> {
@@ -300,6 +408,19 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       }
     }
   }
+}
+
+/** A claimed batch: its token, items, what preparing made of them, and when its lease ends. */
+interface Batch {
+  token: string;
+  items: ClaimedDelivery[];
+  prepared: Prepared;
+  started: bigint;
+  leaseEndsAt: number;
+}
+
+function secondsSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
 function retry(e: unknown): DispatchOutcome {

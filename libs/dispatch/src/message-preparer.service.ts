@@ -13,6 +13,7 @@ import { ClaimedDelivery, DispatchOutcome, PreparedDelivery } from './channel-ha
 import { PREPARE_SQL } from './dispatch.sql';
 
 const CACHE_MS = 30_000;
+const YIELD_EVERY = 25;
 
 interface PrepareRow {
   delivery_id: string;
@@ -83,7 +84,10 @@ export class MessagePreparer {
     const byId = new Map(rows.map((r) => [r.delivery_id, r]));
     const ready: PreparedDelivery[] = [];
     const settled: Prepared['settled'] = new Map();
-    for (const item of items) {
+    for (const [n, item] of items.entries()) {
+      // Building contexts is CPU work; the batch before this one may be sending meanwhile: let its
+      // network events through now and then rather than hold them for the whole batch.
+      if (n > 0 && n % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const row = byId.get(item.id);
       if (!row) {
         settled.set(item.id, { kind: 'failed', error: 'The delivery or its client no longer exists' });

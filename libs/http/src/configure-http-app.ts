@@ -43,6 +43,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'tb_…', description: 'A staff API key' },
       API_KEY_SCHEME,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The token of a client’s portal link (/portal/<token>)',
+      },
+      'portal-token',
     );
   return SwaggerModule.createDocument(app, builder.build(), {
     extraModels: [ErrorResponseDto, FieldErrorDto],

@@ -22,6 +22,7 @@ export const CLIENT_STAGE_COLUMNS = [
   'kind',
   'email',
   'phone',
+  'phone_mobile',
   'address_recipient',
   'address_lines',
   'address_city',
@@ -43,6 +44,7 @@ export const CREATE_CLIENT_STAGE = `
     kind text,
     email text,
     phone text,
+    phone_mobile boolean,
     address_recipient text,
     address_lines text[],
     address_city text,
@@ -84,13 +86,15 @@ const MATCHED_ROWS = `
        HAVING count(*) > 0)
       LIMIT 1) m ON true`;
 
-// An empty cell keeps what is stored: an import never erases data it was not given.
+// An empty cell keeps what is stored: an import never erases data it was not given. phone_mobile
+// goes with the phone it was computed from (staged non-null exactly when the phone is).
 const CLIENT_NEW_VALUES = `
   COALESCE(s.external_ref, c.external_ref),
   s.name,
   COALESCE(s.kind, c.kind),
   COALESCE(s.email, c.email),
   COALESCE(s.phone, c.phone),
+  CASE WHEN s.phone IS NULL THEN c.phone_mobile ELSE s.phone_mobile END,
   COALESCE(s.address_recipient, c.address_recipient),
   COALESCE(s.address_lines, c.address_lines),
   COALESCE(s.address_city, c.address_city),
@@ -104,7 +108,7 @@ const CLIENT_NEW_VALUES = `
   COALESCE(s.vip, c.vip_flag)`;
 
 const CLIENT_STORED_VALUES = `
-  c.external_ref, c.name, c.kind, c.email, c.phone, c.address_recipient, c.address_lines, c.address_city,
+  c.external_ref, c.name, c.kind, c.email, c.phone, c.phone_mobile, c.address_recipient, c.address_lines, c.address_city,
   c.address_region, c.address_postal_code, c.address_country, c.locale, c.time_zone, c.owner_id, c.tags,
   c.vip_flag`;
 
@@ -123,8 +127,8 @@ export const WRITE_CLIENTS = `
       FROM matched m
   ), updated AS (
     UPDATE clients c SET
-      (external_ref, name, kind, email, phone, address_recipient, address_lines, address_city, address_region,
-       address_postal_code, address_country, locale, time_zone, owner_id, tags, vip_flag) = (${CLIENT_NEW_VALUES}),
+      (external_ref, name, kind, email, phone, phone_mobile, address_recipient, address_lines, address_city,
+       address_region, address_postal_code, address_country, locale, time_zone, owner_id, tags, vip_flag) = (${CLIENT_NEW_VALUES}),
       -- new contact data is no longer known to be bad
       contact_flags = CASE
         WHEN s.email IS NOT NULL AND s.email IS DISTINCT FROM c.email
@@ -142,10 +146,10 @@ export const WRITE_CLIENTS = `
       AND ROW(${CLIENT_STORED_VALUES}) IS DISTINCT FROM ROW(${CLIENT_NEW_VALUES})
     RETURNING c.id
   ), inserted AS (
-    INSERT INTO clients (external_ref, name, kind, email, phone, address_recipient, address_lines, address_city,
-                         address_region, address_postal_code, address_country, locale, time_zone, owner_id, tags,
-                         vip_flag, stage_changed_at)
-    SELECT s.external_ref, s.name, COALESCE(s.kind, 'company'), s.email, s.phone, s.address_recipient,
+    INSERT INTO clients (external_ref, name, kind, email, phone, phone_mobile, address_recipient, address_lines,
+                         address_city, address_region, address_postal_code, address_country, locale, time_zone,
+                         owner_id, tags, vip_flag, stage_changed_at)
+    SELECT s.external_ref, s.name, COALESCE(s.kind, 'company'), s.email, s.phone, s.phone_mobile, s.address_recipient,
            COALESCE(s.address_lines, '{}'), s.address_city, s.address_region, s.address_postal_code,
            s.address_country, COALESCE(s.locale, $2), s.time_zone, s.owner_id, COALESCE(s.tags, '{}'),
            COALESCE(s.vip, false), now()

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { decodeCursor, encodeCursor, NotFoundException, Page, ValidationException } from '@touchbase/core';
+import { refreshStaleStatistics } from '@touchbase/database';
 import { TopicsService } from '@touchbase/preferences';
 import { ImportError } from './entities/import-error.entity';
 import { Import, ImportKind, ImportStatus } from './entities/import.entity';
@@ -74,6 +75,9 @@ export interface ImportReport extends ImportSummary {
 }
 
 export const REPORTED_ERRORS = 1000;
+
+/** From this many written rows on, an import refreshes the statistics of the tables it wrote. */
+export const STATISTICS_AFTER_ROWS = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -162,7 +166,15 @@ export class ImportsService {
         }),
       );
       const counts = await this.process(record, source, importer, options);
-      if (!options.dryRun) await importer.finish?.();
+      if (!options.dryRun) {
+        // A bulk load into a fresh base leaves the tables without statistics: the statements after it
+        // (the purchases' reclassification, planning) would run on nested-loop plans until autovacuum.
+        const written = counts.created + counts.updated;
+        if (written >= STATISTICS_AFTER_ROWS) {
+          await refreshStaleStatistics(this.dataSource.manager, handler.tables, { justChanged: written });
+        }
+        await importer.finish?.();
+      }
       await this.imports.update(record.id, {
         ...counts,
         status: ImportStatus.Completed,

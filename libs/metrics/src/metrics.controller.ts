@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@touchbase/config';
 import { DomainException, ErrorCode, Public } from '@touchbase/core';
 import { MetricsService } from './metrics.service';
+import { sameSecret } from './worker-metrics.server';
 
 @ApiExcludeController()
 @Controller('metrics')
@@ -23,10 +23,4 @@ export class MetricsController {
     }
     return this.metrics.registry.metrics();
   }
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

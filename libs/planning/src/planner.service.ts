@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { Campaign, CampaignKind, PRIORITY_RANK, Priority } from '@touchbase/campaigns';
 import { NotFoundException } from '@touchbase/core';
+import { refreshStaleStatistics } from '@touchbase/database';
 import { Segment } from '@touchbase/segments';
 import { Run, RunStats, RunStatus } from './entities/run.entity';
 import { capsJson, maxWindowDays } from './frequency-policy';
@@ -15,6 +16,14 @@ const PLANNER_LOCK_KEY = 7_202_611_230;
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 const LAST_ID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 const MAX_DISPLACE_ROUNDS = 20;
+// What the chunk statement and its displacement passes read (purchases: through segment rules).
+const PLANNED_TABLES = [
+  'clients',
+  'client_preferences',
+  'client_topic_subscriptions',
+  'deliveries',
+  'purchases',
+];
 
 export interface PlanOptions {
   /** Plan inside this transaction (simulation) instead of one short transaction per chunk. */
@@ -64,6 +73,10 @@ export class PlannerService {
       `SELECT EXISTS (SELECT 1 FROM deliveries WHERE run_id = $1) AS resumed`,
       [runId],
     );
+    // Right after a bulk load the tables have no statistics yet, and the chunk statement would be planned
+    // as nested loops over what PostgreSQL takes for tiny tables. Not in a simulation's transaction: an
+    // ANALYZE there would hold its table locks (and its statistics) until the rollback.
+    await refreshStaleStatistics(this.dataSource.manager, PLANNED_TABLES);
     const bounds = await this.chunkBounds(manager, options.chunkSize ?? 50_000);
     let displaced = 0;
     const counted: StatsRow[] = [];

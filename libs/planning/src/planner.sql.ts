@@ -32,7 +32,8 @@ export class Params {
 
 const TOUCH = `('queued', 'sending', 'sent', 'delivered')`;
 
-const FREQUENCY_WINDOW = `CASE b.frequency WHEN 'weekly' THEN 7 WHEN 'quarterly' THEN 90 ELSE 30 END`;
+const frequencyWindow = (alias: string) =>
+  `CASE ${alias}.frequency WHEN 'weekly' THEN 7 WHEN 'quarterly' THEN 90 ELSE 30 END`;
 const FREQUENCY_MAX = `CASE b.frequency WHEN 'twice-monthly' THEN 2 ELSE 1 END`;
 
 /**
@@ -162,6 +163,8 @@ export function buildPlanStatement(
     -- One row per client: per channel, whether it is a candidate (in the client's list, allowed,
     -- contact data present) and when it would go out.
     base AS MATERIALIZED (
+      SELECT x.*${caps ? `,\n             ${caps.bounds}` : ''}
+        FROM (
       SELECT a.id, a.frequency, a.preferred, a.list_id, a.opted_out, a.subscribed,
              a.a_email, a.a_sms, a.a_call, a.a_letter,
              ${used
@@ -175,6 +178,7 @@ export function buildPlanStatement(
              greatest(${used.map((ch) => `CASE WHEN a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} THEN z.at_${ch} END`).join(', ')}) AS hi_at
         FROM aud a
         JOIN zones z ON z.zone_key = a.zone_key
+        ) x
     ),
     ${counts}
     -- Per channel: in time (before the deadline) and, on top, with room under every cap.
@@ -214,19 +218,26 @@ export function buildPlanStatement(
   return { sql, params: p.values };
 }
 
-/** Per-client touch counts for every cap (columns of `counts`) and the room test of each channel. */
+/**
+ * Per-client touch counts for every cap (columns of `counts`) and the room test of each channel. The
+ * bounds of each window around the client's span are computed once per client (`bounds`, columns of
+ * `base`): calendar-day arithmetic on timestamptz is costly, and touches outnumber clients.
+ */
 function capCounts(
   policy: FrequencyPolicy,
   channels: Channel[],
   p: Params,
-): { columns: string; ok: (channel: Channel) => string } {
-  const inSpan = (days: string) =>
-    `t.scheduled_at > b.lo_at - make_interval(days => ${days}) AND t.scheduled_at < b.hi_at + make_interval(days => ${days})`;
+): { bounds: string; columns: string; ok: (channel: Channel) => string } {
+  const windows = new Set<number>();
+  const inSpan = (days: number) => {
+    windows.add(days);
+    return `t.scheduled_at > b.lo_${days} AND t.scheduled_at < b.hi_${days}`;
+  };
   const columns: string[] = [];
   const common: string[] = [];
   const perChannel = new Map<Channel, string[]>();
   policy.overall.forEach((cap, i) => {
-    columns.push(`count(*) FILTER (WHERE ${inSpan(p.add(cap.windowDays, '::int'))}) AS o${i}`);
+    columns.push(`count(*) FILTER (WHERE ${inSpan(cap.windowDays)}) AS o${i}`);
     common.push(`COALESCE(c.o${i}, 0) < ${p.add(cap.maxTouches, '::int')}`);
   });
   for (const channel of channels) {
@@ -234,15 +245,23 @@ function capCounts(
     (policy.perChannel[channel] ?? []).forEach((cap, i) => {
       const column = `c_${channel}_${i}`;
       columns.push(
-        `count(*) FILTER (WHERE t.channel = '${channel}' AND ${inSpan(p.add(cap.windowDays, '::int'))}) AS ${column}`,
+        `count(*) FILTER (WHERE t.channel = '${channel}' AND ${inSpan(cap.windowDays)}) AS ${column}`,
       );
       tests.push(`COALESCE(c.${column}, 0) < ${p.add(cap.maxTouches, '::int')}`);
     });
     perChannel.set(channel, tests);
   }
-  columns.push(`count(*) FILTER (WHERE ${inSpan(FREQUENCY_WINDOW)}) AS f`);
+  columns.push(`count(*) FILTER (WHERE t.scheduled_at > b.lo_f AND t.scheduled_at < b.hi_f) AS f`);
   common.push(`(b.frequency = 'unlimited' OR COALESCE(c.f, 0) < ${FREQUENCY_MAX})`);
+  const bounds = [...windows].map((days) => {
+    const w = p.add(days, '::int');
+    return `x.lo_at - make_interval(days => ${w}) AS lo_${days}, x.hi_at + make_interval(days => ${w}) AS hi_${days}`;
+  });
+  bounds.push(
+    `x.lo_at - make_interval(days => ${frequencyWindow('x')}) AS lo_f, x.hi_at + make_interval(days => ${frequencyWindow('x')}) AS hi_f`,
+  );
   return {
+    bounds: bounds.join(',\n             '),
     columns: columns.join(',\n               '),
     ok: (channel) => [...common, ...(perChannel.get(channel) ?? [])].join(' AND '),
   };

@@ -11,6 +11,7 @@ import { LoggingModule } from '@touchbase/http';
 import { LettersWorkerModule } from '@touchbase/letters';
 import { LinksModule } from '@touchbase/links';
 import { MetricsModule } from '@touchbase/metrics';
+import { ReportsJobsModule } from '@touchbase/reports';
 import { SchedulerJobsModule } from '@touchbase/scheduler';
 import { SettingsModule } from '@touchbase/settings';
 import { SmsModule } from '@touchbase/sms';
@@ -52,6 +53,7 @@ export class RuntimeModule {
     SmsModule,
     CallsWorkerModule,
     LettersWorkerModule,
+    ReportsJobsModule,
   ],
 })
 export class WorkerJobsModule {}

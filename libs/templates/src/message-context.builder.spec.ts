@@ -134,4 +134,17 @@ describe('MessageContextBuilder', () => {
     expect(broken.client.timeZone).toBe('Europe/Moscow');
     expect(broken.today).toBe('2026-11-30');
   });
+
+  it('moves to the next day at midnight in the zone, before and after, going back and forth', () => {
+    const ru = sampleMessage(Locale.Ru).client; // Asia/Yekaterinburg, +5: midnight is 19:00Z
+    const at = (iso: string) => builder.build(ru, { now: new Date(iso) }).today;
+    expect(at('2026-11-30T18:59:59.999Z')).toBe('2026-11-30');
+    expect(at('2026-11-30T19:00:00.000Z')).toBe('2026-12-01');
+    expect(at('2026-11-30T18:59:59.999Z')).toBe('2026-11-30');
+    expect(at('2026-12-01T18:59:59.999Z')).toBe('2026-12-01');
+    expect(at('2026-12-01T19:00:00.000Z')).toBe('2026-12-02');
+    expect(builder.build({ ...ru, timeZone: 'Europe/Moscow' }, { now: new Date('2026-11-30T20:30:00Z') }).today).toBe(
+      '2026-11-30',
+    );
+  });
 });

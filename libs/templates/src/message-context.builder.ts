@@ -25,6 +25,8 @@ const EDITION_CACHE_SIZE = 200;
 export class MessageContextBuilder {
   private readonly company: CompanyView;
   private readonly editions = new Map<string, EditionView>();
+  /** "Today" per zone, with the day's bounds: formatting a date in a zone costs more than the rest. */
+  private readonly days = new Map<string, { from: number; until: number; value: string }>();
 
   constructor(
     private readonly links: LinksService,
@@ -65,8 +67,17 @@ export class MessageContextBuilder {
         allUrl,
       },
       company: { ...this.company },
-      today: DateTime.fromJSDate(options.now ?? new Date(), { zone: timeZone }).toFormat('yyyy-MM-dd'),
+      today: this.today(options.now?.getTime() ?? Date.now(), timeZone),
     };
+  }
+
+  private today(at: number, zone: string): string {
+    const hit = this.days.get(zone);
+    if (hit && at >= hit.from && at < hit.until) return hit.value;
+    const start = DateTime.fromMillis(at, { zone }).startOf('day');
+    const day = { from: start.toMillis(), until: start.plus({ days: 1 }).toMillis(), value: start.toFormat('yyyy-MM-dd') };
+    this.days.set(zone, day);
+    return day.value;
   }
 
   private clientView(c: MessageClient, timeZone: string): ClientView {

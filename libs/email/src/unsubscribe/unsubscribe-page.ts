@@ -1,4 +1,5 @@
 import { Locale } from '@touchbase/core';
+import { ClientMessage, ClientPageFrame, renderClientMessage } from '@touchbase/preferences';
 
 /** Bumped whenever the wording below changes: written to the consent log with each unsubscribe. */
 export const UNSUBSCRIBE_WORDING_VERSION = 'unsubscribe-page/1';
@@ -23,8 +24,6 @@ interface Texts {
   preferences: string;
   invalidTitle: string;
   invalidText: string;
-  errorTitle: string;
-  errorText: string;
 }
 
 const TEXTS: Record<Locale, Texts> = {
@@ -47,8 +46,6 @@ const TEXTS: Record<Locale, Texts> = {
     invalidTitle: 'Эта ссылка больше не действует',
     invalidText:
       'Возможно, с тех пор вам пришло более новое письмо: воспользуйтесь ссылкой из него или напишите нам, и мы всё исправим.',
-    errorTitle: 'Что-то пошло не так',
-    errorText: 'Мы не смогли обработать запрос. Попробуйте ещё раз через несколько минут.',
   },
   [Locale.En]: {
     title: 'Unsubscribe',
@@ -68,100 +65,51 @@ const TEXTS: Record<Locale, Texts> = {
     invalidTitle: 'This link is no longer valid',
     invalidText:
       'You may have received a newer message since: use the link in that one, or write to us and we will sort it out.',
-    errorTitle: 'Something went wrong',
-    errorText: 'We could not process the request. Please try again in a few minutes.',
   },
 };
 
+/**
+ * The pages of the unsubscribe link, in the chrome of the portal (one layout, stylesheet and CSP;
+ * see client-page.ts). Every value is escaped by the shared views.
+ */
+export interface UnsubscribePageFrame extends ClientPageFrame {
+  /** The link to the client's portal (preferences), without its query. */
+  portalPath: string;
+}
+
 /** The question, with a form that posts back to the same link; GET changes nothing (mail scanners follow links). */
-export function confirmPage(p: {
-  locale: Locale;
-  topic: PageTopic | null;
-  action: string;
-  portalUrl: string;
-  already: boolean;
-}): string {
-  const t = TEXTS[p.locale];
-  const topic = p.topic ? escapeHtml(p.topic.name) : null;
-  if (p.already) {
-    return page(p.locale, t.title, topic ? t.alreadyTopic(topic) : t.alreadyAll, '', p.portalUrl);
-  }
-  const body =
-    `<p>${topic ? t.explainTopic(topic) : t.explainAll}</p>\n` +
-    `<form method="post" action="${escapeHtml(p.action)}">` +
-    `<input type="hidden" name="source" value="page">` +
-    `<button type="submit">${t.button}</button></form>`;
-  return page(p.locale, t.title, topic ? t.confirmTopic(topic) : t.confirmAll, body, p.portalUrl);
-}
-
-export function donePage(p: { locale: Locale; topic: PageTopic | null; portalUrl: string }): string {
-  const t = TEXTS[p.locale];
-  const topic = p.topic ? escapeHtml(p.topic.name) : null;
-  return page(
-    p.locale,
-    t.title,
-    topic ? t.doneTopic(topic) : t.doneAll,
-    `<p>${t.doneExplain}</p>`,
-    p.portalUrl,
-  );
-}
-
-export function invalidPage(locale: Locale): string {
-  const t = TEXTS[locale];
-  return page(locale, t.invalidTitle, t.invalidTitle, `<p>${t.invalidText}</p>`, null);
-}
-
-export function errorPage(locale: Locale): string {
-  const t = TEXTS[locale];
-  return page(locale, t.errorTitle, t.errorTitle, `<p>${t.errorText}</p>`, null);
-}
-
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
-}
-
-function page(
-  locale: Locale,
-  title: string,
-  heading: string,
-  body: string,
-  portalUrl: string | null,
+export function confirmPage(
+  frame: UnsubscribePageFrame,
+  p: { topic: PageTopic | null; action: string; already: boolean },
 ): string {
-  const t = TEXTS[locale];
-  const preferences = portalUrl
-    ? `\n<p class="more"><a href="${escapeHtml(portalUrl)}">${t.preferences}</a></p>`
-    : '';
-  return `<!DOCTYPE html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>
-body{margin:0;background:#f4f5f7;color:#1f2328;font:16px/1.5 -apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-main{max-width:480px;margin:8vh auto;padding:32px 28px;background:#fff;border-radius:8px}
-h1{font-size:22px;line-height:1.3;margin:0 0 16px}
-button{font:inherit;padding:12px 24px;border:0;border-radius:6px;background:#1a5fb4;color:#fff;cursor:pointer}
-button:focus-visible,a:focus-visible{outline:3px solid #f6c343;outline-offset:2px}
-.more{margin-top:24px;font-size:14px}
-a{color:#1a5fb4}
-</style>
-</head>
-<body>
-<main>
-<h1>${heading}</h1>
-${body}${preferences}
-</main>
-</body>
-</html>
-`;
+  const t = TEXTS[frame.locale];
+  const topic = p.topic?.name ?? null;
+  if (p.already) {
+    return message(frame, { heading: topic ? t.alreadyTopic(topic) : t.alreadyAll, paragraphs: [] });
+  }
+  return message(frame, {
+    heading: topic ? t.confirmTopic(topic) : t.confirmAll,
+    paragraphs: [topic ? t.explainTopic(topic) : t.explainAll],
+    form: { action: p.action, button: t.button, fields: [{ name: 'source', value: 'page' }] },
+  });
+}
+
+export function donePage(frame: UnsubscribePageFrame, p: { topic: PageTopic | null }): string {
+  const t = TEXTS[frame.locale];
+  const topic = p.topic?.name ?? null;
+  return message(frame, { heading: topic ? t.doneTopic(topic) : t.doneAll, paragraphs: [t.doneExplain] });
+}
+
+export function invalidPage(frame: ClientPageFrame): string {
+  const t = TEXTS[frame.locale];
+  return renderClientMessage(frame, { heading: t.invalidTitle, paragraphs: [t.invalidText] });
+}
+
+function message(frame: UnsubscribePageFrame, m: ClientMessage): string {
+  const t = TEXTS[frame.locale];
+  return renderClientMessage(frame, {
+    ...m,
+    title: t.title,
+    more: { path: frame.portalPath, text: t.preferences },
+  });
 }

@@ -1,32 +1,27 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Logger,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Logger, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@touchbase/config';
-import { Locale, Public } from '@touchbase/core';
+import { Locale } from '@touchbase/core';
+import {
+  browserLocale,
+  ClientPageFrame,
+  ClientPageGet,
+  ClientPagePost,
+  pageLocale,
+  renderClientError,
+  setClientPageHeaders,
+} from '@touchbase/preferences';
 import { ONE_CLICK_BODY } from '../email-message.builder';
 import {
   confirmPage,
   donePage,
-  errorPage,
   invalidPage,
   PageTopic,
   UNSUBSCRIBE_WORDING_VERSION,
+  UnsubscribePageFrame,
 } from './unsubscribe-page';
 import { UnsubscribeService, UnsubscribeTarget } from './unsubscribe.service';
-
-const LOCALES: readonly string[] = Object.values(Locale);
 
 /**
  * The unsubscribe link of every message (and its List-Unsubscribe header). GET only shows a page:
@@ -45,13 +40,7 @@ export class UnsubscribeController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get(':token')
-  @Public()
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @Header('X-Robots-Tag', 'noindex')
-  @ApiProduces('text/html')
-  @ApiOperation({ summary: 'Confirmation page (changes nothing); 400 page when the link is invalid' })
+  @ClientPageGet(':token', 'Confirmation page (changes nothing); 400 page when the link is invalid')
   async page(
     @Param('token') token: string,
     @Query('lang') lang: unknown,
@@ -61,28 +50,20 @@ export class UnsubscribeController {
     return this.guarded(req, res, lang, async () => {
       const target = await this.unsubscribes.resolve(token);
       if (!target) return this.invalid(req, res, lang);
-      const locale = this.locale(lang, target.locale);
-      return confirmPage({
-        locale,
-        topic: this.topicOf(target, locale),
-        action: `/u/${encodeURIComponent(token)}?lang=${locale}`,
-        portalUrl: this.unsubscribes.portalUrl(target, locale),
+      const frame = this.frame(token, pageLocale(lang, target.locale), target);
+      return confirmPage(frame, {
+        topic: this.topicOf(target, frame.locale),
+        action: frame.path,
         already: await this.unsubscribes.isUnsubscribed(target),
       });
     });
   }
 
-  @Post(':token')
-  @Public()
-  @HttpCode(200)
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @Header('X-Robots-Tag', 'noindex')
-  @ApiProduces('text/html')
-  @ApiOperation({
-    summary: 'Unsubscribe (RFC 8058 one-click, or the page’s button): from the link’s topic, or everything',
-    description: 'Idempotent. The body (`List-Unsubscribe=One-Click` from mail clients) is not required.',
-  })
+  @ClientPagePost(
+    ':token',
+    'Unsubscribe (RFC 8058 one-click, or the page’s button): from the link’s topic, or everything',
+    'Idempotent. The body (`List-Unsubscribe=One-Click` from mail clients) is not required.',
+  )
   async unsubscribe(
     @Param('token') token: string,
     @Query('lang') lang: unknown,
@@ -100,18 +81,29 @@ export class UnsubscribeController {
         // A mail client's one-click POST showed the person no page of ours.
         wordingVersion: oneClick ? null : UNSUBSCRIBE_WORDING_VERSION,
       });
-      const locale = this.locale(lang, target.locale);
-      return donePage({
-        locale,
-        topic: this.topicOf(target, locale),
-        portalUrl: this.unsubscribes.portalUrl(target, locale),
-      });
+      const frame = this.frame(token, pageLocale(lang, target.locale), target);
+      return donePage(frame, { topic: this.topicOf(target, frame.locale) });
     });
   }
 
   private invalid(req: Request, res: Response, lang: unknown): string {
     res.status(400);
-    return invalidPage(this.locale(lang, this.browserLocale(req)));
+    return invalidPage(this.chrome(req, pageLocale(lang, this.browserLocale(req))));
+  }
+
+  /** The chrome of a page without a valid target; its language links lead back to the same page. */
+  private chrome(req: Request, locale: Locale): ClientPageFrame {
+    return { locale, path: req.path, company: this.config.company.name };
+  }
+
+  private frame(token: string, locale: Locale, target: UnsubscribeTarget): UnsubscribePageFrame {
+    const portal = new URL(this.unsubscribes.portalUrl(target, locale));
+    return {
+      locale,
+      path: `/u/${encodeURIComponent(token)}`,
+      company: this.config.company.name,
+      portalPath: `${portal.origin}${portal.pathname}`,
+    };
   }
 
   // The error filter would log the path, token included: failures are answered and logged here.
@@ -121,22 +113,18 @@ export class UnsubscribeController {
     lang: unknown,
     fn: () => Promise<string>,
   ): Promise<string> {
+    setClientPageHeaders(res);
     try {
       return await fn();
     } catch (e) {
       this.logger.error(`Unsubscribe (${req.method}) failed: ${e instanceof Error ? e.message : String(e)}`);
       res.status(500);
-      return errorPage(this.locale(lang, this.browserLocale(req)));
+      return renderClientError(this.chrome(req, pageLocale(lang, this.browserLocale(req))));
     }
   }
 
-  private locale(lang: unknown, fallback: Locale): Locale {
-    return typeof lang === 'string' && LOCALES.includes(lang) ? (lang as Locale) : fallback;
-  }
-
   private browserLocale(req: Request): Locale {
-    const accepted = req.acceptsLanguages(...LOCALES);
-    return typeof accepted === 'string' ? (accepted as Locale) : (this.config.workspace.locale as Locale);
+    return browserLocale(req, this.config.workspace.locale as Locale);
   }
 
   private topicOf(target: UnsubscribeTarget, locale: Locale): PageTopic | null {

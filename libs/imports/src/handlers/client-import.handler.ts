@@ -29,6 +29,8 @@ export interface ClientRow {
   kind: ClientKind | null;
   email: string | null;
   phone: string | null;
+  /** Set with the phone, as the clients API sets it; null when the file gives no phone. */
+  phoneMobile: boolean | null;
   recipient: string | null;
   addressLines: string[] | null;
   city: string | null;
@@ -156,11 +158,14 @@ class ClientImport implements KindImport<ClientRow> {
     }
 
     let phone: string | null = null;
+    let phoneMobile: boolean | null = null;
     const phoneText = cols.value(row, 'phone');
     if (phoneText) {
-      const parsed = this.phones.normalize(phoneText);
-      if (parsed.ok) phone = parsed.value;
-      else problems.add('phone', `Неверный номер телефона «${phoneText}» / ${parsed.message}`);
+      const parsed = this.phones.classify(phoneText);
+      if (parsed.ok) {
+        phone = parsed.value.e164;
+        phoneMobile = parsed.value.mobile;
+      } else problems.add('phone', `Неверный номер телефона «${phoneText}» / ${parsed.message}`);
     }
 
     const lines = [text('addressLine1'), text('addressLine2')].filter((l): l is string => l !== null);
@@ -236,6 +241,7 @@ class ClientImport implements KindImport<ClientRow> {
         kind,
         email,
         phone,
+        phoneMobile,
         recipient: text('recipient'),
         addressLines: lines.length > 0 ? lines : null,
         city: text('city'),
@@ -278,7 +284,7 @@ class ClientImport implements KindImport<ClientRow> {
 function copyLine(r: ClientRow): string {
   return (
     `${r.rowNumber}\t${copyText(r.externalRef)}\t${copyText(r.name)}\t${copyText(r.kind)}\t${copyText(r.email)}\t` +
-    `${copyText(r.phone)}\t${copyText(r.recipient)}\t${copyTextArray(r.addressLines)}\t${copyText(r.city)}\t` +
+    `${copyText(r.phone)}\t${copyBool(r.phoneMobile)}\t${copyText(r.recipient)}\t${copyTextArray(r.addressLines)}\t${copyText(r.city)}\t` +
     `${copyText(r.region)}\t${copyText(r.postalCode)}\t${copyText(r.country)}\t${copyText(r.locale)}\t` +
     `${copyText(r.timeZone)}\t${copyText(r.ownerId)}\t${copyTextArray(r.tags)}\t${copyBool(r.vip)}\n`
   );
@@ -287,6 +293,8 @@ function copyLine(r: ClientRow): string {
 @Injectable()
 export class ClientImportHandler implements ImportHandler {
   readonly kind = ImportKind.Clients;
+  // New clients get their preferences from a trigger on clients.
+  readonly tables = ['clients', 'client_preferences', 'stage_history'];
 
   constructor(
     @InjectRepository(StaffMember) private readonly staff: Repository<StaffMember>,

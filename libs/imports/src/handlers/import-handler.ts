@@ -26,5 +26,7 @@ export interface KindImport<T extends { rowNumber: number }> {
  */
 export interface ImportHandler {
   readonly kind: ImportKind;
+  /** The tables its imports write (their statistics are refreshed after a large import). */
+  readonly tables: readonly string[];
   open(options: OpenImport): Promise<KindImport<{ rowNumber: number }>>;
 }

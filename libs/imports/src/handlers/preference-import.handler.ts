@@ -248,6 +248,7 @@ class PreferenceImport implements KindImport<PreferenceRow> {
 @Injectable()
 export class PreferenceImportHandler implements ImportHandler {
   readonly kind = ImportKind.Preferences;
+  readonly tables = ['client_preferences', 'client_topic_subscriptions', 'clients'];
 
   constructor(
     private readonly preferences: PreferencesService,

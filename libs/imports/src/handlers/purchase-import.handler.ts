@@ -175,6 +175,8 @@ class PurchaseImport implements KindImport<PurchaseImportRow> {
 @Injectable()
 export class PurchaseImportHandler implements ImportHandler {
   readonly kind = ImportKind.Purchases;
+  // The clients' statistics, category and stage are recomputed at the end.
+  readonly tables = ['purchases', 'clients', 'stage_history'];
 
   constructor(
     private readonly purchases: PurchasesService,

@@ -1,0 +1,34 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import cookieParser from 'cookie-parser';
+import { EmailDriverModule } from '@touchbase/email';
+import { PreferencesModule } from '@touchbase/preferences';
+import { PortalAccessService } from './portal-access.service';
+import { PortalApiController } from './portal-api.controller';
+import { PortalLinkRequestService } from './portal-link-request.service';
+import { PortalPagesController } from './portal-pages.controller';
+import { PortalTokenGuard } from './portal-token.guard';
+import { PortalService } from './portal.service';
+import { SurveyReportController } from './survey-report.controller';
+import { SurveyReportService } from './survey-report.service';
+import { PortalRenderer } from './views/portal-renderer';
+
+/** The client portal (pages and JSON API, public behind signed links) and the survey report (staff). */
+@Module({
+  imports: [EmailDriverModule, PreferencesModule],
+  controllers: [PortalPagesController, PortalApiController, SurveyReportController],
+  providers: [
+    PortalAccessService,
+    PortalService,
+    PortalLinkRequestService,
+    PortalRenderer,
+    PortalTokenGuard,
+    SurveyReportService,
+  ],
+  exports: [PortalService, PortalAccessService],
+})
+export class PortalApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Only the pages read cookies (the CSRF nonce); nothing else in the API does.
+    consumer.apply(cookieParser()).forRoutes('portal', 'portal/*path');
+  }
+}

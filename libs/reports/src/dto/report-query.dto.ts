@@ -1,0 +1,100 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { PERIOD_MESSAGE, PERIOD_PATTERN } from '../report-period';
+
+export enum ReportFormat {
+  Json = 'json',
+  Csv = 'csv',
+}
+
+const CATEGORIES = ['VIP', 'A', 'B', 'C'];
+const OWNER_PATTERN = /^(unassigned|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+export const MAX_LIST_LIMIT = 100_000;
+
+/** The filters and output options every report takes. */
+export class ReportFilterQueryDto {
+  @ApiPropertyOptional({ enum: CATEGORIES, description: 'Only clients of this category' })
+  @IsOptional()
+  @IsIn(CATEGORIES, { message: `category must be one of ${CATEGORIES.join(', ')}` })
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Only the clients of this owner (a staff member id), or `unassigned`' })
+  @IsOptional()
+  @Matches(OWNER_PATTERN, { message: 'owner must be a staff member id or unassigned' })
+  owner?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only the clients in this saved segment (its rules now)',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'segment must be a segment id' })
+  segment?: string;
+
+  @ApiPropertyOptional({
+    enum: ReportFormat,
+    description: 'csv: one table as CSV (also chosen by `Accept: text/csv`). Default json.',
+  })
+  @IsOptional()
+  @IsIn(Object.values(ReportFormat), { message: 'format must be json or csv' })
+  format?: ReportFormat;
+
+  @ApiPropertyOptional({ description: "CSV only: which of the report's tables (default: the first)" })
+  @IsOptional()
+  @Matches(/^[a-zA-Z]{1,40}$/, { message: 'table must be the name of one of the report tables' })
+  table?: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_LIST_LIMIT,
+    default: 1000,
+    description: 'Rows of the list tables (missed clients, most capped, backlog …)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(MAX_LIST_LIMIT)
+  limit?: number;
+}
+
+export class PeriodReportQueryDto extends ReportFilterQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'A month (2026-11), a quarter (2026-Q4) or a year (2026), in the workspace time zone. Default: this month.',
+    example: '2026-Q4',
+  })
+  @IsOptional()
+  @Matches(PERIOD_PATTERN, { message: PERIOD_MESSAGE })
+  period?: string;
+}
+
+export class VipCoolingQueryDto extends ReportFilterQueryDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 730,
+    description: 'Days without a touch or a purchase (default VIP_COOLING_DAYS)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'days must be a whole number' })
+  @Min(1)
+  @Max(730)
+  days?: number;
+}
+
+export class WinBackQueryDto extends PeriodReportQueryDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 730,
+    default: 90,
+    description: 'A purchase within this many days after the first win-back touch counts as coming back',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'windowDays must be a whole number' })
+  @Min(1)
+  @Max(730)
+  windowDays?: number;
+}

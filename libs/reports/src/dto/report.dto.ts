@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+class ReportPeriodDto {
+  @ApiProperty({ example: '2026-Q4' }) key!: string;
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time', description: 'Exclusive' }) to!: string;
+}
+
+class ReportFiltersDto {
+  @ApiProperty({ nullable: true, type: String }) category!: string | null;
+  @ApiProperty({ nullable: true, type: String }) owner!: string | null;
+  @ApiProperty({ nullable: true, type: String }) segment!: string | null;
+}
+
+/** Every report: a summary and named tables of flat rows (the same rows `?format=csv` gives). */
+export class ReportDto {
+  @ApiProperty({ example: 'coverage' }) report!: string;
+  @ApiProperty({ type: ReportPeriodDto, nullable: true }) period!: ReportPeriodDto | null;
+  @ApiProperty({ type: ReportFiltersDto }) filters!: ReportFiltersDto;
+  @ApiProperty({ format: 'date-time' }) generatedAt!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Headline figures of the report',
+  })
+  summary!: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'object' } },
+    description: 'The tables, each an array of flat rows; the operation describes their columns',
+  })
+  tables!: Record<string, Record<string, unknown>[]>;
+}
+
+export class VipCoolingPassDto {
+  @ApiProperty() days!: number;
+  @ApiProperty({ description: 'Episodes that ended: the client was touched or bought again' }) ended!: number;
+  @ApiProperty({ description: 'New cooling episodes, each with one owner call task' }) started!: number;
+  @ApiProperty({ type: [String], format: 'uuid' }) callTaskIds!: string[];
+}

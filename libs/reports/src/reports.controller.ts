@@ -1,0 +1,210 @@
+import { Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles, StaffRole, ValidationException } from '@touchbase/core';
+import { ApiErrors } from '@touchbase/http';
+import { ReportDto, VipCoolingPassDto } from './dto/report.dto';
+import {
+  PeriodReportQueryDto,
+  ReportFilterQueryDto,
+  ReportFormat,
+  VipCoolingQueryDto,
+  WinBackQueryDto,
+} from './dto/report-query.dto';
+import { reportTableCsv } from './report-csv';
+import { describeTables, REPORT_TABLES, ReportName, ReportResult } from './report-tables';
+import { ReportOptions, ReportsService } from './reports.service';
+import { VipCoolingPassResult, VipCoolingService } from './vip-cooling.service';
+
+const FORMATS = 'JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).';
+const describe = (report: ReportName, what: string) =>
+  `${what}\n\nTables: ${describeTables(report)}.\n\n${FORMATS}`;
+
+@ApiTags('reports')
+@ApiBearerAuth('api-key')
+@ApiErrors(400, 401, 403, 404)
+@ApiProduces('application/json', 'text/csv')
+@Controller('api/v1/reports')
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly cooling: VipCoolingService,
+  ) {}
+
+  @Get('coverage')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary:
+      'Coverage: share of the base touched in the period, by category and channel; CEO-letter coverage',
+    description: describe(
+      'coverage',
+      'A client is touched when a delivery counting as a touch was sent or delivered in the period (a call that ' +
+        'happened, a letter mailed). The CEO letter is read per quarter the period overlaps, with every client ' +
+        'it did not reach and why: suppressed (detail: the suppression reason), cancelled, failed, bounced, ' +
+        'pending, opted-out, not-in-segment, no-delivery.',
+    ),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  coverage(
+    @Query() query: PeriodReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    return this.answer('coverage', query, accept, res, (o) => this.reports.coverage(o));
+  }
+
+  @Get('suppressions')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary: 'Suppressions by reason and campaign, and the clients the frequency caps held back most',
+    description: describe('suppressions', 'Deliveries scheduled in the period that planning suppressed.'),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  suppressions(
+    @Query() query: PeriodReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    return this.answer('suppressions', query, accept, res, (o) => this.reports.suppressions(o));
+  }
+
+  @Get('deliverability')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary:
+      'Deliverability per channel: sent, delivered, failed, bounced, STOPs, returned letters, call outcomes',
+    description: describe(
+      'deliverability',
+      'Deliveries scheduled in the period (suppressed ones excluded), by channel and by ISO week in the workspace ' +
+        'time zone. `sent` counts sent and delivered; STOPs are SMS consent withdrawn from the SMS side (STOP ' +
+        'keyword or carrier block 21610).',
+    ),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  deliverability(
+    @Query() query: PeriodReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    return this.answer('deliverability', query, accept, res, (o) => this.reports.deliverability(o));
+  }
+
+  @Get('funnel')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary: 'Funnel: clients per stage and conversion between stages over the period',
+    description: describe(
+      'funnel',
+      'From the stage history: the stage of each client at the start and the end of the period, the clients in ' +
+        'a stage at the start who reached a later one during the period, and every stage change.',
+    ),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  funnel(
+    @Query() query: PeriodReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    return this.answer('funnel', query, accept, res, (o) => this.reports.funnel(o));
+  }
+
+  @Get('vip-cooling')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary: 'VIP cooling: VIP and A clients with no touch and no purchase for N days, with their owner',
+    description: describe(
+      'vip-cooling',
+      'N is `days`, by default VIP_COOLING_DAYS. `callTaskId` is the owner call task of the open cooling episode.',
+    ),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  vipCooling(
+    @Query() query: VipCoolingQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    return this.answer('vip-cooling', query, accept, res, (o) => this.reports.vipCooling(o));
+  }
+
+  @Post('vip-cooling/run')
+  @HttpCode(200)
+  @Roles(StaffRole.SalesOps)
+  @ApiOperation({
+    summary: 'Run the VIP cooling pass now (it also runs daily in the worker)',
+    description:
+      'Creates one owner call task per new cooling episode; an episode ends when the client is touched or ' +
+      'buys. Running it again creates nothing new.',
+  })
+  @ApiProduces('application/json')
+  @ApiOkResponse({ type: VipCoolingPassDto })
+  runVipCooling(): Promise<VipCoolingPassResult> {
+    return this.cooling.run();
+  }
+
+  @Get('win-back')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary:
+      'Lapsed clients, and per win-back campaign how many came back (a purchase after a win-back touch)',
+    description: describe(
+      'win-back',
+      'Win-back campaigns are those of the playbook program `win-back` (or using its templates). A client came ' +
+        'back when it bought within `windowDays` after its first win-back touch of the period.',
+    ),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  winBack(
+    @Query() query: WinBackQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    return this.answer('win-back', query, accept, res, (o) => this.reports.winBack(o));
+  }
+
+  @Get('verification')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary: 'Verification backlog: flagged or stale contact data, and what verification calls achieved',
+    description: describe(
+      'verification',
+      'Problems: email-invalid (hard bounces), email-bounced (below the limit), sms-blocked (21610), ' +
+        'address-returned, phone-wrong, not-verified (contact data not verified for 12 months). Calls: the ' +
+        'contact-verification call tasks created in the period, by outcome.',
+    ),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  verification(
+    @Query() query: PeriodReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    return this.answer('verification', query, accept, res, (o) => this.reports.verification(o));
+  }
+
+  /** JSON, or one table as CSV; the table is checked before any query runs. */
+  private async answer(
+    report: ReportName,
+    query: ReportFilterQueryDto,
+    accept: string | undefined,
+    res: Response,
+    run: (options: ReportOptions) => Promise<ReportResult>,
+  ): Promise<ReportResult | string> {
+    const tables = REPORT_TABLES[report] as Record<string, readonly string[]>;
+    const names = Object.keys(tables);
+    if (query.table !== undefined && !names.includes(query.table)) {
+      const message = `table must be one of ${names.join(', ')}`;
+      throw new ValidationException(message, [{ field: 'table', messages: [message] }]);
+    }
+    const csv =
+      query.format === ReportFormat.Csv ||
+      (query.format === undefined && (accept ?? '').toLowerCase().includes('text/csv'));
+    const { format: _format, table: _table, ...options } = query;
+    const result = await run(options);
+    if (!csv) return result;
+    const table = query.table ?? names[0];
+    const name = [report, result.period?.key, table].filter(Boolean).join('-');
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+    return reportTableCsv(tables[table], result.tables[table] ?? []);
+  }
+}
