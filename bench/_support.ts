@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { DynamicModule, INestApplicationContext, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { validateEnvironment } from '@touchbase/config';
+import { Channel } from '@touchbase/core';
 import { buildDataSourceOptions, EmbeddedDatabase } from '@touchbase/database';
+import { RuntimeModule } from '@touchbase/runtime';
+import { readTemplateFiles } from '@touchbase/templates';
 
 export interface BenchDatabase {
   url: string;
@@ -121,4 +127,59 @@ export async function insertBenchClients(
              quiet_hours_end = CASE WHEN hashtext(client_id::text) % 11 = 0 THEN '09:00'::time END`);
   await q(`INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed)
            SELECT id, 'news', false FROM clients WHERE hashtext(id::text) % 10 = 3`);
+}
+
+/**
+ * For the email benchmarks: the built-in monthly-broadcast email templates, 20 owners, `count` clients
+ * with an email (a fifth in English, a third persons), and a paused broadcast campaign over email
+ * using the template. Returns the campaign's id.
+ */
+export async function seedEmailCampaign(
+  q: (sql: string, params?: unknown[]) => Promise<{ id: string }[]>,
+  count: number,
+): Promise<string> {
+  const { files } = await readTemplateFiles(path.resolve('templates'));
+  for (const f of files.filter((f) => f.name === 'monthly-broadcast' && f.channel === Channel.Email)) {
+    await q(
+      `INSERT INTO templates (name, channel, locale, subject, body, description, builtin) VALUES ($1, $2, $3, $4, $5, '', true)`,
+      [f.name, f.channel, f.locale, f.subject, f.body],
+    );
+  }
+  await q(
+    `INSERT INTO staff_members (name, email, role) SELECT 'Менеджер ' || g, 'm' || g || '@bench.example', 'sales-ops' FROM generate_series(1, 20) g`,
+  );
+  await q(
+    `INSERT INTO clients (external_ref, name, kind, email, locale, time_zone, owner_id, stage)
+     SELECT 'E' || g, CASE WHEN g % 3 = 0 THEN 'Иван Петров ' || g ELSE 'ООО «Клиент ' || g || '»' END,
+            CASE WHEN g % 3 = 0 THEN 'person' ELSE 'company' END,
+            'c' || g || '@bench.example', CASE WHEN g % 5 = 0 THEN 'en' ELSE 'ru' END, 'Europe/Moscow',
+            CASE WHEN g % 2 = 0 THEN (SELECT id FROM staff_members ORDER BY email LIMIT 1) END, 'client'
+       FROM generate_series(1, $1) g`,
+    [count],
+  );
+  const [campaign] = await q(
+    `INSERT INTO campaigns (name, kind, status, topic_key, channels, templates, schedule, time_zone)
+     VALUES ('Bench', 'broadcast', 'paused', 'news', '{email}', '{"email":"monthly-broadcast"}',
+             '{"type":"once","at":"2026-01-01T00:00:00Z"}', 'Europe/Moscow') RETURNING id`,
+  );
+  return campaign.id;
+}
+
+/** A Nest application context on `url` (migrations already applied) with the runtime and `modules`. */
+export async function benchContext(
+  url: string,
+  modules: (Type | DynamicModule)[],
+): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      RuntimeModule.forRoot({
+        env: validateEnvironment({ LOG_LEVEL: 'warn', DATABASE_MIGRATIONS_RUN: 'false' }),
+        databaseUrl: url,
+        applicationName: 'touchbase-bench',
+      }),
+      ...modules,
+    ],
+  })
+  class BenchModule {}
+  return NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
 }

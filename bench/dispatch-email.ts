@@ -13,13 +13,12 @@ import { EmailMessageBuilder, EmailModule, EmailDriverModule } from '@touchbase/
 import { RuntimeModule } from '@touchbase/runtime';
 import {
   MessageContextBuilder,
-  readTemplateFiles,
   RenderedEmail,
   TemplateRenderer,
   TemplatesModule,
   TemplatesService,
 } from '@touchbase/templates';
-import { benchDatabase, BenchDatabase, result, timed } from './_support';
+import { benchDatabase, BenchDatabase, result, seedEmailCampaign, timed } from './_support';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5000);
 const POOL = Number(process.env.BENCH_POOL ?? 5);
@@ -143,30 +142,7 @@ interface BenchData {
 /** Clients, a campaign with the built-in monthly broadcast, an edition, and the queued deliveries: SQL. */
 async function buildData(db: BenchDatabase): Promise<BenchData> {
   const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
-  const { files } = await readTemplateFiles(path.resolve('templates'));
-  for (const f of files.filter((f) => f.name === 'monthly-broadcast' && f.channel === Channel.Email)) {
-    await q(
-      `INSERT INTO templates (name, channel, locale, subject, body, description, builtin) VALUES ($1, $2, $3, $4, $5, '', true)`,
-      [f.name, f.channel, f.locale, f.subject, f.body],
-    );
-  }
-  await q(
-    `INSERT INTO staff_members (name, email, role) SELECT 'Менеджер ' || g, 'm' || g || '@bench.example', 'sales-ops' FROM generate_series(1, 20) g`,
-  );
-  await q(
-    `INSERT INTO clients (external_ref, name, kind, email, locale, time_zone, owner_id, stage)
-     SELECT 'E' || g, CASE WHEN g % 3 = 0 THEN 'Иван Петров ' || g ELSE 'ООО «Клиент ' || g || '»' END,
-            CASE WHEN g % 3 = 0 THEN 'person' ELSE 'company' END,
-            'c' || g || '@bench.example', CASE WHEN g % 5 = 0 THEN 'en' ELSE 'ru' END, 'Europe/Moscow',
-            CASE WHEN g % 2 = 0 THEN (SELECT id FROM staff_members ORDER BY email LIMIT 1) END, 'client'
-       FROM generate_series(1, $1) g`,
-    [MESSAGES],
-  );
-  const [campaign] = await q(
-    `INSERT INTO campaigns (name, kind, status, topic_key, channels, templates, schedule, time_zone)
-     VALUES ('Bench', 'broadcast', 'paused', 'news', '{email}', '{"email":"monthly-broadcast"}',
-             '{"type":"once","at":"2026-01-01T00:00:00Z"}', 'Europe/Moscow') RETURNING id`,
-  );
+  const campaign = { id: await seedEmailCampaign(q, MESSAGES) };
   const runs: string[] = [];
   const warmupSize = Math.min(500, MESSAGES);
   for (let round = 0; round <= ROUNDS; round++) {

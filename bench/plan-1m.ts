@@ -1,12 +1,6 @@
-import { NestFactory } from '@nestjs/core';
-import { INestApplicationContext } from '@nestjs/common';
-import { validateEnvironment } from '@touchbase/config';
-import { PlannerService } from '@touchbase/planning';
-import { RuntimeModule } from '@touchbase/runtime';
-import { PlanningModule } from '@touchbase/planning';
+import { PlannerService, PlanningModule } from '@touchbase/planning';
 import { SettingsModule } from '@touchbase/settings';
-import { Module } from '@nestjs/common';
-import { benchDatabase, insertBenchClients, result, rssSampler, timed } from './_support';
+import { benchContext, benchDatabase, insertBenchClients, result, rssSampler, timed } from './_support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
 const TOUCHES_PER_CLIENT = 2;
@@ -47,7 +41,7 @@ export default async function planBench(): Promise<void> {
     });
     process.stdout.write(`Data built in ${build.seconds.toFixed(1)} s\n`);
 
-    const app = await planningContext(db.url);
+    const app = await benchContext(db.url, [SettingsModule, PlanningModule]);
     const planner = app.get(PlannerService);
     const [campaign] = await q(`SELECT id FROM campaigns WHERE name = 'Bench'`);
     const [engineRun] = await q(
@@ -88,20 +82,4 @@ export default async function planBench(): Promise<void> {
   } finally {
     await db.close();
   }
-}
-
-async function planningContext(url: string): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      RuntimeModule.forRoot({
-        env: validateEnvironment({ LOG_LEVEL: 'warn', DATABASE_MIGRATIONS_RUN: 'false' }),
-        databaseUrl: url,
-        applicationName: 'touchbase-bench',
-      }),
-      SettingsModule,
-      PlanningModule,
-    ],
-  })
-  class BenchModule {}
-  return NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
 }

@@ -1,7 +1,4 @@
-import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { validateEnvironment } from '@touchbase/config';
 import {
   ReportOptions,
   ReportResult,
@@ -9,8 +6,7 @@ import {
   ReportsService,
   VipCoolingService,
 } from '@touchbase/reports';
-import { RuntimeModule } from '@touchbase/runtime';
-import { benchDatabase, result, timed } from './_support';
+import { benchContext, benchDatabase, result, timed } from './_support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 10_000_000);
@@ -50,7 +46,7 @@ export default async function reportsBench(): Promise<void> {
         `${Number(tasks).toLocaleString('en')} call tasks\n`,
     );
 
-    const app = await reportsContext(db.url);
+    const app = await benchContext(db.url, [ReportsModule]);
     const reports = app.get(ReportsService);
     const cooling = app.get(VipCoolingService);
     if (EXPLAIN) explainEveryQuery(app.get(DataSource));
@@ -276,19 +272,4 @@ function explainEveryQuery(dataSource: DataSource): void {
     }
     return query(sql, params);
   }) as DataSource['query'];
-}
-
-async function reportsContext(url: string): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      RuntimeModule.forRoot({
-        env: validateEnvironment({ LOG_LEVEL: 'warn', DATABASE_MIGRATIONS_RUN: 'false' }),
-        databaseUrl: url,
-        applicationName: 'touchbase-bench',
-      }),
-      ReportsModule,
-    ],
-  })
-  class BenchModule {}
-  return NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
 }

@@ -4,9 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { Channel } from '@touchbase/core';
-import { readTemplateFiles } from '@touchbase/templates';
-import { BenchDatabase, benchDatabase, result } from './_support';
+import { BenchDatabase, benchDatabase, result, seedEmailCampaign } from './_support';
 
 /**
  * P4: two worker processes against one, on the same database, in the same run. N queued emails go
@@ -101,30 +99,7 @@ interface PhaseRuns {
 /** Clients, a campaign with the built-in monthly broadcast, an edition per run, and queued emails not yet due. */
 async function buildData(db: BenchDatabase, messages: number, warmup: number): Promise<PhaseRuns[]> {
   const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
-  const { files } = await readTemplateFiles(path.resolve('templates'));
-  for (const f of files.filter((f) => f.name === 'monthly-broadcast' && f.channel === Channel.Email)) {
-    await q(
-      `INSERT INTO templates (name, channel, locale, subject, body, description, builtin) VALUES ($1, $2, $3, $4, $5, '', true)`,
-      [f.name, f.channel, f.locale, f.subject, f.body],
-    );
-  }
-  await q(
-    `INSERT INTO staff_members (name, email, role) SELECT 'Менеджер ' || g, 'm' || g || '@bench.example', 'sales-ops' FROM generate_series(1, 20) g`,
-  );
-  await q(
-    `INSERT INTO clients (external_ref, name, kind, email, locale, time_zone, owner_id, stage)
-     SELECT 'E' || g, CASE WHEN g % 3 = 0 THEN 'Иван Петров ' || g ELSE 'ООО «Клиент ' || g || '»' END,
-            CASE WHEN g % 3 = 0 THEN 'person' ELSE 'company' END,
-            'c' || g || '@bench.example', CASE WHEN g % 5 = 0 THEN 'en' ELSE 'ru' END, 'Europe/Moscow',
-            CASE WHEN g % 2 = 0 THEN (SELECT id FROM staff_members ORDER BY email LIMIT 1) END, 'client'
-       FROM generate_series(1, $1) g`,
-    [messages],
-  );
-  const [campaign] = await q(
-    `INSERT INTO campaigns (name, kind, status, topic_key, channels, templates, schedule, time_zone)
-     VALUES ('Bench', 'broadcast', 'paused', 'news', '{email}', '{"email":"monthly-broadcast"}',
-             '{"type":"once","at":"2026-01-01T00:00:00Z"}', 'Europe/Moscow') RETURNING id`,
-  );
+  const campaign = { id: await seedEmailCampaign(q, messages) };
   const run = async (key: string, size: number): Promise<string> => {
     const [r] = await q(
       `INSERT INTO runs (campaign_id, period_key, occurrence_at, status) VALUES ($1, $2, now(), 'dispatching') RETURNING id`,

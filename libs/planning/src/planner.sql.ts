@@ -132,7 +132,12 @@ export function buildPlanStatement(
     WITH ins AS (
     INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, reason, priority, counts_as_touch,
                             scheduled_at, due_at, deadline_at)
-    WITH aud AS MATERIALIZED (
+    -- The chunk's few subscriptions to the topic, read once by range (hashed, not probed per client).
+    WITH subscriptions AS MATERIALIZED (
+      SELECT s.client_id, s.subscribed FROM client_topic_subscriptions s
+       WHERE s.topic_key = ${topic} AND ${inRange('s.client_id')}
+    ),
+    aud AS MATERIALIZED (
       SELECT c.id, COALESCE(c.time_zone, ${tz}) AS tz, p.preferred_channel AS preferred, p.frequency,
              p.quiet_hours_start AS qs, p.quiet_hours_end AS qe,
              COALESCE(c.time_zone, ${tz}) || '|' || COALESCE(p.quiet_hours_start::text, '') || '|'
@@ -148,7 +153,7 @@ export function buildPlanStatement(
                AND c.address_country IS NOT NULL AND NOT ('address-returned' = ANY(c.contact_flags)) AS d_letter
         FROM clients c
         JOIN client_preferences p ON p.client_id = c.id AND ${inRange('p.client_id')}
-        LEFT JOIN client_topic_subscriptions s ON s.client_id = c.id AND s.topic_key = ${topic} AND ${inRange('s.client_id')}
+        LEFT JOIN subscriptions s ON s.client_id = c.id
        WHERE ${inRange('c.id')} AND c.archived_at IS NULL AND (${segmentSql})${
          // Taking over a run a crashed worker left half-planned: skip the clients it already did.
          options.resume
