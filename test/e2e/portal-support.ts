@@ -32,9 +32,10 @@ export function expiredToken(t: TestApp, clientId: string): string {
 }
 
 /** The same token with one character of its signature changed. */
+/** The token with one character of its signature changed (in the middle: every bit of it counts). */
 export function tamper(token: string): string {
-  const last = token.at(-1) === 'A' ? 'B' : 'A';
-  return token.slice(0, -1) + last;
+  const at = token.indexOf('.') + 10;
+  return token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
 }
 
 export function consentLog(t: TestApp, clientId: string) {

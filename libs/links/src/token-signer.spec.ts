@@ -17,6 +17,22 @@ describe('TokenSigner', () => {
     expect(signer.verify('garbage')).toEqual({ ok: false, reason: 'invalid' });
   });
 
+  it('rejects every other spelling of a valid signature (base64 spare bits included)', () => {
+    // 43 base64url characters carry 256 bits: the last one has 2 spare bits, which decoding drops.
+    for (let i = 0; i < 50; i++) {
+      const token = signer.sign({ c: `client-${i}`, v: 1 });
+      const [body, mac] = token.split('.');
+      const last = mac.at(-1)!;
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      for (const other of alphabet.replace(last, '')) {
+        expect(signer.verify(`${body}.${mac.slice(0, -1)}${other}`)).toEqual({
+          ok: false,
+          reason: 'invalid',
+        });
+      }
+    }
+  });
+
   it('rejects a token of another purpose or secret', () => {
     const token = signer.sign({ c: 'abc', v: 1 });
     expect(new TokenSigner('s'.repeat(32), 'unsubscribe').verify(token).ok).toBe(false);

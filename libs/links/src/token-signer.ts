@@ -22,8 +22,10 @@ export class TokenSigner {
     const dot = token.indexOf('.');
     if (dot <= 0 || token.length > 2048) return { ok: false, reason: 'invalid' };
     const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.mac(body), 'base64url');
+    // The signature is compared as written, not decoded: base64 decoding ignores the last character's
+    // spare bits, so a decoded comparison would accept altered spellings of a valid token.
+    const given = Buffer.from(token.slice(dot + 1), 'utf8');
+    const expected = Buffer.from(this.mac(body), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       return { ok: false, reason: 'invalid' };
     let payload: T;
