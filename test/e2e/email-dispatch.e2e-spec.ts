@@ -204,6 +204,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     const signer = await signers.create({
       name: 'Иван Петров',
       title: 'генеральный директор',
+      titleEn: 'Chief Executive Officer',
       email: 'ceo@alfa.example',
     });
     await signers.setSignature(signer.id, PNG);
@@ -228,6 +229,9 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     ]);
     expect(m.html).toMatch(/<img src="cid:signature" alt="Иван Петров"[^>]*>Иван Петров/);
     expect(m.text).not.toContain('cid:');
+    // An English client reads the English title, in the text and under the signature.
+    expect(m.html.split('Chief Executive Officer, ').length - 1).toBe(1);
+    expect(`${m.html}\n${m.text}`).not.toContain('директор');
   });
 
   it('closes the SMTP pool when the app stops', async () => {

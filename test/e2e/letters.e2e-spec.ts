@@ -55,6 +55,7 @@ describe('Letter batches', () => {
     const signer = await signers.create({
       name: 'Иван Петров',
       title: 'генеральный директор',
+      titleEn: 'Chief Executive Officer',
       email: 'ceo@touchbase.example',
     });
     await signers.setSignature(signer.id, signaturePng());
@@ -211,6 +212,9 @@ describe('Letter batches', () => {
           expect(first).toContain('GERMANY');
           expect(letter).toContain('Dear Jane Doe,');
           expect(letter).toContain('Yours sincerely,');
+          // The English title, in the text and under the signature; the Russian one nowhere.
+          expect(letter.split('Chief Executive Officer').length - 1).toBe(2);
+          expect(letter).not.toContain('директор');
         } else {
           expect(first).toContain('Свердловская область');
           expect(first).toMatch(/\d{1,2} [а-я]+ \d{4} г\./); // the date, in Russian
@@ -218,7 +222,8 @@ describe('Letter batches', () => {
             client.kind === ClientKind.Person ? `Здравствуйте, ${client.name}!` : 'Уважаемые партнёры!',
           );
           expect(letter).toContain('С уважением,');
-          expect(letter).toContain('генеральный директор');
+          expect(letter.split('генеральный директор').length - 1).toBe(2);
+          expect(letter).not.toContain('Chief Executive Officer');
         }
       }
       // The signer's signature image is in the file, once.

@@ -46,6 +46,7 @@ describe('Signers', () => {
       id: expect.any(String),
       name: 'Иван Петров',
       title: 'Генеральный директор',
+      titleEn: null,
       email: 'ceo@example.com',
       hasSignature: false,
       signatureMime: null,
@@ -73,6 +74,64 @@ describe('Signers', () => {
       .expect(400);
     await t.http().delete(`/api/v1/signers/${s.id}`).set(as(marketer)).expect(204);
     await t.http().get(`/api/v1/signers/${s.id}`).set(as(marketer)).expect(404);
+  });
+
+  it('keeps an English title beside the Russian one: set, changed, cleared, validated', async () => {
+    const created = await t
+      .http()
+      .post('/api/v1/signers')
+      .set(as(marketer))
+      .send({ name: 'Иван Петров', title: 'Генеральный директор', titleEn: ' Chief Executive Officer ' })
+      .expect(201);
+    expect(created.body).toMatchObject({ title: 'Генеральный директор', titleEn: 'Chief Executive Officer' });
+    const id: string = created.body.id;
+    const [row]: { title_en: string | null }[] = await t.dataSource.query(
+      `SELECT title_en FROM signers WHERE id = $1`,
+      [id],
+    );
+    expect(row.title_en).toBe('Chief Executive Officer');
+
+    // A change of the Russian title leaves the English one alone, and the other way round.
+    const renamed = await t
+      .http()
+      .patch(`/api/v1/signers/${id}`)
+      .set(as(marketer))
+      .send({ title: 'Президент' })
+      .expect(200);
+    expect(renamed.body).toMatchObject({ title: 'Президент', titleEn: 'Chief Executive Officer' });
+    const changed = await t
+      .http()
+      .patch(`/api/v1/signers/${id}`)
+      .set(as(marketer))
+      .send({ titleEn: 'President' })
+      .expect(200);
+    expect(changed.body).toMatchObject({ title: 'Президент', titleEn: 'President' });
+    const listed = await t.http().get('/api/v1/signers').set(as(salesOps)).expect(200);
+    expect(listed.body.items.find((x: { id: string }) => x.id === id)).toMatchObject({
+      titleEn: 'President',
+    });
+
+    // Empty or null clears it: English clients then get the Russian title.
+    const blank = await t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send({ titleEn: '  ' });
+    expect(blank.status).toBe(200);
+    expect(blank.body.titleEn).toBeNull();
+    await t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send({ titleEn: 'CEO' }).expect(200);
+    const cleared = await t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send({ titleEn: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.titleEn).toBeNull();
+
+    for (const titleEn of ['x'.repeat(201), 42, ['CEO']]) {
+      const res = await t
+        .http()
+        .post('/api/v1/signers')
+        .set(as(marketer))
+        .send({ name: 'X', title: 'Y', titleEn })
+        .expect(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['titleEn']);
+      await t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send({ titleEn }).expect(400);
+    }
+    const after = await t.http().get(`/api/v1/signers/${id}`).set(as(marketer)).expect(200);
+    expect(after.body.titleEn).toBeNull();
   });
 
   it('stores a PNG or JPEG signature, serves it back, and never puts the bytes in the DTO', async () => {

@@ -100,7 +100,12 @@ describe('Templates', () => {
           .http()
           .post('/api/v1/signers')
           .set(as(marketer))
-          .send({ name: 'Иван Петров', title: 'генеральный директор', email: 'ceo@example.com' })
+          .send({
+            name: 'Иван Петров',
+            title: 'генеральный директор',
+            titleEn: 'Chief Executive Officer',
+            email: 'ceo@example.com',
+          })
           .expect(201)
       ).body;
       const campaign = await createCampaign(t.dataSource, {
@@ -148,7 +153,16 @@ describe('Templates', () => {
           expect(res.body.text).toContain(client.name);
           expect(res.body.text).toContain('Анна Смирнова');
         }
-        if (template.name === 'ceo-letter') expect(all).toContain('Иван Петров');
+        if (template.name === 'ceo-letter') {
+          expect(all).toContain('Иван Петров');
+          // The signer's title in the client's language only.
+          const [own, other] =
+            template.locale === Locale.Ru
+              ? ['генеральный директор', 'Chief Executive Officer']
+              : ['Chief Executive Officer', 'генеральный директор'];
+          expect(all).toContain(own);
+          expect(all).not.toContain(other);
+        }
         if (template.name === 'monthly-broadcast' && template.channel === Channel.Email) {
           expect(res.body.subject).toBe(template.locale === Locale.Ru ? 'Итоги года' : 'The year in review');
           if (template.locale === Locale.Ru)

@@ -239,3 +239,49 @@ describe('CLI on the embedded PostgreSQL', () => {
     expect(usage.postgresAfter).toEqual([]);
   });
 });
+
+describe('CLI: clients:phone-types', () => {
+  let db: TestDatabase;
+  let sql: Client;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'touchbase-cli-phones-'));
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await db?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('records mobile or landline for phones without a type; --all re-derives every one', async () => {
+    // Stored before phone types were recorded: no type. One mobile, one Moscow landline, one typed wrongly.
+    await sql.query(
+      `INSERT INTO clients (external_ref, name, phone, phone_mobile, stage) VALUES
+         ('P1', 'Мобильный', '+79123456789', NULL, 'client'),
+         ('P2', 'Городской', '+74951234567', NULL, 'client'),
+         ('P3', 'Ошибочный', '+74957654321', true, 'client'),
+         ('P4', 'Без телефона', NULL, NULL, 'client')`,
+    );
+    const typeOf = async () =>
+      Object.fromEntries(
+        (await sql.query(`SELECT external_ref, phone_mobile FROM clients ORDER BY external_ref`)).rows.map(
+          (r) => [r.external_ref, r.phone_mobile],
+        ),
+      );
+    const env = { DATABASE_URL: db.url, DATA_DIR: dataDir };
+
+    const missing = await runEntryPoint('cli', ['clients:phone-types'], env);
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toContain('Phones checked: 2 (mobile 1, landline 1); types changed: 2');
+    expect(await typeOf()).toEqual({ P1: true, P2: false, P3: true, P4: null });
+
+    const all = await runEntryPoint('cli', ['clients:phone-types', '--all'], env);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('Phones checked: 3 (mobile 1, landline 2); types changed: 1');
+    expect(await typeOf()).toEqual({ P1: true, P2: false, P3: false, P4: null });
+  });
+});

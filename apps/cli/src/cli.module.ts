@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CLIENT_COMMANDS } from '@touchbase/clients';
 import { IMPORT_COMMANDS, ImportsModule } from '@touchbase/imports';
 import { RuntimeModule, RuntimeOptions } from '@touchbase/runtime';
 import { STAFF_COMMANDS, StaffModule } from '@touchbase/staff';
@@ -13,7 +14,7 @@ export class CliModule {
         StaffModule,
         ImportsModule,
       ],
-      providers: [...STAFF_COMMANDS, ...IMPORT_COMMANDS],
+      providers: [...STAFF_COMMANDS, ...IMPORT_COMMANDS, ...CLIENT_COMMANDS],
     };
   }
 }

@@ -7,3 +7,4 @@ export * from './timeline.service';
 export * from './clients.module';
 export * from './dto/client.dto';
 export * from './dto/timeline.dto';
+export * from './commands/phone-types.command';

@@ -109,6 +109,7 @@ export class DemoMonthService {
     const signer = await this.signers.create({
       name: 'Алексей Воронцов',
       title: 'Генеральный директор',
+      titleEn: 'Chief Executive Officer',
       email: 'ceo@example.com',
     });
     for (const c of programs.filter((p) => p.playbookKey === CEO_LETTER)) {

@@ -40,7 +40,8 @@ export function letterSnapshot(item: PreparedDelivery, text: string, homeCountry
       ? {
           id: item.signer.id,
           name: item.signer.name,
-          title: item.signer.title,
+          // The title in the client's language, as the letter's text has it.
+          title: item.context.signer?.title ?? item.signer.title,
           hasSignature: item.signer.signatureMime !== null,
         }
       : null,

@@ -1,6 +1,7 @@
 import { AppConfig } from '@touchbase/config';
 import { Locale } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
+import { MessageSigner } from './message-context';
 import { MessageContextBuilder } from './message-context.builder';
 import { sampleMessage } from './sample-message';
 
@@ -64,6 +65,22 @@ describe('MessageContextBuilder', () => {
       phone: null,
       website: 'https://alfa.example',
     });
+  });
+
+  it('gives the signer’s title in the client’s language, the Russian one when there is no English', () => {
+    const signer: MessageSigner = {
+      name: 'Иван Петров',
+      title: 'Генеральный директор',
+      titleEn: 'Chief Executive Officer',
+      email: null,
+      signatureMime: null,
+    };
+    const title = (locale: Locale, s = signer) =>
+      builder.build(sampleMessage(locale).client, { signer: s }).signer?.title;
+    expect(title(Locale.En)).toBe('Chief Executive Officer');
+    expect(title(Locale.Ru)).toBe('Генеральный директор');
+    expect(title(Locale.En, { ...signer, titleEn: null })).toBe('Генеральный директор');
+    expect(title(Locale.En, { ...signer, titleEn: '' })).toBe('Генеральный директор');
   });
 
   it('signs the portal link and the unsubscribe links for the client, topic and delivery', () => {

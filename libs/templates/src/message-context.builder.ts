@@ -52,7 +52,7 @@ export class MessageContextBuilder {
       signer: signer
         ? {
             name: signer.name,
-            title: signer.title,
+            title: (client.locale === Locale.En && signer.titleEn) || signer.title,
             email: signer.email,
             hasSignature: signer.signatureMime !== null,
           }

@@ -53,6 +53,7 @@ export interface OwnerView {
 
 export interface SignerView {
   name: string;
+  /** In the client's locale: the English title for English clients when there is one, else the Russian. */
   title: string;
   email: string | null;
   hasSignature: boolean;
@@ -136,6 +137,8 @@ export interface MessageEdition {
 export interface MessageSigner {
   name: string;
   title: string;
+  /** The title for English clients; null: they get `title`. */
+  titleEn: string | null;
   email: string | null;
   /** Set exactly when the signer has a signature image (the bytes are never loaded for this). */
   signatureMime: string | null;

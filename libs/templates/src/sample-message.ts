@@ -46,7 +46,8 @@ export function sampleMessage(locale: Locale): { client: MessageClient; options:
       },
       signer: {
         name: ru ? 'Иван Петров' : 'John Peters',
-        title: ru ? 'генеральный директор' : 'Chief Executive Officer',
+        title: 'генеральный директор',
+        titleEn: 'Chief Executive Officer',
         email: 'ceo@example.com',
         signatureMime: 'image/png',
       },

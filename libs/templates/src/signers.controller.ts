@@ -64,7 +64,7 @@ export class SignersController {
 
   @Patch(':id')
   @Roles(StaffRole.Marketer)
-  @ApiOperation({ summary: 'Change name, title or email' })
+  @ApiOperation({ summary: 'Change name, titles or email' })
   @ApiErrors(404)
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSignerDto): Promise<SignerDto> {
     return SignerDto.from(await this.signers.update(id, dto));

@@ -25,7 +25,12 @@ export class SignersService {
 
   create(dto: CreateSignerDto): Promise<Signer> {
     return this.signers.save(
-      this.signers.create({ name: dto.name, title: dto.title, email: dto.email ?? null }),
+      this.signers.create({
+        name: dto.name,
+        title: dto.title,
+        titleEn: dto.titleEn ?? null,
+        email: dto.email ?? null,
+      }),
     );
   }
 
@@ -33,6 +38,7 @@ export class SignersService {
     const signer = await this.get(id);
     if (dto.name !== undefined) signer.name = dto.name;
     if (dto.title !== undefined) signer.title = dto.title;
+    if (dto.titleEn !== undefined) signer.titleEn = dto.titleEn;
     if (dto.email !== undefined) signer.email = dto.email;
     return this.signers.save(signer);
   }

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
@@ -5,8 +6,26 @@ import { IsOmittable } from '@touchbase/http';
 import { Signer } from '../entities/signer.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimToNull = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value;
 const emptyToNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (value.trim() === '' ? null : value.trim().toLowerCase()) : value;
+
+/** The title English-speaking clients see (optional, trimmed, empty → null). */
+function TitleEnProperty(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      example: 'Chief Executive Officer',
+      nullable: true,
+      maxLength: 200,
+      description: 'The title English-speaking clients see; null or empty: they see `title`',
+    }),
+    IsOptional(),
+    Transform(trimToNull),
+    IsString(),
+    MaxLength(200),
+  );
+}
 
 export class UpdateSignerDto {
   @ApiPropertyOptional({ example: 'Иван Петров' })
@@ -24,6 +43,9 @@ export class UpdateSignerDto {
   @IsNotEmpty()
   @MaxLength(200)
   title?: string;
+
+  @TitleEnProperty()
+  titleEn?: string | null;
 
   @ApiPropertyOptional({
     example: 'ceo@example.com',
@@ -52,6 +74,9 @@ export class CreateSignerDto {
   @MaxLength(200)
   title!: string;
 
+  @TitleEnProperty()
+  titleEn?: string | null;
+
   @ApiPropertyOptional({
     example: 'ceo@example.com',
     nullable: true,
@@ -67,7 +92,9 @@ export class CreateSignerDto {
 export class SignerDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty() title!: string;
+  @ApiProperty({ description: 'In Russian; what clients see unless they read English and titleEn is set' })
+  title!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Chief Executive Officer' }) titleEn!: string | null;
   @ApiProperty({ nullable: true, type: String }) email!: string | null;
   @ApiProperty() hasSignature!: boolean;
   @ApiProperty({ nullable: true, enum: ['image/png', 'image/jpeg'] }) signatureMime!: string | null;
@@ -81,6 +108,7 @@ export class SignerDto {
       id: s.id,
       name: s.name,
       title: s.title,
+      titleEn: s.titleEn,
       email: s.email,
       hasSignature: s.signatureMime !== null,
       signatureMime: s.signatureMime,

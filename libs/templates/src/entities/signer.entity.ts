@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** Who signs letters and CEO mail: name, title and a signature image. */
+/** Who signs letters and CEO mail: name, title (Russian, and English if given) and a signature image. */
 @Entity('signers')
 export class Signer {
   @PrimaryGeneratedColumn('uuid')
@@ -11,6 +11,10 @@ export class Signer {
 
   @Column({ type: 'text' })
   title!: string;
+
+  /** For English-speaking clients; null: they get `title`. */
+  @Column({ type: 'text', nullable: true })
+  titleEn!: string | null;
 
   @Column({ type: 'text', nullable: true })
   email!: string | null;
