@@ -1,4 +1,6 @@
+import { AppConfig } from '@touchbase/config';
 import { FINISH_SQL } from '@touchbase/dispatch';
+import { WebhookEventsRetentionJob } from '@touchbase/sms';
 import { createClient } from '../factories/client.factory';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 import { TEST_TWILIO, twilioSignature } from '../support/twilio-standin';
@@ -444,6 +446,31 @@ describe('Twilio webhooks', () => {
         .get('/api/v1/runs/00000000-0000-4000-8000-000000000000/sms')
         .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`)
         .expect(404);
+    });
+  });
+
+  describe('retention of recorded callbacks', () => {
+    it('deletes callbacks older than WEBHOOK_EVENTS_RETENTION_DAYS and keeps the rest', async () => {
+      const job = new WebhookEventsRetentionJob(t.dataSource, t.app.get(AppConfig));
+      const now = new Date('2026-11-20T12:00:00Z');
+      await t.dataSource.query(
+        `INSERT INTO webhook_events (provider, event_key, received_at) VALUES
+           ('twilio', 'retention-old-1', $1::timestamptz - interval '31 days'),
+           ('twilio', 'retention-old-2', $1::timestamptz - interval '90 days'),
+           ('twilio', 'retention-edge', $1::timestamptz - interval '29 days 23 hours'),
+           ('twilio', 'retention-new', $1::timestamptz - interval '1 hour')`,
+        [now.toISOString()],
+      );
+      const keys = async () =>
+        (
+          await t.dataSource.query(
+            `SELECT event_key FROM webhook_events WHERE event_key LIKE 'retention-%' ORDER BY event_key`,
+          )
+        ).map((r: { event_key: string }) => r.event_key);
+
+      expect(await job.prune(now)).toBe(2);
+      expect(await keys()).toEqual(['retention-edge', 'retention-new']);
+      expect(await job.prune(now)).toBe(0);
     });
   });
 });

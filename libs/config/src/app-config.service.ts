@@ -137,6 +137,7 @@ export class AppConfig {
       concurrency: this.env.SMS_CONCURRENCY,
       ratePerSecond: this.env.SMS_RATE_PER_SECOND,
       segmentCost: this.env.SMS_SEGMENT_COST,
+      webhookEventsRetentionDays: this.env.WEBHOOK_EVENTS_RETENTION_DAYS,
     };
   }
 }

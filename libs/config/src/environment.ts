@@ -313,6 +313,13 @@ export class Environment {
   @Min(0)
   SMS_SEGMENT_COST = 4.5;
 
+  /** Provider callbacks are remembered this long (a repeat inside it changes nothing), then deleted. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_EVENTS_RETENTION_DAYS = 30;
+
   /** Call attempts (no answer) before a call task is closed. */
   @Transform(toInteger)
   @IsInt()

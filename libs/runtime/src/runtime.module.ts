@@ -14,7 +14,7 @@ import { MetricsModule } from '@touchbase/metrics';
 import { ReportsJobsModule } from '@touchbase/reports';
 import { SchedulerJobsModule } from '@touchbase/scheduler';
 import { SettingsModule } from '@touchbase/settings';
-import { SmsModule } from '@touchbase/sms';
+import { SmsModule, SmsWorkerModule } from '@touchbase/sms';
 
 export interface RuntimeOptions {
   env: Environment;
@@ -51,6 +51,7 @@ export class RuntimeModule {
     DispatchModule,
     EmailModule,
     SmsModule,
+    SmsWorkerModule,
     CallsWorkerModule,
     LettersWorkerModule,
     ReportsJobsModule,

@@ -10,3 +10,4 @@ export * from './twilio-webhooks.service';
 export * from './run-sms-cost.service';
 export * from './dto/run-sms-cost.dto';
 export * from './sms.module';
+export * from './webhook-events-retention.job';

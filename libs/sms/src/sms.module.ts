@@ -11,6 +11,7 @@ import { SmsPreviewService } from './sms-preview.service';
 import { TwilioSignatureGuard } from './twilio-signature.guard';
 import { TwilioWebhooksController } from './twilio-webhooks.controller';
 import { TwilioWebhooksService } from './twilio-webhooks.service';
+import { WebhookEventsRetentionJob } from './webhook-events-retention.job';
 
 /**
  * The SMS channel without HTTP: the driver SMS_DRIVER names, the dispatch handler (found by the
@@ -40,3 +41,7 @@ export class SmsModule {}
   providers: [TwilioSignatureGuard],
 })
 export class SmsApiModule {}
+
+/** The worker's SMS housekeeping: old provider callbacks deleted hourly. */
+@Module({ providers: [WebhookEventsRetentionJob], exports: [WebhookEventsRetentionJob] })
+export class SmsWorkerModule {}
