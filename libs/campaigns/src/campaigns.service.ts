@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import {
+  isUuid,
   Channel,
   CHANNELS,
   ConflictException,
@@ -20,7 +21,6 @@ import { CreateCampaignDto, ListCampaignsQueryDto, UpdateCampaignDto } from './d
 import { Campaign, CampaignTemplates } from './entities/campaign.entity';
 import { checkSchedule } from './schedule';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE = 50;
 
 /** Campaign CRUD and lifecycle: draft → active ⇄ paused → archived. */
@@ -43,7 +43,7 @@ export class CampaignsService {
     if (query.kind) qb.andWhere('c.kind = :kind', { kind: query.kind });
     if (query.cursor) {
       const [name, id] = decodeCursor(query.cursor, 2);
-      if (typeof name !== 'string' || typeof id !== 'string' || !UUID.test(id)) {
+      if (typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) {
         throw new ValidationException('The cursor is invalid; use nextCursor from the previous page', [
           { field: 'cursor', messages: ['cursor is not a cursor this list returned'] },
         ]);
@@ -64,7 +64,7 @@ export class CampaignsService {
   }
 
   async get(id: string, manager?: EntityManager): Promise<Campaign> {
-    const campaign = UUID.test(id)
+    const campaign = isUuid(id)
       ? await (manager ?? this.dataSource.manager).getRepository(Campaign).findOneBy({ id })
       : null;
     if (!campaign) throw new NotFoundException('Campaign', id);
@@ -229,7 +229,7 @@ export class CampaignsService {
   }
 
   private async lock(id: string, manager: EntityManager): Promise<Campaign> {
-    const campaign = UUID.test(id)
+    const campaign = isUuid(id)
       ? await manager.getRepository(Campaign).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } })
       : null;
     if (!campaign) throw new NotFoundException('Campaign', id);

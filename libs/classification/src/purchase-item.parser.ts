@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { isUuid } from '@touchbase/core';
 
 /** A purchase ready to be written: validated and normalised. */
 export interface PurchaseRow {
@@ -44,7 +45,6 @@ export const PURCHASE_FIELDS = [
 ] as const;
 
 const DECIMAL = /^-?\d{1,12}(\.\d{1,2})?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const TEXT_LIMITS = { externalId: 200, clientExternalRef: 200, product: 300, productCategory: 200 } as const;
 // A purchase dated more than a day ahead is a typo, not a time zone difference.
@@ -87,7 +87,7 @@ export function parsePurchaseItem(raw: unknown, ctx: PurchaseParseContext): Purc
   let clientId: string | null = null;
   const rawClientId = item.clientId;
   if (rawClientId !== undefined && rawClientId !== null && rawClientId !== '') {
-    if (typeof rawClientId === 'string' && UUID.test(rawClientId.trim()))
+    if (typeof rawClientId === 'string' && isUuid(rawClientId.trim()))
       clientId = rawClientId.trim().toLowerCase();
     else fail('clientId', 'clientId must be a UUID');
   }

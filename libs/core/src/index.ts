@@ -5,3 +5,4 @@ export * from './access/access.decorators';
 export * from './domain/channel.enum';
 export * from './domain/locale.enum';
 export * from './pagination';
+export * from './domain/uuid';

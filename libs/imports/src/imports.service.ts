@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { decodeCursor, encodeCursor, NotFoundException, Page, ValidationException } from '@touchbase/core';
+import {
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  NotFoundException,
+  Page,
+  ValidationException,
+} from '@touchbase/core';
 import { refreshStaleStatistics } from '@touchbase/database';
 import { TopicsService } from '@touchbase/preferences';
 import { ImportError } from './entities/import-error.entity';
@@ -78,8 +85,6 @@ export const REPORTED_ERRORS = 1000;
 
 /** From this many written rows on, an import refreshes the statistics of the tables it wrote. */
 export const STATISTICS_AFTER_ROWS = 1000;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Counts {
   total: number;
@@ -226,7 +231,7 @@ export class ImportsService {
       if (
         typeof createdAt !== 'string' ||
         typeof id !== 'string' ||
-        !UUID.test(id) ||
+        !isUuid(id) ||
         Number.isNaN(Date.parse(createdAt))
       ) {
         throw new ValidationException('The cursor is invalid; use nextCursor from the previous page', [

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LinksService } from '@touchbase/links';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@touchbase/core';
 
 /** Whom a valid portal link speaks for. The link version is checked against the client's row later. */
 export interface PortalSession {
@@ -26,7 +25,7 @@ export class PortalAccessService {
     const verified = this.links.verifyPortalToken(token);
     if (!verified.ok) return verified;
     const { c, v } = verified.payload;
-    if (!UUID.test(c) || !Number.isInteger(v) || v < 0) return { ok: false, reason: 'invalid' };
+    if (!isUuid(c) || !Number.isInteger(v) || v < 0) return { ok: false, reason: 'invalid' };
     return { ok: true, session: { clientId: c, linkVersion: v } };
   }
 

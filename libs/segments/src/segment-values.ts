@@ -1,3 +1,4 @@
+import { isUuid } from '@touchbase/core';
 /**
  * The value kinds a segment condition may take: each one checks a raw JSON value and returns its
  * normalised form (the form stored and bound as a parameter), or a message saying what is wrong.
@@ -44,7 +45,6 @@ export const MAX_AMOUNT = 1e14;
 const MAX_TEXT = 200;
 const MAX_TAG = 50;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // The same rule as the CHECK on topics.key.
 const TOPIC_KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -113,7 +113,7 @@ export const uuid: ValueKind<string> = {
     example: '00000000-0000-4000-8000-000000000000',
   },
   parse: (raw) =>
-    typeof raw === 'string' && UUID.test(raw.trim())
+    typeof raw === 'string' && isUuid(raw.trim())
       ? ok(raw.trim().toLowerCase())
       : fail(`value must be a uuid; got ${describeJson(raw)}`),
 };

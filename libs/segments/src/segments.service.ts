@@ -7,6 +7,7 @@ import {
   decodeCursor,
   encodeCursor,
   FieldError,
+  isUuid,
   NotFoundException,
   Page,
   ValidationException,
@@ -39,7 +40,6 @@ export interface SegmentPreview {
 
 export const PREVIEW_SAMPLE_SIZE = 20;
 const DEFAULT_PAGE = 50;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MEMBER_COLUMNS = `c.id, c.name, c.category, c.stage, c.email, c.phone, c.address_city AS city`;
 
 @Injectable()
@@ -67,7 +67,7 @@ export class SegmentsService {
 
   async get(id: string, manager?: EntityManager): Promise<Segment> {
     // A malformed id cannot name a segment; say so rather than let PostgreSQL fail on the cast.
-    const segment = UUID.test(id)
+    const segment = isUuid(id)
       ? await (manager ?? this.dataSource.manager).getRepository(Segment).findOneBy({ id })
       : null;
     if (!segment) throw new NotFoundException('Segment', id);
@@ -249,7 +249,7 @@ function toMember(r: MemberRow): SegmentMember {
 /** A (name, id) keyset cursor, checked so a forged one is a 400 rather than a database error. */
 function decodeKey(cursor: string): [string, string] {
   const [name, id] = decodeCursor(cursor, 2);
-  if (typeof name !== 'string' || typeof id !== 'string' || !UUID.test(id)) {
+  if (typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) {
     throw new ValidationException('The cursor is invalid; use nextCursor from the previous page', [
       { field: 'cursor', messages: ['cursor is not a cursor this list returned'] },
     ]);

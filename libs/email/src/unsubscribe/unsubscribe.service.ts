@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Locale } from '@touchbase/core';
+import { isUuid, Locale } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
 import { ActorType, ConsentSource, PreferenceChanges, PreferencesService } from '@touchbase/preferences';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a valid unsubscribe link points at. */
 export interface UnsubscribeTarget {
@@ -52,7 +50,7 @@ export class UnsubscribeService {
     const verified = this.links.verifyUnsubscribeToken(token);
     if (!verified.ok) return null;
     const { c, v, t } = verified.payload;
-    if (!UUID.test(c) || (t !== null && typeof t !== 'string')) return null;
+    if (!isUuid(c) || (t !== null && typeof t !== 'string')) return null;
     const [row]: TargetRow[] = await this.dataSource.query(
       `SELECT c.locale, c.link_version, tp.key AS topic_key, tp.name_ru, tp.name_en
          FROM clients c LEFT JOIN topics tp ON tp.key = $2
