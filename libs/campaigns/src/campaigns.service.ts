@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { findByIdOrFail } from '@touchbase/database';
 import {
   isUuid,
   Channel,
@@ -10,7 +11,6 @@ import {
   decodeCursor,
   encodeCursor,
   FieldError,
-  NotFoundException,
   Page,
   ValidationException,
 } from '@touchbase/core';
@@ -64,11 +64,7 @@ export class CampaignsService {
   }
 
   async get(id: string, manager?: EntityManager): Promise<Campaign> {
-    const campaign = isUuid(id)
-      ? await (manager ?? this.dataSource.manager).getRepository(Campaign).findOneBy({ id })
-      : null;
-    if (!campaign) throw new NotFoundException('Campaign', id);
-    return campaign;
+    return findByIdOrFail(manager ?? this.dataSource.manager, Campaign, 'Campaign', id);
   }
 
   async create(dto: CreateCampaignDto, actorId?: string): Promise<Campaign> {
@@ -229,11 +225,7 @@ export class CampaignsService {
   }
 
   private async lock(id: string, manager: EntityManager): Promise<Campaign> {
-    const campaign = isUuid(id)
-      ? await manager.getRepository(Campaign).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } })
-      : null;
-    if (!campaign) throw new NotFoundException('Campaign', id);
-    return campaign;
+    return findByIdOrFail(manager, Campaign, 'Campaign', id, { lock: true });
   }
 
   /** 400 with every problem at once: the rules of the merged campaign, and what the given fields name. */

@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './embedded-database';
 export * from './migration-runner';
 export * from './table-statistics';
+export * from './find-by-id';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Category, Stage } from '@touchbase/clients';
+import { findByIdOrFail } from '@touchbase/database';
 import {
   ConflictException,
   decodeCursor,
@@ -66,12 +67,7 @@ export class SegmentsService {
   }
 
   async get(id: string, manager?: EntityManager): Promise<Segment> {
-    // A malformed id cannot name a segment; say so rather than let PostgreSQL fail on the cast.
-    const segment = isUuid(id)
-      ? await (manager ?? this.dataSource.manager).getRepository(Segment).findOneBy({ id })
-      : null;
-    if (!segment) throw new NotFoundException('Segment', id);
-    return segment;
+    return findByIdOrFail(manager ?? this.dataSource.manager, Segment, 'Segment', id);
   }
 
   async create(dto: CreateSegmentDto, actorId?: string): Promise<Segment> {
