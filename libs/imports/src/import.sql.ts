@@ -181,15 +181,6 @@ export const RESOLVE_CLIENTS = `
              WHERE r.phone IS NOT NULL AND c.phone = r.phone AND c.erased_at IS NULL)) AS client_id
     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS r(row_no, ref, email, phone)`;
 
-/** The current preferences of a batch of clients, to skip the rows that change nothing. */
-export const CURRENT_PREFERENCES = `
-  SELECT p.client_id, p.opted_out, p.email_allowed, p.sms_allowed, p.call_allowed, p.letter_allowed,
-         p.preferred_channel, p.frequency, c.locale, c.time_zone,
-         COALESCE((SELECT jsonb_object_agg(s.topic_key, s.subscribed)
-                     FROM client_topic_subscriptions s WHERE s.client_id = p.client_id), '{}') AS topics
-    FROM client_preferences p JOIN clients c ON c.id = p.client_id
-   WHERE p.client_id = ANY($1::uuid[])`;
-
 // ---------------------------------------------------------------------------------------------------
 // Reports
 

@@ -111,6 +111,17 @@ export class PreferencesService {
     return { after, changes: diff, updatedAt: new Date(applied.updated_at).toISOString() };
   }
 
+  /**
+   * Locks the clients and reads what applyLocked needs for each, in one query (a batch of an import).
+   * Clients that do not exist are absent from the map.
+   */
+  async lockMany(clientIds: string[], manager: EntityManager): Promise<Map<string, PreferenceState>> {
+    const rows: (ViewRow & { client_id: string })[] = await manager.query(preferencesSql(true, true), [
+      clientIds,
+    ]);
+    return new Map(rows.map((r) => [r.client_id, stateOf(toView(r.client_id, r))]));
+  }
+
   /** Writes consent-log rows for changes another statement made (the portal's contact details). */
   async logConsent(
     clientId: string,

@@ -53,10 +53,14 @@ export function preferencesOfRow(
   };
 }
 
-/** A client's preferences with every topic's effective subscription, in one query; optionally locking the client. */
-export function preferencesSql(lock: boolean): string {
+/**
+ * A client's preferences with every topic's effective subscription, in one query; optionally locking
+ * the client. `many`: the clients of the id array `$1`, locked in id order (so that two callers locking
+ * overlapping sets never wait on each other in a cycle).
+ */
+export function preferencesSql(lock: boolean, many = false): string {
   return `
-    SELECT ${PREFERENCE_COLUMNS},
+    SELECT c.id AS client_id, ${PREFERENCE_COLUMNS},
            (SELECT COALESCE(json_agg(json_build_object(
                      'key', t.key, 'subscribed', COALESCE(s.subscribed, t.default_subscribed),
                      'explicit', s.topic_key IS NOT NULL) ORDER BY t.key), '[]')
@@ -64,7 +68,7 @@ export function preferencesSql(lock: boolean): string {
               LEFT JOIN client_topic_subscriptions s ON s.client_id = c.id AND s.topic_key = t.key) AS topics
       FROM clients c
       JOIN client_preferences p ON p.client_id = c.id
-     WHERE c.id = $1
+     WHERE ${many ? 'c.id = ANY($1::uuid[]) ORDER BY c.id' : 'c.id = $1'}
      ${lock ? 'FOR UPDATE OF c' : ''}`;
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { normalizeEmail } from '@touchbase/clients';
-import { Channel, CHANNELS, ValidationException } from '@touchbase/core';
+import { CHANNELS, ValidationException } from '@touchbase/core';
 import {
   ActorType,
   ConsentContext,
@@ -12,7 +12,7 @@ import {
   TopicsService,
 } from '@touchbase/preferences';
 import { ImportKind } from '../entities/import.entity';
-import { CURRENT_PREFERENCES, RESOLVE_CLIENTS } from '../import.sql';
+import { RESOLVE_CLIENTS } from '../import.sql';
 import { BatchOutcome, RowError, SourceRow, Validated } from '../import.types';
 import { ColumnSet, MissingColumnsError, RowProblems } from '../mapping/column-set';
 import { findTopic, TopicRef } from '../mapping/header-mapping';
@@ -36,27 +36,6 @@ export interface PreferenceRow {
   changes: PreferenceChanges;
 }
 
-interface CurrentPreferences {
-  client_id: string;
-  opted_out: boolean;
-  email_allowed: boolean;
-  sms_allowed: boolean;
-  call_allowed: boolean;
-  letter_allowed: boolean;
-  preferred_channel: Channel | null;
-  frequency: string;
-  locale: string;
-  time_zone: string | null;
-  topics: Record<string, boolean>;
-}
-
-const CHANNEL_COLUMN: Record<Channel, 'email_allowed' | 'sms_allowed' | 'call_allowed' | 'letter_allowed'> = {
-  [Channel.Email]: 'email_allowed',
-  [Channel.Sms]: 'sms_allowed',
-  [Channel.Call]: 'call_allowed',
-  [Channel.Letter]: 'letter_allowed',
-};
-
 const PREFERENCE_FIELDS = [
   'optedOut',
   ...CHANNELS.map((c) => `channel.${c}`),
@@ -68,7 +47,7 @@ const PREFERENCE_FIELDS = [
 ];
 
 class PreferenceImport implements KindImport<PreferenceRow> {
-  // Each change goes through PreferencesService (row lock, diff, consent log): smaller batches.
+  // A statement per changed client (PreferencesService.applyLocked): smaller batches.
   readonly batchSize = 500;
   private readonly seenClients = new Map<string, number>();
 
@@ -173,15 +152,16 @@ class PreferenceImport implements KindImport<PreferenceRow> {
     ]);
     const clientOf = new Map(resolved.map((r) => [r.row_no, r.client_id]));
     const ids = [...new Set(resolved.map((r) => r.client_id).filter((id): id is string => id !== null))];
-    const current = new Map(
-      (await queryRows<CurrentPreferences>(manager, CURRENT_PREFERENCES, [ids])).map((p) => [p.client_id, p]),
-    );
+    // The batch's clients locked and read at once; each row then goes through the one preference
+    // change path (the same rules and consent-log rows as the API and the portal).
+    const current = await this.preferences.lockMany(ids, manager);
     const outcome: BatchOutcome = { created: 0, updated: 0, unchanged: 0, errors: [] };
     for (const row of rows) {
       const clientId = clientOf.get(row.rowNumber);
+      const before = clientId ? current.get(clientId) : undefined;
       const fail = (column: string | null, message: string) =>
         outcome.errors.push({ row: row.rowNumber, column, message });
-      if (!clientId) {
+      if (!clientId || !before) {
         fail(
           this.identityColumn(row),
           'Клиент не найден ни по коду, ни по email, ни по телефону / No client has this reference, email or phone',
@@ -197,37 +177,22 @@ class PreferenceImport implements KindImport<PreferenceRow> {
         continue;
       }
       this.seenClients.set(clientId, row.rowNumber);
-      const before = current.get(clientId);
-      if (before && !this.changes(before, row.changes)) {
-        outcome.unchanged += 1;
-        continue;
-      }
       try {
-        await this.preferences.update(clientId, row.changes, this.context, manager);
-        outcome.updated += 1;
+        const applied = await this.preferences.applyLocked(
+          clientId,
+          before,
+          row.changes,
+          this.context,
+          manager,
+        );
+        if (applied) outcome.updated += 1;
+        else outcome.unchanged += 1;
       } catch (e) {
         if (!(e instanceof ValidationException)) throw e;
         outcome.errors.push(...this.validationErrors(row.rowNumber, e));
       }
     }
     return outcome;
-  }
-
-  /** Whether applying `changes` would change anything (PreferencesService decides what exactly). */
-  private changes(p: CurrentPreferences, changes: PreferenceChanges): boolean {
-    if (changes.optedOut !== undefined && changes.optedOut !== p.opted_out) return true;
-    for (const [channel, allowed] of Object.entries(changes.channels ?? {}) as [Channel, boolean][]) {
-      if (allowed !== p[CHANNEL_COLUMN[channel]]) return true;
-    }
-    if (changes.preferredChannel !== undefined && changes.preferredChannel !== p.preferred_channel)
-      return true;
-    if (changes.frequency !== undefined && changes.frequency !== p.frequency) return true;
-    for (const [key, subscribed] of Object.entries(changes.topics ?? {})) {
-      const topic = this.topics.find((t) => t.key === key);
-      if (subscribed !== (p.topics[key] ?? topic?.defaultSubscribed)) return true;
-    }
-    if (changes.locale !== undefined && changes.locale !== p.locale) return true;
-    return changes.timeZone !== undefined && changes.timeZone !== p.time_zone;
   }
 
   private identityColumn(row: PreferenceRow): string | null {
