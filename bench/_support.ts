@@ -173,7 +173,14 @@ export async function benchContext(
   @Module({
     imports: [
       RuntimeModule.forRoot({
-        env: validateEnvironment({ LOG_LEVEL: 'warn', DATABASE_MIGRATIONS_RUN: 'false' }),
+        env: validateEnvironment({
+          LOG_LEVEL: 'warn',
+          DATABASE_MIGRATIONS_RUN: 'false',
+          // plan-1m can be asked to plan with another concurrency.
+          ...(process.env.PLANNER_CONCURRENCY
+            ? { PLANNER_CONCURRENCY: process.env.PLANNER_CONCURRENCY }
+            : {}),
+        }),
         databaseUrl: url,
         applicationName: 'touchbase-bench',
       }),

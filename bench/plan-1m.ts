@@ -1,3 +1,4 @@
+import { AppConfig } from '@touchbase/config';
 import { PlannerService, PlanningModule } from '@touchbase/planning';
 import { SettingsModule } from '@touchbase/settings';
 import { benchContext, benchDatabase, insertBenchClients, result, rssSampler, timed } from './_support';
@@ -8,7 +9,8 @@ const TOUCHES_PER_CLIENT = 2;
 /**
  * P1 / P6: plan a whole-base broadcast for 1M clients (mixed preferences, 2M prior touches in the last
  * 30 days, caps, quiet hours) and compare with a plain INSERT … SELECT of the same 1M rows into the
- * same deliveries table, in the same run. Also reports the peak RSS of this (planning) process.
+ * same deliveries table, in the same run. Also reports the peak RSS of this (planning) process, and
+ * the ratio of the same plan made one chunk at a time (`serial_ratio`).
  */
 export default async function planBench(): Promise<void> {
   const db = await benchDatabase('plan_1m');
@@ -43,6 +45,7 @@ export default async function planBench(): Promise<void> {
 
     const app = await benchContext(db.url, [SettingsModule, PlanningModule]);
     const planner = app.get(PlannerService);
+    const config = app.get(AppConfig);
     const [campaign] = await q(`SELECT id FROM campaigns WHERE name = 'Bench'`);
     const [engineRun] = await q(
       `INSERT INTO runs (campaign_id, period_key, occurrence_at) VALUES ($1, 'engine', now()) RETURNING id`,
@@ -60,7 +63,9 @@ export default async function planBench(): Promise<void> {
     const rss = rssSampler();
     const engine = await timed(() => planner.plan(engineRun.id));
     const rssMb = rss.stop();
-    process.stdout.write(`Engine: ${engine.seconds.toFixed(2)} s — ${JSON.stringify(engine.result.stats)}\n`);
+    process.stdout.write(
+      `Engine (PLANNER_CONCURRENCY=${config.planner.concurrency}): ${engine.seconds.toFixed(2)} s — ${JSON.stringify(engine.result.stats)}\n`,
+    );
 
     const baseline = await timed(() =>
       q(
@@ -71,6 +76,17 @@ export default async function planBench(): Promise<void> {
       ),
     );
     process.stdout.write(`Baseline INSERT … SELECT of the same rows: ${baseline.seconds.toFixed(2)} s\n`);
+
+    // For the record: the same plan on one connection, chunk after chunk (the two runs above removed,
+    // so it meets the same touches).
+    await q(`DELETE FROM deliveries WHERE run_id IN ($1, $2)`, [engineRun.id, baselineRun.id]);
+    await q(`VACUUM ANALYZE deliveries`);
+    const [serialRun] = await q(
+      `INSERT INTO runs (campaign_id, period_key, occurrence_at) VALUES ($1, 'serial', now()) RETURNING id`,
+      [campaign.id],
+    );
+    const serial = await timed(() => planner.plan(serialRun.id, { concurrency: 1 }));
+    process.stdout.write(`Engine, one chunk at a time: ${serial.seconds.toFixed(2)} s\n`);
     await app.close();
     result('plan-1m', {
       ratio: engine.seconds / baseline.seconds,
@@ -78,6 +94,8 @@ export default async function planBench(): Promise<void> {
       baseline_s: baseline.seconds,
       rss_mb: rssMb,
       clients: CLIENTS,
+      concurrency: config.planner.concurrency,
+      serial_ratio: serial.seconds / baseline.seconds,
     });
   } finally {
     await db.close();

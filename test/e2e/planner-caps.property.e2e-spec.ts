@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Priority } from '@touchbase/campaigns';
 import { Channel, CHANNELS } from '@touchbase/core';
@@ -12,10 +13,17 @@ const T = new Date('2026-12-01T09:00:00Z');
 const FREQUENCIES = Object.values(Frequency);
 
 interface Scenario {
-  clients: { frequency: Frequency; touches: { daysAgo: number; channel: Channel; queued: boolean }[] }[];
+  clients: {
+    frequency: Frequency;
+    crowded: boolean;
+    touches: { daysAgo: number; channel: Channel; queued: boolean }[];
+  }[];
   overall: Cap[];
   sms: Cap[];
   runs: { priority: Priority; channels: Channel[]; offsetHours: number; deadlineHours: number }[];
+  /** How each run is cut and how many of its chunks plan at once. */
+  chunkSize: number;
+  concurrency: number;
 }
 
 const cap = fc.record({
@@ -26,6 +34,8 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   clients: fc.array(
     fc.record({
       frequency: fc.constantFrom(...FREQUENCIES),
+      // Clients in one id slice share its lock; a crowded slice is cut into chunks of its own.
+      crowded: fc.boolean(),
       touches: fc.array(
         fc.record({
           daysAgo: fc.integer({ min: -5, max: 40 }),
@@ -48,6 +58,8 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
     }),
     { minLength: 2, maxLength: 3 },
   ),
+  chunkSize: fc.integer({ min: 1, max: 3 }),
+  concurrency: fc.integer({ min: 1, max: 3 }),
 });
 
 /**
@@ -76,7 +88,10 @@ describe('Frequency caps hold under concurrent planning (property)', () => {
         const clients: { id: string; frequency: Frequency }[] = [];
         const priorIds = new Set<string>();
         for (const c of s.clients) {
-          const client = await createClient(t.dataSource);
+          const client = await createClient(
+            t.dataSource,
+            c.crowded ? { id: `7a${randomUUID().slice(2)}` } : {},
+          );
           await t.dataSource.query(`UPDATE client_preferences SET frequency = $2 WHERE client_id = $1`, [
             client.id,
             c.frequency,
@@ -106,10 +121,14 @@ describe('Frequency caps hold under concurrent planning (property)', () => {
             return createRun(t.dataSource, campaign, new Date(T.getTime() + hours(r.offsetHours)));
           }),
         );
-        // Planned concurrently: the planner must serialise what needs serialising.
+        // Planned concurrently, each run in parallel chunks: the planner must serialise what needs serialising.
         await Promise.all(
           runs.map((run, i) =>
-            planner.plan(run.id, { now: new Date(T.getTime() + hours(s.runs[i].offsetHours)) }),
+            planner.plan(run.id, {
+              now: new Date(T.getTime() + hours(s.runs[i].offsetHours)),
+              chunkSize: s.chunkSize,
+              concurrency: s.concurrency,
+            }),
           ),
         );
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { CampaignKind, Priority } from '@touchbase/campaigns';
 import { Channel, StaffRole } from '@touchbase/core';
@@ -451,5 +452,31 @@ describe('Planner', () => {
     });
     expect((await deliveriesOf(t.dataSource, run.id)).size).toBe(2);
     expect(a.id).toBeTruthy();
+  });
+
+  it('plans a run in parallel chunks of id slices, a crowded slice cut in several: every client exactly once', async () => {
+    // Five clients in one slice of the id space (its first byte), seven anywhere.
+    const crowded = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        createClient(t.dataSource, {
+          id: `7a${String(i).padStart(6, '0')}-0000-4000-8000-${randomBytes(6).toString('hex')}`,
+        }),
+      ),
+    );
+    const others = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => createClient(t.dataSource)));
+    const opted = others[0];
+    await prefs(opted.id, { opted_out: true });
+    const campaign = await createCampaign(t.dataSource, { channels: [Channel.Email] });
+    const run = await createRun(t.dataSource, campaign, T);
+    const planned = await t.app.get(PlannerService).plan(run.id, { now: T, chunkSize: 2, concurrency: 3 });
+
+    const rows: { client_id: string; n: number; status: string }[] = await t.dataSource.query(
+      `SELECT client_id, count(*)::int AS n, min(status) AS status FROM deliveries WHERE run_id = $1 GROUP BY 1`,
+      [run.id],
+    );
+    expect(rows.map((r) => r.client_id).sort()).toEqual([...crowded, ...others].map((c) => c.id).sort());
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+    expect(rows.find((r) => r.client_id === opted.id)?.status).toBe('suppressed');
+    expect(planned).toMatchObject({ audience: 12, stats: { byStatus: { queued: 11, suppressed: 1 } } });
   });
 });

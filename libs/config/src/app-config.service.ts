@@ -91,6 +91,10 @@ export class AppConfig {
     };
   }
 
+  get planner() {
+    return { concurrency: this.env.PLANNER_CONCURRENCY };
+  }
+
   get dispatch() {
     return {
       channels: this.env.DISPATCH_CHANNELS.split(',').map((c) => c.trim()) as Channel[],

@@ -243,6 +243,17 @@ export class Environment {
   @Max(65535)
   WORKER_METRICS_PORT?: number;
 
+  // ── Planning ────────────────────────────────────────────────────────────
+  /**
+   * Chunks of a run planned at once, each on its own database connection (chunks hold disjoint
+   * clients). About the database server's cores; 1 plans one chunk after another.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  PLANNER_CONCURRENCY = 2;
+
   // ── Dispatch ────────────────────────────────────────────────────────────
   /** The channels this worker dispatches (comma-separated); all by default. */
   @Matches(/^\s*(email|sms|call|letter)(\s*,\s*(email|sms|call|letter))*\s*$/, {

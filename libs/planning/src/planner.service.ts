@@ -11,10 +11,12 @@ import { FrequencyPolicyService } from './frequency-policy.service';
 import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolution.sql';
 import { buildPlanStatement, PlanSpec } from './planner.sql';
 
-// Serialises planning across processes: two runs planned together never push a client over a cap.
-const PLANNER_LOCK_KEY = 7_202_611_230;
+// Planning locks the slices of the client-id space (the first byte of the id) its chunk covers, in
+// ascending order: two runs planning the same clients serialise, chunks of disjoint clients (of one
+// run or of two) plan in parallel, and no client is ever pushed over a cap.
+const PLANNER_LOCK_CLASS = 720_261_123;
+const SLICES = 256;
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
-const LAST_ID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 const MAX_DISPLACE_ROUNDS = 20;
 // What the chunk statement and its displacement passes read (purchases: through segment rules).
 const PLANNED_TABLES = [
@@ -36,6 +38,8 @@ export interface PlanOptions {
    * it writes is ever seen by a real run, so it must not hold the lock for its whole length.
    */
   lock?: boolean;
+  /** Chunks planned at once, each on its own connection (default PLANNER_CONCURRENCY). */
+  concurrency?: number;
 }
 
 export interface PlanResult {
@@ -77,17 +81,33 @@ export class PlannerService {
     // as nested loops over what PostgreSQL takes for tiny tables. Not in a simulation's transaction: an
     // ANALYZE there would hold its table locks (and its statistics) until the rollback.
     await refreshStaleStatistics(this.dataSource.manager, PLANNED_TABLES);
-    const bounds = await this.chunkBounds(manager, options.chunkSize ?? 50_000);
+    const chunks = await this.chunks(manager, options.chunkSize ?? 50_000);
     let displaced = 0;
     const counted: StatsRow[] = [];
-    for (let i = 0; i < bounds.length - 1; i++) {
-      const [lo, hi] = [bounds[i], bounds[i + 1]];
+    const planOne = async (chunk: Chunk) => {
       const work = (m: EntityManager) =>
-        this.planChunk(m, spec, lo, hi, options.lock ?? true, counted, resumed);
+        this.planChunk(m, spec, chunk, options.lock ?? true, counted, resumed);
       displaced += options.manager ? await work(options.manager) : await this.dataSource.transaction(work);
       // Progress: a run still moving is not taken for a stalled one.
       await manager.query(`UPDATE runs SET updated_at = now() WHERE id = $1`, [runId]);
-    }
+    };
+    // A caller's transaction is one connection: its chunks go one after another. Otherwise a few
+    // connections take the next chunk as they finish one; the first failure stops them all.
+    const parallel = options.manager
+      ? 1
+      : Math.max(1, options.concurrency ?? this.config.planner.concurrency);
+    let next = 0;
+    let failed = false;
+    await Promise.all(
+      Array.from({ length: Math.min(parallel, chunks.length) }, async () => {
+        while (!failed && next < chunks.length) {
+          await planOne(chunks[next++]).catch((error: unknown) => {
+            failed = true;
+            throw error;
+          });
+        }
+      }),
+    );
 
     // Displacement and deferral change rows after the insert; a re-plan inserts nothing new: then count.
     const exact = !resumed && displaced === 0 && spec.priorityRank === PRIORITY_RANK[Priority.Normal];
@@ -144,13 +164,18 @@ export class PlannerService {
   private async planChunk(
     manager: EntityManager,
     spec: PlanSpec,
-    lo: string,
-    hi: string,
+    { lo, hi, slices }: Chunk,
     lock: boolean,
     counted: StatsRow[],
     resume: boolean,
   ): Promise<number> {
-    if (lock) await manager.query('SELECT pg_advisory_xact_lock($1)', [PLANNER_LOCK_KEY]);
+    if (lock) {
+      // One statement, the slices in ascending order: lockers never wait on each other in a cycle.
+      await manager.query(`SELECT pg_advisory_xact_lock($1, s) FROM generate_series($2::int, $3::int) s`, [
+        PLANNER_LOCK_CLASS,
+        ...slices,
+      ]);
+    }
     // One big statement per chunk: JIT compilation costs more than it saves here, and the sorts and
     // hashes of a chunk fit in memory with a little more than the default.
     await manager.query(`SET LOCAL jit = off`);
@@ -195,13 +220,43 @@ export class PlannerService {
     return total;
   }
 
-  private async chunkBounds(manager: EntityManager, chunkSize: number): Promise<string[]> {
-    const rows: { id: string }[] = await manager.query(
-      `SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM clients WHERE archived_at IS NULL) x
-        WHERE rn % $1 = 0 ORDER BY id`,
-      [chunkSize],
+  /**
+   * The run's chunks: whole slices of about `size` clients; a slice holding more than twice that is cut
+   * by id into chunks of `size` (they share the slice's lock, so they plan one after another).
+   */
+  private async chunks(manager: EntityManager, size: number): Promise<Chunk[]> {
+    const counts: { slice: number; n: number }[] = await manager.query(
+      `SELECT get_byte(uuid_send(id), 0) AS slice, count(*)::int AS n
+         FROM clients WHERE archived_at IS NULL GROUP BY 1 ORDER BY 1`,
     );
-    return [FIRST_ID, ...rows.map((r) => r.id), LAST_ID];
+    const chunks: Chunk[] = [];
+    let first = 0;
+    let held = 0;
+    const close = (last: number) => {
+      chunks.push({ lo: sliceStart(first), hi: sliceEnd(last), slices: [first, last] });
+      [first, held] = [last + 1, 0];
+    };
+    for (const { slice, n } of counts) {
+      if (n > 2 * size) {
+        if (slice > first) close(slice - 1);
+        const cuts: { id: string }[] = await manager.query(
+          `SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM clients
+                            WHERE archived_at IS NULL AND id > $1 AND id <= $2) x
+            WHERE rn % $3 = 0 AND rn < $4 ORDER BY id`,
+          [sliceStart(slice), sliceEnd(slice), size, n - Math.floor(size / 2)],
+        );
+        const ids = [sliceStart(slice), ...cuts.map((c) => c.id), sliceEnd(slice)];
+        for (let i = 0; i < ids.length - 1; i++) {
+          chunks.push({ lo: ids[i], hi: ids[i + 1], slices: [slice, slice] });
+        }
+        [first, held] = [slice + 1, 0];
+        continue;
+      }
+      held += n;
+      if (held >= size) close(slice);
+    }
+    if (first < SLICES) close(SLICES - 1);
+    return chunks;
   }
 
   async stats(runId: string, manager: EntityManager = this.dataSource.manager): Promise<RunStats> {
@@ -222,6 +277,18 @@ export class PlannerService {
     return stats;
   }
 }
+
+/** Clients with ids in (lo, hi], all of them in the slices `slices[0]`…`slices[1]`. */
+interface Chunk {
+  lo: string;
+  hi: string;
+  slices: [number, number];
+}
+
+const sliceHex = (slice: number) => slice.toString(16).padStart(2, '0');
+/** The exclusive lower bound of a slice's ids: the last id of the slice before. */
+const sliceStart = (slice: number) => (slice === 0 ? FIRST_ID : sliceEnd(slice - 1));
+const sliceEnd = (slice: number) => `${sliceHex(slice)}ffffff-ffff-ffff-ffff-ffffffffffff`;
 
 interface StatsRow {
   status: string;
