@@ -479,4 +479,22 @@ describe('Planner', () => {
     expect(rows.find((r) => r.client_id === opted.id)?.status).toBe('suppressed');
     expect(planned).toMatchObject({ audience: 12, stats: { byStatus: { queued: 11, suppressed: 1 } } });
   });
+
+  it('a chunk that fails fails the plan, after the chunks being planned beside it have finished', async () => {
+    const clients = await Promise.all([1, 2, 3, 4, 5, 6].map(() => createClient(t.dataSource)));
+    // A zone PostgreSQL does not know, written behind the API's back: its chunk's statement fails.
+    const broken = await createClient(t.dataSource, { id: '00000000-0000-4000-8000-000000000001' });
+    await t.dataSource.query(`UPDATE clients SET time_zone = 'Nowhere/Atlantis' WHERE id = $1`, [broken.id]);
+    const campaign = await createCampaign(t.dataSource, { channels: [Channel.Sms] });
+    const run = await createRun(t.dataSource, campaign, T);
+    await expect(
+      t.app.get(PlannerService).plan(run.id, { now: T, chunkSize: 1, concurrency: 2 }),
+    ).rejects.toThrow(/time zone/);
+    const written = async () => (await deliveriesOf(t.dataSource, run.id)).size;
+    const right = await written();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await written()).toBe(right);
+    expect(right).toBeLessThan(clients.length);
+    expect((await deliveriesOf(t.dataSource, run.id)).has(broken.id)).toBe(false);
+  });
 });

@@ -97,17 +97,16 @@ export class PlannerService {
       ? 1
       : Math.max(1, options.concurrency ?? this.config.planner.concurrency);
     let next = 0;
-    let failed = false;
+    let failure: { error: unknown } | undefined;
     await Promise.all(
       Array.from({ length: Math.min(parallel, chunks.length) }, async () => {
-        while (!failed && next < chunks.length) {
-          await planOne(chunks[next++]).catch((error: unknown) => {
-            failed = true;
-            throw error;
-          });
+        while (!failure && next < chunks.length) {
+          await planOne(chunks[next++]).catch((error: unknown) => (failure ??= { error }));
         }
       }),
     );
+    // Thrown once every connection has finished its chunk: nothing of this run is still being written.
+    if (failure) throw failure.error;
 
     // Displacement and deferral change rows after the insert; a re-plan inserts nothing new: then count.
     const exact = !resumed && displaced === 0 && spec.priorityRank === PRIORITY_RANK[Priority.Normal];
