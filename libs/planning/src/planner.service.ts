@@ -2,8 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { Campaign, CampaignKind, PRIORITY_RANK, Priority } from '@touchbase/campaigns';
-import { NotFoundException } from '@touchbase/core';
-import { refreshStaleStatistics } from '@touchbase/database';
+import { findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
 import { Segment } from '@touchbase/segments';
 import { Run, RunStats, RunStatus } from './entities/run.entity';
 import { capsJson, maxWindowDays } from './frequency-policy';
@@ -66,8 +65,7 @@ export class PlannerService {
   async plan(runId: string, options: PlanOptions = {}): Promise<PlanResult> {
     const started = Date.now();
     const manager = options.manager ?? this.dataSource.manager;
-    const run = await manager.getRepository(Run).findOneBy({ id: runId });
-    if (!run) throw new NotFoundException('Run', runId);
+    const run = await findByIdOrFail(manager, Run, 'Run', runId);
     const campaign = await manager.getRepository(Campaign).findOneByOrFail({ id: run.campaignId });
     const spec = await this.spec(run, campaign, options.now ?? new Date(), manager);
     await manager.getRepository(Run).update({ id: runId }, { status: RunStatus.Planning });

@@ -90,8 +90,7 @@ export class SegmentsService {
   async update(id: string, dto: UpdateSegmentDto): Promise<Segment> {
     return this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(Segment);
-      const segment = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!segment) throw new NotFoundException('Segment', id);
+      const segment = await findByIdOrFail(manager, Segment, 'Segment', id, { lock: true });
       const changes: Partial<Segment> = {};
       if (dto.rules !== undefined) changes.rules = await this.checkRules(dto.rules, manager);
       if (dto.name !== undefined && dto.name !== segment.name) {
