@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { Channel, StaffRole } from '@touchbase/core';
+import { completeRuns } from '@touchbase/dispatch';
 import { DEFAULT_FREQUENCY_POLICY, PlannerService } from '@touchbase/planning';
 import { createCampaign, createRun } from '../factories/campaign.factory';
 import { createClient } from '../factories/client.factory';
@@ -182,5 +184,33 @@ describe('Runs API, explain and the frequency policy', () => {
 
   it('answers 404 for an unknown run', async () => {
     await t.http().get('/api/v1/runs/00000000-0000-4000-8000-000000000000').set(as(marketer)).expect(404);
+  });
+
+  it('a run whose last outcome is recorded while the planner sets its status ends completed', async () => {
+    const client = await createClient(t.dataSource);
+    const campaign = await createCampaign(t.dataSource, { channels: [Channel.Email] });
+    const run = await createRun(t.dataSource, campaign, T, 'race');
+    await t.dataSource.query(`UPDATE runs SET status = 'planning' WHERE id = $1`, [run.id]);
+    await t.dataSource.query(
+      `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, scheduled_at, due_at)
+       VALUES ($1, $2, $3, 'email', 'sending', $4, $4)`,
+      [run.id, campaign.id, client.id, T],
+    );
+    // The planner, as it finishes: holds the run's row lock, saw the delivery still sending.
+    const planner = new Client({ connectionString: t.db.url });
+    await planner.connect();
+    await planner.query('BEGIN');
+    await planner.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [run.id]);
+    await planner.query(`UPDATE runs SET status = 'dispatching' WHERE id = $1`, [run.id]);
+    // Meanwhile a dispatcher records the last outcome and completes what has nothing left.
+    await t.dataSource.query(`UPDATE deliveries SET status = 'sent' WHERE run_id = $1`, [run.id]);
+    const completing = t.dataSource.transaction((m) => completeRuns(m, [run.id]));
+    await new Promise((r) => setTimeout(r, 200));
+    await planner.query('COMMIT');
+    await planner.end();
+    await completing;
+    const [after] = await t.dataSource.query(`SELECT status, completed_at FROM runs WHERE id = $1`, [run.id]);
+    expect(after.status).toBe('completed');
+    expect(after.completed_at).not.toBeNull();
   });
 });

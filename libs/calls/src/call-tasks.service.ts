@@ -14,7 +14,7 @@ import {
   StaffRole,
   ValidationException,
 } from '@touchbase/core';
-import { COMPLETE_RUNS_SQL, TOUCHED_SQL } from '@touchbase/dispatch';
+import { completeRuns, TOUCHED_SQL } from '@touchbase/dispatch';
 import { FrequencyPolicyService } from '@touchbase/planning';
 import { StaffMember } from '@touchbase/staff';
 import {
@@ -325,7 +325,7 @@ export class CallTasksService {
     }
     if (delivery.status === 'sent' && delivery.counts_as_touch)
       await m.query(TOUCHED_SQL, [[delivery.client_id]]);
-    await m.query(COMPLETE_RUNS_SQL, [[delivery.run_id]]);
+    await completeRuns(m, [delivery.run_id]);
   }
 }
 

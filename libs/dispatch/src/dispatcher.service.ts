@@ -10,16 +10,9 @@ import { retryDelayMs } from './backoff';
 import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } from './channel-handler';
 import { isConnectionError } from './connection-error';
 import { DispatchMetrics } from './dispatch-metrics';
-import {
-  CLAIM_SQL,
-  COMPLETE_RUNS_SQL,
-  FINISH_SQL,
-  NOTIFY_CHANNEL,
-  RECLAIM_SQL,
-  RELEASE_SQL,
-  TOUCHED_SQL,
-} from './dispatch.sql';
+import { CLAIM_SQL, FINISH_SQL, NOTIFY_CHANNEL, RECLAIM_SQL, RELEASE_SQL, TOUCHED_SQL } from './dispatch.sql';
 import { MessagePreparer, Prepared } from './message-preparer.service';
+import { completeRuns } from './run-completion';
 
 type Settled = DispatchOutcome | { kind: 'cancelled'; reason: string };
 
@@ -348,7 +341,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const runIds = [...new Set(items.map((i) => i.runId))];
     return async () => {
       if (touched.length > 0) await this.persist(batch, () => this.dataSource.query(TOUCHED_SQL, [touched]));
-      await this.persist(batch, () => this.dataSource.query(COMPLETE_RUNS_SQL, [runIds]));
+      await this.persist(batch, () => this.dataSource.transaction((m) => completeRuns(m, runIds)));
     };
   }
 

@@ -10,7 +10,7 @@ import {
   Page,
   ValidationException,
 } from '@touchbase/core';
-import { COMPLETE_RUNS_SQL } from '@touchbase/dispatch';
+import { completeRuns } from '@touchbase/dispatch';
 import { StaffMember } from '@touchbase/staff';
 import {
   batchDownloadName,
@@ -161,7 +161,7 @@ export class LetterBatchesService {
         `UPDATE letter_batches SET status = 'mailed', mailed_at = $2, mailed_by = $3, updated_at = now() WHERE id = $1`,
         [id, mailedAt, staff.id],
       );
-      await m.query(COMPLETE_RUNS_SQL, [[batch.run_id]]);
+      await completeRuns(m, [batch.run_id]);
       this.logger.log(`Letter batch ${id} mailed by ${staff.id}: ${result.letters} letters sent`);
     });
     return this.get(id);

@@ -112,16 +112,22 @@ export class PlannerService {
     const audience = Object.values(stats.byStatus ?? {}).reduce((a, b) => a + b, 0);
     const queued = stats.byStatus?.queued ?? 0;
     // Dispatchers may already be working on (or done with) the first chunks: whether anything is left
-    // is decided by the deliveries themselves, in the same statement.
-    await manager.query(
-      `UPDATE runs SET audience = $2, stats = $3, planned_at = now(), updated_at = now(),
-              status = CASE WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = $1 AND d.status IN ('queued', 'sending'))
-                            THEN 'dispatching' ELSE 'completed' END,
-              completed_at = CASE WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = $1 AND d.status IN ('queued', 'sending'))
-                                  THEN NULL ELSE now() END
-        WHERE id = $1`,
-      [runId, audience, JSON.stringify(stats)],
-    );
+    // is decided by the deliveries themselves, read after taking the run's row lock in a statement of
+    // its own (so the read sees every outcome committed before it). A dispatcher recording the last
+    // outcome meanwhile waits for this lock too (completeRuns) and then completes the run itself.
+    const finish = async (m: EntityManager) => {
+      await m.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [runId]);
+      await m.query(
+        `UPDATE runs SET audience = $2, stats = $3, planned_at = now(), updated_at = now(),
+                status = CASE WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = $1 AND d.status IN ('queued', 'sending'))
+                              THEN 'dispatching' ELSE 'completed' END,
+                completed_at = CASE WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = $1 AND d.status IN ('queued', 'sending'))
+                                    THEN NULL ELSE now() END
+          WHERE id = $1`,
+        [runId, audience, JSON.stringify(stats)],
+      );
+    };
+    await (options.manager ? finish(options.manager) : this.dataSource.transaction(finish));
     const durationMs = Date.now() - started;
     this.logger.log(
       `Planned run ${runId} (${campaign.name}, ${run.periodKey}): ${audience} clients, ${queued} queued, ` +
