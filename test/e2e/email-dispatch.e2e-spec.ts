@@ -67,8 +67,13 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
       expect(r.provider_id).toBe(`delivery-${r.id}.${campaign.id}@alfa.example`);
       expect(String(r.meta.response)).toMatch(/^250 /);
     }
-    const [run] = await t.dataSource.query(`SELECT status FROM runs WHERE id = $1`, [runId]);
-    expect(run.status).toBe('completed');
+    // The worker completes the run just after it records the last outcome (drain may have seen that first).
+    const status = async (): Promise<string> =>
+      (await t.dataSource.query(`SELECT status FROM runs WHERE id = $1`, [runId]))[0].status;
+    const deadline = Date.now() + 5000;
+    while ((await status()) !== 'completed' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(await status()).toBe('completed');
     const [touched] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM clients WHERE id = ANY($1) AND last_touch_at IS NOT NULL`,
       [clients.map((c) => c.id)],
@@ -203,12 +208,14 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     const signers = t.app.get(SignersService);
     const signer = await signers.create({
       name: 'Иван Петров',
+      nameEn: 'Ivan Petrov',
       title: 'генеральный директор',
       titleEn: 'Chief Executive Officer',
       email: 'ceo@alfa.example',
     });
     await signers.setSignature(signer.id, PNG);
-    const client = await createClient(t.dataSource, { locale: Locale.En, name: 'Northwind Ltd' });
+    const en = await createClient(t.dataSource, { locale: Locale.En, name: 'Northwind Ltd' });
+    const ru = await createClient(t.dataSource, { locale: Locale.Ru, name: 'ООО «Ромашка»' });
     const campaign = await emailCampaign(t, {
       kind: CampaignKind.CeoLetter,
       topicKey: 'company-letters',
@@ -216,9 +223,10 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
       signerId: signer.id,
     });
     const rows = await drain(t, await planNow(t, campaign, null));
-    expect(countBy(rows)).toEqual({ sent: 1 });
-    const [m] = sink.to(client.email!);
-    expect(m.from).toEqual({ name: 'Иван Петров', address: 'ceo@alfa.example' });
+    expect(countBy(rows)).toEqual({ sent: 2 });
+
+    const [m] = sink.to(en.email!);
+    expect(m.from).toEqual({ name: 'Ivan Petrov', address: 'ceo@alfa.example' });
     expect(m.messageId).toMatch(/@alfa\.example>$/);
     expect(m.attachments).toEqual([
       expect.objectContaining({
@@ -227,11 +235,20 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
         contentDisposition: 'inline',
       }),
     ]);
-    expect(m.html).toMatch(/<img src="cid:signature" alt="Иван Петров"[^>]*>Иван Петров/);
     expect(m.text).not.toContain('cid:');
-    // An English client reads the English title, in the text and under the signature.
+    // An English client reads the English name and title: in the subject, the text and under the
+    // signature, which stands above the English sign-off.
+    expect(m.subject).toBe('A personal note from Ivan Petrov, Альфа');
+    expect(m.html).toMatch(/<img src="cid:signature" alt="Ivan Petrov"[^>]*>Ivan Petrov<br>/);
     expect(m.html.split('Chief Executive Officer, ').length - 1).toBe(1);
-    expect(`${m.html}\n${m.text}`).not.toContain('директор');
+    expect(`${m.html}\n${m.text}`).not.toMatch(/директор|Иван Петров/);
+
+    // A Russian client still gets the Russian ones.
+    const [r] = sink.to(ru.email!);
+    expect(r.from).toEqual({ name: 'Иван Петров', address: 'ceo@alfa.example' });
+    expect(r.html).toMatch(/<img src="cid:signature" alt="Иван Петров"[^>]*>Иван Петров<br>/);
+    expect(r.html.split('генеральный директор, ').length - 1).toBe(1);
+    expect(`${r.subject}\n${r.html}\n${r.text}`).not.toMatch(/Chief Executive Officer|Ivan Petrov/);
   });
 
   it('closes the SMTP pool when the app stops', async () => {

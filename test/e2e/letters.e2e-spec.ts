@@ -54,6 +54,7 @@ describe('Letter batches', () => {
     const signers = t.app.get(SignersService);
     const signer = await signers.create({
       name: 'Иван Петров',
+      nameEn: 'Ivan Petrov',
       title: 'генеральный директор',
       titleEn: 'Chief Executive Officer',
       email: 'ceo@touchbase.example',
@@ -207,12 +208,13 @@ describe('Letter batches', () => {
         expect(first).toContain('ООО «Тачбейс»');
         expect(first).toContain(`${client.locale === Locale.En ? 'Phone' : 'Тел.'} +7 495 123-45-67`);
         const letter = own.map((i) => pages[i]).join('\n');
-        expect(letter).toContain('Иван Петров');
         if (client.locale === Locale.En) {
           expect(first).toContain('GERMANY');
           expect(letter).toContain('Dear Jane Doe,');
           expect(letter).toContain('Yours sincerely,');
-          // The English title, in the text and under the signature; the Russian one nowhere.
+          // The English name and title, in the text and under the signature; the Russian ones nowhere.
+          expect(letter.split('Ivan Petrov').length - 1).toBe(2);
+          expect(letter).not.toContain('Иван Петров');
           expect(letter.split('Chief Executive Officer').length - 1).toBe(2);
           expect(letter).not.toContain('директор');
         } else {
@@ -222,6 +224,8 @@ describe('Letter batches', () => {
             client.kind === ClientKind.Person ? `Здравствуйте, ${client.name}!` : 'Уважаемые партнёры!',
           );
           expect(letter).toContain('С уважением,');
+          expect(letter.split('Иван Петров').length - 1).toBe(2);
+          expect(letter).not.toContain('Ivan Petrov');
           expect(letter.split('генеральный директор').length - 1).toBe(2);
           expect(letter).not.toContain('Chief Executive Officer');
         }

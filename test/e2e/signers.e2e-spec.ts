@@ -45,6 +45,7 @@ describe('Signers', () => {
     expect(s).toEqual({
       id: expect.any(String),
       name: 'Иван Петров',
+      nameEn: null,
       title: 'Генеральный директор',
       titleEn: null,
       email: 'ceo@example.com',
@@ -76,64 +77,78 @@ describe('Signers', () => {
     await t.http().get(`/api/v1/signers/${s.id}`).set(as(marketer)).expect(404);
   });
 
-  it('keeps an English title beside the Russian one: set, changed, cleared, validated', async () => {
-    const created = await t
-      .http()
-      .post('/api/v1/signers')
-      .set(as(marketer))
-      .send({ name: 'Иван Петров', title: 'Генеральный директор', titleEn: ' Chief Executive Officer ' })
-      .expect(201);
-    expect(created.body).toMatchObject({ title: 'Генеральный директор', titleEn: 'Chief Executive Officer' });
-    const id: string = created.body.id;
-    const [row]: { title_en: string | null }[] = await t.dataSource.query(
-      `SELECT title_en FROM signers WHERE id = $1`,
-      [id],
-    );
-    expect(row.title_en).toBe('Chief Executive Officer');
-
-    // A change of the Russian title leaves the English one alone, and the other way round.
-    const renamed = await t
-      .http()
-      .patch(`/api/v1/signers/${id}`)
-      .set(as(marketer))
-      .send({ title: 'Президент' })
-      .expect(200);
-    expect(renamed.body).toMatchObject({ title: 'Президент', titleEn: 'Chief Executive Officer' });
-    const changed = await t
-      .http()
-      .patch(`/api/v1/signers/${id}`)
-      .set(as(marketer))
-      .send({ titleEn: 'President' })
-      .expect(200);
-    expect(changed.body).toMatchObject({ title: 'Президент', titleEn: 'President' });
-    const listed = await t.http().get('/api/v1/signers').set(as(salesOps)).expect(200);
-    expect(listed.body.items.find((x: { id: string }) => x.id === id)).toMatchObject({
-      titleEn: 'President',
-    });
-
-    // Empty or null clears it: English clients then get the Russian title.
-    const blank = await t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send({ titleEn: '  ' });
-    expect(blank.status).toBe(200);
-    expect(blank.body.titleEn).toBeNull();
-    await t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send({ titleEn: 'CEO' }).expect(200);
-    const cleared = await t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send({ titleEn: null });
-    expect(cleared.status).toBe(200);
-    expect(cleared.body.titleEn).toBeNull();
-
-    for (const titleEn of ['x'.repeat(201), 42, ['CEO']]) {
-      const res = await t
+  it.each([
+    {
+      ru: 'title',
+      en: 'titleEn',
+      column: 'title_en',
+      russian: ['Генеральный директор', 'Президент'],
+      english: ['Chief Executive Officer', 'President', 'CEO'],
+    },
+    {
+      ru: 'name',
+      en: 'nameEn',
+      column: 'name_en',
+      russian: ['Иван Петров', 'Пётр Иванов'],
+      english: ['Ivan Petrov', 'Pyotr Ivanov', 'Peter'],
+    },
+  ])(
+    'keeps $en beside the Russian $ru: set, changed, cleared, validated',
+    async ({ ru, en, column, russian, english }) => {
+      const created = await t
         .http()
         .post('/api/v1/signers')
         .set(as(marketer))
-        .send({ name: 'X', title: 'Y', titleEn })
-        .expect(400);
-      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['titleEn']);
-      await t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send({ titleEn }).expect(400);
-    }
-    const after = await t.http().get(`/api/v1/signers/${id}`).set(as(marketer)).expect(200);
-    expect(after.body.titleEn).toBeNull();
-  });
+        .send({
+          name: 'Иван Петров',
+          title: 'Генеральный директор',
+          [ru]: russian[0],
+          [en]: ` ${english[0]} `,
+        })
+        .expect(201);
+      expect(created.body).toMatchObject({ [ru]: russian[0], [en]: english[0] });
+      const id: string = created.body.id;
+      const [row]: Record<string, string | null>[] = await t.dataSource.query(
+        `SELECT ${column} AS value FROM signers WHERE id = $1`,
+        [id],
+      );
+      expect(row.value).toBe(english[0]);
 
+      // A change of the Russian one leaves the English one alone, and the other way round.
+      const patch = (body: Record<string, unknown>) =>
+        t.http().patch(`/api/v1/signers/${id}`).set(as(marketer)).send(body);
+      expect((await patch({ [ru]: russian[1] }).expect(200)).body).toMatchObject({
+        [ru]: russian[1],
+        [en]: english[0],
+      });
+      expect((await patch({ [en]: english[1] }).expect(200)).body).toMatchObject({
+        [ru]: russian[1],
+        [en]: english[1],
+      });
+      const listed = await t.http().get('/api/v1/signers').set(as(salesOps)).expect(200);
+      expect(listed.body.items.find((x: { id: string }) => x.id === id)).toMatchObject({ [en]: english[1] });
+
+      // Empty or null clears it: English clients then get the Russian one.
+      expect((await patch({ [en]: '  ' }).expect(200)).body[en]).toBeNull();
+      await patch({ [en]: english[2] }).expect(200);
+      expect((await patch({ [en]: null }).expect(200)).body[en]).toBeNull();
+
+      // Refused values leave the stored one as it was.
+      await patch({ [en]: english[2] }).expect(200);
+      for (const value of ['x'.repeat(201), 42, [english[2]]]) {
+        const res = await t
+          .http()
+          .post('/api/v1/signers')
+          .set(as(marketer))
+          .send({ name: 'X', title: 'Y', [en]: value })
+          .expect(400);
+        expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([en]);
+        await patch({ [en]: value }).expect(400);
+      }
+      const after = await t.http().get(`/api/v1/signers/${id}`).set(as(marketer)).expect(200);
+      expect(after.body[en]).toBe(english[2]);
+    },
+  );
   it('stores a PNG or JPEG signature, serves it back, and never puts the bytes in the DTO', async () => {
     const s = await newSigner();
     await t.http().get(`/api/v1/signers/${s.id}/signature`).set(as(salesOps)).expect(404);

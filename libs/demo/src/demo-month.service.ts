@@ -108,6 +108,7 @@ export class DemoMonthService {
   private async prepare(programs: Campaign[], events: MonthEvent[]): Promise<void> {
     const signer = await this.signers.create({
       name: 'Алексей Воронцов',
+      nameEn: 'Alexey Vorontsov',
       title: 'Генеральный директор',
       titleEn: 'Chief Executive Officer',
       email: 'ceo@example.com',

@@ -84,6 +84,19 @@ describe('EmailMessageBuilder', () => {
     expect(builder.from(delivery({ kind: CampaignKind.Broadcast }, ceo))).toEqual(builder.defaultFrom);
     const m = builder.build(delivery({ kind: CampaignKind.CeoLetter }, ceo), rendered, null);
     expect(m.messageId).toMatch(/@alfa\.example>$/);
+    // An English client reads the signer's English name, in the From as in the letter.
+    const english = delivery({ kind: CampaignKind.CeoLetter }, { ...ceo, nameEn: 'Ivan Petrov' });
+    english.context = { ...english.context, signer: { name: 'Ivan Petrov' } } as MessageContext;
+    expect(builder.from(english)).toEqual({ name: 'Ivan Petrov', address: 'ceo@alfa.example' });
+    expect(
+      builder.from({
+        ...english,
+        campaign: { ...english.campaign, fromAddress: 'ceo@news.example' } as Campaign,
+      }),
+    ).toEqual({
+      name: 'Ivan Petrov',
+      address: 'ceo@news.example',
+    });
   });
 
   it('wants the signature image in CEO letters whose signer has one', () => {

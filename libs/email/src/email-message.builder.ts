@@ -9,7 +9,7 @@ import { asciiDomain, parseMailbox } from './email-address';
 /** RFC 8058: the POST body a mail client sends to the List-Unsubscribe URL. */
 export const ONE_CLICK_BODY = 'List-Unsubscribe=One-Click';
 
-type Sender = Pick<PreparedDelivery, 'campaign' | 'signer'>;
+type Sender = Pick<PreparedDelivery, 'campaign' | 'signer' | 'context'>;
 
 /**
  * Turns a rendered delivery into a message: sender, recipient, unsubscribe headers, a Message-ID that
@@ -43,7 +43,7 @@ export class EmailMessageBuilder {
       from,
       to: { name: item.client.name, address: item.client.email },
       subject: rendered.subject,
-      html: image ? withSignature(rendered.html, item.signer!.name, image.cid) : rendered.html,
+      html: image ? withSignature(rendered.html, signerName(item), image.cid) : rendered.html,
       text: rendered.text,
       messageId: `<delivery-${item.id}.${item.campaignId}@${this.domainOf(from.address)}>`,
       headers,
@@ -51,13 +51,17 @@ export class EmailMessageBuilder {
     };
   }
 
-  /** The campaign's From; else, for CEO letters, the signer when they have an address; else EMAIL_FROM. */
-  from({ campaign, signer }: Sender): EmailAddress {
+  /**
+   * The campaign's From; else, for CEO letters, the signer when they have an address; else EMAIL_FROM.
+   * The signer's name as the client reads it (English for English clients when there is one).
+   */
+  from(item: Sender): EmailAddress {
+    const { campaign, signer } = item;
     const ceo = campaign.kind === CampaignKind.CeoLetter && signer !== null;
     if (campaign.fromAddress) {
-      return { name: ceo ? signer!.name : this.defaultFrom.name, address: campaign.fromAddress };
+      return { name: ceo ? signerName(item) : this.defaultFrom.name, address: campaign.fromAddress };
     }
-    if (ceo && signer!.email) return { name: signer!.name, address: signer!.email };
+    if (ceo && signer!.email) return { name: signerName(item), address: signer!.email };
     return this.defaultFrom;
   }
 
@@ -75,6 +79,11 @@ export class EmailMessageBuilder {
   signatureOf({ campaign, signer }: Sender): Signer | null {
     return campaign.kind === CampaignKind.CeoLetter && signer?.signatureMime ? signer : null;
   }
+}
+
+/** The signer's name in the client's language, as the template printed it. */
+function signerName({ signer, context }: Sender): string {
+  return context.signer?.name ?? signer!.name;
 }
 
 /**

@@ -39,8 +39,8 @@ export function letterSnapshot(item: PreparedDelivery, text: string, homeCountry
     signer: item.signer
       ? {
           id: item.signer.id,
-          name: item.signer.name,
-          // The title in the client's language, as the letter's text has it.
+          // Name and title in the client's language, as the letter's text has them.
+          name: item.context.signer?.name ?? item.signer.name,
           title: item.context.signer?.title ?? item.signer.title,
           hasSignature: item.signer.signatureMime !== null,
         }

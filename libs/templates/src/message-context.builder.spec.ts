@@ -70,6 +70,7 @@ describe('MessageContextBuilder', () => {
   it('gives the signer’s title in the client’s language, the Russian one when there is no English', () => {
     const signer: MessageSigner = {
       name: 'Иван Петров',
+      nameEn: null,
       title: 'Генеральный директор',
       titleEn: 'Chief Executive Officer',
       email: null,
@@ -81,6 +82,23 @@ describe('MessageContextBuilder', () => {
     expect(title(Locale.Ru)).toBe('Генеральный директор');
     expect(title(Locale.En, { ...signer, titleEn: null })).toBe('Генеральный директор');
     expect(title(Locale.En, { ...signer, titleEn: '' })).toBe('Генеральный директор');
+  });
+
+  it('gives the signer’s name in the client’s language, the Russian one when there is no English', () => {
+    const signer: MessageSigner = {
+      name: 'Иван Петров',
+      nameEn: 'Ivan Petrov',
+      title: 'Генеральный директор',
+      titleEn: null,
+      email: null,
+      signatureMime: null,
+    };
+    const name = (locale: Locale, s = signer) =>
+      builder.build(sampleMessage(locale).client, { signer: s }).signer?.name;
+    expect(name(Locale.En)).toBe('Ivan Petrov');
+    expect(name(Locale.Ru)).toBe('Иван Петров');
+    expect(name(Locale.En, { ...signer, nameEn: null })).toBe('Иван Петров');
+    expect(name(Locale.En, { ...signer, nameEn: '' })).toBe('Иван Петров');
   });
 
   it('signs the portal link and the unsubscribe links for the client, topic and delivery', () => {

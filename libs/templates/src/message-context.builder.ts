@@ -51,7 +51,7 @@ export class MessageContextBuilder {
       owner: client.owner ? { name: client.owner.name, email: client.owner.email } : null,
       signer: signer
         ? {
-            name: signer.name,
+            name: (client.locale === Locale.En && signer.nameEn) || signer.name,
             title: (client.locale === Locale.En && signer.titleEn) || signer.title,
             email: signer.email,
             hasSignature: signer.signatureMime !== null,

@@ -52,6 +52,7 @@ export interface OwnerView {
 }
 
 export interface SignerView {
+  /** In the client's locale: the English spelling for English clients when there is one, else the Russian. */
   name: string;
   /** In the client's locale: the English title for English clients when there is one, else the Russian. */
   title: string;
@@ -136,6 +137,8 @@ export interface MessageEdition {
 
 export interface MessageSigner {
   name: string;
+  /** The name for English clients; null: they get `name`. */
+  nameEn: string | null;
   title: string;
   /** The title for English clients; null: they get `title`. */
   titleEn: string | null;

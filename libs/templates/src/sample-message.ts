@@ -45,7 +45,8 @@ export function sampleMessage(locale: Locale): { client: MessageClient; options:
         ],
       },
       signer: {
-        name: ru ? 'Иван Петров' : 'John Peters',
+        name: 'Иван Петров',
+        nameEn: 'Ivan Petrov',
         title: 'генеральный директор',
         titleEn: 'Chief Executive Officer',
         email: 'ceo@example.com',

@@ -27,6 +27,7 @@ export class SignersService {
     return this.signers.save(
       this.signers.create({
         name: dto.name,
+        nameEn: dto.nameEn ?? null,
         title: dto.title,
         titleEn: dto.titleEn ?? null,
         email: dto.email ?? null,
@@ -37,6 +38,7 @@ export class SignersService {
   async update(id: string, dto: UpdateSignerDto): Promise<Signer> {
     const signer = await this.get(id);
     if (dto.name !== undefined) signer.name = dto.name;
+    if (dto.nameEn !== undefined) signer.nameEn = dto.nameEn;
     if (dto.title !== undefined) signer.title = dto.title;
     if (dto.titleEn !== undefined) signer.titleEn = dto.titleEn;
     if (dto.email !== undefined) signer.email = dto.email;

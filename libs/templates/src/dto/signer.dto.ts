@@ -11,14 +11,17 @@ const trimToNull = ({ value }: { value: unknown }) =>
 const emptyToNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (value.trim() === '' ? null : value.trim().toLowerCase()) : value;
 
-/** The title English-speaking clients see (optional, trimmed, empty → null). */
-function TitleEnProperty(): PropertyDecorator {
+/**
+ * An English variant of a Russian field, for English-speaking clients (optional, trimmed, empty →
+ * null: they then see the Russian one).
+ */
+function EnglishVariantProperty(russianField: 'name' | 'title', example: string): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({
-      example: 'Chief Executive Officer',
+      example,
       nullable: true,
       maxLength: 200,
-      description: 'The title English-speaking clients see; null or empty: they see `title`',
+      description: `What English-speaking clients see; null or empty: they see \`${russianField}\``,
     }),
     IsOptional(),
     Transform(trimToNull),
@@ -36,6 +39,9 @@ export class UpdateSignerDto {
   @MaxLength(200)
   name?: string;
 
+  @EnglishVariantProperty('name', 'Ivan Petrov')
+  nameEn?: string | null;
+
   @ApiPropertyOptional({ example: 'Генеральный директор' })
   @IsOmittable()
   @Transform(trim)
@@ -44,7 +50,7 @@ export class UpdateSignerDto {
   @MaxLength(200)
   title?: string;
 
-  @TitleEnProperty()
+  @EnglishVariantProperty('title', 'Chief Executive Officer')
   titleEn?: string | null;
 
   @ApiPropertyOptional({
@@ -67,6 +73,9 @@ export class CreateSignerDto {
   @MaxLength(200)
   name!: string;
 
+  @EnglishVariantProperty('name', 'Ivan Petrov')
+  nameEn?: string | null;
+
   @ApiProperty({ example: 'Генеральный директор' })
   @Transform(trim)
   @IsString()
@@ -74,7 +83,7 @@ export class CreateSignerDto {
   @MaxLength(200)
   title!: string;
 
-  @TitleEnProperty()
+  @EnglishVariantProperty('title', 'Chief Executive Officer')
   titleEn?: string | null;
 
   @ApiPropertyOptional({
@@ -91,7 +100,9 @@ export class CreateSignerDto {
 
 export class SignerDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'In Russian; what clients see unless they read English and nameEn is set' })
+  name!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Ivan Petrov' }) nameEn!: string | null;
   @ApiProperty({ description: 'In Russian; what clients see unless they read English and titleEn is set' })
   title!: string;
   @ApiProperty({ nullable: true, type: String, example: 'Chief Executive Officer' }) titleEn!: string | null;
@@ -107,6 +118,7 @@ export class SignerDto {
     return {
       id: s.id,
       name: s.name,
+      nameEn: s.nameEn,
       title: s.title,
       titleEn: s.titleEn,
       email: s.email,

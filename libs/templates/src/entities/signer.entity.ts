@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** Who signs letters and CEO mail: name, title (Russian, and English if given) and a signature image. */
+/** Who signs letters and CEO mail: name and title (Russian, and English if given) and a signature image. */
 @Entity('signers')
 export class Signer {
   @PrimaryGeneratedColumn('uuid')
@@ -8,6 +8,10 @@ export class Signer {
 
   @Column({ type: 'text' })
   name!: string;
+
+  /** For English-speaking clients; null: they get `name`. */
+  @Column({ type: 'text', nullable: true })
+  nameEn!: string | null;
 
   @Column({ type: 'text' })
   title!: string;
