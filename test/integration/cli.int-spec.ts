@@ -210,8 +210,9 @@ describe('CLI: staff and API keys', () => {
 
   it('an unknown command fails with one clear message', async () => {
     const r = await unknownCommand;
-    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("unknown command 'keys:frobnicate'");
     expect(r.stderr.match(/unknown command 'keys:frobnicate'/g)).toHaveLength(1);
+    expect(r.code).toBe(1);
   });
 });
 

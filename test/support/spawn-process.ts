@@ -78,12 +78,20 @@ export function spawnEntryPoint(
     stderr += chunk;
     notify();
   });
-  // 'exit' rather than 'close': an orphaned grandchild could hold the pipes open.
+  // Output written just before the exit may still be in the pipes when 'exit' fires: the exit is
+  // published once both pipes have ended — or after 2 s, as an orphaned grandchild (an embedded
+  // PostgreSQL) could hold them open, which is why this is not 'close'.
+  const drained = Promise.all(
+    [child.stdout!, child.stderr!].map((s) => new Promise<void>((resolve) => s.once('close', resolve))),
+  );
   child.on('exit', (code, signal) => {
-    exit = { code, signal };
     spawned.delete(child);
-    // Output written just before the exit may still be in the pipes.
-    setImmediate(notify);
+    let timer: NodeJS.Timeout | undefined;
+    void Promise.race([drained, new Promise((r) => (timer = setTimeout(r, 2_000)))]).then(() => {
+      clearTimeout(timer);
+      exit = { code, signal };
+      notify();
+    });
   });
 
   const describe = () =>
