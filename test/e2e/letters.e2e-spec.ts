@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import { Client as PgClient } from 'pg';
 import type { Response } from 'superagent';
 import { Campaign, CampaignKind } from '@touchbase/campaigns';
 import { Client, ClientKind } from '@touchbase/clients';
@@ -405,6 +406,40 @@ describe('Letter batches', () => {
     const text = (await pdfPages((await download(second.id)).body)).join('\n');
     expect(text).toContain('ООО «Кси»');
     expect(text).not.toContain('ООО «Тета»');
+  });
+
+  it('marking a batch mailed while its run is being cancelled waits for the cancel, then answers 409', async () => {
+    const planned = await planLetters([{ name: 'ООО «Сигма»', addressRecipient: 'ООО «Сигма»' }]);
+    const [batch] = await dispatchAndBuild(planned.runId);
+    expect(batch.status).toBe('ready');
+    // The cancel, as RunsService.cancel takes its locks: the run, its deliveries, then its batches.
+    const cancel = new PgClient({ connectionString: t.db.url });
+    await cancel.connect();
+    try {
+      await cancel.query('BEGIN');
+      await cancel.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [planned.runId]);
+      await cancel.query(
+        `UPDATE deliveries SET status = 'cancelled', reason = 'run-cancelled' WHERE run_id = $1 AND status = 'sending'`,
+        [planned.runId],
+      );
+      const marking = t
+        .http()
+        .post(`/api/v1/letter-batches/${batch.id}/mailed`)
+        .set(as(salesOps))
+        .then((r) => r);
+      await new Promise((r) => setTimeout(r, 300));
+      // Marking that had locked the batch first would deadlock here (one side aborted after 1 s).
+      await cancel.query(
+        `UPDATE letter_batches SET status = 'failed', message = 'The run was cancelled' WHERE run_id = $1`,
+        [planned.runId],
+      );
+      await cancel.query('COMMIT');
+      const res = await marking;
+      expect(res.status).toBe(409);
+      expect(res.body.message).toMatch(/failed/);
+    } finally {
+      await cancel.end();
+    }
   });
 
   it('answers 409 for returned mail that is not a mailed letter, 404 and 400 for bad ids', async () => {

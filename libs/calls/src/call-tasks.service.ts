@@ -59,6 +59,15 @@ interface SettledDelivery {
  * settle the delivery behind the task: reached or declined is a touch (sent), a wrong number or too
  * many unanswered calls a failure; an unanswered call moves the task to the next business slot.
  */
+/**
+ * The task's run, locked before the task: cancelling a run locks the run, then its deliveries and
+ * tasks, so taking the run first here means the two wait for each other instead of deadlocking.
+ */
+const LOCK_RUN_OF_TASK_SQL = `
+  SELECT 1 FROM runs
+   WHERE id = (SELECT d.run_id FROM call_tasks t JOIN deliveries d ON d.id = t.delivery_id WHERE t.id = $1)
+     FOR UPDATE`;
+
 @Injectable()
 export class CallTasksService {
   private readonly logger = new Logger('CallTasks');
@@ -133,6 +142,7 @@ export class CallTasksService {
   ): Promise<CallTaskRow> {
     const callbackAt = this.callbackTime(dto, now);
     return this.dataSource.transaction(async (m) => {
+      await m.query(LOCK_RUN_OF_TASK_SQL, [id]);
       const [task]: LockedTask[] = await m.query(
         `SELECT id, delivery_id::text, client_id, campaign_id, owner_id, status, attempts, due_at
            FROM call_tasks WHERE id = $1 FOR UPDATE`,

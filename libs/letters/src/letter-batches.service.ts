@@ -122,6 +122,12 @@ export class LetterBatchesService {
   /** Printed and posted: every letter of the batch is sent (a touch), and the batch mailed. */
   async markMailed(id: string, staff: StaffMember): Promise<LetterBatchRow> {
     await this.dataSource.transaction(async (m) => {
+      // The run before the batch and its deliveries, as cancelling the run takes them: the two wait for
+      // each other instead of deadlocking.
+      await m.query(
+        `SELECT 1 FROM runs WHERE id = (SELECT run_id FROM letter_batches WHERE id = $1) FOR UPDATE`,
+        [id],
+      );
       let batch: { run_id: string; status: LetterBatchStatus; mailed_at: Date | null } | undefined;
       try {
         // NOWAIT: a batch locked now is being built, which is an answer in itself.
