@@ -45,7 +45,7 @@ interface BatchToBuild {
 
 /**
  * Letter batches on the worker side. Handed-over letters are attached to their run's building batch
- * (one per run: an advisory lock per run serialises workers); once the run has no letters left to
+ * (one per run: the run's row lock serialises workers); once the run has no letters left to
  * hand over, one process builds the batch's PDF (the batch row stays locked while it does) and the
  * batch becomes ready. A sweep retries what a crash or an error left building.
  */

@@ -1,10 +1,11 @@
 /** The letter batches' SQL, in one place. */
 
 /**
- * Serialises attaching letters of one run across workers, so that a run gets one building batch.
- * $1 run id
+ * Serialises attaching letters of one run across workers, so that a run gets one building batch: the
+ * run's row, locked before its batch and deliveries as cancelling the run locks them (so the two wait
+ * for each other instead of deadlocking). $1 run id
  */
-export const LOCK_RUN_BATCH_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('touchbase:letter-batch:' || $1::text, 0))`;
+export const LOCK_RUN_BATCH_SQL = `SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`;
 
 /**
  * The run's batch still taking letters. FOR UPDATE waits for a build in progress (it holds the row),
