@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { Client as PgClient } from 'pg';
 import { CallOutcome, CallTaskDto, CallTasksService } from '@touchbase/calls';
 import { Campaign, CampaignKind } from '@touchbase/campaigns';
 import { Client } from '@touchbase/clients';
@@ -9,6 +8,7 @@ import { StaffMember } from '@touchbase/staff';
 import { createRun } from '../factories/campaign.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
+import { cancelHalfway } from '../support/run-cancel';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 import { createTaggedCampaign, dispatchAll, pastBusinessDayAt } from './calls-support';
 
@@ -442,29 +442,16 @@ describe('Call tasks', () => {
     const planned = await planCalls([anna]);
     const task = planned.tasks.get(planned.clients[0].id)!;
     // The cancel, as RunsService.cancel takes its locks: the run, its deliveries, then its tasks.
-    const cancel = new PgClient({ connectionString: t.db.url });
-    await cancel.connect();
-    try {
-      await cancel.query('BEGIN');
-      await cancel.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [planned.runId]);
-      await cancel.query(
-        `UPDATE deliveries SET status = 'cancelled', reason = 'run-cancelled' WHERE run_id = $1 AND status = 'sending'`,
-        [planned.runId],
-      );
-      const recording = outcome(task.id, anna.key, { outcome: 'reached' }).then((r) => r);
-      await new Promise((r) => setTimeout(r, 300));
-      // An outcome that had locked the task first would deadlock here (one side aborted after 1 s).
-      await cancel.query(
-        `UPDATE call_tasks SET status = 'cancelled' WHERE delivery_id IN (SELECT id FROM deliveries WHERE run_id = $1)`,
-        [planned.runId],
-      );
-      await cancel.query('COMMIT');
-      const res = await recording;
-      expect(res.status).toBe(409);
-      expect(res.body.message).toMatch(/cancelled/);
-    } finally {
-      await cancel.end();
-    }
+    const cancel = await cancelHalfway(t.db.url, planned.runId);
+    const recording = outcome(task.id, anna.key, { outcome: 'reached' }).then((r) => r);
+    await new Promise((r) => setTimeout(r, 300));
+    // An outcome that had locked the task first would deadlock here (one side aborted after 1 s).
+    await cancel.finish(
+      `UPDATE call_tasks SET status = 'cancelled' WHERE delivery_id IN (SELECT id FROM deliveries WHERE run_id = $1)`,
+    );
+    const res = await recording;
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/cancelled/);
     expect((await deliveryOf(task.id)).status).toBe('cancelled');
   });
 });

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { Client as PgClient } from 'pg';
 import type { Response } from 'superagent';
 import { Campaign, CampaignKind } from '@touchbase/campaigns';
 import { Client, ClientKind } from '@touchbase/clients';
@@ -15,6 +14,7 @@ import { createRun, createTouch } from '../factories/campaign.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { ApiModule } from '../../apps/api/src/api.module';
+import { cancelHalfway } from '../support/run-cancel';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTaggedCampaign, dispatchAll } from './calls-support';
 import { imageXObjects, pdfPages, signaturePng } from './letters-pdf';
@@ -413,33 +413,20 @@ describe('Letter batches', () => {
     const [batch] = await dispatchAndBuild(planned.runId);
     expect(batch.status).toBe('ready');
     // The cancel, as RunsService.cancel takes its locks: the run, its deliveries, then its batches.
-    const cancel = new PgClient({ connectionString: t.db.url });
-    await cancel.connect();
-    try {
-      await cancel.query('BEGIN');
-      await cancel.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [planned.runId]);
-      await cancel.query(
-        `UPDATE deliveries SET status = 'cancelled', reason = 'run-cancelled' WHERE run_id = $1 AND status = 'sending'`,
-        [planned.runId],
-      );
-      const marking = t
-        .http()
-        .post(`/api/v1/letter-batches/${batch.id}/mailed`)
-        .set(as(salesOps))
-        .then((r) => r);
-      await new Promise((r) => setTimeout(r, 300));
-      // Marking that had locked the batch first would deadlock here (one side aborted after 1 s).
-      await cancel.query(
-        `UPDATE letter_batches SET status = 'failed', message = 'The run was cancelled' WHERE run_id = $1`,
-        [planned.runId],
-      );
-      await cancel.query('COMMIT');
-      const res = await marking;
-      expect(res.status).toBe(409);
-      expect(res.body.message).toMatch(/failed/);
-    } finally {
-      await cancel.end();
-    }
+    const cancel = await cancelHalfway(t.db.url, planned.runId);
+    const marking = t
+      .http()
+      .post(`/api/v1/letter-batches/${batch.id}/mailed`)
+      .set(as(salesOps))
+      .then((r) => r);
+    await new Promise((r) => setTimeout(r, 300));
+    // Marking that had locked the batch first would deadlock here (one side aborted after 1 s).
+    await cancel.finish(
+      `UPDATE letter_batches SET status = 'failed', message = 'The run was cancelled' WHERE run_id = $1`,
+    );
+    const res = await marking;
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/failed/);
   });
 
   it('answers 409 for returned mail that is not a mailed letter, 404 and 400 for bad ids', async () => {
