@@ -263,21 +263,12 @@ export class PlannerService {
   }
 
   async stats(runId: string, manager: EntityManager = this.dataSource.manager): Promise<RunStats> {
-    const rows: { status: string; channel: string | null; reason: string | null; n: number }[] =
+    return toStats(
       await manager.query(
         `SELECT status, channel, reason, count(*)::int AS n FROM deliveries WHERE run_id = $1 GROUP BY 1, 2, 3`,
         [runId],
-      );
-    const stats: Required<RunStats> = { byStatus: {}, byChannel: {}, byReason: {}, displaced: 0 };
-    for (const r of rows) {
-      stats.byStatus[r.status] = (stats.byStatus[r.status] ?? 0) + r.n;
-      if (r.channel) {
-        stats.byChannel[r.channel] ??= {};
-        stats.byChannel[r.channel][r.status] = (stats.byChannel[r.channel][r.status] ?? 0) + r.n;
-      }
-      if (r.reason) stats.byReason[r.reason] = (stats.byReason[r.reason] ?? 0) + r.n;
-    }
-    return stats;
+      ),
+    );
   }
 }
 
