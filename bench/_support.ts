@@ -190,3 +190,21 @@ export async function benchContext(
   class BenchModule {}
   return NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
 }
+
+const BENCH_PUBLIC_URL = 'https://bench.example';
+
+/** The settings of a worker sending email to the benchmark's SMTP sink. */
+export function emailWorkerSettings(sinkPort: number, pool: number, batch: number): Record<string, string> {
+  return {
+    PUBLIC_URL: BENCH_PUBLIC_URL,
+    PORTAL_LINK_SECRET: 'p'.repeat(40),
+    UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(40),
+    COMPANY_NAME: 'Альфа',
+    EMAIL_DRIVER: 'smtp',
+    EMAIL_FROM: 'Альфа <news@alfa.example>',
+    SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
+    SMTP_MAX_CONNECTIONS: String(pool),
+    DISPATCH_CHANNELS: 'email',
+    DISPATCH_BATCH_SIZE: String(batch),
+  };
+}

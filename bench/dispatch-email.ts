@@ -18,7 +18,14 @@ import {
   TemplatesModule,
   TemplatesService,
 } from '@touchbase/templates';
-import { benchDatabase, BenchDatabase, result, seedEmailCampaign, timed } from './_support';
+import {
+  benchDatabase,
+  BenchDatabase,
+  emailWorkerSettings,
+  result,
+  seedEmailCampaign,
+  timed,
+} from './_support';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5000);
 const POOL = Number(process.env.BENCH_POOL ?? 5);
@@ -26,7 +33,6 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Per-message delay of the sink, as a real relay's latency; 0 measures our own cost hardest. */
 const SINK_DELAY_MS = Number(process.env.BENCH_SINK_DELAY_MS ?? 0);
-const PUBLIC_URL = 'https://bench.example';
 /** Set to a file name: the CPU profile of the engine's last round is written there. */
 const PROFILE = process.env.BENCH_PROFILE;
 const EDITION = {
@@ -196,16 +202,7 @@ async function engineContext(url: string, sinkPort: number): Promise<INestApplic
           LOG_LEVEL: 'warn',
           DATABASE_MIGRATIONS_RUN: 'false',
           DATABASE_POOL_SIZE: '10',
-          PUBLIC_URL,
-          PORTAL_LINK_SECRET: 'p'.repeat(40),
-          UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(40),
-          COMPANY_NAME: 'Альфа',
-          EMAIL_DRIVER: 'smtp',
-          EMAIL_FROM: 'Альфа <news@alfa.example>',
-          SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
-          SMTP_MAX_CONNECTIONS: String(POOL),
-          DISPATCH_CHANNELS: 'email',
-          DISPATCH_BATCH_SIZE: String(BATCH),
+          ...emailWorkerSettings(sinkPort, POOL, BATCH),
           DISPATCH_POLL_MS: '1000',
         }),
         databaseUrl: url,

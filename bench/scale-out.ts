@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { BenchDatabase, benchDatabase, result, seedEmailCampaign } from './_support';
+import { BenchDatabase, benchDatabase, emailWorkerSettings, result, seedEmailCampaign } from './_support';
 
 /**
  * P4: two worker processes against one, on the same database, in the same run. N queued emails go
@@ -26,7 +26,6 @@ import { BenchDatabase, benchDatabase, result, seedEmailCampaign } from './_supp
 const SINK_DELAY_MS = Number(process.env.BENCH_SINK_DELAY_MS ?? 20);
 const POOL = Number(process.env.BENCH_POOL ?? 2);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
-const PUBLIC_URL = 'https://bench.example';
 
 export default async function scaleOutBench(args: string[]): Promise<void> {
   const messages = Number(args[0] ?? process.env.BENCH_MESSAGES ?? 20000);
@@ -192,16 +191,7 @@ async function startWorker(
       DATABASE_MIGRATIONS_RUN: 'false',
       DATA_DIR: path.join(dataDir, id),
       WORKER_ID: id,
-      PUBLIC_URL,
-      PORTAL_LINK_SECRET: 'p'.repeat(40),
-      UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(40),
-      COMPANY_NAME: 'Альфа',
-      EMAIL_DRIVER: 'smtp',
-      EMAIL_FROM: 'Альфа <news@alfa.example>',
-      SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
-      SMTP_MAX_CONNECTIONS: String(POOL),
-      DISPATCH_CHANNELS: 'email',
-      DISPATCH_BATCH_SIZE: String(BATCH),
+      ...emailWorkerSettings(sinkPort, POOL, BATCH),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

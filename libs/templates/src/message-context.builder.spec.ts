@@ -67,39 +67,29 @@ describe('MessageContextBuilder', () => {
     });
   });
 
-  it('gives the signer’s title in the client’s language, the Russian one when there is no English', () => {
-    const signer: MessageSigner = {
-      name: 'Иван Петров',
-      nameEn: null,
-      title: 'Генеральный директор',
-      titleEn: 'Chief Executive Officer',
-      email: null,
-      signatureMime: null,
-    };
-    const title = (locale: Locale, s = signer) =>
-      builder.build(sampleMessage(locale).client, { signer: s }).signer?.title;
-    expect(title(Locale.En)).toBe('Chief Executive Officer');
-    expect(title(Locale.Ru)).toBe('Генеральный директор');
-    expect(title(Locale.En, { ...signer, titleEn: null })).toBe('Генеральный директор');
-    expect(title(Locale.En, { ...signer, titleEn: '' })).toBe('Генеральный директор');
-  });
-
-  it('gives the signer’s name in the client’s language, the Russian one when there is no English', () => {
-    const signer: MessageSigner = {
-      name: 'Иван Петров',
-      nameEn: 'Ivan Petrov',
-      title: 'Генеральный директор',
-      titleEn: null,
-      email: null,
-      signatureMime: null,
-    };
-    const name = (locale: Locale, s = signer) =>
-      builder.build(sampleMessage(locale).client, { signer: s }).signer?.name;
-    expect(name(Locale.En)).toBe('Ivan Petrov');
-    expect(name(Locale.Ru)).toBe('Иван Петров');
-    expect(name(Locale.En, { ...signer, nameEn: null })).toBe('Иван Петров');
-    expect(name(Locale.En, { ...signer, nameEn: '' })).toBe('Иван Петров');
-  });
+  it.each([
+    { field: 'title', en: 'titleEn', russian: 'Генеральный директор', english: 'Chief Executive Officer' },
+    { field: 'name', en: 'nameEn', russian: 'Иван Петров', english: 'Ivan Petrov' },
+  ] as const)(
+    'gives the signer’s $field in the client’s language, the Russian one when there is no English',
+    ({ field, en, russian, english }) => {
+      const signer: MessageSigner = {
+        name: 'Иван Петров',
+        nameEn: null,
+        title: 'Генеральный директор',
+        titleEn: null,
+        email: null,
+        signatureMime: null,
+        [en]: english,
+      };
+      const shown = (locale: Locale, s = signer) =>
+        builder.build(sampleMessage(locale).client, { signer: s }).signer?.[field];
+      expect(shown(Locale.En)).toBe(english);
+      expect(shown(Locale.Ru)).toBe(russian);
+      expect(shown(Locale.En, { ...signer, [en]: null })).toBe(russian);
+      expect(shown(Locale.En, { ...signer, [en]: '' })).toBe(russian);
+    },
+  );
 
   it('signs the portal link and the unsubscribe links for the client, topic and delivery', () => {
     const m = sampleMessage(Locale.En);
