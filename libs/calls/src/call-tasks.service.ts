@@ -15,6 +15,7 @@ import {
   ValidationException,
 } from '@touchbase/core';
 import { completeRuns, TOUCHED_SQL } from '@touchbase/dispatch';
+import { HolidayCalendarService } from '@touchbase/campaigns';
 import { FrequencyPolicyService } from '@touchbase/planning';
 import { StaffMember } from '@touchbase/staff';
 import {
@@ -76,6 +77,7 @@ export class CallTasksService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly policies: FrequencyPolicyService,
+    private readonly holidays: HolidayCalendarService,
   ) {}
 
   get maxAttempts(): number {
@@ -265,7 +267,8 @@ export class CallTasksService {
 
   private async nextSlot(m: EntityManager, task: LockedTask, now: Date): Promise<Date> {
     const window = (await this.policies.get(m)).sendingWindows[Channel.Call];
-    const [row]: { next: Date }[] = await m.query(NEXT_CALL_SLOT_SQL, [
+    const calendar = await this.holidays.document(m);
+    const [row]: { next: Date | null }[] = await m.query(NEXT_CALL_SLOT_SQL, [
       task.client_id,
       now,
       task.due_at,
@@ -273,8 +276,11 @@ export class CallTasksService {
       window?.start ?? null,
       window?.end ?? null,
       window?.businessDaysOnly ?? false,
+      calendar.daysOff,
+      calendar.workingDays,
     ]);
-    return row.next;
+    // Quiet hours that leave nothing of the window (changed after planning): a day later, as asked.
+    return row.next ?? new Date(now.getTime() + 86_400_000);
   }
 
   // ── writes ──────────────────────────────────────────────────────────────────

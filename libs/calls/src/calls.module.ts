@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { HolidayCalendarModule } from '@touchbase/campaigns';
 import { PlanningModule } from '@touchbase/planning';
 import { TemplatesModule } from '@touchbase/templates';
 import { CallHandler } from './call.handler';
@@ -9,7 +10,7 @@ import { CallTask } from './entities/call-task.entity';
 
 /** Call tasks and their outcomes, without HTTP. */
 @Module({
-  imports: [TypeOrmModule.forFeature([CallTask]), PlanningModule],
+  imports: [TypeOrmModule.forFeature([CallTask]), PlanningModule, HolidayCalendarModule],
   providers: [CallTasksService],
   exports: [CallTasksService, TypeOrmModule],
 })

@@ -1,11 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
-import { Campaign, CampaignKind, PRIORITY_RANK, Priority } from '@touchbase/campaigns';
+import {
+  Campaign,
+  CampaignKind,
+  HolidayCalendarService,
+  PRIORITY_RANK,
+  Priority,
+} from '@touchbase/campaigns';
 import { findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
 import { Segment } from '@touchbase/segments';
 import { Run, RunStats, RunStatus } from './entities/run.entity';
-import { capsJson, maxWindowDays } from './frequency-policy';
+import { capsJson } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
 import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolution.sql';
 import { buildPlanStatement, PlanSpec } from './planner.sql';
@@ -60,6 +66,7 @@ export class PlannerService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly policies: FrequencyPolicyService,
+    private readonly holidays: HolidayCalendarService,
   ) {}
 
   async plan(runId: string, options: PlanOptions = {}): Promise<PlanResult> {
@@ -160,6 +167,7 @@ export class PlannerService {
       service: campaign.kind === CampaignKind.Service,
       segment: segment?.rules ?? null,
       policy,
+      calendar: await this.holidays.document(manager),
     };
   }
 
@@ -211,15 +219,14 @@ export class PlannerService {
           hi,
           caps,
           spec.priorityRank,
-          maxWindowDays(spec.policy),
         ]);
         await manager.query(PROMOTE_SQL, [spec.runId, lo, hi, caps]);
         total += countOf(displaced);
         if (countOf(displaced) === 0) break;
       }
     }
-    const defer = buildDeferSql(spec.policy, spec.workspaceTimeZone);
-    await manager.query(defer.sql, defer.params({ runId: spec.runId, lo, hi }));
+    const defer = buildDeferSql(spec, lo, hi);
+    await manager.query(defer.sql, defer.params);
     return total;
   }
 

@@ -25,6 +25,7 @@ import { Channel } from '@touchbase/core';
 import { IsOmittable, PageQueryDto } from '@touchbase/http';
 import { CampaignKind, CampaignStatus, Priority } from '../campaign.enums';
 import { Campaign, CampaignTemplates, ChannelRule } from '../entities/campaign.entity';
+import { DEFAULT_BUSINESS_CALENDAR } from '../business-calendar';
 import { describeSchedule, localTime, nextOccurrences, periodKey, scheduleRRule } from '../schedule';
 import type { ScheduleSpec } from '../schedule.types';
 
@@ -258,7 +259,7 @@ export class CampaignDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
-  static from(c: Campaign, now = new Date()): CampaignDto {
+  static from(c: Campaign, now = new Date(), calendar = DEFAULT_BUSINESS_CALENDAR): CampaignDto {
     // A stored schedule is valid; should one not be, the campaign still lists (without occurrences).
     const safely = <T>(fn: () => T, fallback: T): T => {
       try {
@@ -270,7 +271,7 @@ export class CampaignDto {
     const upcoming =
       c.status === CampaignStatus.Archived
         ? []
-        : safely(() => nextOccurrences(c.schedule, c.timeZone, now, 3), []);
+        : safely(() => nextOccurrences(c.schedule, c.timeZone, now, 3, calendar), []);
     return {
       id: c.id,
       name: c.name,

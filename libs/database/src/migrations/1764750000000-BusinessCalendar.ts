@@ -153,7 +153,9 @@ export class BusinessCalendar1764750000000 implements MigrationInterface {
                   ) >= cap.n
         )
       $fn$`);
-    await q.query(`DROP FUNCTION tb_next_opening(timestamptz, text, time, time, boolean, time, time, date[], date[])`);
+    await q.query(
+      `DROP FUNCTION tb_next_opening(timestamptz, text, time, time, boolean, time, time, date[], date[])`,
+    );
     await q.query(`
       CREATE FUNCTION tb_next_opening(t timestamptz, tz text, open_at time, close_at time, business_days boolean)
       RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
