@@ -112,7 +112,11 @@ export function checkHolidayCalendar(input: HolidayCalendar): {
   problems: FieldError[];
 } {
   const problems: FieldError[] = [];
-  const fail = (field: string, message: string) => problems.push({ field, messages: [message] });
+  const fail = (field: string, message: string) => {
+    const known = problems.find((p) => p.field === field);
+    if (known) known.messages.push(message);
+    else problems.push({ field, messages: [message] });
+  };
   const check = (field: 'daysOff' | 'workingDays', weekendOnly: boolean): string[] => {
     const seen = new Set<string>();
     input[field].forEach((date, i) => {
