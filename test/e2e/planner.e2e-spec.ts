@@ -363,9 +363,12 @@ describe('Planner', () => {
     it('must-send: displaces only from a window that is full — never a touch outside every full window', async () => {
       const c = await createClient(t.dataSource);
       await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(2)));
-      // With the must-send, "2 in 7 days" is full only because of the queued touch at the same hour; the
-      // high SMS a week and an hour later is in no full window.
-      const sameHour = await createTouch(t.dataSource, c.id, T, { status: 'queued' });
+      // With the must-send, "2 in 7 days" is full only because of the queued high touch at the same hour;
+      // the high SMS a week and an hour later (the latest of the two) is in no full window.
+      const sameHour = await createTouch(t.dataSource, c.id, T, {
+        status: 'queued',
+        priority: PRIORITY_RANK[Priority.High],
+      });
       const weekLater = await createTouch(t.dataSource, c.id, new Date(T.getTime() + days(7) + hours(1)), {
         status: 'queued',
         channel: Channel.Sms,
