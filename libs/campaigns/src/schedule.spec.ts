@@ -290,29 +290,22 @@ describe('schedules', () => {
     });
 
     it('a wall time that occurs twice (fall back) is its first occurrence (RFC 5545): New York and London', () => {
-      const ny: ScheduleSpec = { type: 'rrule', rrule: 'FREQ=WEEKLY;BYDAY=SU', dtstart: '2027-10-03T01:30' };
-      const [nov7] = occurrences(
-        ny,
-        'America/New_York',
-        utc('2027-11-06T12:00:00Z'),
-        utc('2027-11-08T00:00:00Z'),
-      );
-      expect(nov7.toISOString()).toBe('2027-11-07T05:30:00.000Z'); // 01:30 EDT, not 01:30 EST (06:30Z)
-      expect(nextOccurrences(ny, 'America/New_York', utc('2027-11-06T12:00:00Z'), 1)[0]).toEqual(nov7);
-
-      const london: ScheduleSpec = {
+      // Weekly on Sunday at 01:30: 7 Nov 2027 in New York (EDT → EST), 31 Oct 2027 in London (BST → GMT).
+      const spec: ScheduleSpec = {
         type: 'rrule',
         rrule: 'FREQ=WEEKLY;BYDAY=SU',
         dtstart: '2027-10-03T01:30',
       };
-      const [oct31] = occurrences(
-        london,
-        'Europe/London',
-        utc('2027-10-30T12:00:00Z'),
-        utc('2027-11-01T00:00:00Z'),
-      );
-      expect(oct31.toISOString()).toBe('2027-10-31T00:30:00.000Z'); // 01:30 BST, not 01:30 GMT (01:30Z)
-
+      const cases = [
+        { zone: 'America/New_York', day: '2027-11-07', first: '2027-11-07T05:30:00.000Z' }, // not 06:30Z
+        { zone: 'Europe/London', day: '2027-10-31', first: '2027-10-31T00:30:00.000Z' }, // not 01:30Z
+      ];
+      for (const { zone, day, first } of cases) {
+        const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 12 * 3_600_000);
+        const found = occurrences(spec, zone, dayBefore, utc(`${day}T23:00:00Z`));
+        expect(iso(found)).toEqual([first]);
+        expect(iso(nextOccurrences(spec, zone, dayBefore, 1))).toEqual([first]);
+      }
       const once = occurrences({ type: 'once', at: '2027-11-07T01:30' }, 'America/New_York', ...year(2027));
       expect(iso(once)).toEqual(['2027-11-07T05:30:00.000Z']);
     });
