@@ -443,7 +443,8 @@ function presetOptions(spec: Extract<ScheduleSpec, { type: 'monthly' | 'quarterl
   const [hour, minute] = spec.time.split(':').map(Number);
   const clock = { byhour: [hour], byminute: [minute], bysecond: [0] };
   if (spec.type === 'quarterly') {
-    // The first Mon–Fri of each quarter's first month.
+    // The RRULE text shown for the preset: the first Mon–Fri of each quarter's first month. Occurrences
+    // come from firstBusinessDayOfQuarter, which also skips the holiday calendar's days off.
     return {
       freq: Frequency.MONTHLY,
       bymonth: [1, 4, 7, 10],

@@ -35,8 +35,8 @@ const emptyToNull = ({ value }: { value: unknown }) =>
 
 const SCHEDULE_DOC =
   'One of: `{ "type": "monthly", "day": 1..31, "time": "HH:MM" }` (a shorter month runs on its last day); ' +
-  '`{ "type": "quarterly", "time": "HH:MM" }` (first business day, Mon–Fri, of January, April, July and ' +
-  'October); `{ "type": "once", "at": "2026-11-05T10:00" }` (campaign zone unless an offset is given); ' +
+  '`{ "type": "quarterly", "time": "HH:MM" }` (first business day of January, April, July and ' +
+  'October by the holiday calendar, /api/v1/holiday-calendar); `{ "type": "once", "at": "2026-11-05T10:00" }` (campaign zone unless an offset is given); ' +
   '`{ "type": "rrule", "rrule": "FREQ=WEEKLY;BYDAY=MO", "dtstart": "2026-11-02T09:00" }` (RFC 5545, ' +
   'daily at most; dtstart is wall time in the campaign zone). Times are wall-clock times in the campaign ' +
   'zone, so 10:00 stays 10:00 across DST changes.';
