@@ -30,6 +30,10 @@ export class HolidayCalendarController {
   @Roles(StaffRole.Admin)
   @ApiOperation({
     summary: 'Replace the holiday calendar; it applies to occurrences and deliveries planned from now on',
+    description:
+      'Send the whole calendar: GET it, add or remove dates (e.g. the days off of a new government decree), ' +
+      'PUT it back. Each bad date, repeated date, weekday listed as a working day or date in both lists is ' +
+      'a 400 naming its field; nothing is saved then.',
   })
   @ApiOkResponse({ type: HolidayCalendarDto })
   set(@Body() dto: HolidayCalendarDto, @CurrentStaff() staff: StaffMember): Promise<HolidayCalendarDto> {
