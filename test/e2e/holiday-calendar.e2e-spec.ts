@@ -43,6 +43,15 @@ describe('Holiday calendar', () => {
     expect(after.body).toEqual(saved.body);
   });
 
+  it('is in the OpenAPI document: GET and PUT, with both lists described', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths['/api/v1/holiday-calendar']).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(doc.components.schemas.HolidayCalendarDto.properties).sort()).toEqual([
+      'daysOff',
+      'workingDays',
+    ]);
+  });
+
   it('refuses bad input with a 400 naming each bad date, and keeps the calendar it had', async () => {
     const fields = (body: { details: { field: string }[] }) => body.details.map((d) => d.field).sort();
     const bad = await put({
