@@ -101,6 +101,7 @@ export class AppConfig {
       batchSize: this.env.DISPATCH_BATCH_SIZE,
       pollMs: this.env.DISPATCH_POLL_MS,
       leaseSeconds: this.env.DISPATCH_LEASE_SECONDS,
+      batchSeconds: this.env.DISPATCH_BATCH_SECONDS,
       maxAttempts: this.env.DISPATCH_MAX_ATTEMPTS,
       retryBaseMs: this.env.DISPATCH_RETRY_BASE_MS,
       callMaxAttempts: this.env.CALL_MAX_ATTEMPTS,

@@ -94,6 +94,15 @@ export const COMPLETE_RUNS_SQL = `
      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = r.id AND d.status IN ('queued', 'sending'))
   RETURNING r.id`;
 
+/**
+ * The heartbeat of a worker's leases: what it still holds is held for another lease. A lease that
+ * already went to another worker has another token and is left alone. $1 tokens, $2 lease s
+ */
+export const RENEW_SQL = `
+  UPDATE deliveries SET locked_until = now() + make_interval(secs => $2)
+   WHERE claim_token = ANY($1::uuid[]) AND status = 'sending' AND locked_until IS NOT NULL
+  RETURNING claim_token::text AS token`;
+
 /** On shutdown: what this worker still holds goes back to the queue, the attempt not counted. $1 tokens */
 export const RELEASE_SQL = `
   UPDATE deliveries SET status = 'queued', claim_token = NULL, locked_until = NULL,
