@@ -69,6 +69,7 @@ export class AppConfig {
   get company() {
     return {
       name: this.env.COMPANY_NAME,
+      nameEn: this.env.COMPANY_NAME_EN ?? null,
       address: this.env.COMPANY_ADDRESS ?? null,
       phone: this.env.COMPANY_PHONE ?? null,
       website: this.env.COMPANY_WEBSITE ?? null,

@@ -182,6 +182,13 @@ export class Environment {
   @MaxLength(200)
   COMPANY_NAME = 'touchbase';
 
+  /** The company's name for English-speaking clients (e.g. "Alfa LLC"); unset: COMPANY_NAME. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  COMPANY_NAME_EN?: string;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
