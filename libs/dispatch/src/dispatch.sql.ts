@@ -28,7 +28,7 @@ export const CLAIM_SQL = `
  */
 export const PREPARE_SQL = `
   SELECT d.id::text AS delivery_id,
-         c.id, c.link_version, c.name, c.kind, c.email, c.phone, c.address_recipient, c.address_lines,
+         c.id, c.link_version, c.name, c.kind, c.contact_name, c.email, c.phone, c.address_recipient, c.address_lines,
          c.address_city, c.address_region, c.address_postal_code, c.address_country, c.locale, c.time_zone,
          c.category, c.stage, c.owner_id, o.name AS owner_name, o.email AS owner_email,
          COALESCE(r.edition_key, r.period_key) AS edition_key,
@@ -93,6 +93,15 @@ export const COMPLETE_RUNS_SQL = `
    WHERE r.id = ANY($1::uuid[]) AND r.status = 'dispatching'
      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = r.id AND d.status IN ('queued', 'sending'))
   RETURNING r.id`;
+
+/**
+ * The heartbeat of a worker's leases: what it still holds is held for another lease. A lease that
+ * already went to another worker has another token and is left alone. $1 tokens, $2 lease s
+ */
+export const RENEW_SQL = `
+  UPDATE deliveries SET locked_until = now() + make_interval(secs => $2)
+   WHERE claim_token = ANY($1::uuid[]) AND status = 'sending' AND locked_until IS NOT NULL
+  RETURNING claim_token::text AS token`;
 
 /** On shutdown: what this worker still holds goes back to the queue, the attempt not counted. $1 tokens */
 export const RELEASE_SQL = `

@@ -15,6 +15,7 @@ import { capsJson } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
 import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolution.sql';
 import { buildPlanStatement, PlanSpec } from './planner.sql';
+import { currentRunStats, StatsRow, toStats } from './run-stats';
 
 // Planning locks the slices of the client-id space (the first byte of the id) its chunk covers, in
 // ascending order: two runs planning the same clients serialise, chunks of disjoint clients (of one
@@ -270,12 +271,7 @@ export class PlannerService {
   }
 
   async stats(runId: string, manager: EntityManager = this.dataSource.manager): Promise<RunStats> {
-    return toStats(
-      await manager.query(
-        `SELECT status, channel, reason, count(*)::int AS n FROM deliveries WHERE run_id = $1 GROUP BY 1, 2, 3`,
-        [runId],
-      ),
-    );
+    return (await currentRunStats(manager, [runId])).get(runId)!;
   }
 }
 
@@ -290,26 +286,6 @@ const sliceHex = (slice: number) => slice.toString(16).padStart(2, '0');
 /** The exclusive lower bound of a slice's ids: the last id of the slice before. */
 const sliceStart = (slice: number) => (slice === 0 ? FIRST_ID : sliceEnd(slice - 1));
 const sliceEnd = (slice: number) => `${sliceHex(slice)}ffffff-ffff-ffff-ffff-ffffffffffff`;
-
-interface StatsRow {
-  status: string;
-  channel: string | null;
-  reason: string | null;
-  n: number;
-}
-
-function toStats(rows: StatsRow[]): RunStats {
-  const stats: Required<RunStats> = { byStatus: {}, byChannel: {}, byReason: {}, displaced: 0 };
-  for (const r of rows) {
-    stats.byStatus[r.status] = (stats.byStatus[r.status] ?? 0) + r.n;
-    if (r.channel) {
-      stats.byChannel[r.channel] ??= {};
-      stats.byChannel[r.channel][r.status] = (stats.byChannel[r.channel][r.status] ?? 0) + r.n;
-    }
-    if (r.reason) stats.byReason[r.reason] = (stats.byReason[r.reason] ?? 0) + r.n;
-  }
-  return stats;
-}
 
 // node-postgres answers an UPDATE … RETURNING with [rows, count] through TypeORM.
 function countOf(result: unknown[]): number {
