@@ -14,14 +14,14 @@ import {
   StaffRole,
   ValidationException,
 } from '@touchbase/core';
-import { completeRuns, TOUCHED_SQL } from '@touchbase/dispatch';
+import { TOUCHED_SQL } from '@touchbase/dispatch';
 import { FrequencyPolicyService } from '@touchbase/planning';
+import { completeRunsIfDone, DeliveryReason, DeliveryStatus, settleHandedOver } from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
 import {
   FLAG_PHONE_WRONG_SQL,
   MARK_CONTACT_VERIFIED_SQL,
   NEXT_CALL_SLOT_SQL,
-  SETTLE_DELIVERY_SQL,
   TASK_SELECT,
 } from './call-tasks.sql';
 import {
@@ -45,13 +45,6 @@ interface LockedTask {
   status: CallTaskStatus;
   attempts: number;
   due_at: Date;
-}
-
-interface SettledDelivery {
-  client_id: string;
-  run_id: string;
-  status: string;
-  counts_as_touch: boolean;
 }
 
 /**
@@ -174,7 +167,7 @@ export class CallTasksService {
         case CallOutcome.Declined:
           // A call that happened is a touch, whatever the client said.
           await this.close(m, task, dto.outcome, note, staff, task.attempts);
-          await this.settle(m, task, 'sent', null, null, meta(task.attempts));
+          await this.settle(m, task, DeliveryStatus.Sent, null, null, meta(task.attempts));
           if (dto.outcome === CallOutcome.Reached) {
             await m.query(MARK_CONTACT_VERIFIED_SQL, [task.client_id, task.campaign_id]);
           }
@@ -184,8 +177,8 @@ export class CallTasksService {
           await this.settle(
             m,
             task,
-            'failed',
-            'wrong-number',
+            DeliveryStatus.Failed,
+            DeliveryReason.WrongNumber,
             'The phone number is wrong',
             meta(task.attempts),
           );
@@ -199,8 +192,8 @@ export class CallTasksService {
             await this.settle(
               m,
               task,
-              'failed',
-              'no-answer',
+              DeliveryStatus.Failed,
+              DeliveryReason.NoAnswer,
               `No answer after ${attempts} calls`,
               meta(attempts),
             );
@@ -315,27 +308,21 @@ export class CallTasksService {
   private async settle(
     m: EntityManager,
     task: LockedTask,
-    status: 'sent' | 'failed',
+    status: DeliveryStatus.Sent | DeliveryStatus.Failed,
     reason: string | null,
     error: string | null,
     meta: Record<string, unknown>,
   ): Promise<void> {
-    const [delivery]: SettledDelivery[] = await m.query(SETTLE_DELIVERY_SQL, [
-      task.delivery_id,
-      status,
-      reason,
-      error,
-      JSON.stringify(meta),
-    ]);
+    const delivery = await settleHandedOver(m, task.delivery_id, { status, reason, error, meta });
     if (!delivery) {
       this.logger.warn(
         `Delivery ${task.delivery_id} of call task ${task.id} was no longer sending; left as it is`,
       );
       return;
     }
-    if (delivery.status === 'sent' && delivery.counts_as_touch)
+    if (delivery.status === DeliveryStatus.Sent && delivery.counts_as_touch)
       await m.query(TOUCHED_SQL, [[delivery.client_id]]);
-    await completeRuns(m, [delivery.run_id]);
+    await completeRunsIfDone(m, [delivery.run_id]);
   }
 }
 

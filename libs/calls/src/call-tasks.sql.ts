@@ -1,4 +1,11 @@
+import { CallTaskStatus } from './entities/call-task.entity';
+
 /** The call tasks' SQL, in one place. */
+
+/** Cancelling a run cancels its open call tasks (registered with runs). $1 run */
+export const CANCEL_TASKS_OF_RUN_SQL = `
+  UPDATE call_tasks SET status = '${CallTaskStatus.Cancelled}', updated_at = now()
+   WHERE status = '${CallTaskStatus.Open}' AND delivery_id IN (SELECT id FROM deliveries WHERE run_id = $1)`;
 
 /**
  * One task per delivery, for the client's owner while that owner is active (else the queue: no owner).
@@ -51,22 +58,6 @@ export const NEXT_CALL_SLOT_SQL = `
              + ($3::timestamptz AT TIME ZONE tz)::time) AT TIME ZONE tz,
            tz, COALESCE(qe, $5::time), COALESCE(qs, $6::time), $7::boolean) AS next
     FROM d`;
-
-/**
- * Settles the delivery behind a task; only one a person still holds (sending), so a delivery changed
- * elsewhere (a cancelled run) is left as it is.
- * $1 delivery, $2 status, $3 reason, $4 error, $5 meta to merge
- */
-export const SETTLE_DELIVERY_SQL = `
-  WITH settled AS (
-    UPDATE deliveries
-       SET status = $2::text, reason = $3, error = $4,
-           sent_at = CASE WHEN $2::text IN ('sent', 'delivered') THEN now() ELSE sent_at END,
-           claim_token = NULL, locked_until = NULL, meta = meta || $5::jsonb, updated_at = now()
-     WHERE id = $1 AND status = 'sending'
-    RETURNING client_id, run_id, status, counts_as_touch
-  )
-  SELECT * FROM settled`;
 
 /** Marks a client's phone for verification. $1 client */
 export const FLAG_PHONE_WRONG_SQL = `

@@ -1,27 +1,5 @@
 /** The dispatch queue's SQL, in one place. The deliveries table is the queue. */
 
-/** Expired leases of crashed workers go back to the queue. $1 channel */
-export const RECLAIM_SQL = `
-  UPDATE deliveries SET status = 'queued', claim_token = NULL, locked_until = NULL, updated_at = now()
-   WHERE channel = $1 AND status = 'sending' AND locked_until < now()
-  RETURNING id`;
-
-/** Claims due deliveries: no two workers get the same row. $1 channel, $2 limit, $3 token, $4 lease s */
-export const CLAIM_SQL = `
-  WITH due AS (
-    SELECT id FROM deliveries
-     WHERE channel = $1 AND status = 'queued' AND due_at <= now()
-     ORDER BY due_at, id
-     LIMIT $2
-     FOR UPDATE SKIP LOCKED
-  )
-  UPDATE deliveries d
-     SET status = 'sending', claim_token = $3::uuid, locked_until = now() + make_interval(secs => $4),
-         attempts = d.attempts + 1, updated_at = now()
-    FROM due WHERE d.id = due.id
-  RETURNING d.id::text, d.run_id, d.campaign_id, d.client_id, d.channel, d.priority, d.counts_as_touch,
-            d.scheduled_at, d.due_at, d.attempts, d.meta`;
-
 /**
  * Everything a batch needs, and whether the client still wants it: preferences are checked again at
  * send time, so an opt-out after planning is never sent. $1 delivery ids
@@ -60,45 +38,8 @@ export const PREPARE_SQL = `
     LEFT JOIN staff_members o ON o.id = c.owner_id
    WHERE d.id = ANY($1::bigint[])`;
 
-/**
- * Records the outcomes of a batch in one statement; the claim token guards every row, so a worker
- * whose lease was taken over cannot overwrite the new owner's result.
- */
-export const FINISH_SQL = `
-  UPDATE deliveries d
-     SET status = u.status,
-         reason = u.reason,
-         error = u.error,
-         provider_id = COALESCE(u.provider_id, d.provider_id),
-         due_at = COALESCE(u.due_at, d.due_at),
-         sent_at = CASE WHEN u.status IN ('sent', 'delivered') THEN now() ELSE d.sent_at END,
-         delivered_at = CASE WHEN u.status = 'delivered' THEN now() ELSE d.delivered_at END,
-         claim_token = NULL,
-         locked_until = NULL,
-         attempts = CASE WHEN u.status = 'cancelled' THEN d.attempts - 1 ELSE d.attempts END,
-         meta = d.meta || u.meta,
-         updated_at = now()
-    FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])
-         AS u(id, token, status, reason, error, provider_id, due_at, meta)
-   WHERE d.id = u.id AND d.claim_token = u.token AND d.status = 'sending'
-  RETURNING d.id::text, d.client_id, d.status, d.counts_as_touch`;
-
 /** Touches feed segments ("last touch") and reports. $1 client ids */
 export const TOUCHED_SQL = `
   UPDATE clients SET last_touch_at = now() WHERE id = ANY($1::uuid[]) AND (last_touch_at IS NULL OR last_touch_at < now())`;
-
-/** Runs with nothing left to dispatch are complete. $1 run ids */
-export const COMPLETE_RUNS_SQL = `
-  UPDATE runs r SET status = 'completed', completed_at = now(), updated_at = now()
-   WHERE r.id = ANY($1::uuid[]) AND r.status = 'dispatching'
-     AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = r.id AND d.status IN ('queued', 'sending'))
-  RETURNING r.id`;
-
-/** On shutdown: what this worker still holds goes back to the queue, the attempt not counted. $1 tokens */
-export const RELEASE_SQL = `
-  UPDATE deliveries SET status = 'queued', claim_token = NULL, locked_until = NULL,
-                        attempts = GREATEST(attempts - 1, 0), updated_at = now()
-   WHERE claim_token = ANY($1::uuid[]) AND status = 'sending' AND locked_until IS NOT NULL
-  RETURNING id`;
 
 export const NOTIFY_CHANNEL = 'touchbase_dispatch';

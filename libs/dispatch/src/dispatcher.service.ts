@@ -6,13 +6,21 @@ import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { AppConfig } from '@touchbase/config';
 import { Channel } from '@touchbase/core';
+import {
+  CLAIM_SQL,
+  completeRunsIfDone,
+  DeliveryReason,
+  DeliveryStatus,
+  FINISH_SQL,
+  RECLAIM_SQL,
+  RELEASE_SQL,
+} from '@touchbase/runs';
 import { retryDelayMs } from './backoff';
 import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } from './channel-handler';
 import { isConnectionError } from './connection-error';
 import { DispatchMetrics } from './dispatch-metrics';
-import { CLAIM_SQL, FINISH_SQL, NOTIFY_CHANNEL, RECLAIM_SQL, RELEASE_SQL, TOUCHED_SQL } from './dispatch.sql';
+import { NOTIFY_CHANNEL, TOUCHED_SQL } from './dispatch.sql';
 import { MessagePreparer, Prepared } from './message-preparer.service';
-import { completeRuns } from './run-completion';
 
 type Settled = DispatchOutcome | { kind: 'cancelled'; reason: string };
 
@@ -268,7 +276,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     };
     for (const item of items) {
       const o = outcomes.get(item.id) ?? retry(new Error('no outcome'));
-      let status: string;
+      let status: DeliveryStatus;
       let reason: string | null = null;
       let error: string | null = null;
       let due: Date | null = null;
@@ -276,32 +284,32 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       switch (o.kind) {
         case 'sent':
         case 'delivered':
-          status = o.kind;
+          status = o.kind === 'sent' ? DeliveryStatus.Sent : DeliveryStatus.Delivered;
           break;
         case 'handed-over':
-          status = 'sending';
+          status = DeliveryStatus.Sending;
           break;
         case 'cancelled':
-          status = 'cancelled';
+          status = DeliveryStatus.Cancelled;
           reason = o.reason;
           break;
         case 'bounced':
-          status = 'bounced';
+          status = DeliveryStatus.Bounced;
           error = o.error;
           break;
         case 'failed':
-          status = 'failed';
+          status = DeliveryStatus.Failed;
           reason = o.reason ?? null;
           error = o.error;
           break;
         case 'retry':
           if (item.attempts >= maxAttempts) {
-            status = 'failed';
-            reason = 'attempts-exhausted';
+            status = DeliveryStatus.Failed;
+            reason = DeliveryReason.AttemptsExhausted;
             error = `Gave up after ${item.attempts} attempts: ${o.error}`;
             label = 'failed';
           } else {
-            status = 'queued';
+            status = DeliveryStatus.Queued;
             error = o.error;
             due = new Date(Date.now() + retryDelayMs(item.attempts, retryBaseMs, o.retryAfterMs));
             label = 'retried';
@@ -336,12 +344,15 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       ),
     );
     const touched = finished
-      .filter((f) => f.counts_as_touch && (f.status === 'sent' || f.status === 'delivered'))
+      .filter(
+        (f) =>
+          f.counts_as_touch && (f.status === DeliveryStatus.Sent || f.status === DeliveryStatus.Delivered),
+      )
       .map((f) => f.client_id);
     const runIds = [...new Set(items.map((i) => i.runId))];
     return async () => {
       if (touched.length > 0) await this.persist(batch, () => this.dataSource.query(TOUCHED_SQL, [touched]));
-      await this.persist(batch, () => this.dataSource.transaction((m) => completeRuns(m, runIds)));
+      await this.persist(batch, () => this.dataSource.transaction((m) => completeRunsIfDone(m, runIds)));
     };
   }
 

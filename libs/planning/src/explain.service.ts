@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { NotFoundException } from '@touchbase/core';
 import { FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
-import { Delivery } from './entities/delivery.entity';
+import { Delivery, DeliveryReason, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { Cap } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
 
@@ -74,7 +74,7 @@ export class ExplainService {
           explanation: `${subject}: ${delivery.status} — ${channel} at ${when(delivery.scheduledAt)} (${zone}).`,
           details: [`Channels in order: ${ctx.channels.join(', ')}`],
         };
-      case 'opted-out': {
+      case DeliveryReason.OptedOut: {
         const [log] = await q<{ changed_at: Date; source: string }>(
           `SELECT changed_at, source FROM consent_log WHERE client_id = $1 AND item = 'optedOut' ORDER BY id DESC LIMIT 1`,
           [clientId],
@@ -86,7 +86,7 @@ export class ExplainService {
           details: [],
         };
       }
-      case 'topic-unsubscribed': {
+      case DeliveryReason.TopicUnsubscribed: {
         const [log] = await q<{ changed_at: Date; source: string }>(
           `SELECT changed_at, source FROM consent_log WHERE client_id = $1 AND item = $2 ORDER BY id DESC LIMIT 1`,
           [clientId, `topic.${ctx.topic_key}`],
@@ -100,30 +100,30 @@ export class ExplainService {
           details: [],
         };
       }
-      case 'channel-not-allowed':
+      case DeliveryReason.ChannelNotAllowed:
         return {
           delivery,
           explanation: `${subject}: suppressed — the client allows none of the campaign's channels (${ctx.channels.join(', ')}).`,
           details: [],
         };
-      case 'no-contact-data':
+      case DeliveryReason.NoContactData:
         return {
           delivery,
           explanation: `${subject}: suppressed — no usable contact data for the channels the client allows.`,
           details: await this.contactDetails(clientId),
         };
-      case 'frequency-cap':
+      case DeliveryReason.FrequencyCap:
         return { delivery, ...(await this.capExplanation(subject, delivery, clientId, when)) };
-      case 'quiet-hours-expired':
+      case DeliveryReason.QuietHoursExpired:
         return {
           delivery,
           explanation: `${subject}: suppressed — the client's next sending window opens after the deadline ${delivery.deadlineAt ? when(delivery.deadlineAt) : ''}.`,
           details: [],
         };
-      case 'displaced': {
+      case DeliveryReason.Displaced: {
         const [by] = await q<{ name: string }>(
           `SELECT ca.name FROM deliveries d JOIN campaigns ca ON ca.id = d.campaign_id
-            WHERE d.client_id = $1 AND d.priority > $2 AND d.status IN ('queued', 'sending', 'sent', 'delivered')
+            WHERE d.client_id = $1 AND d.priority > $2 AND d.status IN ${TOUCH_STATUSES_SQL}
               AND d.created_at >= $3 ORDER BY d.created_at LIMIT 1`,
           [clientId, delivery.priority, delivery.createdAt],
         );
@@ -154,7 +154,7 @@ export class ExplainService {
       `SELECT ca.name AS campaign, d.channel, d.scheduled_at, d.status
          FROM deliveries d JOIN campaigns ca ON ca.id = d.campaign_id
         WHERE d.client_id = $1 AND d.id <> $2 AND d.counts_as_touch
-          AND d.status IN ('queued', 'sending', 'sent', 'delivered')
+          AND d.status IN ${TOUCH_STATUSES_SQL}
           AND d.scheduled_at > $3::timestamptz - make_interval(days => $4)
           AND d.scheduled_at < $3::timestamptz + make_interval(days => $4)
         ORDER BY d.scheduled_at`,

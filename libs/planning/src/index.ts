@@ -1,5 +1,3 @@
-export * from './entities/run.entity';
-export * from './entities/delivery.entity';
 export * from './frequency-policy';
 export * from './frequency-policy.service';
 export * from './planner.sql';

@@ -1,11 +1,12 @@
 import { Channel, CHANNELS } from '@touchbase/core';
+import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { capsJson, FrequencyPolicy, maxWindowDays } from './frequency-policy';
 
-const TOUCH = `('queued', 'sending', 'sent', 'delivered')`;
+const QUEUED = sqlValue(DeliveryStatus.Queued);
 
 /** Rows of this run and chunk that the main pass left without room, for a priority that may do more. */
 const CAPPED = `d.run_id = $1::uuid AND d.client_id > $2::uuid AND d.client_id <= $3::uuid
-  AND d.status = 'suppressed' AND d.reason = 'frequency-cap'`;
+  AND d.status = ${sqlValue(DeliveryStatus.Suppressed)} AND d.reason = ${sqlValue(DeliveryReason.FrequencyCap)}`;
 
 /**
  * must-send, step 1: for capped clients that would have room without the queued, unsent, lower-priority
@@ -25,18 +26,18 @@ export const DISPLACE_ROUND_SQL = `
     SELECT DISTINCT ON (n.id) e.id
       FROM need n
       JOIN deliveries e ON e.client_id = n.client_id
-     WHERE e.status = 'queued' AND e.counts_as_touch AND e.priority < $5::smallint AND e.run_id <> $1::uuid
+     WHERE e.status = ${QUEUED} AND e.counts_as_touch AND e.priority < $5::smallint AND e.run_id <> $1::uuid
        AND e.scheduled_at > n.at - make_interval(days => $6::int)
        AND e.scheduled_at < n.at + make_interval(days => $6::int)
      ORDER BY n.id, e.priority, e.scheduled_at DESC, e.id DESC
   )
-  UPDATE deliveries v SET status = 'cancelled', reason = 'displaced', updated_at = now()
-    FROM victim WHERE v.id = victim.id AND v.status = 'queued'
+  UPDATE deliveries v SET status = ${sqlValue(DeliveryStatus.Cancelled)}, reason = ${sqlValue(DeliveryReason.Displaced)}, updated_at = now()
+    FROM victim WHERE v.id = victim.id AND v.status = ${QUEUED}
   RETURNING v.id`;
 
 /** Capped rows that now have room at their time become queued. Params: $1 run, $2 lo, $3 hi, $4 caps. */
 export const PROMOTE_SQL = `
-  UPDATE deliveries d SET status = 'queued', reason = NULL, updated_at = now()
+  UPDATE deliveries d SET status = ${QUEUED}, reason = NULL, updated_at = now()
     FROM client_preferences p
    WHERE p.client_id = d.client_id AND ${CAPPED}
      AND tb_cap_room(d.client_id, d.channel, d.scheduled_at, p.frequency, $4::jsonb, d.id)`;
@@ -94,7 +95,7 @@ export function buildDeferSql(
           SELECT ${opening(`e.scheduled_at + make_interval(days => w) + interval '1 second'`)} AS at
             FROM deliveries e
             CROSS JOIN unnest(${windows}) AS w
-           WHERE e.client_id = n.client_id AND e.counts_as_touch AND e.status IN ${TOUCH}
+           WHERE e.client_id = n.client_id AND e.counts_as_touch AND e.status IN ${TOUCH_STATUSES_SQL}
              AND e.scheduled_at > n.at - make_interval(days => ${maxWindow})
              AND e.scheduled_at < n.deadline_at + make_interval(days => ${maxWindow})
         ) x
@@ -103,7 +104,7 @@ export function buildDeferSql(
        GROUP BY n.id
     )
     UPDATE deliveries d
-       SET status = 'queued', reason = NULL, scheduled_at = slot.at, due_at = slot.at, updated_at = now()
+       SET status = ${QUEUED}, reason = NULL, scheduled_at = slot.at, due_at = slot.at, updated_at = now()
       FROM slot WHERE d.id = slot.id`;
   return { sql, params: ({ runId, lo, hi }) => [runId, lo, hi, ...values] };
 }

@@ -4,7 +4,16 @@ import { AppConfig } from '@touchbase/config';
 import { Campaign, CampaignKind, PRIORITY_RANK, Priority } from '@touchbase/campaigns';
 import { findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
 import { Segment } from '@touchbase/segments';
-import { Run, RunStats, RunStatus } from './entities/run.entity';
+import {
+  finishPlanning,
+  markPlanning,
+  notePlanningProgress,
+  readRunStats,
+  Run,
+  RunStats,
+  RunStatsRow,
+  toStats,
+} from '@touchbase/runs';
 import { capsJson, maxWindowDays } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
 import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolution.sql';
@@ -68,7 +77,7 @@ export class PlannerService {
     const run = await findByIdOrFail(manager, Run, 'Run', runId);
     const campaign = await manager.getRepository(Campaign).findOneByOrFail({ id: run.campaignId });
     const spec = await this.spec(run, campaign, options.now ?? new Date(), manager);
-    await manager.getRepository(Run).update({ id: runId }, { status: RunStatus.Planning });
+    await markPlanning(manager, runId);
 
     // A run taken over after a crash already has deliveries: its counts are then read, not summed.
     const [{ resumed }] = await manager.query(
@@ -87,7 +96,7 @@ export class PlannerService {
         this.planChunk(m, spec, chunk, options.lock ?? true, counted, resumed);
       displaced += options.manager ? await work(options.manager) : await this.dataSource.transaction(work);
       // Progress: a run still moving is not taken for a stalled one.
-      await manager.query(`UPDATE runs SET updated_at = now() WHERE id = $1`, [runId]);
+      await notePlanningProgress(manager, runId);
     };
     // A caller's transaction is one connection: its chunks go one after another. Otherwise a few
     // connections take the next chunk as they finish one; the first failure stops them all.
@@ -114,19 +123,8 @@ export class PlannerService {
     // Dispatchers may already be working on (or done with) the first chunks: whether anything is left
     // is decided by the deliveries themselves, read after taking the run's row lock in a statement of
     // its own (so the read sees every outcome committed before it). A dispatcher recording the last
-    // outcome meanwhile waits for this lock too (completeRuns) and then completes the run itself.
-    const finish = async (m: EntityManager) => {
-      await m.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [runId]);
-      await m.query(
-        `UPDATE runs SET audience = $2, stats = $3, planned_at = now(), updated_at = now(),
-                status = CASE WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = $1 AND d.status IN ('queued', 'sending'))
-                              THEN 'dispatching' ELSE 'completed' END,
-                completed_at = CASE WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = $1 AND d.status IN ('queued', 'sending'))
-                                    THEN NULL ELSE now() END
-          WHERE id = $1`,
-        [runId, audience, JSON.stringify(stats)],
-      );
-    };
+    // outcome meanwhile waits for this lock too (completeRunsIfDone) and then completes the run itself.
+    const finish = (m: EntityManager) => finishPlanning(m, runId, audience, stats);
     await (options.manager ? finish(options.manager) : this.dataSource.transaction(finish));
     const durationMs = Date.now() - started;
     this.logger.log(
@@ -263,12 +261,7 @@ export class PlannerService {
   }
 
   async stats(runId: string, manager: EntityManager = this.dataSource.manager): Promise<RunStats> {
-    return toStats(
-      await manager.query(
-        `SELECT status, channel, reason, count(*)::int AS n FROM deliveries WHERE run_id = $1 GROUP BY 1, 2, 3`,
-        [runId],
-      ),
-    );
+    return readRunStats(manager, runId);
   }
 }
 
@@ -284,25 +277,7 @@ const sliceHex = (slice: number) => slice.toString(16).padStart(2, '0');
 const sliceStart = (slice: number) => (slice === 0 ? FIRST_ID : sliceEnd(slice - 1));
 const sliceEnd = (slice: number) => `${sliceHex(slice)}ffffff-ffff-ffff-ffff-ffffffffffff`;
 
-interface StatsRow {
-  status: string;
-  channel: string | null;
-  reason: string | null;
-  n: number;
-}
-
-function toStats(rows: StatsRow[]): RunStats {
-  const stats: Required<RunStats> = { byStatus: {}, byChannel: {}, byReason: {}, displaced: 0 };
-  for (const r of rows) {
-    stats.byStatus[r.status] = (stats.byStatus[r.status] ?? 0) + r.n;
-    if (r.channel) {
-      stats.byChannel[r.channel] ??= {};
-      stats.byChannel[r.channel][r.status] = (stats.byChannel[r.channel][r.status] ?? 0) + r.n;
-    }
-    if (r.reason) stats.byReason[r.reason] = (stats.byReason[r.reason] ?? 0) + r.n;
-  }
-  return stats;
-}
+type StatsRow = RunStatsRow;
 
 // node-postgres answers an UPDATE … RETURNING with [rows, count] through TypeORM.
 function countOf(result: unknown[]): number {

@@ -1,4 +1,5 @@
 import { Channel, CHANNELS } from '@touchbase/core';
+import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { compileSegmentRule, SegmentRule } from '@touchbase/segments';
 import { FrequencyPolicy, maxWindowDays } from './frequency-policy';
 
@@ -29,8 +30,6 @@ export class Params {
     return `$${this.values.length}${cast}`;
   }
 }
-
-const TOUCH = `('queued', 'sending', 'sent', 'delivered')`;
 
 const frequencyWindow = (alias: string) =>
   `CASE ${alias}.frequency WHEN 'weekly' THEN 7 WHEN 'quarterly' THEN 90 ELSE 30 END`;
@@ -120,7 +119,7 @@ export function buildPlanStatement(
           FROM base b
           JOIN deliveries t ON t.client_id = b.id
          WHERE b.lo_at IS NOT NULL AND ${inRange('t.client_id')}
-           AND t.counts_as_touch AND t.status IN ${TOUCH}
+           AND t.counts_as_touch AND t.status IN ${TOUCH_STATUSES_SQL}
            AND t.scheduled_at > ${t0} - make_interval(days => ${maxWindow})
            AND t.scheduled_at < ${deadline} + make_interval(days => ${maxWindow})
          GROUP BY b.id
@@ -200,16 +199,16 @@ export function buildPlanStatement(
     )
     SELECT ${run}, ${campaign}, b.id,
            COALESCE(b.go_ch, b.in_time_ch),
-           CASE WHEN b.go_ch IS NOT NULL THEN 'queued' ELSE 'suppressed' END,
+           CASE WHEN b.go_ch IS NOT NULL THEN ${sqlValue(DeliveryStatus.Queued)} ELSE ${sqlValue(DeliveryStatus.Suppressed)} END,
            CASE
-             WHEN b.opted_out THEN 'opted-out'
-             WHEN NOT b.subscribed THEN 'topic-unsubscribed'
+             WHEN b.opted_out THEN ${sqlValue(DeliveryReason.OptedOut)}
+             WHEN NOT b.subscribed THEN ${sqlValue(DeliveryReason.TopicUnsubscribed)}
              WHEN NOT (${used.map((ch) => `(b.a_${ch} AND ${listHas(ch, 'b.list_id')})`).join(' OR ') || 'false'})
-               THEN 'channel-not-allowed'
-             WHEN b.any_ch IS NULL THEN 'no-contact-data'
+               THEN ${sqlValue(DeliveryReason.ChannelNotAllowed)}
+             WHEN b.any_ch IS NULL THEN ${sqlValue(DeliveryReason.NoContactData)}
              WHEN b.go_ch IS NOT NULL THEN NULL
-             WHEN b.in_time_ch IS NOT NULL THEN 'frequency-cap'
-             ELSE 'quiet-hours-expired'
+             WHEN b.in_time_ch IS NOT NULL THEN ${sqlValue(DeliveryReason.FrequencyCap)}
+             ELSE ${sqlValue(DeliveryReason.QuietHoursExpired)}
            END,
            ${priority}, ${countsAsTouch},
            COALESCE(${atOf('COALESCE(b.go_ch, b.in_time_ch, b.any_ch)')}, ${t0}),

@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Campaign } from '@touchbase/campaigns';
 import { Segment } from '@touchbase/segments';
-import { Delivery } from './entities/delivery.entity';
-import { Run } from './entities/run.entity';
+import { Delivery, Run, RunsModule } from '@touchbase/runs';
 import { ExplainService } from './explain.service';
 import { FrequencyPolicyService } from './frequency-policy.service';
 import { PlannerService } from './planner.service';
@@ -13,7 +12,7 @@ import { RunsService } from './runs.service';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment])],
+  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]), RunsModule],
   providers: [PlannerService, FrequencyPolicyService, RunsService, ExplainService, SimulationService],
   exports: [
     PlannerService,

@@ -2,9 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { Channel } from '@touchbase/core';
 import { PageQueryDto } from '@touchbase/http';
-import { DeliveryStatus } from '../entities/delivery.entity';
-import { Run, RunStatus } from '../entities/run.entity';
-import { Delivery } from '../entities/delivery.entity';
+import { Delivery, DeliveryStatus, Run, RunStatus } from '@touchbase/runs';
 
 export class RunDto {
   @ApiProperty({ format: 'uuid' }) id!: string;

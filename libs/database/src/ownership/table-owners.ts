@@ -1,0 +1,38 @@
+/**
+ * Which library owns (alone writes) each table. Every other library calls the owner. `npm run lint`
+ * checks the tree against this list (table-ownership.checker.ts); docs/architecture.md shows it too.
+ */
+export const TABLE_OWNERS: Readonly<Record<string, string>> = {
+  api_keys: 'staff',
+  call_tasks: 'calls',
+  campaigns: 'campaigns',
+  client_preferences: 'preferences',
+  client_topic_subscriptions: 'preferences',
+  clients: 'clients',
+  consent_log: 'preferences',
+  deliveries: 'runs',
+  editions: 'campaigns',
+  import_errors: 'imports',
+  imports: 'imports',
+  letter_batches: 'letters',
+  portal_link_requests: 'portal',
+  purchases: 'classification',
+  runs: 'runs',
+  segments: 'segments',
+  signers: 'templates',
+  staff_members: 'staff',
+  stage_history: 'clients',
+  survey_answers: 'portal',
+  templates: 'templates',
+  topics: 'preferences',
+  vip_cooling_episodes: 'reports',
+  webhook_events: 'sms',
+  worker_heartbeats: 'health',
+  workspace_settings: 'settings',
+};
+
+/**
+ * Writes by a library other than the owner, each with its reason. Kept short: a new entry needs a
+ * reason as good as these.
+ */
+export const TABLE_WRITE_GRANTS: readonly { table: string; library: string; why: string }[] = [];
