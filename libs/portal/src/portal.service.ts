@@ -26,6 +26,7 @@ import {
   stateOf,
 } from '@touchbase/preferences';
 import { PortalSession } from './portal-access.service';
+import { REACHED_STATUSES_SQL } from '@touchbase/runs';
 
 /** Topics a client cannot leave in the portal: service messages are never promotional. */
 export const PORTAL_HIDDEN_TOPICS: readonly string[] = ['service'];
@@ -134,7 +135,7 @@ const SURVEY_SQL = `
      FROM deliveries d
      JOIN campaigns cp ON cp.id = d.campaign_id AND cp.topic_key = '${SURVEY_TOPIC}'
      LEFT JOIN survey_answers a ON a.client_id = d.client_id AND a.run_id = d.run_id
-    WHERE d.client_id = c.id AND d.status IN ('sent', 'delivered')
+    WHERE d.client_id = c.id AND d.status IN ${REACHED_STATUSES_SQL}
     ORDER BY d.created_at DESC LIMIT 1)`;
 
 function viewSql(withSurvey: boolean, lock: boolean): string {
