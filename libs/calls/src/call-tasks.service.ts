@@ -14,16 +14,11 @@ import {
   StaffRole,
   ValidationException,
 } from '@touchbase/core';
-import { TOUCHED_SQL } from '@touchbase/dispatch';
+import { ContactFlag, flagContact, markContactVerified, markTouched } from '@touchbase/clients';
 import { FrequencyPolicyService } from '@touchbase/planning';
 import { completeRunsIfDone, DeliveryReason, DeliveryStatus, settleHandedOver } from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
-import {
-  FLAG_PHONE_WRONG_SQL,
-  MARK_CONTACT_VERIFIED_SQL,
-  NEXT_CALL_SLOT_SQL,
-  TASK_SELECT,
-} from './call-tasks.sql';
+import { IS_VERIFICATION_CAMPAIGN_SQL, NEXT_CALL_SLOT_SQL, TASK_SELECT } from './call-tasks.sql';
 import {
   CallTaskDue,
   CallTaskOwnerQueryDto,
@@ -169,7 +164,8 @@ export class CallTasksService {
           await this.close(m, task, dto.outcome, note, staff, task.attempts);
           await this.settle(m, task, DeliveryStatus.Sent, null, null, meta(task.attempts));
           if (dto.outcome === CallOutcome.Reached) {
-            await m.query(MARK_CONTACT_VERIFIED_SQL, [task.client_id, task.campaign_id]);
+            const [{ verification }] = await m.query(IS_VERIFICATION_CAMPAIGN_SQL, [task.campaign_id]);
+            if (verification) await markContactVerified(m, task.client_id);
           }
           break;
         case CallOutcome.WrongNumber:
@@ -183,7 +179,7 @@ export class CallTasksService {
             meta(task.attempts),
           );
           // The number is kept but flagged: planning and dispatch skip calls to it until it is verified.
-          await m.query(FLAG_PHONE_WRONG_SQL, [task.client_id]);
+          await flagContact(m, task.client_id, ContactFlag.PhoneWrong);
           break;
         case CallOutcome.NoAnswer: {
           const attempts = task.attempts + 1;
@@ -321,7 +317,7 @@ export class CallTasksService {
       return;
     }
     if (delivery.status === DeliveryStatus.Sent && delivery.counts_as_touch)
-      await m.query(TOUCHED_SQL, [[delivery.client_id]]);
+      await markTouched(m, [delivery.client_id]);
     await completeRunsIfDone(m, [delivery.run_id]);
   }
 }

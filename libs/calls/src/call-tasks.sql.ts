@@ -59,17 +59,12 @@ export const NEXT_CALL_SLOT_SQL = `
            tz, COALESCE(qe, $5::time), COALESCE(qs, $6::time), $7::boolean) AS next
     FROM d`;
 
-/** Marks a client's phone for verification. $1 client */
-export const FLAG_PHONE_WRONG_SQL = `
-  UPDATE clients SET contact_flags = array_append(contact_flags, 'phone-wrong'), updated_at = now()
-   WHERE id = $1 AND NOT ('phone-wrong' = ANY(contact_flags))`;
-
 /**
  * A contact-verification call that reached the client verifies its contact data (playbook 004, 1):
- * the caller read the data out and entered the corrections. $1 client, $2 campaign
+ * the caller read the data out and entered the corrections. Whether a campaign is one. $1 campaign
  */
-export const MARK_CONTACT_VERIFIED_SQL = `
-  UPDATE clients c SET contact_verified_at = now(), updated_at = now()
-    FROM campaigns ca
-   WHERE c.id = $1 AND ca.id = $2
-     AND (ca.playbook_key = 'contact-verification' OR ca.templates->>'call' = 'contact-verification-call')`;
+export const IS_VERIFICATION_CAMPAIGN_SQL = `
+  SELECT EXISTS (SELECT 1 FROM campaigns ca
+                  WHERE ca.id = $1
+                    AND (ca.playbook_key = 'contact-verification' OR ca.templates->>'call' = 'contact-verification-call'))
+         AS verification`;

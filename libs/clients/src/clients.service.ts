@@ -15,6 +15,7 @@ import { StaffMember } from '@touchbase/staff';
 import { Stage } from './client.enums';
 import { isMobilePhone, normalizeCountry, normalizePhone, normalizeTags } from './contact-normalizer';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
+import { flagsClearedBy } from './contact-flag.enum';
 import { Client } from './entities/client.entity';
 import { StageHistoryEntry } from './entities/stage-history.entity';
 
@@ -24,13 +25,6 @@ const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
   createdAt: { expr: 'c.created_at', type: 'timestamptz' },
   revenue: { expr: 'c.revenue_total', type: 'numeric' },
   lastPurchaseAt: { expr: `COALESCE(c.last_purchase_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
-};
-
-// Which flag a change of each contact field clears: new data is no longer known to be bad.
-const CONTACT_FLAG_OF: Partial<Record<keyof Client, string[]>> = {
-  email: ['email-invalid'],
-  phone: ['phone-wrong', 'sms-blocked'],
-  addressLines: ['address-returned'],
 };
 
 @Injectable()
@@ -80,12 +74,14 @@ export class ClientsService {
         await this.recordStage(manager, id, client.stage, fields.stage, 'manual', actorId);
         fields.stageChangedAt = new Date();
       }
-      let flags = client.contactFlags;
-      for (const [field, cleared] of Object.entries(CONTACT_FLAG_OF) as [keyof Client, string[]][]) {
-        if (fields[field] !== undefined && JSON.stringify(fields[field]) !== JSON.stringify(client[field])) {
-          flags = flags.filter((f) => !cleared.includes(f));
-        }
-      }
+      const changed = (field: keyof Client) =>
+        fields[field] !== undefined && JSON.stringify(fields[field]) !== JSON.stringify(client[field]);
+      const cleared: string[] = flagsClearedBy({
+        email: changed('email'),
+        phone: changed('phone'),
+        address: changed('addressLines'),
+      });
+      const flags = client.contactFlags.filter((f) => !cleared.includes(f));
       await manager.getRepository(Client).update({ id }, { ...fields, contactFlags: flags });
       return this.get(id, manager);
     });

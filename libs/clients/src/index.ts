@@ -1,5 +1,7 @@
 export * from './client.enums';
 export * from './contact-normalizer';
+export * from './contact-flag.enum';
+export * from './client-contact.repository';
 export * from './entities/client.entity';
 export * from './entities/stage-history.entity';
 export * from './clients.service';

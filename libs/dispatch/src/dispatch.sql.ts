@@ -38,8 +38,4 @@ export const PREPARE_SQL = `
     LEFT JOIN staff_members o ON o.id = c.owner_id
    WHERE d.id = ANY($1::bigint[])`;
 
-/** Touches feed segments ("last touch") and reports. $1 client ids */
-export const TOUCHED_SQL = `
-  UPDATE clients SET last_touch_at = now() WHERE id = ANY($1::uuid[]) AND (last_touch_at IS NULL OR last_touch_at < now())`;
-
 export const NOTIFY_CHANNEL = 'touchbase_dispatch';

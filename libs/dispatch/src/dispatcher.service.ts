@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { AppConfig } from '@touchbase/config';
+import { markTouched } from '@touchbase/clients';
 import { Channel } from '@touchbase/core';
 import {
   CLAIM_SQL,
@@ -19,7 +20,7 @@ import { retryDelayMs } from './backoff';
 import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } from './channel-handler';
 import { isConnectionError } from './connection-error';
 import { DispatchMetrics } from './dispatch-metrics';
-import { NOTIFY_CHANNEL, TOUCHED_SQL } from './dispatch.sql';
+import { NOTIFY_CHANNEL } from './dispatch.sql';
 import { MessagePreparer, Prepared } from './message-preparer.service';
 
 type Settled = DispatchOutcome | { kind: 'cancelled'; reason: string };
@@ -351,7 +352,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       .map((f) => f.client_id);
     const runIds = [...new Set(items.map((i) => i.runId))];
     return async () => {
-      if (touched.length > 0) await this.persist(batch, () => this.dataSource.query(TOUCHED_SQL, [touched]));
+      if (touched.length > 0) await this.persist(batch, () => markTouched(this.dataSource.manager, touched));
       await this.persist(batch, () => this.dataSource.transaction((m) => completeRunsIfDone(m, runIds)));
     };
   }

@@ -10,7 +10,14 @@ import {
   Page,
   ValidationException,
 } from '@touchbase/core';
-import { completeRunsIfDone, DeliveryStatus, markLettersMailed, mergeDeliveryMeta } from '@touchbase/runs';
+import { ContactFlag, flagContact, markTouchedFrom } from '@touchbase/clients';
+import {
+  completeRunsIfDone,
+  DeliveryStatus,
+  MAILED_LETTER_CLIENTS_SQL,
+  markLettersMailed,
+  mergeDeliveryMeta,
+} from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
 import {
   batchDownloadName,
@@ -19,12 +26,7 @@ import {
   MarkReturnedDto,
 } from './dto/letter-batch.dto';
 import { LetterBatchStatus } from './entities/letter-batch.entity';
-import {
-  BATCH_SELECT,
-  FLAG_ADDRESS_RETURNED_SQL,
-  TOUCH_MAILED_CLIENTS_SQL,
-  RETURNED_DELIVERY_SQL,
-} from './letters.sql';
+import { BATCH_SELECT, RETURNED_DELIVERY_SQL } from './letters.sql';
 
 export interface ReturnRecord {
   at: string;
@@ -160,7 +162,7 @@ export class LetterBatchesService {
       const mailedAt = new Date().toISOString();
       // Set-based: a batch of any size never travels through the process.
       const letters = await markLettersMailed(m, batch.run_id, id, { mailedAt, mailedBy: staff.id });
-      await m.query(TOUCH_MAILED_CLIENTS_SQL, [id]);
+      await markTouchedFrom(m, MAILED_LETTER_CLIENTS_SQL, [id]);
       await m.query(
         `UPDATE letter_batches SET status = 'mailed', mailed_at = $2, mailed_by = $3, updated_at = now() WHERE id = $1`,
         [id, mailedAt, staff.id],
@@ -202,7 +204,7 @@ export class LetterBatchesService {
       if (!returned) {
         returned = { at: new Date().toISOString(), by: staff.id, note: dto.note?.trim() || null };
         await mergeDeliveryMeta(m, deliveryId, { returned });
-        await m.query(FLAG_ADDRESS_RETURNED_SQL, [d.client_id]);
+        await flagContact(m, d.client_id, ContactFlag.AddressReturned);
       }
       const [client]: { contact_flags: string[] }[] = await m.query(
         `SELECT contact_flags FROM clients WHERE id = $1`,

@@ -1,4 +1,4 @@
-import { DeliveryStatus, MAILED_LETTER_CLIENTS_SQL, sqlValue } from '@touchbase/runs';
+import { DeliveryStatus, sqlValue } from '@touchbase/runs';
 import { LetterBatchStatus } from './entities/letter-batch.entity';
 
 /** The letter batches' SQL, in one place. */
@@ -88,12 +88,6 @@ export const BATCH_SELECT = `
     JOIN runs r ON r.id = b.run_id
     LEFT JOIN campaigns ca ON ca.id = r.campaign_id`;
 
-/** Mailing a batch: the clients its letters touched. $1 batch */
-export const TOUCH_MAILED_CLIENTS_SQL = `
-  UPDATE clients c SET last_touch_at = now()
-    FROM (${MAILED_LETTER_CLIENTS_SQL}) m
-   WHERE c.id = m.client_id AND (c.last_touch_at IS NULL OR c.last_touch_at < now())`;
-
 /** A delivery and, when it is a letter, its batch. $1 delivery */
 export const RETURNED_DELIVERY_SQL = `
   SELECT d.id::text AS id, d.channel, d.status, d.client_id, c.name AS client_name, d.meta->'returned' AS returned,
@@ -103,8 +97,3 @@ export const RETURNED_DELIVERY_SQL = `
     LEFT JOIN letter_batches b ON b.id = d.letter_batch_id
    WHERE d.id = $1
      FOR UPDATE OF d`;
-
-/** Marks a client's postal address for verification. $1 client */
-export const FLAG_ADDRESS_RETURNED_SQL = `
-  UPDATE clients SET contact_flags = array_append(contact_flags, 'address-returned'), updated_at = now()
-   WHERE id = $1 AND NOT ('address-returned' = ANY(contact_flags))`;

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@touchbase/config';
 import { DataSource, EntityManager } from 'typeorm';
-import { isMobilePhone, normalizeCountry, normalizeEmail, normalizePhone } from '@touchbase/clients';
+import {
+  confirmContactData,
+  flagsClearedBy,
+  isMobilePhone,
+  normalizeCountry,
+  normalizeEmail,
+  normalizePhone,
+} from '@touchbase/clients';
 import {
   Channel,
   DomainException,
@@ -239,34 +246,20 @@ export class PortalService {
       pushChange(diff, 'contact.email', before.contact.email, next.email);
       pushChange(diff, 'contact.phone', before.contact.phone, next.phone);
       pushChange(diff, 'contact.address', before.contact.address, next.address);
-      const cleared = [
-        ...(next.email !== before.contact.email ? ['email-invalid'] : []),
-        ...(next.phone !== before.contact.phone ? ['phone-wrong', 'sms-blocked'] : []),
-        ...(JSON.stringify(next.address) !== JSON.stringify(before.contact.address)
-          ? ['address-returned']
-          : []),
-      ];
-      await m.query(
-        `UPDATE clients
-            SET email = $2, phone = $3, phone_mobile = $4, address_recipient = $5, address_lines = $6,
-                address_city = $7, address_region = $8, address_postal_code = $9, address_country = $10,
-                contact_flags = ARRAY(SELECT f FROM unnest(contact_flags) f WHERE f <> ALL ($11::text[])),
-                email_hard_bounces = CASE WHEN email IS DISTINCT FROM $2 THEN 0 ELSE email_hard_bounces END,
-                contact_verified_at = now(), updated_at = now()
-          WHERE id = $1`,
-        [
-          session.clientId,
-          next.email,
-          next.phone,
-          next.phone ? isMobilePhone(next.phone) : null,
-          next.address.recipient,
-          next.address.lines,
-          next.address.city,
-          next.address.region,
-          next.address.postalCode,
-          next.address.country,
-          cleared,
-        ],
+      await confirmContactData(
+        m,
+        session.clientId,
+        {
+          email: next.email,
+          phone: next.phone,
+          phoneMobile: next.phone ? isMobilePhone(next.phone) : null,
+          address: next.address,
+        },
+        flagsClearedBy({
+          email: next.email !== before.contact.email,
+          phone: next.phone !== before.contact.phone,
+          address: JSON.stringify(next.address) !== JSON.stringify(before.contact.address),
+        }),
       );
       await this.preferences.logConsent(session.clientId, diff, consentContext(request), m);
       return (await this.view(session, {}, m))!;

@@ -10,14 +10,6 @@ import {
 
 /** The SMS channel's SQL, in one place. */
 
-export const FLAG_SMS_BLOCKED_SQL = `
-  UPDATE clients SET contact_flags = array_append(contact_flags, 'sms-blocked'), updated_at = now()
-   WHERE id = $1 AND NOT ('sms-blocked' = ANY(contact_flags))`;
-
-export const UNFLAG_SMS_BLOCKED_SQL = `
-  UPDATE clients SET contact_flags = array_remove(contact_flags, 'sms-blocked'), updated_at = now()
-   WHERE id = $1 AND 'sms-blocked' = ANY(contact_flags)`;
-
 // Accepted by Twilio: sent on, delivered, or failed on the way.
 const TRIED_SQL = sqlList(DeliveryStatus.Sent, DeliveryStatus.Delivered, DeliveryStatus.Failed);
 
@@ -43,9 +35,6 @@ export const FIND_CALLBACK_DELIVERY_SQL = `
    ORDER BY (provider_id = $1) DESC NULLS LAST
    LIMIT 1
    FOR UPDATE`;
-
-export const TOUCH_CLIENT_SQL = `
-  UPDATE clients SET last_touch_at = now() WHERE id = $1 AND (last_touch_at IS NULL OR last_touch_at < now())`;
 
 /** A run's SMS by state, and the segments of those Twilio accepted (Twilio's count when it differed). $1 run id */
 export const RUN_SMS_TOTALS_SQL = `

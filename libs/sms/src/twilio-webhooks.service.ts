@@ -5,7 +5,8 @@ import { SmsConsentService } from './sms-consent.service';
 import { parseSmsKeyword, SmsKeyword } from './sms-keywords';
 import { SmsPreviewService, StoredSmsDelivery } from './sms-preview.service';
 import { DeliveryStatus, settleFromProvider } from '@touchbase/runs';
-import { FIND_CALLBACK_DELIVERY_SQL, RECORD_WEBHOOK_EVENT_SQL, TOUCH_CLIENT_SQL } from './sms.sql';
+import { ContactFlag, markTouched } from '@touchbase/clients';
+import { FIND_CALLBACK_DELIVERY_SQL, RECORD_WEBHOOK_EVENT_SQL } from './sms.sql';
 
 export type StatusCallbackResult = 'applied' | 'duplicate' | 'unknown-message' | 'ignored';
 
@@ -49,7 +50,7 @@ export class TwilioWebhooksService {
       if (!row) return 'unknown-message';
       const code = Number(first(params.ErrorCode)) || null;
       const failed = FAILED_STATUSES.has(status);
-      const reason = !failed ? null : code === BLOCKED_CODE ? 'sms-blocked' : `sms-${status}`;
+      const reason = !failed ? null : code === BLOCKED_CODE ? ContactFlag.SmsBlocked : `sms-${status}`;
       const detail = first(params.ErrorMessage);
       const error = failed ? `Twilio ${code ?? status}: ${detail ?? `message ${status}`}` : null;
       const meta = row.status === DeliveryStatus.Sending ? await this.inFlightMeta(row, manager) : {};
@@ -62,7 +63,7 @@ export class TwilioWebhooksService {
       });
       if (!settled) return 'ignored'; // already final: a late or out-of-order report
       if (!failed && row.status === DeliveryStatus.Sending && row.counts_as_touch) {
-        await manager.query(TOUCH_CLIENT_SQL, [row.client_id]);
+        await markTouched(manager, [row.client_id]);
       }
       if (code === BLOCKED_CODE) {
         await this.consent.block(
