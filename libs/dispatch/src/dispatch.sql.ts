@@ -1,4 +1,7 @@
-/** The dispatch queue's SQL, in one place. The deliveries table is the queue. */
+import { byChannelSql, channelAllowedSql, contactDataSql } from '@touchbase/preferences';
+import { DeliveryReason, sqlValue } from '@touchbase/runs';
+
+/** The dispatch queue's reads, in one place (its writes are libs/runs'). The deliveries table is the queue. */
 
 /**
  * Everything a batch needs, and whether the client still wants it: preferences are checked again at
@@ -11,22 +14,13 @@ export const PREPARE_SQL = `
          c.category, c.stage, c.owner_id, o.name AS owner_name, o.email AS owner_email,
          COALESCE(r.edition_key, r.period_key) AS edition_key,
          CASE
-           WHEN c.archived_at IS NOT NULL THEN 'client-archived'
-           WHEN p.opted_out AND ca.kind <> 'service' THEN 'opted-out'
-           WHEN NOT COALESCE(s.subscribed, t.default_subscribed) THEN 'topic-unsubscribed'
-           WHEN NOT CASE d.channel WHEN 'email' THEN p.email_allowed WHEN 'sms' THEN p.sms_allowed
-                                   WHEN 'call' THEN p.call_allowed ELSE p.letter_allowed END
-             THEN 'channel-not-allowed'
-           WHEN NOT CASE d.channel
-                  WHEN 'email' THEN c.email IS NOT NULL AND NOT ('email-invalid' = ANY(c.contact_flags))
-                  WHEN 'sms' THEN c.phone IS NOT NULL AND COALESCE(c.phone_mobile, true)
-                                  AND NOT ('sms-blocked' = ANY(c.contact_flags))
-                  WHEN 'call' THEN c.phone IS NOT NULL AND NOT ('phone-wrong' = ANY(c.contact_flags))
-                  ELSE cardinality(c.address_lines) > 0 AND c.address_city IS NOT NULL
-                       AND c.address_postal_code IS NOT NULL AND c.address_country IS NOT NULL
-                       AND NOT ('address-returned' = ANY(c.contact_flags))
-                END
-             THEN 'no-contact-data'
+           WHEN c.archived_at IS NOT NULL THEN ${sqlValue(DeliveryReason.ClientArchived)}
+           WHEN p.opted_out AND ca.kind <> 'service' THEN ${sqlValue(DeliveryReason.OptedOut)}
+           WHEN NOT COALESCE(s.subscribed, t.default_subscribed) THEN ${sqlValue(DeliveryReason.TopicUnsubscribed)}
+           WHEN NOT ${byChannelSql('d.channel', (ch) => channelAllowedSql(ch))}
+             THEN ${sqlValue(DeliveryReason.ChannelNotAllowed)}
+           WHEN NOT ${byChannelSql('d.channel', (ch) => contactDataSql(ch))}
+             THEN ${sqlValue(DeliveryReason.NoContactData)}
          END AS blocked
     FROM deliveries d
     JOIN runs r ON r.id = d.run_id

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
-import { NotFoundException } from '@touchbase/core';
-import { FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
+import { Channel, CHANNELS, NotFoundException } from '@touchbase/core';
+import { channelAllowedSql, contactDataSql, FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
 import { Delivery, DeliveryReason, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { Cap } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
@@ -20,6 +20,13 @@ interface Touch {
   scheduled_at: Date;
   status: string;
 }
+
+const MISSING_DATA: Record<Channel, string> = {
+  [Channel.Email]: 'email allowed but no usable email address',
+  [Channel.Sms]: 'SMS allowed but no usable mobile phone',
+  [Channel.Call]: 'calls allowed but no usable phone or no owner to call',
+  [Channel.Letter]: 'letters allowed but the postal address is incomplete or was returned',
+};
 
 const CHANNEL_NAMES: Record<string, string> = {
   email: 'an email',
@@ -197,21 +204,15 @@ export class ExplainService {
     };
   }
 
+  /** What keeps the client from each channel it allows, by the one reachability rule. */
   private async contactDetails(clientId: string): Promise<string[]> {
     const [c] = await this.dataSource.query(
-      `SELECT c.email, c.phone, c.owner_id, c.address_lines, c.address_city, c.address_postal_code, c.contact_flags,
-              p.email_allowed, p.sms_allowed, p.call_allowed, p.letter_allowed
+      `SELECT c.contact_flags,
+              ${CHANNELS.map((ch) => `${channelAllowedSql(ch)} AS allowed_${ch}, ${contactDataSql(ch)} AS data_${ch}`).join(',\n              ')}
          FROM clients c JOIN client_preferences p ON p.client_id = c.id WHERE c.id = $1`,
       [clientId],
     );
-    const out: string[] = [];
-    if (c.email_allowed && !c.email) out.push('email allowed but no email address');
-    if (c.sms_allowed && !c.phone) out.push('SMS allowed but no mobile phone');
-    if (c.call_allowed && (!c.phone || !c.owner_id))
-      out.push('calls allowed but no phone or no owner to call');
-    if (c.letter_allowed && (!c.address_lines?.length || !c.address_city || !c.address_postal_code)) {
-      out.push('letters allowed but the postal address is incomplete');
-    }
+    const out = CHANNELS.filter((ch) => c[`allowed_${ch}`] && !c[`data_${ch}`]).map((ch) => MISSING_DATA[ch]);
     if (c.contact_flags?.length) out.push(`flagged contact data: ${c.contact_flags.join(', ')}`);
     return out;
   }

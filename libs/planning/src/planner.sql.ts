@@ -1,5 +1,6 @@
 import { Channel, CHANNELS } from '@touchbase/core';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
+import { contactDataSql } from '@touchbase/preferences';
 import { compileSegmentRule, SegmentRule } from '@touchbase/segments';
 import { FrequencyPolicy, maxWindowDays } from './frequency-policy';
 
@@ -145,11 +146,7 @@ export function buildPlanStatement(
              COALESCE(s.subscribed, ${topicDefault}) AS subscribed,
              ${listOf} AS list_id,
              p.email_allowed AS a_email, p.sms_allowed AS a_sms, p.call_allowed AS a_call, p.letter_allowed AS a_letter,
-             c.email IS NOT NULL AND NOT ('email-invalid' = ANY(c.contact_flags)) AS d_email,
-             c.phone IS NOT NULL AND COALESCE(c.phone_mobile, true) AND NOT ('sms-blocked' = ANY(c.contact_flags)) AS d_sms,
-             c.phone IS NOT NULL AND c.owner_id IS NOT NULL AND NOT ('phone-wrong' = ANY(c.contact_flags)) AS d_call,
-             cardinality(c.address_lines) > 0 AND c.address_city IS NOT NULL AND c.address_postal_code IS NOT NULL
-               AND c.address_country IS NOT NULL AND NOT ('address-returned' = ANY(c.contact_flags)) AS d_letter
+             ${CHANNELS.map((ch) => `${contactDataSql(ch)} AS d_${ch}`).join(',\n             ')}
         FROM clients c
         JOIN client_preferences p ON p.client_id = c.id AND ${inRange('p.client_id')}
         LEFT JOIN subscriptions s ON s.client_id = c.id
