@@ -13,5 +13,6 @@ export * from './campaigns.service';
 export * from './editions.service';
 export * from './calendar.service';
 export * from './playbook';
+export * from './system-campaign.repository';
 export * from './playbook.service';
 export * from './campaigns.module';

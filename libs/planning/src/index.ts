@@ -2,6 +2,7 @@ export * from './frequency-policy';
 export * from './frequency-policy.service';
 export * from './planner.sql';
 export * from './planner.service';
+export * from './plan-audiences';
 export * from './runs.service';
 export * from './explain.service';
 export * from './planning.module';

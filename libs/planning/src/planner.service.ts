@@ -16,6 +16,7 @@ import {
 } from '@touchbase/runs';
 import { capsJson, maxWindowDays } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
+import { PlanAudiences } from './plan-audiences';
 import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolution.sql';
 import { buildPlanStatement, PlanSpec } from './planner.sql';
 
@@ -69,6 +70,7 @@ export class PlannerService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly policies: FrequencyPolicyService,
+    private readonly audiences: PlanAudiences,
   ) {}
 
   async plan(runId: string, options: PlanOptions = {}): Promise<PlanResult> {
@@ -157,6 +159,7 @@ export class PlannerService {
       priorityRank: PRIORITY_RANK[campaign.priority],
       service: campaign.kind === CampaignKind.Service,
       segment: segment?.rules ?? null,
+      audience: this.audiences.of(campaign, run),
       policy,
     };
   }

@@ -21,6 +21,8 @@ export interface PlanSpec {
   service: boolean;
   /** The segment's rule tree, or null for the whole base. */
   segment: SegmentRule | null;
+  /** A system campaign's own audience condition over `c` and `p` (see PlanAudiences). */
+  audience?: (params: Params) => string;
   policy: FrequencyPolicy;
 }
 
@@ -105,6 +107,7 @@ export function buildPlanStatement(
     segmentSql = compiled.sql;
     p.values.push(...compiled.params);
   }
+  const audienceSql = spec.audience ? spec.audience(p) : 'true';
 
   const caps = spec.service ? null : capCounts(spec.policy, used, p);
   const maxWindow = caps ? p.add(maxWindowDays(spec.policy), '::int') : '';
@@ -150,7 +153,7 @@ export function buildPlanStatement(
         FROM clients c
         JOIN client_preferences p ON p.client_id = c.id AND ${inRange('p.client_id')}
         LEFT JOIN subscriptions s ON s.client_id = c.id
-       WHERE ${inRange('c.id')} AND c.archived_at IS NULL AND (${segmentSql})${
+       WHERE ${inRange('c.id')} AND c.archived_at IS NULL AND (${segmentSql}) AND (${audienceSql})${
          // Taking over a run a crashed worker left half-planned: skip the clients it already did.
          options.resume
            ? `\n         AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.run_id = ${run} AND x.client_id = c.id)`

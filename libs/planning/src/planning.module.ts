@@ -5,6 +5,7 @@ import { Segment } from '@touchbase/segments';
 import { Delivery, Run, RunsModule } from '@touchbase/runs';
 import { ExplainService } from './explain.service';
 import { FrequencyPolicyService } from './frequency-policy.service';
+import { PlanAudiences } from './plan-audiences';
 import { PlannerService } from './planner.service';
 import { FrequencyPolicyController, RunsController, SimulationsController } from './runs.controller';
 import { SimulationService } from './simulation.service';
@@ -13,9 +14,17 @@ import { RunsService } from './runs.service';
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
   imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]), RunsModule],
-  providers: [PlannerService, FrequencyPolicyService, RunsService, ExplainService, SimulationService],
+  providers: [
+    PlannerService,
+    PlanAudiences,
+    FrequencyPolicyService,
+    RunsService,
+    ExplainService,
+    SimulationService,
+  ],
   exports: [
     PlannerService,
+    PlanAudiences,
     FrequencyPolicyService,
     RunsService,
     ExplainService,

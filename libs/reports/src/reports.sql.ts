@@ -229,11 +229,11 @@ export const vipCoolingSql = (scope: string, now: string, days: string, limit: s
          o.name AS "ownerName", o.email AS "ownerEmail", c.last_touch_at AS "lastTouchAt",
          c.last_purchase_at AS "lastPurchaseAt", ${IDLE_SINCE_SQL} AS "idleSince",
          floor(extract(epoch FROM ${now} - ${IDLE_SINCE_SQL}) / 86400)::int AS "idleDays",
-         e.call_task_id AS "callTaskId", t.status AS "callTaskStatus", count(*) OVER ()::int AS total
+         t.id AS "callTaskId", t.status AS "callTaskStatus", count(*) OVER ()::int AS total
     FROM clients c
     ${OWNER_JOIN}
     LEFT JOIN vip_cooling_episodes e ON e.client_id = c.id AND e.ended_at IS NULL
-    LEFT JOIN call_tasks t ON t.id = e.call_task_id
+    LEFT JOIN call_tasks t ON t.delivery_id = e.delivery_id
    WHERE ${scope} AND c.category IN ('VIP', 'A')
      AND ${IDLE_SINCE_SQL} < ${now} - make_interval(days => ${days})
    ORDER BY ${IDLE_SINCE_SQL}, c.name, c.id
