@@ -16,6 +16,7 @@ import { Stage } from './client.enums';
 import { isMobilePhone, normalizeCountry, normalizePhone, normalizeTags } from './contact-normalizer';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
 import { flagsClearedBy } from './contact-flag.enum';
+import { ClientErasureHooks } from './client-erasure.hooks';
 import { Client } from './entities/client.entity';
 import { StageHistoryEntry } from './entities/stage-history.entity';
 
@@ -33,6 +34,7 @@ export class ClientsService {
     @InjectRepository(Client) private readonly clients: Repository<Client>,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly erasureHooks: ClientErasureHooks,
   ) {}
 
   async get(id: string, manager?: EntityManager): Promise<Client> {
@@ -168,20 +170,8 @@ export class ClientsService {
           erasedAt: now,
         },
       );
-      await manager.query(
-        `UPDATE client_preferences SET opted_out = true, updated_at = now() WHERE client_id = $1`,
-        [id],
-      );
-      await manager.query(`UPDATE purchases SET product = NULL WHERE client_id = $1`, [id]);
-      // The consent log stays (it proves consent), minus the personal data it holds.
-      await manager.query(`SET LOCAL touchbase.erasure = 'on'`);
-      await manager.query(
-        `UPDATE consent_log SET ip = NULL, user_agent = NULL,
-                old_value = CASE WHEN item LIKE 'contact.%' THEN '"[erased]"'::jsonb ELSE old_value END,
-                new_value = CASE WHEN item LIKE 'contact.%' THEN '"[erased]"'::jsonb ELSE new_value END
-          WHERE client_id = $1`,
-        [id],
-      );
+      // Preferences (opted out, the consent log's personal data) and purchases: their owners' hooks.
+      await this.erasureHooks.run(manager, id);
       return this.get(id, manager);
     });
   }
