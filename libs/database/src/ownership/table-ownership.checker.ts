@@ -177,7 +177,7 @@ export function checkDocumentedOwners(markdown: string, options: OwnershipOption
   const owners = options.owners ?? TABLE_OWNERS;
   const grants = options.grants ?? TABLE_WRITE_GRANTS;
   const documented = new Map<string, string>();
-  for (const m of markdown.matchAll(/^\| `([a-z_]+)` \| `([a-z-]+)` \|(.*)\|$/gm))
+  for (const m of markdown.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*`([a-z-]+)`\s*\|(.*)\|\s*$/gm))
     documented.set(m[1], m[2] + '|' + m[3]);
   const problems: string[] = [];
   for (const [table, owner] of Object.entries(owners)) {
