@@ -1,6 +1,6 @@
 import { Channel, CHANNELS } from '@touchbase/core';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
-import { capsJson, FrequencyPolicy, maxWindowDays } from './frequency-policy';
+import { CLIENT_FREQUENCY_WINDOWS, capsJson, FrequencyPolicy, maxWindowDays } from './frequency-policy';
 
 const QUEUED = sqlValue(DeliveryStatus.Queued);
 
@@ -63,7 +63,7 @@ export function buildDeferSql(
       new Set(
         [...policy.overall, ...Object.values(policy.perChannel).flat()]
           .map((c) => c.windowDays)
-          .concat([7, 30, 90]),
+          .concat(CLIENT_FREQUENCY_WINDOWS),
       ),
     ),
     '::int[]',

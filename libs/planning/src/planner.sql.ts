@@ -2,7 +2,7 @@ import { Channel, CHANNELS } from '@touchbase/core';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { contactDataSql } from '@touchbase/preferences';
 import { compileSegmentRule, SegmentRule } from '@touchbase/segments';
-import { FrequencyPolicy, maxWindowDays } from './frequency-policy';
+import { Cap, CLIENT_FREQUENCY_CAPS, FrequencyPolicy, maxWindowDays } from './frequency-policy';
 
 /** What the planning statement needs to know about a run. */
 export interface PlanSpec {
@@ -34,9 +34,13 @@ export class Params {
   }
 }
 
-const frequencyWindow = (alias: string) =>
-  `CASE ${alias}.frequency WHEN 'weekly' THEN 7 WHEN 'quarterly' THEN 90 ELSE 30 END`;
-const FREQUENCY_MAX = `CASE b.frequency WHEN 'twice-monthly' THEN 2 ELSE 1 END`;
+// The client's own frequency cap (FREQUENCY_CAPS), as CASEs over its frequency: window and touches.
+const frequencyCase = (alias: string, of: (cap: Cap) => number) =>
+  `CASE ${alias}.frequency ${Object.entries(CLIENT_FREQUENCY_CAPS)
+    .map(([frequency, cap]) => `WHEN '${frequency}' THEN ${of(cap)}`)
+    .join(' ')} END`;
+const frequencyWindow = (alias: string) => frequencyCase(alias, (cap) => cap.windowDays);
+const FREQUENCY_MAX = frequencyCase('b', (cap) => cap.maxTouches);
 
 /**
  * The planner: ONE set-based statement per chunk of clients (ids in (lo, hi]) that decides, for every

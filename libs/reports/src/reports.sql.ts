@@ -1,4 +1,4 @@
-import { DeliveryStatus, OPEN_STATUSES_SQL, REACHED_STATUSES_SQL, sqlList, sqlValue } from '@touchbase/runs';
+import { DeliveryReason, DeliveryStatus, OPEN_STATUSES_SQL, REACHED_STATUSES_SQL, sqlList, sqlValue } from '@touchbase/runs';
 
 /**
  * The reports' SQL, in one place. Every statement is set-based over the whole scope; `scope` is a
@@ -75,7 +75,7 @@ export const ceoLetterSql = (
            CASE WHEN b.status IN ${REACHED_STATUSES_SQL} THEN NULL
                 WHEN b.status IN ${sqlList(DeliveryStatus.Suppressed, DeliveryStatus.Cancelled, DeliveryStatus.Failed, DeliveryStatus.Bounced)} THEN b.status
                 WHEN b.status IS NOT NULL THEN 'pending'
-                WHEN p.opted_out THEN 'opted-out'
+                WHEN p.opted_out THEN ${sqlValue(DeliveryReason.OptedOut)}
                 WHEN NOT (${inSegment}) THEN 'not-in-segment'
                 ELSE 'no-delivery' END AS reason
       FROM clients c
@@ -123,7 +123,7 @@ export const mostCappedSql = (scope: string, from: string, to: string, limit: st
          o.name AS "ownerName", s.capped AS "capped", s.campaigns AS "campaigns", s.last_at AS "lastCappedAt"
     FROM (SELECT d.client_id, count(*)::int AS capped, count(DISTINCT d.campaign_id)::int AS campaigns,
                  max(d.scheduled_at) AS last_at
-          ${SUPPRESSED(scope, from, to)} AND d.reason = 'frequency-cap'
+          ${SUPPRESSED(scope, from, to)} AND d.reason = ${sqlValue(DeliveryReason.FrequencyCap)}
            GROUP BY 1
            ORDER BY 2 DESC, 1
            LIMIT ${limit}) s
