@@ -3,6 +3,16 @@ import { ContactFlag, hasFlagSql } from './contact-flag.enum';
 
 /** The writes other libraries make to a client's contact bookkeeping, in one place. */
 
+/** A client's postal address, as people read and change it. */
+export interface PostalAddress {
+  recipient: string | null;
+  lines: string[];
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
 /** Flags a client's contact data (idempotent). */
 export async function flagContact(
   manager: EntityManager,
@@ -124,14 +134,7 @@ export async function confirmContactData(
     email: string | null;
     phone: string | null;
     phoneMobile: boolean | null;
-    address: {
-      recipient: string | null;
-      lines: string[];
-      city: string | null;
-      region: string | null;
-      postalCode: string | null;
-      country: string | null;
-    };
+    address: PostalAddress;
   },
   cleared: ContactFlag[],
 ): Promise<void> {

@@ -8,6 +8,7 @@ import {
   normalizeCountry,
   normalizeEmail,
   normalizePhone,
+  PostalAddress,
 } from '@touchbase/clients';
 import {
   Channel,
@@ -52,14 +53,7 @@ export interface PortalTopic {
 export interface PortalContact {
   email: string | null;
   phone: string | null;
-  address: {
-    recipient: string | null;
-    lines: string[];
-    city: string | null;
-    region: string | null;
-    postalCode: string | null;
-    country: string | null;
-  };
+  address: PostalAddress;
 }
 
 export interface PortalSurveyState {

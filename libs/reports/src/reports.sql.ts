@@ -1,4 +1,11 @@
-import { DeliveryReason, DeliveryStatus, OPEN_STATUSES_SQL, REACHED_STATUSES_SQL, sqlList, sqlValue } from '@touchbase/runs';
+import {
+  DeliveryReason,
+  DeliveryStatus,
+  OPEN_STATUSES_SQL,
+  REACHED_STATUSES_SQL,
+  sqlList,
+  sqlValue,
+} from '@touchbase/runs';
 
 /**
  * The reports' SQL, in one place. Every statement is set-based over the whole scope; `scope` is a
