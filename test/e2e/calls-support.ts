@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { Campaign } from '@touchbase/campaigns';
+import { Campaign, DEFAULT_BUSINESS_CALENDAR } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
 import { DispatcherService } from '@touchbase/dispatch';
 import { createCampaign } from '../factories/campaign.factory';
@@ -32,7 +32,7 @@ export function pastBusinessDayAt(zone: string, hour: number, daysBack = 1): Dat
     .setZone(zone)
     .minus({ days: daysBack })
     .set({ hour, minute: 0, second: 0, millisecond: 0 });
-  while (d.weekday > 5) d = d.minus({ days: 1 });
+  while (!DEFAULT_BUSINESS_CALENDAR.isBusinessDay(d.toISODate()!)) d = d.minus({ days: 1 });
   return d.toJSDate();
 }
 

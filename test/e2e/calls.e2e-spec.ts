@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { CallOutcome, CallTaskDto, CallTasksService } from '@touchbase/calls';
-import { Campaign, CampaignKind } from '@touchbase/campaigns';
+import { Campaign, CampaignKind, DEFAULT_BUSINESS_CALENDAR } from '@touchbase/campaigns';
 import { Client } from '@touchbase/clients';
 import { Channel, StaffRole } from '@touchbase/core';
 import { PlannerService } from '@touchbase/planning';
@@ -260,7 +260,7 @@ describe('Call tasks', () => {
     const planned = await planCalls([anna]);
     const task = planned.tasks.get(planned.clients[0].id)!;
     let next = DateTime.now().setZone(ZONE).startOf('day').plus({ days: 1 });
-    while (next.weekday > 5) next = next.plus({ days: 1 });
+    while (!DEFAULT_BUSINESS_CALENDAR.isBusinessDay(next.toISODate()!)) next = next.plus({ days: 1 });
     const expected = next.set({ hour: 10 }).toUTC().toISO();
 
     for (const attempt of [1, 2]) {
@@ -294,7 +294,7 @@ describe('Call tasks', () => {
   it('no-answer on a Friday tries again on Monday, inside the calling window', async () => {
     const planned = await planCalls([anna]);
     const task = planned.tasks.get(planned.clients[0].id)!;
-    let friday = DateTime.fromISO('2030-01-01T18:30', { zone: ZONE });
+    let friday = DateTime.fromISO('2030-02-01T18:30', { zone: ZONE }); // away from the New Year holidays
     while (friday.weekday !== 5) friday = friday.plus({ days: 1 });
     const row = await t.app
       .get(CallTasksService)
@@ -303,6 +303,18 @@ describe('Call tasks', () => {
     expect(due.weekday).toBe(1);
     expect(due.toISODate()).toBe(friday.plus({ days: 3 }).toISODate());
     expect(due.toFormat('HH:mm')).toBe('10:00');
+  });
+
+  it('no-answer before the New Year holidays tries again on the first business day after them', async () => {
+    const planned = await planCalls([anna]);
+    const task = planned.tasks.get(planned.clients[0].id)!;
+    // Wednesday 30 December 2026, 18:30: 31 December and 1–8 January are days off, 9–10 January a weekend.
+    const evening = DateTime.fromISO('2026-12-30T18:30', { zone: ZONE });
+    const row = await t.app
+      .get(CallTasksService)
+      .recordOutcome(task.id, { outcome: CallOutcome.NoAnswer }, anna.staff, evening.toJSDate());
+    const due = DateTime.fromJSDate(row.due_at, { zone: ZONE });
+    expect(due.toFormat("yyyy-MM-dd'T'HH:mm")).toBe('2027-01-11T10:00');
   });
 
   it('wrong-number fails the delivery and flags the phone, so the next plan makes no call to it', async () => {
@@ -469,7 +481,7 @@ describe('Call tasks', () => {
       .setZone(ZONE)
       .plus({ days: 7 })
       .set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
-    while (at.weekday > 5) at = at.plus({ days: 1 });
+    while (!DEFAULT_BUSINESS_CALENDAR.isBusinessDay(at.toISODate()!)) at = at.plus({ days: 1 });
     const run = await createRun(t.dataSource, campaign, at.toJSDate(), `calls-${seq}`);
     await t.app.get(PlannerService).plan(run.id, { now: at.toJSDate() });
     const [planned]: { status: string }[] = await t.dataSource.query(

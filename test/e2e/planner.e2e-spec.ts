@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { CampaignKind, Priority } from '@touchbase/campaigns';
+import { CampaignKind, Priority, PRIORITY_RANK } from '@touchbase/campaigns';
 import { Channel, StaffRole } from '@touchbase/core';
 import { DEFAULT_FREQUENCY_POLICY, RunsService } from '@touchbase/planning';
 import { createCampaign, createRun, createTouch } from '../factories/campaign.factory';
@@ -360,6 +360,84 @@ describe('Planner', () => {
       });
     });
 
+    it('must-send: displaces only from a window that is full — never a touch outside every full window', async () => {
+      const c = await createClient(t.dataSource);
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(2)));
+      // With the must-send, "2 in 7 days" is full only because of the queued high touch at the same hour;
+      // the high SMS a week and an hour later (the latest of the two) is in no full window.
+      const sameHour = await createTouch(t.dataSource, c.id, T, {
+        status: 'queued',
+        priority: PRIORITY_RANK[Priority.High],
+      });
+      const weekLater = await createTouch(t.dataSource, c.id, new Date(T.getTime() + days(7) + hours(1)), {
+        status: 'queued',
+        channel: Channel.Sms,
+        priority: PRIORITY_RANK[Priority.High],
+      });
+      const rows = await planAt(t, await createCampaign(t.dataSource, { priority: Priority.MustSend }), T);
+      expect(rows.get(c.id)).toMatchObject({ status: 'queued', channel: 'email' });
+      expect(rows.get(c.id)!.scheduled_at.toISOString()).toBe(T.toISOString());
+      const status = async (id: string) =>
+        (await t.dataSource.query(`SELECT status, reason FROM deliveries WHERE id = $1`, [id]))[0];
+      expect(await status(sameHour)).toEqual({ status: 'cancelled', reason: 'displaced' });
+      expect(await status(weekLater)).toEqual({ status: 'queued', reason: null });
+    });
+
+    it('must-send: displaces the fewest touches — one that sits in two full windows rather than two', async () => {
+      const c = await createClient(t.dataSource);
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(1)));
+      // "2 in 7 days" is full with the SMS in 2 days; "SMS 2 in 30 days" with it and the SMS in 20 days.
+      const inBoth = await createTouch(t.dataSource, c.id, new Date(T.getTime() + days(2)), {
+        status: 'queued',
+        channel: Channel.Sms,
+      });
+      const inOne = await createTouch(t.dataSource, c.id, new Date(T.getTime() + days(20)), {
+        status: 'queued',
+        channel: Channel.Sms,
+      });
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { priority: Priority.MustSend, channels: [Channel.Sms] }),
+        T,
+      );
+      expect(rows.get(c.id)).toMatchObject({ status: 'queued', channel: 'sms' });
+      const statuses: { id: string; status: string }[] = await t.dataSource.query(
+        `SELECT id::text, status FROM deliveries WHERE id = ANY($1::bigint[]) ORDER BY id`,
+        [[inBoth, inOne]],
+      );
+      expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({
+        [inBoth]: 'cancelled',
+        [inOne]: 'queued',
+      });
+      const [run] = await t.dataSource.query(
+        `SELECT stats FROM runs WHERE id = (SELECT run_id FROM deliveries WHERE client_id = $1 AND priority = 2)`,
+        [c.id],
+      );
+      expect(run.stats.displaced).toBe(1);
+    });
+
+    it('high: deferral takes the first channel with room, not only the first channel in time', async () => {
+      const c = await createClient(t.dataSource);
+      // "2 in 7 days" is full until the SMS of 6 days ago leaves it, one day from now; "SMS 2 in 30 days"
+      // stays full for ten days more. Email has room in a day, SMS not before the deadline.
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(6)), { channel: Channel.Sms });
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(3)));
+      await createTouch(t.dataSource, c.id, new Date(T.getTime() - days(20)), { channel: Channel.Sms });
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, {
+          priority: Priority.High,
+          channels: [Channel.Sms, Channel.Email],
+          deadlineHours: 72,
+        }),
+        T,
+      );
+      const row = rows.get(c.id)!;
+      expect(row).toMatchObject({ status: 'queued', channel: 'email', reason: null });
+      expect(row.scheduled_at.getTime()).toBeGreaterThanOrEqual(T.getTime() + days(1));
+      expect(row.scheduled_at.getTime()).toBeLessThan(T.getTime() + days(1) + hours(1));
+    });
+
     it('must-send: never displaces sent touches; defers instead, and is suppressed only when nothing works', async () => {
       const deferrable = await createClient(t.dataSource);
       const stuck = await createClient(t.dataSource);
@@ -409,6 +487,39 @@ describe('Planner', () => {
       const rows = await planAt(t, await createCampaign(t.dataSource, { channels: [Channel.Sms] }), at);
       expect(rows.get(noZone.id)!.scheduled_at.toISOString()).toBe('2026-12-01T06:00:00.000Z');
       expect(rows.get(owl.id)!.scheduled_at.toISOString()).toBe('2026-12-01T08:00:00.000Z');
+    });
+
+    it("a client's quiet hours only narrow the SMS window (22:00–08:00 never opens it at 08:52 or 21:30)", async () => {
+      const c = await createClient(t.dataSource, { email: null, timeZone: 'Europe/Moscow' });
+      const lunch = await createClient(t.dataSource, { email: null, timeZone: 'Europe/Moscow' });
+      await prefs(c.id, { quiet_hours_start: '22:00', quiet_hours_end: '08:00' });
+      await prefs(lunch.id, { quiet_hours_start: '12:00', quiet_hours_end: '13:00' });
+      const sms = () => createCampaign(t.dataSource, { channels: [Channel.Sms], deadlineHours: 48 });
+      // 05:52 UTC = 08:52 Moscow: inside the client's waking hours, before the workspace's 09:00.
+      const morning = await planAt(t, await sms(), new Date('2026-12-01T05:52:00Z'));
+      expect(morning.get(c.id)!.scheduled_at.toISOString()).toBe('2026-12-01T06:00:00.000Z');
+      // 18:30 UTC = 21:30 Moscow: after the workspace's 21:00 → the next morning at 09:00.
+      const evening = await planAt(t, await sms(), new Date('2026-12-01T18:30:00Z'));
+      expect(evening.get(c.id)!.scheduled_at.toISOString()).toBe('2026-12-02T06:00:00.000Z');
+      // Quiet hours inside the window cut it in two: 12:30 → 13:00.
+      const noon = await planAt(t, await sms(), new Date('2026-12-03T09:30:00Z'));
+      expect(noon.get(lunch.id)!.scheduled_at.toISOString()).toBe('2026-12-03T10:00:00.000Z');
+      expect(noon.get(c.id)!.scheduled_at.toISOString()).toBe('2026-12-03T09:30:00.000Z');
+      // Quiet hours that cover the whole window: the window never opens.
+      await prefs(c.id, { quiet_hours_start: '08:00', quiet_hours_end: '22:00' });
+      const never = await planAt(t, await sms(), new Date('2026-12-03T09:30:00Z'));
+      expect(never.get(c.id)).toMatchObject({ status: 'suppressed', reason: 'quiet-hours-expired' });
+    });
+
+    it('calls skip public holidays: planned on 31 December 2026, the first call is on 11 January 2027', async () => {
+      const c = await createClient(t.dataSource, { email: null, ownerId, timeZone: 'Europe/Moscow' });
+      const rows = await planAt(
+        t,
+        await createCampaign(t.dataSource, { channels: [Channel.Call], deadlineHours: 24 * 14 }),
+        new Date('2026-12-31T09:00:00Z'),
+      );
+      expect(rows.get(c.id)).toMatchObject({ status: 'queued', channel: 'call' });
+      expect(rows.get(c.id)!.scheduled_at.toISOString()).toBe('2027-01-11T06:00:00.000Z');
     });
 
     it('calls on business days only; quiet-hours-expired when the window opens after the deadline', async () => {

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { DEFAULT_BUSINESS_CALENDAR } from '@touchbase/campaigns';
 import { Category, Client } from '@touchbase/clients';
 import { Channel, StaffRole } from '@touchbase/core';
 import { VIP_COOLING_CAMPAIGN_KEY, VipCoolingService } from '@touchbase/reports';
@@ -268,12 +269,19 @@ describe('VIP cooling through the planner', () => {
 
   it('plans the call of a VIP found cooling on a Saturday for Monday morning', async () => {
     const vip = await coolingVip('Субботний');
-    // A Saturday at noon at least a week back, in the client's zone: its Monday is past too.
+    // A Saturday at noon at least a week back, in the client's zone, before a working Monday (no holiday).
+    const calendar = DEFAULT_BUSINESS_CALENDAR;
     let saturday = DateTime.now()
       .setZone(ZONE)
       .minus({ days: 7 })
       .set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
-    while (saturday.weekday !== 6) saturday = saturday.minus({ days: 1 });
+    while (
+      saturday.weekday !== 6 ||
+      calendar.isBusinessDay(saturday.toISODate()!) ||
+      !calendar.isBusinessDay(saturday.plus({ days: 2 }).toISODate()!)
+    ) {
+      saturday = saturday.minus({ days: 1 });
+    }
 
     const pass = await cooling.run(saturday.toJSDate());
     expect(pass).toMatchObject({ started: 1, suppressed: 0 });

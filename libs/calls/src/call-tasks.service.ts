@@ -15,6 +15,7 @@ import {
   ValidationException,
 } from '@touchbase/core';
 import { ContactFlag, flagContact, markContactVerified, markTouched } from '@touchbase/clients';
+import { HolidayCalendarService } from '@touchbase/campaigns';
 import { FrequencyPolicyService } from '@touchbase/planning';
 import { completeRunsIfDone, DeliveryReason, DeliveryStatus, settleHandedOver } from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
@@ -64,6 +65,7 @@ export class CallTasksService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly policies: FrequencyPolicyService,
+    private readonly holidays: HolidayCalendarService,
   ) {}
 
   get maxAttempts(): number {
@@ -254,7 +256,8 @@ export class CallTasksService {
 
   private async nextSlot(m: EntityManager, task: LockedTask, now: Date): Promise<Date> {
     const window = (await this.policies.get(m)).sendingWindows[Channel.Call];
-    const [row]: { next: Date }[] = await m.query(NEXT_CALL_SLOT_SQL, [
+    const calendar = await this.holidays.document(m);
+    const [row]: { next: Date | null }[] = await m.query(NEXT_CALL_SLOT_SQL, [
       task.client_id,
       now,
       task.due_at,
@@ -262,8 +265,11 @@ export class CallTasksService {
       window?.start ?? null,
       window?.end ?? null,
       window?.businessDaysOnly ?? false,
+      calendar.daysOff,
+      calendar.workingDays,
     ]);
-    return row.next;
+    // Quiet hours that leave nothing of the window (changed after planning): a day later, as asked.
+    return row.next ?? new Date(now.getTime() + 86_400_000);
   }
 
   // ── writes ──────────────────────────────────────────────────────────────────

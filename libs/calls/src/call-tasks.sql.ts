@@ -38,10 +38,12 @@ export const TASK_SELECT = `
     LEFT JOIN staff_members co ON co.id = c.owner_id`;
 
 /**
- * The next calling slot after a call nobody answered: the next (business) day after `now` in the
- * client's zone, at the local time the task was due, moved into the calling window (the client's own
- * quiet hours replace it, as in planning) by tb_next_opening.
- * $1 client, $2 now, $3 current due time, $4 workspace zone, $5 window open, $6 window close, $7 business days only
+ * The next calling slot after a call nobody answered: the next day after `now` in the client's zone (the
+ * next business day of the workspace calendar when calls keep to business days), at the local time the
+ * task was due, moved into the calling window less the client's quiet hours by tb_next_opening. NULL
+ * when the client's quiet hours leave nothing of the window.
+ * $1 client, $2 now, $3 current due time, $4 workspace zone, $5 window open, $6 window close,
+ * $7 business days only, $8 days off, $9 working weekend days
  */
 export const NEXT_CALL_SLOT_SQL = `
   WITH z AS (
@@ -50,13 +52,16 @@ export const NEXT_CALL_SLOT_SQL = `
       LEFT JOIN client_preferences p ON p.client_id = c.id
      WHERE c.id = $1
   ), d AS (
-    SELECT z.*, ($2::timestamptz AT TIME ZONE z.tz)::date + 1 AS day FROM z
+    SELECT z.*,
+           (SELECT g::date
+              FROM generate_series((($2::timestamptz AT TIME ZONE z.tz)::date + 1)::timestamp,
+                                   (($2::timestamptz AT TIME ZONE z.tz)::date + 367)::timestamp, interval '1 day') g
+             WHERE NOT $7::boolean OR tb_is_business_day(g::date, $8::date[], $9::date[])
+             ORDER BY g LIMIT 1) AS day
+      FROM z
   )
-  SELECT tb_next_opening(
-           ((day + CASE WHEN $7::boolean THEN CASE extract(isodow FROM day) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END
-                        ELSE 0 END)
-             + ($3::timestamptz AT TIME ZONE tz)::time) AT TIME ZONE tz,
-           tz, COALESCE(qe, $5::time), COALESCE(qs, $6::time), $7::boolean) AS next
+  SELECT tb_next_opening((day + ($3::timestamptz AT TIME ZONE tz)::time) AT TIME ZONE tz,
+                         tz, $5::time, $6::time, $7::boolean, qs, qe, $8::date[], $9::date[]) AS next
     FROM d`;
 
 /**

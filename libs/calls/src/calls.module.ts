@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { HolidayCalendarModule } from '@touchbase/campaigns';
 import { PlanningModule } from '@touchbase/planning';
 import { RunsModule } from '@touchbase/runs';
 import { TemplatesModule } from '@touchbase/templates';
@@ -11,7 +12,7 @@ import { CallTask } from './entities/call-task.entity';
 
 /** Call tasks and their outcomes, without HTTP. */
 @Module({
-  imports: [TypeOrmModule.forFeature([CallTask]), PlanningModule, RunsModule],
+  imports: [TypeOrmModule.forFeature([CallTask]), PlanningModule, RunsModule, HolidayCalendarModule],
   providers: [CallTasksService, CallTasksRunCancelHook],
   exports: [CallTasksService, TypeOrmModule],
 })

@@ -6,6 +6,7 @@ import { FieldError, ValidationException } from '@touchbase/core';
 import { CampaignStatus } from './campaign.enums';
 import { CalendarDto, CalendarItemDto, CalendarQueryDto } from './dto/calendar.dto';
 import { Campaign } from './entities/campaign.entity';
+import { HolidayCalendarService } from './holiday-calendar.service';
 import { Occurrence, occurrencesWithKeys } from './schedule';
 
 export const MAX_CALENDAR_DAYS = 400;
@@ -21,6 +22,7 @@ export class CalendarService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly holidays: HolidayCalendarService,
   ) {}
 
   async list(query: CalendarQueryDto, now = new Date()): Promise<CalendarDto> {
@@ -34,11 +36,12 @@ export class CalendarService {
     if (query.campaignId) qb.andWhere('c.id = :id', { id: query.campaignId });
     const { entities, raw } = await qb.getRawAndEntities<{ segment_name: string | null }>();
 
+    const calendar = await this.holidays.get();
     const items: CalendarItemDto[] = [];
     entities.forEach((c, i) => {
       let found: Occurrence[] = [];
       try {
-        found = occurrencesWithKeys(c.schedule, c.timeZone, from, to);
+        found = occurrencesWithKeys(c.schedule, c.timeZone, from, to, calendar);
       } catch (e) {
         // One broken schedule must not hide the others.
         this.logger.error(

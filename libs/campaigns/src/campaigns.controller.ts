@@ -35,6 +35,8 @@ import {
 } from './dto/campaign.dto';
 import { EditionDto, EditionListDto, PutEditionDto } from './dto/edition.dto';
 import { EditionsService } from './editions.service';
+import { Campaign } from './entities/campaign.entity';
+import { HolidayCalendarService } from './holiday-calendar.service';
 
 // Marketers (and admins) write campaigns and editions; every staff role reads them.
 @ApiTags('campaigns')
@@ -45,7 +47,13 @@ export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly editions: EditionsService,
+    private readonly holidays: HolidayCalendarService,
   ) {}
+
+  /** With its next occurrences by the workspace's holiday calendar. */
+  private async dto(c: Campaign): Promise<CampaignDto> {
+    return CampaignDto.from(c, new Date(), await this.holidays.get());
+  }
 
   @Get()
   @AnyStaff()
@@ -54,7 +62,11 @@ export class CampaignsController {
   async list(@Query() query: ListCampaignsQueryDto): Promise<CampaignListDto> {
     const page = await this.campaigns.list(query);
     const now = new Date();
-    return { items: page.items.map((c) => CampaignDto.from(c, now)), nextCursor: page.nextCursor };
+    const calendar = await this.holidays.get();
+    return {
+      items: page.items.map((c) => CampaignDto.from(c, now, calendar)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Post()
@@ -68,7 +80,7 @@ export class CampaignsController {
   @ApiErrors(409)
   @ApiCreatedResponse({ type: CampaignDto })
   async create(@Body() dto: CreateCampaignDto, @CurrentStaff() staff: StaffMember): Promise<CampaignDto> {
-    return CampaignDto.from(await this.campaigns.create(dto, staff.id));
+    return this.dto(await this.campaigns.create(dto, staff.id));
   }
 
   @Get(':id')
@@ -77,7 +89,7 @@ export class CampaignsController {
   @ApiErrors(404)
   @ApiOkResponse({ type: CampaignDto })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
-    return CampaignDto.from(await this.campaigns.get(id));
+    return this.dto(await this.campaigns.get(id));
   }
 
   @Patch(':id')
@@ -86,7 +98,7 @@ export class CampaignsController {
   @ApiErrors(404, 409)
   @ApiOkResponse({ type: CampaignDto })
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCampaignDto): Promise<CampaignDto> {
-    return CampaignDto.from(await this.campaigns.update(id, dto));
+    return this.dto(await this.campaigns.update(id, dto));
   }
 
   @Delete(':id')
@@ -108,7 +120,7 @@ export class CampaignsController {
       res.status(204);
       return;
     }
-    return CampaignDto.from(await this.campaigns.archive(id));
+    return this.dto(await this.campaigns.archive(id));
   }
 
   @Post(':id/activate')
@@ -121,7 +133,7 @@ export class CampaignsController {
   @ApiErrors(404, 409)
   @ApiOkResponse({ type: CampaignDto })
   async activate(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
-    return CampaignDto.from(await this.campaigns.activate(id));
+    return this.dto(await this.campaigns.activate(id));
   }
 
   @Post(':id/pause')
@@ -133,7 +145,7 @@ export class CampaignsController {
   @ApiErrors(404, 409)
   @ApiOkResponse({ type: CampaignDto })
   async pause(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
-    return CampaignDto.from(await this.campaigns.pause(id));
+    return this.dto(await this.campaigns.pause(id));
   }
 
   @Get(':id/editions')

@@ -9,11 +9,20 @@ import { CampaignsService } from './campaigns.service';
 import { EditionsService } from './editions.service';
 import { Campaign } from './entities/campaign.entity';
 import { Edition } from './entities/edition.entity';
+import { HolidayCalendarController } from './holiday-calendar.controller';
+import { HolidayCalendarService } from './holiday-calendar.service';
 import { PlaybookService } from './playbook.service';
+
+/** The workspace's holiday calendar (business days), for schedules, planning and call tasks. */
+@Module({
+  providers: [HolidayCalendarService],
+  exports: [HolidayCalendarService],
+})
+export class HolidayCalendarModule {}
 
 /** Campaigns, editions and the calendar, without HTTP: for the scheduler and other libraries. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign, Edition])],
+  imports: [TypeOrmModule.forFeature([Campaign, Edition]), HolidayCalendarModule],
   providers: [
     CampaignsService,
     CampaignChecksService,
@@ -28,14 +37,15 @@ import { PlaybookService } from './playbook.service';
     CalendarService,
     CampaignArchiveHooks,
     TypeOrmModule,
+    HolidayCalendarModule,
   ],
 })
 export class CampaignsModule {}
 
-/** The admin API (campaigns, editions, calendar), and the playbook programs proposed at start. */
+/** The admin API (campaigns, editions, calendars), and the playbook programs proposed at start. */
 @Module({
   imports: [CampaignsModule],
-  controllers: [CampaignsController, CalendarController],
+  controllers: [CampaignsController, CalendarController, HolidayCalendarController],
   providers: [PlaybookService],
 })
 export class CampaignsApiModule {}

@@ -15,6 +15,7 @@ import {
   scheduleRRule,
   validateSchedule,
 } from './schedule';
+import { BusinessCalendar } from './business-calendar';
 import type { ScheduleSpec } from './schedule.types';
 
 const utc = (iso: string) => new Date(iso);
@@ -165,7 +166,7 @@ describe('schedules', () => {
     it('runs on the first business day of January, April, July and October', () => {
       const found = occurrences(spec, 'Europe/Moscow', ...year(2026));
       expect(locals(found, 'Europe/Moscow')).toEqual([
-        '2026-01-01T10:00', // Thursday
+        '2026-01-12T10:00', // 1–9 January are days off, 10–11 a weekend
         '2026-04-01T10:00', // Wednesday
         '2026-07-01T10:00', // Wednesday
         '2026-10-01T10:00', // Thursday
@@ -181,7 +182,7 @@ describe('schedules', () => {
     it('moves past a weekend: 1 April and 1 July 2028 are Saturdays → Monday the 3rd', () => {
       const found = occurrences(spec, 'Europe/Moscow', ...year(2028));
       expect(locals(found, 'Europe/Moscow')).toEqual([
-        '2028-01-03T10:00', // 1 January 2028 is a Saturday too
+        '2028-01-10T10:00', // 1–8 January are holidays, the 9th a Sunday
         '2028-04-03T10:00',
         '2028-07-03T10:00',
         '2028-10-02T10:00', // 1 October 2028 is a Sunday
@@ -190,6 +191,38 @@ describe('schedules', () => {
         1, 1, 1, 1,
       ]);
       expect(periodKey(spec, found[1], 'Europe/Moscow')).toBe('2028-Q2');
+    });
+
+    it('skips public holidays: 1 January 2027 (a Friday) is a holiday, so the quarter opens on 11 January', () => {
+      const [first] = occurrences(spec, 'Europe/Moscow', ...year(2027));
+      expect(first.toISOString()).toBe('2027-01-11T07:00:00.000Z');
+      expect(localTime(first, 'Europe/Moscow')).toBe('2027-01-11T10:00');
+      expect(
+        nextOccurrences(spec, 'Europe/Moscow', utc('2026-12-07T00:00:00Z'), 2).map((d) =>
+          localTime(d, 'Europe/Moscow'),
+        ),
+      ).toEqual(['2027-01-11T10:00', '2027-04-01T10:00']);
+      expect(describeSchedule(spec, 'Europe/Moscow')).toContain(
+        'first business day (by the holiday calendar)',
+      );
+    });
+
+    it("follows the workspace's own calendar: its days off and its working Saturdays", () => {
+      const calendar = new BusinessCalendar({
+        daysOff: ['2027-04-01', '2027-04-02'],
+        workingDays: ['2027-01-02'],
+      });
+      const found = occurrences(spec, 'Europe/Moscow', ...year(2027), calendar);
+      expect(locals(found, 'Europe/Moscow')).toEqual([
+        '2027-01-01T10:00', // not a day off in this calendar
+        '2027-04-05T10:00',
+        '2027-07-01T10:00',
+        '2027-10-01T10:00',
+      ]);
+      const saturday = new BusinessCalendar({ daysOff: ['2027-01-01'], workingDays: ['2027-01-02'] });
+      expect(locals(occurrences(spec, 'Europe/Moscow', ...year(2027), saturday), 'Europe/Moscow')[0]).toBe(
+        '2027-01-02T10:00',
+      );
     });
 
     it('the period key is the quarter of the local date, not of UTC', () => {
@@ -254,6 +287,27 @@ describe('schedules', () => {
         '2026-11-01T15:00:00.000Z', // EST again from 1 November
         '2026-11-02T15:00:00.000Z',
       ]);
+    });
+
+    it('a wall time that occurs twice (fall back) is its first occurrence (RFC 5545): New York and London', () => {
+      // Weekly on Sunday at 01:30: 7 Nov 2027 in New York (EDT → EST), 31 Oct 2027 in London (BST → GMT).
+      const spec: ScheduleSpec = {
+        type: 'rrule',
+        rrule: 'FREQ=WEEKLY;BYDAY=SU',
+        dtstart: '2027-10-03T01:30',
+      };
+      const cases = [
+        { zone: 'America/New_York', day: '2027-11-07', first: '2027-11-07T05:30:00.000Z' }, // not 06:30Z
+        { zone: 'Europe/London', day: '2027-10-31', first: '2027-10-31T00:30:00.000Z' }, // not 01:30Z
+      ];
+      for (const { zone, day, first } of cases) {
+        const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 12 * 3_600_000);
+        const found = occurrences(spec, zone, dayBefore, utc(`${day}T23:00:00Z`));
+        expect(iso(found)).toEqual([first]);
+        expect(iso(nextOccurrences(spec, zone, dayBefore, 1))).toEqual([first]);
+      }
+      const once = occurrences({ type: 'once', at: '2027-11-07T01:30' }, 'America/New_York', ...year(2027));
+      expect(iso(once)).toEqual(['2027-11-07T05:30:00.000Z']);
     });
 
     it('a wall time that does not exist (spring forward) moves to the next valid one', () => {

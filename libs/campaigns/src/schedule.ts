@@ -1,13 +1,15 @@
 import { DateTime, IANAZone } from 'luxon';
 import { Frequency, Options, RRule } from 'rrule';
 import { FieldError, ValidationException } from '@touchbase/core';
+import { BusinessCalendar, DEFAULT_BUSINESS_CALENDAR } from './business-calendar';
 import type { ScheduleSpec } from './schedule.types';
 
 /*
  * Schedules are evaluated on "floating" wall-clock time: the rule runs over dates whose UTC fields
  * are the local fields in the campaign's zone, and each result is then placed in the zone with luxon.
- * So "monthly on the 1st at 10:00" is 10:00 local on both sides of a DST change, and a wall time that
- * does not exist (spring forward) moves to the next valid one.
+ * So "monthly on the 1st at 10:00" is 10:00 local on both sides of a DST change, a wall time that
+ * does not exist (spring forward) moves to the next valid one, and one that occurs twice (fall back) is
+ * its first occurrence (RFC 5545, 3.3.5). "First business day" follows the workspace's holiday calendar.
  */
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -35,11 +37,28 @@ export function isValidTimeZone(zone: unknown): zone is string {
 }
 
 /** The occurrences in [from, to] (both inclusive), in time order. */
-export function occurrences(spec: ScheduleSpec, zone: string, from: Date, to: Date): Date[] {
+export function occurrences(
+  spec: ScheduleSpec,
+  zone: string,
+  from: Date,
+  to: Date,
+  calendar: BusinessCalendar = DEFAULT_BUSINESS_CALENDAR,
+): Date[] {
   if (to.getTime() < from.getTime()) return [];
+  const inRange = (d: Date) => d.getTime() >= from.getTime() && d.getTime() <= to.getTime();
   if (spec.type === 'once') {
     const at = onceInstant(spec.at, zone);
-    return at.getTime() >= from.getTime() && at.getTime() <= to.getTime() ? [at] : [];
+    return inRange(at) ? [at] : [];
+  }
+  if (spec.type === 'quarterly') {
+    const out: Date[] = [];
+    const last = DateTime.fromJSDate(to, { zone });
+    // From the quarter before `from` (a first business day can be late in its month) to `to`'s.
+    for (let q = quarterOf(DateTime.fromJSDate(from, { zone })) - 1; q <= quarterOf(last); q++) {
+      const at = firstBusinessDayOfQuarter(spec, zone, q, calendar);
+      if (at && inRange(at)) out.push(at);
+    }
+    return out;
   }
   // One day of slack either side covers any UTC offset; exact bounds are applied after conversion.
   const fromLocal = DateTime.fromJSDate(from, { zone });
@@ -57,10 +76,25 @@ export function occurrences(spec: ScheduleSpec, zone: string, from: Date, to: Da
 }
 
 /** The first `count` occurrences strictly after `after`. */
-export function nextOccurrences(spec: ScheduleSpec, zone: string, after: Date, count: number): Date[] {
+export function nextOccurrences(
+  spec: ScheduleSpec,
+  zone: string,
+  after: Date,
+  count: number,
+  calendar: BusinessCalendar = DEFAULT_BUSINESS_CALENDAR,
+): Date[] {
   if (spec.type === 'once') {
     const at = onceInstant(spec.at, zone);
     return at.getTime() > after.getTime() && count > 0 ? [at] : [];
+  }
+  if (spec.type === 'quarterly') {
+    const out: Date[] = [];
+    const first = quarterOf(DateTime.fromJSDate(after, { zone })) - 1;
+    for (let q = first; out.length < count && q < first + 4 * NEVER_YEARS; q++) {
+      const at = firstBusinessDayOfQuarter(spec, zone, q, calendar);
+      if (at && at.getTime() > after.getTime()) out.push(at);
+    }
+    return out;
   }
   const afterLocal = DateTime.fromJSDate(after, { zone });
   const rule = buildRule(spec, zone, afterLocal);
@@ -83,8 +117,9 @@ export function previousOccurrence(
   zone: string,
   at: Date,
   withinDays = 400,
+  calendar: BusinessCalendar = DEFAULT_BUSINESS_CALENDAR,
 ): Date | null {
-  const found = occurrences(spec, zone, new Date(at.getTime() - withinDays * DAY_MS), at);
+  const found = occurrences(spec, zone, new Date(at.getTime() - withinDays * DAY_MS), at, calendar);
   return found.at(-1) ?? null;
 }
 
@@ -106,8 +141,14 @@ export function periodKey(spec: ScheduleSpec, occurrence: Date, zone: string): s
   }
 }
 
-export function occurrencesWithKeys(spec: ScheduleSpec, zone: string, from: Date, to: Date): Occurrence[] {
-  return occurrences(spec, zone, from, to).map((at) => ({
+export function occurrencesWithKeys(
+  spec: ScheduleSpec,
+  zone: string,
+  from: Date,
+  to: Date,
+  calendar: BusinessCalendar = DEFAULT_BUSINESS_CALENDAR,
+): Occurrence[] {
+  return occurrences(spec, zone, from, to, calendar).map((at) => ({
     at,
     local: localTime(at, zone),
     periodKey: periodKey(spec, at, zone),
@@ -178,7 +219,7 @@ export function describeSchedule(spec: ScheduleSpec, zone: string): string {
         (spec.day > 28 ? ' (the last day of the month when it is shorter)' : '')
       );
     case 'quarterly':
-      return `Quarterly on the first business day (Mon–Fri) of January, April, July and October at ${spec.time} ${zone}`;
+      return `Quarterly on the first business day (by the holiday calendar) of January, April, July and October at ${spec.time} ${zone}`;
     case 'once':
       return `Once, at ${localTime(onceInstant(spec.at, zone), zone)} ${zone}`;
     case 'rrule': {
@@ -402,7 +443,8 @@ function presetOptions(spec: Extract<ScheduleSpec, { type: 'monthly' | 'quarterl
   const [hour, minute] = spec.time.split(':').map(Number);
   const clock = { byhour: [hour], byminute: [minute], bysecond: [0] };
   if (spec.type === 'quarterly') {
-    // The first Mon–Fri of each quarter's first month.
+    // The RRULE text shown for the preset: the first Mon–Fri of each quarter's first month. Occurrences
+    // come from firstBusinessDayOfQuarter, which also skips the holiday calendar's days off.
     return {
       freq: Frequency.MONTHLY,
       bymonth: [1, 4, 7, 10],
@@ -417,8 +459,37 @@ function presetOptions(spec: Extract<ScheduleSpec, { type: 'monthly' | 'quarterl
   return { freq: Frequency.MONTHLY, bymonthday: days, bysetpos: [-1], ...clock };
 }
 
+/** Quarters counted from year 0: 4 × year + (0…3). */
+function quarterOf(local: DateTime): number {
+  return local.year * 4 + (local.quarter - 1);
+}
+
+/** The occurrence of quarter `q`: its first month's first business day at the time, or null if none. */
+function firstBusinessDayOfQuarter(
+  spec: Extract<ScheduleSpec, { type: 'quarterly' }>,
+  zone: string,
+  q: number,
+  calendar: BusinessCalendar,
+): Date | null {
+  const [hour, minute] = spec.time.split(':').map(Number);
+  const year = Math.floor(q / 4);
+  const month = (q % 4) * 3 + 1;
+  const days = DateTime.utc(year, month, 1).daysInMonth!;
+  for (let day = 1; day <= days; day++) {
+    const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    if (calendar.isBusinessDay(date)) {
+      return fromFloating(new Date(Date.UTC(year, month - 1, day, hour, minute)), zone).toJSDate();
+    }
+  }
+  return null;
+}
+
 /** The floating-time rule; presets start at the month before `near` (they have no start of their own). */
-function buildRule(spec: Exclude<ScheduleSpec, { type: 'once' }>, zone: string, near: DateTime): RRule {
+function buildRule(
+  spec: Exclude<ScheduleSpec, { type: 'once' | 'quarterly' }>,
+  zone: string,
+  near: DateTime,
+): RRule {
   if (spec.type === 'rrule') {
     const options = parseRRuleOptions(spec.rrule);
     const until = untilOf(spec.rrule, zone);
@@ -447,7 +518,13 @@ function untilOf(raw: string, zone: string): Date | null {
 
 /** A one-off's instant: with an offset it is absolute; without one it is wall time in the zone. */
 export function onceInstant(at: string, zone: string): Date {
-  return DateTime.fromISO(at, { zone }).toJSDate();
+  const dt = DateTime.fromISO(at, { zone });
+  return (/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(at.trim()) ? dt : firstOccurrence(dt)).toJSDate();
+}
+
+// A wall time that occurs twice (fall back) is its first occurrence (RFC 5545, 3.3.5); luxon takes the second.
+function firstOccurrence(dt: DateTime): DateTime {
+  return dt.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt);
 }
 
 function toFloating(dt: DateTime): Date {
@@ -455,7 +532,7 @@ function toFloating(dt: DateTime): Date {
 }
 
 function fromFloating(d: Date, zone: string): DateTime {
-  return DateTime.fromObject(
+  const local = DateTime.fromObject(
     {
       year: d.getUTCFullYear(),
       month: d.getUTCMonth() + 1,
@@ -466,6 +543,7 @@ function fromFloating(d: Date, zone: string): DateTime {
     },
     { zone },
   );
+  return firstOccurrence(local);
 }
 
 function localToFloating(local: string): Date {

@@ -1,6 +1,7 @@
-import { Channel, CHANNELS } from '@touchbase/core';
+import { channelAllowedSql, contactDataSql } from '@touchbase/preferences';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
-import { CLIENT_FREQUENCY_WINDOWS, capsJson, FrequencyPolicy, maxWindowDays } from './frequency-policy';
+import { capsJson, CLIENT_FREQUENCY_WINDOWS, maxWindowDays } from './frequency-policy';
+import { channelLists, openingSql, Params, PlanSpec } from './planner.sql';
 
 const QUEUED = sqlValue(DeliveryStatus.Queued);
 
@@ -10,26 +11,40 @@ const CAPPED = `d.run_id = $1::uuid AND d.client_id > $2::uuid AND d.client_id <
 
 /**
  * must-send, step 1: for capped clients that would have room without the queued, unsent, lower-priority
- * touches around them, cancel one such touch each (lowest priority, latest first). Run in rounds until
- * nothing is displaced; each round is one statement over the whole chunk.
- * Params: $1 run, $2 lo, $3 hi, $4 caps, $5 priority rank, $6 max window days.
+ * touches around them, cancel one such touch each — only from a cap window around the row that is full,
+ * the one that sits in the most full windows (then the lowest priority, the latest). Run in rounds until
+ * nothing is displaced (each round one statement over the whole chunk): a full window loses no more
+ * touches than it has too many, and touches outside every full window are never touched.
+ * Params: $1 run, $2 lo, $3 hi, $4 caps, $5 priority rank.
  */
 export const DISPLACE_ROUND_SQL = `
   WITH need AS (
-    SELECT d.id, d.client_id, d.scheduled_at AS at
+    SELECT d.id, d.client_id, d.channel, d.scheduled_at AS at, p.frequency
       FROM deliveries d
       JOIN client_preferences p ON p.client_id = d.client_id
      WHERE ${CAPPED}
        AND tb_cap_room(d.client_id, d.channel, d.scheduled_at, p.frequency, $4::jsonb, d.id, $5::smallint)
   ),
-  victim AS (
-    SELECT DISTINCT ON (n.id) e.id
+  full_window AS (
+    SELECT n.id, n.client_id, n.at, cap.w, cap.ch
       FROM need n
-      JOIN deliveries e ON e.client_id = n.client_id
+      CROSS JOIN LATERAL tb_cap_windows(n.channel, n.frequency, $4::jsonb) cap
+     WHERE (SELECT count(*) FROM deliveries e
+             WHERE e.client_id = n.client_id AND e.counts_as_touch AND e.status IN ${TOUCH_STATUSES_SQL}
+               AND e.scheduled_at > n.at - make_interval(days => cap.w)
+               AND e.scheduled_at < n.at + make_interval(days => cap.w)
+               AND (cap.ch IS NULL OR e.channel = cap.ch) AND e.id <> n.id) >= cap.n
+  ),
+  victim AS (
+    SELECT DISTINCT ON (f.id) e.id
+      FROM full_window f
+      JOIN deliveries e ON e.client_id = f.client_id
+       AND e.scheduled_at > f.at - make_interval(days => f.w)
+       AND e.scheduled_at < f.at + make_interval(days => f.w)
+       AND (f.ch IS NULL OR e.channel = f.ch)
      WHERE e.status = ${QUEUED} AND e.counts_as_touch AND e.priority < $5::smallint AND e.run_id <> $1::uuid
-       AND e.scheduled_at > n.at - make_interval(days => $6::int)
-       AND e.scheduled_at < n.at + make_interval(days => $6::int)
-     ORDER BY n.id, e.priority, e.scheduled_at DESC, e.id DESC
+     GROUP BY f.id, e.id, e.priority, e.scheduled_at
+     ORDER BY f.id, count(*) DESC, e.priority, e.scheduled_at DESC, e.id DESC
   )
   UPDATE deliveries v SET status = ${sqlValue(DeliveryStatus.Cancelled)}, reason = ${sqlValue(DeliveryReason.Displaced)}, updated_at = now()
     FROM victim WHERE v.id = victim.id AND v.status = ${QUEUED}
@@ -43,22 +58,21 @@ export const PROMOTE_SQL = `
      AND tb_cap_room(d.client_id, d.channel, d.scheduled_at, p.frequency, $4::jsonb, d.id)`;
 
 /**
- * high and must-send, step 2: defer each capped row to the earliest time with room inside its deadline.
- * Room can only open when a touch leaves a window, so the candidates are "a touch + a cap window",
- * moved to the next opening of the channel's sending window.
+ * high and must-send, step 2: defer each capped row to the earliest time with room inside its deadline,
+ * on the first channel of the client's order with room then (the main pass's rule, moved forward in
+ * time). Room can only open when a touch leaves a window, so the candidates per channel are its own next
+ * opening and "a touch + a cap window", moved to the next opening of the channel's sending window.
  */
-export function buildDeferSql(
-  policy: FrequencyPolicy,
-  workspaceTimeZone: string,
-): { sql: string; params: (extra: { runId: string; lo: string; hi: string }) => unknown[] } {
-  const values: unknown[] = [];
-  const add = (v: unknown, cast: string) => {
-    values.push(v);
-    return `$${values.length + 3}${cast}`;
-  };
-  const caps = add(capsJson(policy), '::jsonb');
-  const maxWindow = add(maxWindowDays(policy), '::int');
-  const windows = add(
+export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: string; params: unknown[] } {
+  const p = new Params();
+  p.add(spec.runId, '::uuid');
+  p.add(lo, '::uuid');
+  p.add(hi, '::uuid');
+  const t0 = p.add(spec.plannedAt.toISOString(), '::timestamptz');
+  const caps = p.add(capsJson(spec.policy), '::jsonb');
+  const maxWindow = p.add(maxWindowDays(spec.policy), '::int');
+  const policy = spec.policy;
+  const windows = p.add(
     Array.from(
       new Set(
         [...policy.overall, ...Object.values(policy.perChannel).flat()]
@@ -68,43 +82,54 @@ export function buildDeferSql(
     ),
     '::int[]',
   );
-  const tz = add(workspaceTimeZone, '::text');
+  const tz = p.add(spec.workspaceTimeZone, '::text');
+  const { listOf, used, listHas, rank } = channelLists(spec, p);
+  const client = { tz: 'o.tz', qs: 'o.qs', qe: 'o.qe' };
   const opening = (at: string) =>
-    `CASE n.channel ${CHANNELS.map((c: Channel) => {
-      const w = policy.sendingWindows[c];
-      const open = w ? add(w.start, '::time') : 'NULL::time';
-      const close = w ? add(w.end, '::time') : 'NULL::time';
-      const business = add(w?.businessDaysOnly ?? false, '::boolean');
-      return c === Channel.Letter
-        ? `WHEN '${c}' THEN tb_next_opening(${at}, n.tz, ${open}, ${close}, ${business})`
-        : `WHEN '${c}' THEN tb_next_opening(${at}, n.tz, COALESCE(n.qe, ${open}), COALESCE(n.qs, ${close}), ${business})`;
-    }).join(' ')} END`;
+    `CASE o.channel ${used.map((c) => `WHEN '${c}' THEN ${openingSql(spec, p, c, at, client)}`).join(' ')} END`;
   const sql = `
     WITH need AS (
-      SELECT d.id, d.client_id, d.channel, d.scheduled_at AS at, d.deadline_at, p.frequency,
-             p.quiet_hours_start AS qs, p.quiet_hours_end AS qe, COALESCE(c.time_zone, ${tz}) AS tz
+      SELECT d.id, d.client_id, d.deadline_at, p.frequency,
+             p.quiet_hours_start AS qs, p.quiet_hours_end AS qe, COALESCE(c.time_zone, ${tz}) AS tz,
+             ${used
+               .map(
+                 (ch) =>
+                   `CASE WHEN ${channelAllowedSql(ch)} AND ${contactDataSql(ch)} AND ${listHas(ch, listOf)}
+               THEN ${rank(ch, 'p.preferred_channel', listOf)} END AS r_${ch}`,
+               )
+               .join(',\n             ')}
         FROM deliveries d
         JOIN client_preferences p ON p.client_id = d.client_id
         JOIN clients c ON c.id = d.client_id
        WHERE ${CAPPED}
     ),
-    slot AS (
-      SELECT n.id, min(x.at) AS at
+    -- One row per candidate channel of a capped row, with its place in the client's order.
+    options AS (
+      SELECT n.*, o.channel, o.rank
         FROM need n
+        CROSS JOIN LATERAL (VALUES ${used.map((ch) => `('${ch}', n.r_${ch})`).join(', ')}) o(channel, rank)
+       WHERE o.rank IS NOT NULL
+    ),
+    slot AS (
+      SELECT DISTINCT ON (o.id) o.id, o.channel, x.at
+        FROM options o
         CROSS JOIN LATERAL (
-          SELECT ${opening(`e.scheduled_at + make_interval(days => w) + interval '1 second'`)} AS at
+          SELECT ${opening(t0)} AS at
+          UNION ALL
+          SELECT ${opening(`e.scheduled_at + make_interval(days => w) + interval '1 second'`)}
             FROM deliveries e
             CROSS JOIN unnest(${windows}) AS w
-           WHERE e.client_id = n.client_id AND e.counts_as_touch AND e.status IN ${TOUCH_STATUSES_SQL}
-             AND e.scheduled_at > n.at - make_interval(days => ${maxWindow})
-             AND e.scheduled_at < n.deadline_at + make_interval(days => ${maxWindow})
+           WHERE e.client_id = o.client_id AND e.counts_as_touch AND e.status IN ${TOUCH_STATUSES_SQL}
+             AND e.scheduled_at > ${t0} - make_interval(days => ${maxWindow})
+             AND e.scheduled_at < o.deadline_at + make_interval(days => ${maxWindow})
         ) x
-       WHERE x.at > n.at AND x.at <= n.deadline_at
-         AND tb_cap_room(n.client_id, n.channel, x.at, n.frequency, ${caps}, n.id)
-       GROUP BY n.id
+       WHERE x.at >= ${t0} AND x.at <= o.deadline_at
+         AND tb_cap_room(o.client_id, o.channel, x.at, o.frequency, ${caps}, o.id)
+       ORDER BY o.id, x.at, o.rank
     )
     UPDATE deliveries d
-       SET status = ${QUEUED}, reason = NULL, scheduled_at = slot.at, due_at = slot.at, updated_at = now()
+       SET status = ${QUEUED}, reason = NULL, channel = slot.channel, scheduled_at = slot.at, due_at = slot.at,
+           updated_at = now()
       FROM slot WHERE d.id = slot.id`;
-  return { sql, params: ({ runId, lo, hi }) => [runId, lo, hi, ...values] };
+  return { sql, params: p.values };
 }

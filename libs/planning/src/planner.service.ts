@@ -1,7 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
-import { Campaign, CampaignKind, PRIORITY_RANK, Priority } from '@touchbase/campaigns';
+import {
+  Campaign,
+  CampaignKind,
+  HolidayCalendarService,
+  PRIORITY_RANK,
+  Priority,
+} from '@touchbase/campaigns';
 import { findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
 import { Segment } from '@touchbase/segments';
 import {
@@ -14,7 +20,7 @@ import {
   RunStatsRow,
   toStats,
 } from '@touchbase/runs';
-import { capsJson, maxWindowDays } from './frequency-policy';
+import { capsJson } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
 import { PlanAudiences } from './plan-audiences';
 import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolution.sql';
@@ -71,6 +77,7 @@ export class PlannerService {
     private readonly config: AppConfig,
     private readonly policies: FrequencyPolicyService,
     private readonly audiences: PlanAudiences,
+    private readonly holidays: HolidayCalendarService,
   ) {}
 
   async plan(runId: string, options: PlanOptions = {}): Promise<PlanResult> {
@@ -161,6 +168,7 @@ export class PlannerService {
       segment: segment?.rules ?? null,
       audience: this.audiences.of(campaign, run),
       policy,
+      calendar: await this.holidays.document(manager),
     };
   }
 
@@ -212,15 +220,14 @@ export class PlannerService {
           hi,
           caps,
           spec.priorityRank,
-          maxWindowDays(spec.policy),
         ]);
         await manager.query(PROMOTE_SQL, [spec.runId, lo, hi, caps]);
         total += countOf(displaced);
         if (countOf(displaced) === 0) break;
       }
     }
-    const defer = buildDeferSql(spec.policy, spec.workspaceTimeZone);
-    await manager.query(defer.sql, defer.params({ runId: spec.runId, lo, hi }));
+    const defer = buildDeferSql(spec, lo, hi);
+    await manager.query(defer.sql, defer.params);
     return total;
   }
 

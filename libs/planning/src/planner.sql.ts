@@ -1,6 +1,7 @@
+import type { HolidayCalendar } from '@touchbase/campaigns';
 import { Channel, CHANNELS } from '@touchbase/core';
-import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { contactDataSql } from '@touchbase/preferences';
+import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { compileSegmentRule, SegmentRule } from '@touchbase/segments';
 import { Cap, CLIENT_FREQUENCY_CAPS, FrequencyPolicy, maxWindowDays } from './frequency-policy';
 
@@ -24,6 +25,8 @@ export interface PlanSpec {
   /** A system campaign's own audience condition over `c` and `p` (see PlanAudiences). */
   audience?: (params: Params) => string;
   policy: FrequencyPolicy;
+  /** The workspace's holiday calendar: business days for windows limited to them (calls). */
+  calendar: HolidayCalendar;
 }
 
 export class Params {
@@ -32,6 +35,52 @@ export class Params {
     this.values.push(value);
     return `$${this.values.length}${cast}`;
   }
+}
+
+/**
+ * The client's channel lists: the campaign's (id 0) and those of its category rules (1…). `listOf` picks
+ * the client's list (the first rule matching `c.category`), `listHas` whether a list id holds a channel,
+ * `rank` a channel's place in the client's order: the preferred channel first, then the list's order.
+ */
+export function channelLists(spec: PlanSpec, p: Params) {
+  const lists: Channel[][] = [spec.channels, ...spec.channelRules.map((r) => r.channels)];
+  const listOf = spec.channelRules.length
+    ? `CASE ${spec.channelRules
+        .map((r, i) => `WHEN c.category = ANY(${p.add(r.categories, '::text[]')}) THEN ${i + 1}`)
+        .join(' ')} ELSE 0 END`
+    : '0';
+  const used = CHANNELS.filter((ch) => lists.some((l) => l.includes(ch)));
+  const listHas = (channel: Channel, column: string) => {
+    const ids = lists.map((l, id) => (l.includes(channel) ? id : -1)).filter((id) => id >= 0);
+    return ids.length ? `${column} IN (${ids.join(', ')})` : 'false';
+  };
+  const rank = (channel: Channel, preferred: string, listId: string) =>
+    `CASE WHEN ${preferred} = '${channel}' THEN 0 ELSE CASE ${listId} ${lists
+      .map((l, id) => (l.includes(channel) ? `WHEN ${id} THEN ${l.indexOf(channel) + 1}` : ''))
+      .join(' ')} END END`;
+  return { lists, listOf, used, listHas, rank };
+}
+
+/**
+ * A channel's next sending time at or after `at` (SQL), for a client in zone `tz` with quiet hours
+ * `qs`–`qe`: the channel's window less the client's quiet hours (letters have neither), on business
+ * days of the workspace calendar when the window asks for them.
+ */
+export function openingSql(
+  spec: Pick<PlanSpec, 'policy' | 'calendar'>,
+  p: Params,
+  channel: Channel,
+  at: string,
+  client: { tz: string; qs: string; qe: string },
+): string {
+  const w = spec.policy.sendingWindows[channel];
+  const open = w ? p.add(w.start, '::time') : 'NULL::time';
+  const close = w ? p.add(w.end, '::time') : 'NULL::time';
+  const business = p.add(w?.businessDaysOnly ?? false, '::boolean');
+  const quiet = channel === Channel.Letter ? 'NULL, NULL' : `${client.qs}, ${client.qe}`;
+  const daysOff = p.add(spec.calendar.daysOff, '::date[]');
+  const workingDays = p.add(spec.calendar.workingDays, '::date[]');
+  return `tb_next_opening(${at}, ${client.tz}, ${open}, ${close}, ${business}, ${quiet}, ${daysOff}, ${workingDays})`;
 }
 
 // The client's own frequency cap (FREQUENCY_CAPS), as CASEs over its frequency: window and touches.
@@ -71,17 +120,8 @@ export function buildPlanStatement(
   // The client's channel list: the first matching category rule, else the campaign's channels. The
   // lists are few and known here, so choosing a channel is a CASE over them evaluated on the client's
   // own row: no row per candidate channel, no sort to pick the best one.
-  const lists: Channel[][] = [spec.channels, ...spec.channelRules.map((r) => r.channels)];
-  const listOf = spec.channelRules.length
-    ? `CASE ${spec.channelRules
-        .map((r, i) => `WHEN c.category = ANY(${p.add(r.categories, '::text[]')}) THEN ${i + 1}`)
-        .join(' ')} ELSE 0 END`
-    : '0';
-  const used = CHANNELS.filter((ch) => lists.some((l) => l.includes(ch)));
-  const listHas = (channel: Channel, column = 'a.list_id') => {
-    const ids = lists.map((l, id) => (l.includes(channel) ? id : -1)).filter((id) => id >= 0);
-    return ids.length ? `${column} IN (${ids.join(', ')})` : 'false';
-  };
+  const { lists, listOf, used, listHas: inList } = channelLists(spec, p);
+  const listHas = (channel: Channel, column = 'a.list_id') => inList(channel, column);
   // The first channel, in the client's order (the preferred one first, then the list's), whose
   // column `<prefix>_<channel>` is true; NULL when none is.
   const first = (prefix: string) =>
@@ -92,18 +132,12 @@ export function buildPlanStatement(
   const atOf = (channel: string) =>
     `CASE ${channel} ${used.map((ch) => `WHEN '${ch}' THEN b.at_${ch}`).join(' ')} END`;
 
-  // Sending time per channel: the next opening of the channel's window in the client's zone; the
-  // client's own quiet hours replace the window of the real-time channels. Computed once per distinct
-  // (zone, quiet hours) — a handful — not once per client.
-  const openingOf = (channel: Channel): string => {
-    const w = spec.policy.sendingWindows[channel];
-    const open = w ? p.add(w.start, '::time') : 'NULL::time';
-    const close = w ? p.add(w.end, '::time') : 'NULL::time';
-    const business = p.add(w?.businessDaysOnly ?? false, '::boolean');
-    if (channel === Channel.Letter) return `tb_next_opening(${t0}, o.tz, ${open}, ${close}, ${business})`;
-    return `tb_next_opening(${t0}, o.tz, COALESCE(o.qe, ${open}), COALESCE(o.qs, ${close}), ${business})`;
-  };
-  const openings = used.map((c) => `${openingOf(c)} AS at_${c}`).join(',\n             ');
+  // Sending time per channel: the next opening of the channel's window in the client's zone, less the
+  // client's own quiet hours. Computed once per distinct (zone, quiet hours) — a handful — not once per
+  // client.
+  const openings = used
+    .map((c) => `${openingSql(spec, p, c, t0, { tz: 'o.tz', qs: 'o.qs', qe: 'o.qe' })} AS at_${c}`)
+    .join(',\n             ');
 
   let segmentSql = 'true';
   if (spec.segment) {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Campaign } from '@touchbase/campaigns';
+import { Campaign, HolidayCalendarModule } from '@touchbase/campaigns';
 import { Segment } from '@touchbase/segments';
 import { Delivery, Run, RunsModule } from '@touchbase/runs';
 import { ExplainService } from './explain.service';
@@ -13,7 +13,7 @@ import { RunsService } from './runs.service';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]), RunsModule],
+  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]), RunsModule, HolidayCalendarModule],
   providers: [
     PlannerService,
     PlanAudiences,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Campaign, CampaignStatus, occurrencesWithKeys } from '@touchbase/campaigns';
+import { Campaign, CampaignStatus, HolidayCalendarService, occurrencesWithKeys } from '@touchbase/campaigns';
 import { NotFoundException, ValidationException } from '@touchbase/core';
 import { createSimulatedRun, DeliveryReason, sqlValue } from '@touchbase/runs';
 import { PlannerService } from './planner.service';
@@ -34,6 +34,7 @@ export class SimulationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly planner: PlannerService,
+    private readonly holidays: HolidayCalendarService,
   ) {}
 
   async simulate(from: Date, to: Date, campaignIds?: string[]): Promise<SimulatedOccurrence[]> {
@@ -48,9 +49,13 @@ export class SimulationService {
       ]);
     }
     const campaigns = await this.campaigns(campaignIds);
+    const calendar = await this.holidays.get();
     const occurrences = campaigns
       .flatMap((campaign) =>
-        occurrencesWithKeys(campaign.schedule, campaign.timeZone, from, to).map((o) => ({ campaign, ...o })),
+        occurrencesWithKeys(campaign.schedule, campaign.timeZone, from, to, calendar).map((o) => ({
+          campaign,
+          ...o,
+        })),
       )
       .sort((a, b) => a.at.getTime() - b.at.getTime());
     if (occurrences.length > MAX_SIMULATED_OCCURRENCES) {

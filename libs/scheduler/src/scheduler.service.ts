@@ -1,6 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Campaign, CampaignStatus, occurrences, periodKey } from '@touchbase/campaigns';
+import {
+  Campaign,
+  CampaignStatus,
+  HolidayCalendarService,
+  occurrences,
+  periodKey,
+} from '@touchbase/campaigns';
 import { PlannerService } from '@touchbase/planning';
 import {
   claimPlannedRun,
@@ -60,6 +66,7 @@ export class SchedulerService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly planner: PlannerService,
+    private readonly holidays: HolidayCalendarService,
   ) {}
 
   async tick(now = new Date()): Promise<TickResult> {
@@ -88,11 +95,12 @@ export class SchedulerService {
     const keys: string[] = [];
     const ats: string[] = [];
     const lookback = new Date(now.getTime() - SCHEDULER_LOOKBACK_DAYS * DAY_MS);
+    const calendar = await this.holidays.get();
     for (const c of campaigns) {
       if (!c.activatedAt) continue;
       const from = c.activatedAt > lookback ? c.activatedAt : lookback;
       try {
-        for (const at of occurrences(c.schedule, c.timeZone, from, now)) {
+        for (const at of occurrences(c.schedule, c.timeZone, from, now, calendar)) {
           ids.push(c.id);
           keys.push(periodKey(c.schedule, at, c.timeZone));
           ats.push(at.toISOString());

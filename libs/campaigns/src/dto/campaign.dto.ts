@@ -25,6 +25,7 @@ import { Channel } from '@touchbase/core';
 import { IsOmittable, PageQueryDto } from '@touchbase/http';
 import { CampaignKind, CampaignStatus, Priority } from '../campaign.enums';
 import { Campaign, CampaignTemplates, ChannelRule } from '../entities/campaign.entity';
+import { DEFAULT_BUSINESS_CALENDAR } from '../business-calendar';
 import { describeSchedule, localTime, nextOccurrences, periodKey, scheduleRRule } from '../schedule';
 import type { ScheduleSpec } from '../schedule.types';
 
@@ -34,8 +35,8 @@ const emptyToNull = ({ value }: { value: unknown }) =>
 
 const SCHEDULE_DOC =
   'One of: `{ "type": "monthly", "day": 1..31, "time": "HH:MM" }` (a shorter month runs on its last day); ' +
-  '`{ "type": "quarterly", "time": "HH:MM" }` (first business day, Mon–Fri, of January, April, July and ' +
-  'October); `{ "type": "once", "at": "2026-11-05T10:00" }` (campaign zone unless an offset is given); ' +
+  '`{ "type": "quarterly", "time": "HH:MM" }` (first business day of January, April, July and ' +
+  'October by the holiday calendar, /api/v1/holiday-calendar); `{ "type": "once", "at": "2026-11-05T10:00" }` (campaign zone unless an offset is given); ' +
   '`{ "type": "rrule", "rrule": "FREQ=WEEKLY;BYDAY=MO", "dtstart": "2026-11-02T09:00" }` (RFC 5545, ' +
   'daily at most; dtstart is wall time in the campaign zone). Times are wall-clock times in the campaign ' +
   'zone, so 10:00 stays 10:00 across DST changes.';
@@ -258,7 +259,7 @@ export class CampaignDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
-  static from(c: Campaign, now = new Date()): CampaignDto {
+  static from(c: Campaign, now = new Date(), calendar = DEFAULT_BUSINESS_CALENDAR): CampaignDto {
     // A stored schedule is valid; should one not be, the campaign still lists (without occurrences).
     const safely = <T>(fn: () => T, fallback: T): T => {
       try {
@@ -270,7 +271,7 @@ export class CampaignDto {
     const upcoming =
       c.status === CampaignStatus.Archived
         ? []
-        : safely(() => nextOccurrences(c.schedule, c.timeZone, now, 3), []);
+        : safely(() => nextOccurrences(c.schedule, c.timeZone, now, 3, calendar), []);
     return {
       id: c.id,
       name: c.name,
