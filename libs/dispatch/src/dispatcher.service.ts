@@ -8,13 +8,13 @@ import { AppConfig } from '@touchbase/config';
 import { markTouched } from '@touchbase/clients';
 import { Channel } from '@touchbase/core';
 import {
-  CLAIM_SQL,
+  claimDue,
   completeRunsIfDone,
   DeliveryReason,
   DeliveryStatus,
-  FINISH_SQL,
-  RECLAIM_SQL,
-  RELEASE_SQL,
+  finishBatch,
+  reclaimExpired,
+  releaseClaims,
 } from '@touchbase/runs';
 import { retryDelayMs } from './backoff';
 import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } from './channel-handler';
@@ -24,20 +24,6 @@ import { NOTIFY_CHANNEL } from './dispatch.sql';
 import { MessagePreparer, Prepared } from './message-preparer.service';
 
 type Settled = DispatchOutcome | { kind: 'cancelled'; reason: string };
-
-interface ClaimRow {
-  id: string;
-  run_id: string;
-  campaign_id: string;
-  client_id: string;
-  channel: Channel;
-  priority: number;
-  counts_as_touch: boolean;
-  scheduled_at: Date;
-  due_at: Date;
-  attempts: number;
-  meta: Record<string, unknown>;
-}
 
 const SHUTDOWN_WAIT_MS = 25_000;
 const ERROR_PAUSE_MS = 1_000;
@@ -93,8 +79,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     ]);
     clearTimeout(timer);
     if (this.inFlight.size > 0) {
-      const released = await this.dataSource.query(RELEASE_SQL, [[...this.inFlight]]).catch(() => [[], 0]);
-      this.logger.warn(`Released ${countOf(released)} deliveries still held at shutdown`);
+      const released = await releaseClaims(this.dataSource.manager, [...this.inFlight]).catch(() => 0);
+      this.logger.warn(`Released ${released} deliveries still held at shutdown`);
     }
     await this.listener?.end().catch(() => undefined);
   }
@@ -155,15 +141,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private async claim(channel: Channel): Promise<Batch | null> {
     const { batchSize, leaseSeconds } = this.config.dispatch;
     const started = process.hrtime.bigint();
-    const reclaimed = countOf(await this.dataSource.query(RECLAIM_SQL, [channel]));
+    const reclaimed = await reclaimExpired(this.dataSource.manager, channel);
     if (reclaimed > 0) {
       this.metrics.reclaimed.inc({ channel, worker: this.metrics.worker }, reclaimed);
       this.logger.warn(`Took back ${reclaimed} ${channel} deliveries whose lease expired`);
     }
     const token = randomUUID();
-    const rows = firstOf<ClaimRow>(
-      await this.dataSource.query(CLAIM_SQL, [channel, batchSize, token, leaseSeconds]),
-    );
+    const rows = await claimDue(this.dataSource.manager, { channel, limit: batchSize, token, leaseSeconds });
     if (rows.length === 0) return null;
     const claimedAt = Date.now();
     this.inFlight.add(token);
@@ -244,7 +228,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   /** Gives a batch back unsent (the attempt not counted). */
   private async release(batch: Batch): Promise<void> {
-    await this.dataSource.query(RELEASE_SQL, [[batch.token]]).catch(() => undefined);
+    await releaseClaims(this.dataSource.manager, [batch.token]).catch(() => undefined);
     this.inFlight.delete(batch.token);
     this.metrics.inFlight.dec(
       { channel: batch.items[0].channel, worker: this.metrics.worker },
@@ -266,7 +250,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const cols = {
       id: [] as string[],
       token: [] as string[],
-      status: [] as string[],
+      status: [] as DeliveryStatus[],
       reason: [] as (string | null)[],
     };
     const more = {
@@ -330,19 +314,17 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     // What was sent must be recorded, or another worker sends it again when the lease expires: a
     // database that restarts or drops connections is waited for, as long as the lease lasts. The
     // token makes a repeat harmless (rows already recorded no longer match).
-    const finished: { id: string; client_id: string; status: string; counts_as_touch: boolean }[] = firstOf(
-      await this.persist(batch, () =>
-        this.dataSource.query(FINISH_SQL, [
-          cols.id,
-          cols.token,
-          cols.status,
-          cols.reason,
-          more.error,
-          more.provider,
-          more.due,
-          more.meta,
-        ]),
-      ),
+    const finished = await this.persist(batch, () =>
+      finishBatch(this.dataSource.manager, {
+        ids: cols.id,
+        tokens: cols.token,
+        statuses: cols.status,
+        reasons: cols.reason,
+        errors: more.error,
+        providerIds: more.provider,
+        dueAts: more.due,
+        metas: more.meta,
+      }),
     );
     const touched = finished
       .filter(
@@ -434,22 +416,4 @@ function retry(e: unknown): DispatchOutcome {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-// TypeORM answers UPDATE … RETURNING with [rows, count].
-function firstOf<T>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0] as T[];
-  }
-  return (result as T[]) ?? [];
-}
-
-function countOf(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
 }

@@ -1,7 +1,21 @@
 import { EntityManager } from 'typeorm';
+import { Channel } from '@touchbase/core';
 import { DeliveryReason } from './delivery-reason.enum';
 import { DeliveryStatus, REACHED_STATUSES_SQL } from './delivery-status.enum';
 import { sqlList, sqlValue } from './sql-list';
+
+// TypeORM answers UPDATE … RETURNING with [rows, count].
+function rowsOf<T>(result: unknown): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0] as T[];
+  }
+  return (result as T[]) ?? [];
+}
 
 /** The deliveries table is the dispatch queue; these are its writes, in one place. */
 
@@ -64,6 +78,72 @@ export const RELEASE_SQL = `
                         attempts = GREATEST(attempts - 1, 0), updated_at = now()
    WHERE claim_token = ANY($1::uuid[]) AND status = ${S.sending} AND locked_until IS NOT NULL
   RETURNING id`;
+
+/** A delivery a dispatcher claimed. */
+export interface ClaimedRow {
+  id: string;
+  run_id: string;
+  campaign_id: string;
+  client_id: string;
+  channel: Channel;
+  priority: number;
+  counts_as_touch: boolean;
+  scheduled_at: Date;
+  due_at: Date;
+  attempts: number;
+  meta: Record<string, unknown>;
+}
+
+/** Takes back a channel's deliveries whose lease expired (a crashed worker's); returns how many. */
+export async function reclaimExpired(manager: EntityManager, channel: Channel): Promise<number> {
+  return rowsOf(await manager.query(RECLAIM_SQL, [channel])).length;
+}
+
+/** Claims up to `limit` due deliveries of a channel under a fresh lease and claim token. */
+export async function claimDue(
+  manager: EntityManager,
+  claim: { channel: Channel; limit: number; token: string; leaseSeconds: number },
+): Promise<ClaimedRow[]> {
+  return rowsOf(
+    await manager.query(CLAIM_SQL, [claim.channel, claim.limit, claim.token, claim.leaseSeconds]),
+  );
+}
+
+/** The outcomes of a batch, column by column (one entry per delivery). */
+export interface BatchOutcomes {
+  ids: string[];
+  tokens: string[];
+  statuses: DeliveryStatus[];
+  reasons: (string | null)[];
+  errors: (string | null)[];
+  providerIds: (string | null)[];
+  dueAts: (Date | null)[];
+  metas: string[];
+}
+
+/** Records a batch's outcomes in one statement, guarded by the claim token; returns the rows recorded. */
+export async function finishBatch(
+  manager: EntityManager,
+  o: BatchOutcomes,
+): Promise<{ id: string; client_id: string; status: DeliveryStatus; counts_as_touch: boolean }[]> {
+  return rowsOf(
+    await manager.query(FINISH_SQL, [
+      o.ids,
+      o.tokens,
+      o.statuses,
+      o.reasons,
+      o.errors,
+      o.providerIds,
+      o.dueAts,
+      o.metas,
+    ]),
+  );
+}
+
+/** Gives back what these claim tokens still hold under a lease (the attempt not counted); returns how many. */
+export async function releaseClaims(manager: EntityManager, tokens: string[]): Promise<number> {
+  return rowsOf(await manager.query(RELEASE_SQL, [tokens])).length;
+}
 
 /**
  * Cancels a run's deliveries: the queued ones, and those handed to people (open call tasks, letters
