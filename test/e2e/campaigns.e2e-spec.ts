@@ -1,6 +1,7 @@
 import { Channel, StaffRole } from '@touchbase/core';
 import { createCampaign, createRun } from '../factories/campaign.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
+import { signaturePng } from './letters-pdf';
 import { createTestApp, TestApp } from '../support/test-app';
 import {
   as,
@@ -363,7 +364,58 @@ describe('Campaigns API', () => {
       const res = await t.http().post(`/api/v1/campaigns/${body.id}/activate`).set(as(marketer)).expect(409);
       expect(fieldsOf(res.body)).toEqual({ signerId: expect.stringContaining('signer') });
       await t.http().patch(`/api/v1/campaigns/${body.id}`).set(as(marketer)).send({ signerId }).expect(200);
-      await t.http().post(`/api/v1/campaigns/${body.id}/activate`).set(as(marketer)).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/campaigns/${body.id}/activate`)
+        .set(as(marketer))
+        .send({ confirmUnsigned: true })
+        .expect(200);
+    });
+
+    it('warns of letters without a signature image, and refuses a must-send run of them unless confirmed', async () => {
+      const unsigned = await createSigner(t.dataSource, 'Пётр Неподписанный');
+      const { body } = await create(letter({ name: 'Unsigned letter', signerId: unsigned })).expect(201);
+      const activate = (send: object = {}) =>
+        t.http().post(`/api/v1/campaigns/${body.id}/activate`).set(as(marketer)).send(send);
+      const refused = await activate().expect(409);
+      expect(fieldsOf(refused.body)).toEqual({
+        confirmUnsigned: expect.stringContaining('without a signature'),
+      });
+      expect((await t.http().get(`/api/v1/campaigns/${body.id}`).set(as(marketer))).body.status).toBe(
+        'draft',
+      );
+      const run = await t
+        .http()
+        .post(`/api/v1/campaigns/${body.id}/runs`)
+        .set(as(marketer))
+        .send({})
+        .expect(409);
+      expect(fieldsOf(run.body)).toEqual({ confirmUnsigned: expect.any(String) });
+      expect(await t.dataSource.query(`SELECT 1 FROM runs WHERE campaign_id = $1`, [body.id])).toHaveLength(
+        0,
+      );
+
+      const confirmed = await activate({ confirmUnsigned: true }).expect(200);
+      expect(confirmed.body.status).toBe('active');
+      expect(confirmed.body.warnings).toEqual([
+        'Письма напечатаются без подписи: у подписанта Пётр Неподписанный нет изображения подписи / ' +
+          'Letters will print without a signature: the signer Пётр Неподписанный has no signature image',
+      ]);
+
+      // With the image uploaded, nothing to warn of.
+      await t
+        .http()
+        .put(`/api/v1/signers/${unsigned}/signature`)
+        .set(as(marketer))
+        .attach('file', signaturePng(), 'signature.png')
+        .expect(200);
+      const { body: other } = await create(letter({ name: 'Signed letter', signerId: unsigned })).expect(201);
+      const signed = await t
+        .http()
+        .post(`/api/v1/campaigns/${other.id}/activate`)
+        .set(as(marketer))
+        .expect(200);
+      expect(signed.body.warnings).toEqual([]);
     });
 
     it('a service campaign is never promotional: topic service, and only service campaigns use it', async () => {

@@ -4,7 +4,7 @@ import { LinksService } from '@touchbase/links';
 import { SignersService } from '@touchbase/templates';
 import { createClient } from '../factories/client.factory';
 import { SmtpSink } from '../support/smtp-sink';
-import { TestApp } from '../support/test-app';
+import { TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 import {
   countBy,
   createEmailApp,
@@ -79,6 +79,36 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
       [clients.map((c) => c.id)],
     );
     expect(touched.n).toBe(50);
+  });
+
+  it("reports a run's counts from its deliveries' current statuses, in the run and in the list", async () => {
+    await Promise.all(Array.from({ length: 4 }, () => createClient(t.dataSource)));
+    const campaign = await emailCampaign(t);
+    const runId = await planNow(t, campaign);
+    const planned = (await t.dataSource.query(`SELECT stats FROM runs WHERE id = $1`, [runId]))[0].stats;
+    expect(planned.byStatus).toEqual({ queued: 4 });
+    await drain(t, runId);
+    const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
+    const runNow = async () => (await t.http().get(`/api/v1/runs/${runId}`).set(admin).expect(200)).body;
+    const deadline = Date.now() + 5000;
+    while ((await runNow()).status !== 'completed' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
+    const run = await runNow();
+    expect(run.status).toBe('completed');
+    expect(run.stats).toMatchObject({
+      byStatus: { sent: 4 },
+      byChannel: { email: { sent: 4 } },
+      displaced: 0,
+    });
+    const list = await t.http().get(`/api/v1/runs?campaignId=${campaign.id}`).set(admin).expect(200);
+    expect(list.body.items[0].stats.byStatus).toEqual({ sent: 4 });
+
+    // A provider's callback later: the run says so.
+    await t.dataSource.query(
+      `UPDATE deliveries SET status = 'delivered' WHERE id = (SELECT min(id) FROM deliveries WHERE run_id = $1)`,
+      [runId],
+    );
+    expect((await runNow()).stats.byStatus).toEqual({ sent: 3, delivered: 1 });
   });
 
   it('puts one-click unsubscribe headers, unfolded, and a Message-ID that a retry keeps', async () => {

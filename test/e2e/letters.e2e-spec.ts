@@ -122,13 +122,21 @@ describe('Letter batches', () => {
       { name: 'ООО «Альфа»', addressRecipient: 'ООО «Альфа»', addressLines: ['ул. Ленина, д. 5, офис 12'] },
       {
         name: 'АО «Вектор»',
+        contactName: 'Соколова Елена Викторовна',
         addressRecipient: 'АО «Вектор»',
         addressLines: ['пр. Мира, д. 7'],
         addressPostalCode: '620075',
       },
-      { name: 'ИП Сидоров', addressRecipient: 'ИП Сидоров П. А.', addressLines: ['ул. Малышева, д. 36'] },
       {
-        name: 'Мария Иванова',
+        name: 'ИП Сидоров',
+        addressRecipient: 'ИП Сидоров П. А.',
+        addressLines: ['Невский пр., д. 36'],
+        addressPostalCode: '191186',
+        addressCity: 'Санкт-Петербург',
+        addressRegion: 'Санкт-Петербург',
+      },
+      {
+        name: 'Иванова Мария Сергеевна',
         kind: ClientKind.Person,
         addressRecipient: 'Ивановой Марии Сергеевне',
         addressLines: ['ул. Белинского, д. 9, кв. 4'],
@@ -164,6 +172,8 @@ describe('Letter batches', () => {
 
     it('makes ONE ready batch whose PDF has every letter from a page of its own', async () => {
       expect(batch).toMatchObject({
+        unsignedLetters: 0,
+        warnings: [],
         runId: planned.runId,
         campaignId: planned.campaign.id,
         campaignName: planned.campaign.name,
@@ -219,11 +229,21 @@ describe('Letter batches', () => {
           expect(letter.split('Chief Executive Officer').length - 1).toBe(2);
           expect(letter).not.toContain('директор');
         } else {
-          expect(first).toContain('Свердловская область');
+          if (client.addressCity === 'Санкт-Петербург') {
+            // A federal city is its own region: printed once.
+            expect(first.split('Санкт-Петербург').length - 1).toBe(1);
+          } else expect(first).toContain('Свердловская область');
           expect(first).toMatch(/\d{1,2} [а-я]+ \d{4} г\./); // the date, in Russian
-          expect(letter).toContain(
-            client.kind === ClientKind.Person ? `Здравствуйте, ${client.name}!` : 'Уважаемые партнёры!',
+          const greetings: Record<string, string> = {
+            'Иванова Мария Сергеевна': 'Уважаемая Мария Сергеевна!',
+            'АО «Вектор»': 'Уважаемая Елена Викторовна!',
+          };
+          expect(letter).toContain(greetings[client.name] ?? 'Уважаемые партнёры!');
+          expect(letter).not.toContain(
+            client.name === 'Иванова Мария Сергеевна' ? 'Здравствуйте' : 'Иванова',
           );
+          // The default letter invites a reply once.
+          expect(letter.split('напишите мне напрямую').length - 1).toBe(1);
           expect(letter).toContain('С уважением,');
           expect(letter.split('Иван Петров').length - 1).toBe(2);
           expect(letter).not.toContain('Ivan Petrov');
@@ -497,6 +517,12 @@ describe('Letter batches', () => {
       signerId: signer.id,
     });
     const [batch] = await dispatchAndBuild(planned.runId);
+    // The batch says so before anyone prints it.
+    expect(batch.unsignedLetters).toBe(1);
+    expect(batch.warnings).toEqual([
+      '1 из 1 писем напечатаны без подписи: у подписанта нет изображения подписи / ' +
+        '1 of 1 letters print without a signature: the signer has no signature image',
+    ]);
     const pdf = (await download(batch.id)).body;
     expect(imageXObjects(pdf)).toBe(0);
     const text = (await pdfPages(pdf)).join('\n');

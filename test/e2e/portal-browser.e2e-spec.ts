@@ -212,6 +212,59 @@ describeWithBrowser('Client portal in a real browser (Chromium)', () => {
     }
   });
 
+  it('quiet hours: 24-hour fields, disabled while unticked; on a phone the save bar stays in view', async () => {
+    const client = await createClient(t.dataSource, { name: 'Соколова Елена Викторовна' });
+    for (const locale of [Locale.Ru, Locale.En]) {
+      await t.dataSource.query(
+        `UPDATE client_preferences SET quiet_hours_start = NULL, quiet_hours_end = NULL WHERE client_id = $1`,
+        [client.id],
+      );
+      const page = await newPage({ width: 360, height: 740 });
+      await page.goto(`${base}/portal/${portalToken(t, client.id)}?lang=${locale}`);
+      const start = page.locator('#quiet-start');
+      const end = page.locator('#quiet-end');
+      // Text fields on a 24-hour clock: no AM/PM whatever the browser's language.
+      expect(await start.getAttribute('type')).toBe('text');
+      expect(await start.getAttribute('placeholder')).toBe('22:00');
+      expect(await start.isDisabled()).toBe(true);
+      expect(await end.isDisabled()).toBe(true);
+      const background = (l: typeof start) =>
+        l.evaluate(
+          (el) =>
+            (
+              el.ownerDocument.defaultView as unknown as {
+                getComputedStyle(e: unknown): { backgroundColor: string };
+              }
+            ).getComputedStyle(el).backgroundColor,
+        );
+      const disabledLook = await background(start);
+      await page.locator('#quiet-enabled').check();
+      expect(await start.isEnabled()).toBe(true);
+      expect(await background(start)).not.toBe(disabledLook);
+
+      // Half-way down the preferences, the save button is on screen.
+      await page.locator('#topics').scrollIntoViewIfNeeded();
+      const save = page.locator('#preferences .actions button');
+      const box = (await save.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(740);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      await page.screenshot({ path: path.join(shots, `portal-quiet-360-${locale}.png`) });
+
+      await start.fill('8:30');
+      await end.fill('22:00');
+      await save.click();
+      await page.waitForURL(/saved=preferences/);
+      const [row] = await t.dataSource.query(
+        `SELECT quiet_hours_start::text AS s, quiet_hours_end::text AS e FROM client_preferences WHERE client_id = $1`,
+        [client.id],
+      );
+      expect([row.s.slice(0, 5), row.e.slice(0, 5)]).toEqual(['08:30', '22:00']);
+      expect(await page.locator('#quiet-start').inputValue()).toBe('08:30');
+      expect(problemsOf(page)).toEqual([]);
+      await page.context().close();
+    }
+  });
+
   it('answers the survey and unsubscribes from everything after confirming, without JavaScript', async () => {
     const client = await createClient(t.dataSource, { locale: Locale.En });
     const runId = await inviteToSurvey(t, [client.id]);

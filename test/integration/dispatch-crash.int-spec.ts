@@ -86,4 +86,54 @@ describe('Dispatch: a worker killed mid-batch', () => {
     const takenBack = [...second.stdout.matchAll(/Took back (\d+) email deliveries whose lease expired/g)];
     expect(takenBack.reduce((sum, m) => sum + Number(m[1]), 0)).toBe(held.length);
   });
+
+  it('a batch that outlasts its lease keeps it while its worker lives, and loses it soon after the worker dies', async () => {
+    // 300 ms a message over one connection: a batch of 10 takes 3 s, longer than the 2 s lease, so
+    // only the renewals keep the other worker off it.
+    const slow = await SmtpSink.start({ delayMs: 300 });
+    // A database of its own: the workers of the test above still run on the other one.
+    const own = await createTestDatabase();
+    try {
+      const env = {
+        DISPATCH_BATCH_SIZE: String(BATCH),
+        DISPATCH_LEASE_SECONDS: '2',
+        SMTP_MAX_CONNECTIONS: '1',
+      };
+      const first = await startEmailWorker(own.url, slow, 'renewing-first', env);
+      const second = await startEmailWorker(own.url, slow, 'renewing-second', env);
+      const run = await seedEmailRun(own.url, DELIVERIES, 'renew');
+      await releaseRun(own.url, run.runId);
+
+      // Well past two leases with both workers alive: nothing was taken from either.
+      await slow.waitFor(3 * BATCH);
+      first.kill('SIGKILL');
+      await first.waitForExit();
+      const atDeath = await runDeliveries(own.url, run.runId);
+      expect(atDeath.filter((d) => d.attempts > 1)).toEqual([]);
+      expect([...sinkCountsByDelivery(slow).values()].every((n) => n === 1)).toBe(true);
+      expect(second.stdout).not.toMatch(/Took back/);
+      const held = atDeath.filter((d) => d.status === 'sending');
+      expect(held.length).toBeGreaterThan(0);
+
+      // The dead worker's batches are taken back by the live one; duplicates only from the batch it
+      // was sending, at most one batch.
+      const final = await waitUntilDispatched(own.url, run.runId);
+      expect(statusCounts(final)).toEqual({ sent: DELIVERIES });
+      const received = sinkCountsByDelivery(slow);
+      expect([...received.keys()].sort()).toEqual([...run.ids].sort());
+      const twice = [...received].filter(([, n]) => n > 1).map(([id]) => id);
+      expect(twice.length).toBeLessThanOrEqual(BATCH);
+      const tokenOf = new Map(held.map((d: DeliveryState) => [d.id, d.claim_token]));
+      expect(twice.every((id) => tokenOf.has(id))).toBe(true);
+      expect(new Set(twice.map((id) => tokenOf.get(id))).size).toBeLessThanOrEqual(1);
+      const retaken = final.filter((d) => d.attempts === 2).map((d) => d.id);
+      expect(retaken.length).toBeGreaterThan(0);
+      expect(retaken.every((id) => tokenOf.has(id))).toBe(true);
+      expect(second.stdout).toMatch(/Took back \d+ email deliveries whose lease expired/);
+    } finally {
+      await killSpawnedProcesses();
+      await slow.close();
+      await own.drop();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Channel, FieldError } from '@touchbase/core';
-import { CampaignKind } from './campaign.enums';
+import { CampaignKind, Priority } from './campaign.enums';
 import { needsSigner, usedChannels } from './campaign-rules';
 import { Campaign, CampaignTemplates } from './entities/campaign.entity';
 import { nextOccurrences } from './schedule';
@@ -17,6 +17,11 @@ export interface ReadinessOptions {
   /** Activation also needs an occurrence still to come; a manual run does not. */
   requireUpcoming?: boolean;
   now?: Date;
+  /**
+   * Activation and run now: a must-send campaign whose letters would print unsigned is refused
+   * unless this is true (the caller confirmed). Left out: not checked.
+   */
+  confirmUnsigned?: boolean;
 }
 
 /**
@@ -90,6 +95,19 @@ export class CampaignChecksService {
       problems.push({ field: 'signerId', messages: [why] });
     }
     if (
+      options.confirmUnsigned === false &&
+      campaign.priority === Priority.MustSend &&
+      (await this.unsignedLettersWarning(campaign, manager))
+    ) {
+      problems.push({
+        field: 'confirmUnsigned',
+        messages: [
+          'the letters of this must-send campaign would print without a signature: upload the signer’s ' +
+            'signature image (PUT /api/v1/signers/{id}/signature) or confirm with confirmUnsigned: true',
+        ],
+      });
+    }
+    if (
       options.requireUpcoming &&
       nextOccurrences(campaign.schedule, campaign.timeZone, options.now ?? new Date(), 1).length === 0
     ) {
@@ -99,6 +117,23 @@ export class CampaignChecksService {
       });
     }
     return problems;
+  }
+
+  /**
+   * A warning, in Russian and English, when the campaign sends letters signed by a signer without a
+   * signature image: they would print unsigned. Null otherwise.
+   */
+  async unsignedLettersWarning(campaign: Campaign, manager: EntityManager): Promise<string | null> {
+    if (!campaign.signerId || !usedChannels(campaign).includes(Channel.Letter)) return null;
+    const [signer]: { name: string; signature_mime: string | null }[] = await manager.query(
+      `SELECT name, signature_mime FROM signers WHERE id = $1`,
+      [campaign.signerId],
+    );
+    if (!signer || signer.signature_mime !== null) return null;
+    return (
+      `Письма напечатаются без подписи: у подписанта ${signer.name} нет изображения подписи / ` +
+      `Letters will print without a signature: the signer ${signer.name} has no signature image`
+    );
   }
 
   /** The (channel, name) pairs that name no template of that channel in any locale. */

@@ -26,6 +26,7 @@ import { ApiErrors, PageQueryDto } from '@touchbase/http';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
 import { CampaignsService } from './campaigns.service';
 import {
+  ActivateCampaignDto,
   CampaignDto,
   CampaignListDto,
   CreateCampaignDto,
@@ -128,12 +129,19 @@ export class CampaignsController {
   @Roles(StaffRole.Marketer)
   @ApiOperation({
     summary: 'Start the schedule; 409 lists what is missing (templates for every channel, a signer)',
-    description: 'Occurrences before activation never run and are never marked missed.',
+    description:
+      'Occurrences before activation never run and are never marked missed. `warnings` says what to look at ' +
+      '(letters that would print without a signature image); a must-send campaign with such letters is ' +
+      'refused (409, confirmUnsigned) unless the body says `{ "confirmUnsigned": true }`.',
   })
   @ApiErrors(404, 409)
   @ApiOkResponse({ type: CampaignDto })
-  async activate(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignDto> {
-    return this.dto(await this.campaigns.activate(id));
+  async activate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ActivateCampaignDto,
+  ): Promise<CampaignDto> {
+    const { campaign, warnings } = await this.campaigns.activate(id, new Date(), dto);
+    return { ...(await this.dto(campaign)), warnings };
   }
 
   @Post(':id/pause')

@@ -137,20 +137,37 @@ export class CampaignsService {
    * Starts the schedule: from now on its occurrences run. Occurrences before activation never run
    * and are never marked missed, so a resumed campaign does not send what fell due while paused.
    */
-  async activate(id: string, now = new Date()): Promise<Campaign> {
+  async activate(
+    id: string,
+    now = new Date(),
+    options: { confirmUnsigned?: boolean } = {},
+  ): Promise<{ campaign: Campaign; warnings: string[] }> {
     return this.dataSource.transaction(async (manager) => {
       const campaign = await this.lock(id, manager);
       if (campaign.status === CampaignStatus.Archived) {
         throw new ConflictException('An archived campaign cannot be activated', { status: campaign.status });
       }
-      if (campaign.status === CampaignStatus.Active) return campaign;
-      await this.assertCanRun(campaign, manager, 'activated', { requireUpcoming: true, now });
+      const warnings = await this.warnings(campaign, manager);
+      if (campaign.status === CampaignStatus.Active) return { campaign, warnings };
+      await this.assertCanRun(campaign, manager, 'activated', {
+        requireUpcoming: true,
+        now,
+        confirmUnsigned: options.confirmUnsigned ?? false,
+      });
       await manager
         .getRepository(Campaign)
         .update({ id }, { status: CampaignStatus.Active, activatedAt: now });
-      this.logger.log(`Activated campaign '${campaign.name}'`);
-      return this.get(id, manager);
+      this.logger.log(
+        `Activated campaign '${campaign.name}'${warnings.length ? ` (${warnings.join('; ')})` : ''}`,
+      );
+      return { campaign: await this.get(id, manager), warnings };
     });
+  }
+
+  /** What a marketer should know before the campaign runs, though it can run (letters unsigned). */
+  async warnings(campaign: Campaign, manager: EntityManager): Promise<string[]> {
+    const unsigned = await this.checks.unsignedLettersWarning(campaign, manager);
+    return unsigned ? [unsigned] : [];
   }
 
   async pause(id: string): Promise<Campaign> {

@@ -159,6 +159,7 @@ export class ClientsService {
           email: null,
           phone: null,
           phoneMobile: null,
+          contactName: null,
           addressRecipient: null,
           addressLines: [],
           addressCity: null,
@@ -199,6 +200,7 @@ export class ClientsService {
     set('externalRef', dto.externalRef);
     set('name', dto.name);
     set('kind', dto.kind);
+    set('contactName', dto.contactName);
     set('email', dto.email === undefined ? undefined : (dto.email?.trim().toLowerCase() ?? null));
     if (dto.phone !== undefined) {
       if (dto.phone === null) {

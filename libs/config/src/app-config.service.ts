@@ -69,6 +69,7 @@ export class AppConfig {
   get company() {
     return {
       name: this.env.COMPANY_NAME,
+      nameEn: this.env.COMPANY_NAME_EN ?? null,
       address: this.env.COMPANY_ADDRESS ?? null,
       phone: this.env.COMPANY_PHONE ?? null,
       website: this.env.COMPANY_WEBSITE ?? null,
@@ -101,6 +102,7 @@ export class AppConfig {
       batchSize: this.env.DISPATCH_BATCH_SIZE,
       pollMs: this.env.DISPATCH_POLL_MS,
       leaseSeconds: this.env.DISPATCH_LEASE_SECONDS,
+      batchSeconds: this.env.DISPATCH_BATCH_SECONDS,
       maxAttempts: this.env.DISPATCH_MAX_ATTEMPTS,
       retryBaseMs: this.env.DISPATCH_RETRY_BASE_MS,
       callMaxAttempts: this.env.CALL_MAX_ATTEMPTS,

@@ -182,6 +182,13 @@ export class Environment {
   @MaxLength(200)
   COMPANY_NAME = 'touchbase';
 
+  /** The company's name for English-speaking clients (e.g. "Alfa LLC"); unset: COMPANY_NAME. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  COMPANY_NAME_EN?: string;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -275,12 +282,22 @@ export class Environment {
   @Max(60000)
   DISPATCH_POLL_MS = 2000;
 
-  /** A claim's lease: after it, a crashed worker's deliveries are taken over. */
+  /**
+   * A claim's lease, renewed every third of it while the batch is being worked on: a crashed
+   * worker's deliveries are taken over this long after its last renewal.
+   */
   @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(3600)
-  DISPATCH_LEASE_SECONDS = 120;
+  DISPATCH_LEASE_SECONDS = 15;
+
+  /** How long a batch may spend sending (SMS held back by a rate limit; SMTP's socket timeout is half). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  DISPATCH_BATCH_SECONDS = 120;
 
   /** Attempts before a delivery with transient errors is failed. */
   @Transform(toInteger)

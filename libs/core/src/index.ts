@@ -6,3 +6,4 @@ export * from './domain/channel.enum';
 export * from './domain/locale.enum';
 export * from './pagination';
 export * from './domain/uuid';
+export * from './text/spreadsheet-cell';

@@ -17,6 +17,7 @@ import { LetterBatchBuilderService } from '@touchbase/letters';
 import { RunNowService, SchedulerService } from '@touchbase/scheduler';
 import { SignersService } from '@touchbase/templates';
 import { DeliveryStatus, sqlValue } from '@touchbase/runs';
+import { signaturePng } from './sample-signature';
 
 export interface MonthEvent {
   at: Date;
@@ -114,6 +115,8 @@ export class DemoMonthService {
       titleEn: 'Chief Executive Officer',
       email: 'ceo@example.com',
     });
+    // Letters by post are signed: a letter without the image would print unsigned.
+    await this.signers.setSignature(signer.id, signaturePng());
     for (const c of programs.filter((p) => p.playbookKey === CEO_LETTER)) {
       await this.campaigns.update(c.id, { signerId: signer.id } as UpdateCampaignDto);
     }
@@ -155,15 +158,16 @@ function edition(program: string | null, key: string): PutEditionDto {
       subjectRu: `Письмо генерального директора, ${key}`,
       subjectEn: `A letter from our CEO, ${key}`,
       blocks: [
+        // The template thanks the client and invites a reply itself: the edition says what is new.
         {
           type: 'paragraph',
-          ru: 'Спасибо, что работаете с нами. В этом квартале мы открыли склад в Новосибирске и сократили сроки доставки на Урал и в Сибирь до двух дней.',
-          en: 'Thank you for working with us. This quarter we opened a warehouse in Novosibirsk and cut delivery to the Urals and Siberia to two days.',
+          ru: 'В этом квартале мы открыли склад в Новосибирске и сократили сроки доставки на Урал и в Сибирь до двух дней.',
+          en: 'This quarter we opened a warehouse in Novosibirsk and cut delivery to the Urals and Siberia to two days.',
         },
         {
           type: 'paragraph',
-          ru: 'Если что-то в нашей работе можно сделать лучше, напишите мне напрямую — я читаю каждое письмо.',
-          en: 'If anything in our work could be better, write to me directly: I read every letter.',
+          ru: 'В следующем квартале вы сможете следить за каждым заказом в личном кабинете, от склада до двери.',
+          en: 'Next quarter you will be able to follow every order in your personal account, from the warehouse to your door.',
         },
       ],
     } as PutEditionDto;

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { DateTime } from 'luxon';
 import type { DemoAdmin } from './demo-loader.service';
 import type { MonthResult } from './demo-month.service';
-import type { DemoFigures } from './demo-summary.service';
+import type { CampaignLine, DemoFigures } from './demo-summary.service';
 
 export interface DemoReportInput {
   figures: DemoFigures;
@@ -42,12 +42,15 @@ export function formatDemoReport(input: DemoReportInput): string {
     `Staff: ${f.staff}; purchases: ${f.purchases} over two years (sample files in ${shown(input.sampleDir)})`,
     '',
     `Month: ${local(month.from)} → ${local(month.to)} (${month.zone}), on a simulated clock:`,
-    ...f.campaigns.map((c) => {
-      const channels = Object.entries(c.channels)
-        .map(([channel, n]) => `${channel} ${n}`)
-        .join(' · ');
-      return `  ${c.campaign} ${c.periodKey}: ${c.status}; ${channels || 'nobody'}${c.suppressed ? `; ${c.suppressed} suppressed` : ''}`;
-    }),
+    ...f.campaigns
+      .map((c) => {
+        const channels = Object.entries(c.channels)
+          .map(([channel, n]) => `${channel} ${n}`)
+          .join(' · ');
+        const line = `  ${c.campaign} ${c.periodKey}: ${c.status}; ${channels || 'nobody'}${c.suppressed ? `; ${c.suppressed} suppressed` : ''}`;
+        return c.status === 'dispatching' ? [line, `    ${whyDispatching(c, publicUrl)}`] : [line];
+      })
+      .flat(),
     ...month.events
       .filter((e) => e.trigger === 'manual')
       .map(
@@ -92,6 +95,23 @@ export function formatDemoReport(input: DemoReportInput): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * Why a run is still dispatching at the end of the demo: it completes when people finish what was
+ * handed to them (call outcomes, letters marked mailed) and the worker sends what waits for a window.
+ */
+function whyDispatching(c: CampaignLine, publicUrl: string): string {
+  const reasons = [
+    c.handedOver.call &&
+      `${c.handedOver.call} call tasks are open for their owners (record outcomes: POST ${publicUrl}/api/v1/call-tasks/{id}/outcome)`,
+    c.handedOver.letter &&
+      `${c.handedOver.letter} letters wait to be printed and marked mailed (POST ${publicUrl}/api/v1/letter-batches/{id}/mailed)`,
+    c.queued && `${c.queued} deliveries wait for their sending window; the worker sends them when due`,
+  ].filter(Boolean);
+  return reasons.length
+    ? `(still dispatching: ${reasons.join('; ')}; the run completes once they are done)`
+    : '(still dispatching: its last outcomes are being recorded)';
 }
 
 /** A report's summary in one line: `base 2000 · touched 1909 · share 95.5%`. */

@@ -26,6 +26,7 @@ export interface DemoOptions {
 
 const SAMPLE_COMPANY_DETAILS = {
   COMPANY_NAME: 'ООО «Северный ветер»',
+  COMPANY_NAME_EN: 'Severny Veter LLC',
   COMPANY_ADDRESS: 'ул. Ленина, д. 1, Москва, 101000',
   COMPANY_PHONE: '+7 495 000-00-00',
   COMPANY_WEBSITE: 'https://example.com',

@@ -13,6 +13,10 @@ export interface CampaignLine {
   /** channel → deliveries sent, handed over (calls, letters) or queued */
   channels: Record<string, number>;
   suppressed: number;
+  /** channel → deliveries handed over and not finished yet (open call tasks, letters not yet mailed) */
+  handedOver: Record<string, number>;
+  /** Deliveries still queued (waiting for their sending window). */
+  queued: number;
 }
 
 export interface DemoFigures {
@@ -83,10 +87,14 @@ export class DemoSummaryService {
       channel: string | null;
       n: number;
       suppressed: number;
+      handed_over: number;
+      queued: number;
     }>(
       `SELECT c.name AS campaign, COALESCE(r.edition_key, r.period_key) AS period_key, r.status,
               d.channel, count(d.id) FILTER (WHERE d.status <> ${sqlValue(DeliveryStatus.Suppressed)})::int AS n,
-              count(d.id) FILTER (WHERE d.status = ${sqlValue(DeliveryStatus.Suppressed)})::int AS suppressed
+              count(d.id) FILTER (WHERE d.status = ${sqlValue(DeliveryStatus.Suppressed)})::int AS suppressed,
+              count(d.id) FILTER (WHERE d.status = ${sqlValue(DeliveryStatus.Sending)} AND d.locked_until IS NULL)::int AS handed_over,
+              count(d.id) FILTER (WHERE d.status = ${sqlValue(DeliveryStatus.Queued)})::int AS queued
          FROM runs r JOIN campaigns c ON c.id = r.campaign_id
          LEFT JOIN deliveries d ON d.run_id = r.id
         GROUP BY c.name, r.id, d.channel
@@ -102,11 +110,15 @@ export class DemoSummaryService {
           status: row.status,
           channels: {},
           suppressed: 0,
+          handedOver: {},
+          queued: 0,
         };
         campaigns.push(line);
       }
       if (row.channel && row.n > 0) line.channels[row.channel] = row.n;
       line.suppressed += row.suppressed;
+      if (row.channel && row.handed_over > 0) line.handedOver[row.channel] = row.handed_over;
+      line.queued += row.queued;
     }
     const deliveries: Record<string, Record<string, number>> = {};
     for (const r of await q<{ channel: string | null; status: string; n: number }>(

@@ -7,3 +7,4 @@ export * from './demo-summary.service';
 export * from './demo-report';
 export * from './demo.module';
 export * from './demo-runner';
+export * from './sample-signature';

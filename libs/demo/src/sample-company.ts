@@ -99,6 +99,8 @@ export interface SampleClient {
   ref: string;
   name: string;
   kind: 'company' | 'person';
+  /** A company's contact person (whose name its email address is made of); null for a person. */
+  contactName: string | null;
   phone: string | null;
   /** Whether the phone takes SMS (a mobile number); null without a phone. */
   phoneMobile: boolean | null;
@@ -209,6 +211,7 @@ export function generateSampleCompany(options: SampleCompanyOptions): SampleComp
       ref,
       name,
       kind: person ? 'person' : 'company',
+      contactName: person ? null : contact.full,
       phone,
       phoneMobile: hasPhone ? mobile : null,
       email: f.number.float() < 0.92 ? f.internet.exampleEmail(contact).toLowerCase() : null,

@@ -52,6 +52,7 @@ export function writeSampleFiles(company: SampleCompany, dir: string): SampleFil
       'Язык',
       'Часовой пояс',
       'VIP',
+      'Контактное лицо',
     ],
     company.clients.map((c: SampleClient) => [
       c.ref,
@@ -69,6 +70,7 @@ export function writeSampleFiles(company: SampleCompany, dir: string): SampleFil
       c.locale,
       c.timeZone,
       c.vip ? 'да' : '',
+      c.contactName ?? '',
     ]),
   );
   writeCsv(

@@ -15,6 +15,7 @@ import {
   finishBatch,
   reclaimExpired,
   releaseClaims,
+  renewClaims,
 } from '@touchbase/runs';
 import { retryDelayMs } from './backoff';
 import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } from './channel-handler';
@@ -38,7 +39,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('Dispatch');
   private readonly handlers = new Map<Channel, ChannelHandler>();
   private readonly wakers = new Map<Channel, () => void>();
-  private readonly inFlight = new Set<string>();
+  /** The leases this worker holds, by claim token: renewed together while their batches work. */
+  private readonly inFlight = new Map<string, Lease>();
+  private renewer?: NodeJS.Timeout;
   private readonly running: Promise<void>[] = [];
   private listener?: Client;
   private stopping = false;
@@ -65,6 +68,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       );
     }
     for (const channel of channels) this.running.push(this.loop(channel));
+    this.renewer = setInterval(() => void this.renewLeases(), (this.config.dispatch.leaseSeconds * 1000) / 3);
+    this.renewer.unref();
     void this.listen();
     this.logger.log(`Dispatching ${channels.join(', ')} (batches of ${this.config.dispatch.batchSize})`);
   }
@@ -78,8 +83,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       new Promise((r) => (timer = setTimeout(r, SHUTDOWN_WAIT_MS))),
     ]);
     clearTimeout(timer);
+    clearInterval(this.renewer);
     if (this.inFlight.size > 0) {
-      const released = await releaseClaims(this.dataSource.manager, [...this.inFlight]).catch(() => 0);
+      const released = await releaseClaims(this.dataSource.manager, [...this.inFlight.keys()]).catch(() => 0);
       this.logger.warn(`Released ${released} deliveries still held at shutdown`);
     }
     await this.listener?.end().catch(() => undefined);
@@ -150,7 +156,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const rows = await claimDue(this.dataSource.manager, { channel, limit: batchSize, token, leaseSeconds });
     if (rows.length === 0) return null;
     const claimedAt = Date.now();
-    this.inFlight.add(token);
+    const lease: Lease = { endsAt: claimedAt + leaseSeconds * 1000 };
+    this.inFlight.set(token, lease);
     this.metrics.inFlight.inc({ channel, worker: this.metrics.worker }, rows.length);
     const labels = { channel, worker: this.metrics.worker };
     for (const r of rows)
@@ -177,7 +184,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       prepared = { ready: [], settled: new Map(items.map((i) => [i.id, retry(e)])) };
     }
     this.metrics.stageDuration.observe({ ...labels, stage: 'prepare' }, secondsSince(preparing));
-    return { token, items, prepared, started, leaseEndsAt: claimedAt + leaseSeconds * 1000 };
+    return { token, items, prepared, started, lease };
   }
 
   /**
@@ -346,11 +353,31 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       try {
         return await run();
       } catch (e) {
-        if (!isConnectionError(e) || Date.now() + pause >= batch.leaseEndsAt) throw e;
+        if (!isConnectionError(e) || Date.now() + pause >= batch.lease.endsAt) throw e;
         this.logger.warn(`Recording outcomes failed, trying again: ${(e as Error).message}`);
         await sleep(pause);
         pause = Math.min(pause * 2, 5_000);
       }
+    }
+  }
+
+  /**
+   * Extends every lease this worker holds by another lease, in one statement, every third of a lease:
+   * a batch that works longer than a lease keeps it, and a worker that dies loses it within one.
+   */
+  private async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    const { leaseSeconds } = this.config.dispatch;
+    const asked = Date.now();
+    try {
+      const renewed = await renewClaims(this.dataSource.manager, [...this.inFlight.keys()], leaseSeconds);
+      for (const token of renewed) {
+        const lease = this.inFlight.get(token);
+        if (lease) lease.endsAt = asked + leaseSeconds * 1000;
+      }
+    } catch (e) {
+      // The database may be away: the next beat tries again, and the leases run on until then.
+      this.logger.warn(`Renewing dispatch leases failed: ${(e as Error).message}`);
     }
   }
 
@@ -397,13 +424,18 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   }
 }
 
-/** A claimed batch: its token, items, what preparing made of them, and when its lease ends. */
+/** When a claim's lease ends, as far as this worker knows (it moves on with every renewal). */
+interface Lease {
+  endsAt: number;
+}
+
+/** A claimed batch: its token, items, what preparing made of them, and its lease. */
 interface Batch {
   token: string;
   items: ClaimedDelivery[];
   prepared: Prepared;
   started: bigint;
-  leaseEndsAt: number;
+  lease: Lease;
 }
 
 function secondsSince(start: bigint): number {

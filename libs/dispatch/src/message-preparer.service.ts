@@ -23,6 +23,7 @@ interface PrepareRow {
   kind: string;
   email: string | null;
   phone: string | null;
+  contact_name: string | null;
   address_recipient: string | null;
   address_lines: string[];
   address_city: string | null;
@@ -121,6 +122,7 @@ export class MessagePreparer {
         kind: row.kind,
         email: row.email,
         phone: row.phone,
+        contactName: row.contact_name,
         addressRecipient: row.address_recipient,
         addressLines: row.address_lines,
         addressCity: row.address_city,

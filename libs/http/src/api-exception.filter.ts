@@ -34,6 +34,8 @@ const PG_INPUT_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   '22007': { code: ErrorCode.ValidationFailed, message: 'A date or time has the wrong format' },
   '22008': { code: ErrorCode.ValidationFailed, message: 'A date or time is out of range' },
   '22001': { code: ErrorCode.ValidationFailed, message: 'A value is too long' },
+  '22021': { code: ErrorCode.ValidationFailed, message: 'A value holds a character that cannot be stored' },
+  '22P05': { code: ErrorCode.ValidationFailed, message: 'A value holds a character that cannot be stored' },
   '23502': { code: ErrorCode.ValidationFailed, message: 'A required value is missing' },
   '23514': { code: ErrorCode.ValidationFailed, message: 'A value is not allowed' },
 };

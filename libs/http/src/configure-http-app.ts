@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@touchbase/config';
 import { ErrorResponseDto, FieldErrorDto } from './error-response.dto';
+import { PathParamPipe, requestInputMiddleware } from './request-input';
 import { createValidationPipe } from './validation';
 
 export const API_KEY_SCHEME = 'api-key';
@@ -20,7 +21,9 @@ export function configureHttpApp(app: INestApplication): void {
   // Bulk endpoints (10,000 purchases) need more than Express' 100 kB default; uploads go through multer.
   express.useBodyParser('json', { limit: '5mb' });
   express.useBodyParser('urlencoded', { limit: '1mb', extended: false });
-  app.useGlobalPipes(createValidationPipe());
+  // Depth and NUL characters are checked on the parsed body before any pipe walks it recursively.
+  app.use(requestInputMiddleware);
+  app.useGlobalPipes(new PathParamPipe(), createValidationPipe());
   if (config.http.docsEnabled) {
     const document = buildOpenApiDocument(app);
     SwaggerModule.setup('docs', app, document, {

@@ -7,4 +7,5 @@ export * from './logging.module';
 export * from './redact-url';
 export * from './route-audit.service';
 export * from './validation';
+export * from './request-input';
 export * from './page-query.dto';

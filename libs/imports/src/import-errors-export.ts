@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { NotFoundException } from '@touchbase/core';
+import { neutraliseFormula, NotFoundException } from '@touchbase/core';
 import { Import } from './entities/import.entity';
 import { FAILED_ROWS_PAGE } from './import.sql';
 
 const PAGE = 1000;
 export const ERROR_COLUMN = 'Ошибка / Error';
 
-/** One CSV field, quoted when it has to be. */
-export function csvField(value: string, delimiter: string): string {
+/** One CSV field, quoted when it has to be; a formula is neutralised (people open this in a spreadsheet). */
+export function csvField(cell: string, delimiter: string): string {
+  const value = neutraliseFormula(cell);
   return value.includes(delimiter) || /["\r\n]/.test(value) || /^\s|\s$/.test(value)
     ? `"${value.replace(/"/g, '""')}"`
     : value;

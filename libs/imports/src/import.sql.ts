@@ -36,6 +36,7 @@ export const CLIENT_STAGE_COLUMNS = [
   'owner_id',
   'tags',
   'vip',
+  'contact_name',
 ] as const;
 
 export const CREATE_CLIENT_STAGE = `
@@ -57,7 +58,8 @@ export const CREATE_CLIENT_STAGE = `
     time_zone text,
     owner_id uuid,
     tags text[],
-    vip boolean
+    vip boolean,
+    contact_name text
   ) ON COMMIT DROP`;
 
 export const COPY_CLIENT_STAGE = `COPY import_client_rows (${CLIENT_STAGE_COLUMNS.join(', ')}) FROM STDIN`;
@@ -107,12 +109,13 @@ const CLIENT_NEW_VALUES = `
   COALESCE(s.time_zone, c.time_zone),
   COALESCE(s.owner_id, c.owner_id),
   COALESCE(s.tags, c.tags),
-  COALESCE(s.vip, c.vip_flag)`;
+  COALESCE(s.vip, c.vip_flag),
+  COALESCE(s.contact_name, c.contact_name)`;
 
 const CLIENT_STORED_VALUES = `
   c.external_ref, c.name, c.kind, c.email, c.phone, c.phone_mobile, c.address_recipient, c.address_lines, c.address_city,
   c.address_region, c.address_postal_code, c.address_country, c.locale, c.time_zone, c.owner_id, c.tags,
-  c.vip_flag`;
+  c.vip_flag, c.contact_name`;
 
 /**
  * One statement per batch: matches the staged rows, updates the matched clients that really change,
@@ -130,7 +133,8 @@ export const WRITE_CLIENTS = `
   ), updated AS (
     UPDATE clients c SET
       (external_ref, name, kind, email, phone, phone_mobile, address_recipient, address_lines, address_city,
-       address_region, address_postal_code, address_country, locale, time_zone, owner_id, tags, vip_flag) = (${CLIENT_NEW_VALUES}),
+       address_region, address_postal_code, address_country, locale, time_zone, owner_id, tags, vip_flag,
+       contact_name) = (${CLIENT_NEW_VALUES}),
       -- new contact data is no longer known to be bad
       contact_flags = CASE
         WHEN s.email IS NOT NULL AND s.email IS DISTINCT FROM c.email
@@ -150,11 +154,11 @@ export const WRITE_CLIENTS = `
   ), inserted AS (
     INSERT INTO clients (external_ref, name, kind, email, phone, phone_mobile, address_recipient, address_lines,
                          address_city, address_region, address_postal_code, address_country, locale, time_zone,
-                         owner_id, tags, vip_flag, stage_changed_at)
+                         owner_id, tags, vip_flag, contact_name, stage_changed_at)
     SELECT s.external_ref, s.name, COALESCE(s.kind, 'company'), s.email, s.phone, s.phone_mobile, s.address_recipient,
            COALESCE(s.address_lines, '{}'), s.address_city, s.address_region, s.address_postal_code,
            s.address_country, COALESCE(s.locale, $2), s.time_zone, s.owner_id, COALESCE(s.tags, '{}'),
-           COALESCE(s.vip, false), now()
+           COALESCE(s.vip, false), s.contact_name, now()
       FROM s
      WHERE s.client_id IS NULL
      ORDER BY s.row_no

@@ -1,5 +1,6 @@
 import { Locale } from '@touchbase/core';
 import type { PreparedDelivery } from '@touchbase/dispatch';
+import { postalRegion } from '@touchbase/templates';
 
 /**
  * A letter as it was handed over, kept in the delivery's meta (`meta.letter`): the batch PDF is laid
@@ -33,7 +34,7 @@ export function letterSnapshot(item: PreparedDelivery, text: string, homeCountry
     street: client.address.lines.map((l) => l.trim()).filter((l) => l.length > 0),
     postalCode: client.address.postalCode,
     city: client.address.city,
-    region: client.address.region,
+    region: postalRegion(client.address.city, client.address.region),
     country: abroad ? countryName(code, client.locale) : null,
     text,
     signer: item.signer

@@ -81,6 +81,9 @@ export const BATCH_SELECT = `
          CASE WHEN b.status = 'building'
               THEN (SELECT count(*)::int FROM deliveries d WHERE d.run_id = b.run_id AND d.letter_batch_id = b.id)
               ELSE b.letters END AS letters,
+         (SELECT count(*)::int FROM deliveries d
+           WHERE d.run_id = b.run_id AND d.letter_batch_id = b.id
+             AND COALESCE((d.meta->'letter'->'signer'->>'hasSignature')::boolean, false) = false) AS unsigned,
          r.period_key, r.campaign_id, ca.name AS campaign_name,
          (SELECT count(*)::int FROM letter_batches b2
            WHERE b2.run_id = b.run_id AND (b2.created_at, b2.id) <= (b.created_at, b.id)) AS seq

@@ -11,13 +11,13 @@ import {
 import { findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
 import { Segment } from '@touchbase/segments';
 import {
+  currentRunStats,
   finishPlanning,
   markPlanning,
   notePlanningProgress,
-  readRunStats,
   Run,
   RunStats,
-  RunStatsRow,
+  StatsRow,
   toStats,
 } from '@touchbase/runs';
 import { capsJson } from './frequency-policy';
@@ -271,7 +271,7 @@ export class PlannerService {
   }
 
   async stats(runId: string, manager: EntityManager = this.dataSource.manager): Promise<RunStats> {
-    return readRunStats(manager, runId);
+    return (await currentRunStats(manager, [runId])).get(runId)!;
   }
 }
 
@@ -286,8 +286,6 @@ const sliceHex = (slice: number) => slice.toString(16).padStart(2, '0');
 /** The exclusive lower bound of a slice's ids: the last id of the slice before. */
 const sliceStart = (slice: number) => (slice === 0 ? FIRST_ID : sliceEnd(slice - 1));
 const sliceEnd = (slice: number) => `${sliceHex(slice)}ffffff-ffff-ffff-ffff-ffffffffffff`;
-
-type StatsRow = RunStatsRow;
 
 // node-postgres answers an UPDATE … RETURNING with [rows, count] through TypeORM.
 function countOf(result: unknown[]): number {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { decodeCursor, encodeCursor, NotFoundException, Page } from '@touchbase/core';
-import { Delivery, Run, RunCancellationService } from '@touchbase/runs';
+import { currentRunStats, Delivery, Run, RunCancellationService, RunStatus } from '@touchbase/runs';
 import { ListDeliveriesQueryDto, ListRunsQueryDto } from './dto/run.dto';
 
 @Injectable()
@@ -21,7 +21,23 @@ export class RunsService {
     );
     const run = await this.runs.findOneBy({ id });
     if (!run || rows.length === 0) throw new NotFoundException('Run', id);
+    await this.withCurrentStats([run]);
     return { run, campaignName: rows[0].name };
+  }
+
+  /**
+   * Counts from the deliveries' current statuses, over what the planner stored (`displaced`): for
+   * every run given, or — in lists — for the runs still dispatching (the others' were stored when
+   * they completed or were cancelled).
+   */
+  private async withCurrentStats(runs: Run[], onlyDispatching = false): Promise<void> {
+    const live = runs.filter((r) => !onlyDispatching || r.status === RunStatus.Dispatching);
+    if (live.length === 0) return;
+    const current = await currentRunStats(
+      this.dataSource.manager,
+      live.map((r) => r.id),
+    );
+    for (const r of live) r.stats = { ...r.stats, ...current.get(r.id) };
   }
 
   async list(query: ListRunsQueryDto): Promise<Page<{ run: Run; campaignName: string }>> {
@@ -41,6 +57,10 @@ export class RunsService {
     }
     const { entities, raw } = await qb.getRawAndEntities<{ campaign_name: string }>();
     const items = entities.slice(0, limit).map((run, i) => ({ run, campaignName: raw[i].campaign_name }));
+    await this.withCurrentStats(
+      items.map((i) => i.run),
+      true,
+    );
     const last = items.at(-1)?.run;
     return {
       items,

@@ -1,9 +1,18 @@
-import { Controller, Get, Header, Logger, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, Logger, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@touchbase/config';
-import { Channel, CHANNELS, DomainException, ErrorCode, FieldError, Locale, Public } from '@touchbase/core';
+import {
+  Channel,
+  CHANNELS,
+  DomainException,
+  ErrorCode,
+  FieldError,
+  Locale,
+  NotFoundException,
+  Public,
+} from '@touchbase/core';
 import {
   browserLocale,
   CLIENT_PAGE_CSS,
@@ -16,12 +25,14 @@ import {
   QUIET_HOURS_FORMAT,
   setClientPageHeaders,
 } from '@touchbase/preferences';
+import { BrandingService } from '@touchbase/templates';
 import { requestContext } from './portal-api.controller';
 import { PortalAccessService, PortalSession } from './portal-access.service';
 import { csrfToken, csrfValid, ensureCsrfNonce } from './portal-csrf';
 import { LINK_REQUESTS_PER_IP_PER_MINUTE, PortalLinkRequestService } from './portal-link-request.service';
 import { PortalLinkRevokedException, PortalService, PortalView } from './portal.service';
 import { HomeOptions, PortalRenderer, SavedSection } from './views/portal-renderer';
+import { brandStylesheet } from './views/brand-stylesheet';
 import { PORTAL_WORDING_VERSION } from './views/portal-texts';
 
 const LOCALES: readonly string[] = Object.values(Locale);
@@ -50,6 +61,7 @@ export class PortalPagesController {
     private readonly linkRequests: PortalLinkRequestService,
     private readonly renderer: PortalRenderer,
     private readonly config: AppConfig,
+    private readonly branding: BrandingService,
   ) {}
 
   @Get('assets/portal.css')
@@ -68,6 +80,27 @@ export class PortalPagesController {
   @ApiExcludeEndpoint()
   js(): string {
     return CLIENT_PAGE_JS;
+  }
+
+  @Get('assets/brand.css')
+  @Public({ throttle: false })
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=86400')
+  @ApiExcludeEndpoint()
+  brandCss(): string {
+    // The URL carries the branding's version: a change is a new URL, so a day of caching is safe.
+    return brandStylesheet(this.branding.current);
+  }
+
+  @Get('assets/logo')
+  @Public({ throttle: false })
+  @Header('Cache-Control', 'public, max-age=86400')
+  @ApiExcludeEndpoint()
+  logo(@Res({ passthrough: true }) res: Response): StreamableFile {
+    const logo = this.branding.current.logo;
+    if (!logo) throw new NotFoundException('Logo', 'logo');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    return new StreamableFile(logo.data, { type: logo.mime, length: logo.data.length });
   }
 
   @ClientPageGet('link', 'Page: "send me a new link" (email or phone)')
@@ -427,8 +460,9 @@ export function preferencesFromForm(req: Request): { changes: PreferenceChanges;
   const subscribed = new Set(list(req, 'topics'));
   changes.topics = Object.fromEntries(list(req, 'shownTopics').map((k) => [k, subscribed.has(k)]));
   if (field(req, 'quietEnabled')) {
-    const start = field(req, 'quietStart').slice(0, 5);
-    const end = field(req, 'quietEnd').slice(0, 5);
+    // Typed on a 24-hour clock; "8:00" is 08:00.
+    const start = field(req, 'quietStart').trim().padStart(5, '0').slice(0, 5);
+    const end = field(req, 'quietEnd').trim().padStart(5, '0').slice(0, 5);
     if (QUIET_HOURS_FORMAT.test(start) && QUIET_HOURS_FORMAT.test(end) && start !== end) {
       changes.quietHours = { start, end };
     } else problems.push({ field: 'quietHours', messages: ['start and end must be HH:MM and differ'] });

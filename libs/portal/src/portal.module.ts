@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
 import { EmailDriverModule } from '@touchbase/email';
 import { PreferencesModule } from '@touchbase/preferences';
+import { TemplatesModule } from '@touchbase/templates';
 import { PortalAccessService } from './portal-access.service';
 import { PortalApiController } from './portal-api.controller';
 import { PortalLinkRequestService } from './portal-link-request.service';
@@ -14,7 +15,7 @@ import { PortalRenderer } from './views/portal-renderer';
 
 /** The client portal (pages and JSON API, public behind signed links) and the survey report (staff). */
 @Module({
-  imports: [EmailDriverModule, PreferencesModule],
+  imports: [EmailDriverModule, PreferencesModule, TemplatesModule],
   controllers: [PortalPagesController, PortalApiController, SurveyReportController],
   providers: [
     PortalAccessService,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { neutraliseFormula } from '@touchbase/core';
 import { SurveyAnswerRowDto, SurveyReportDto, SurveyReportQueryDto } from './dto/survey-report.dto';
 
 interface AnswerRow {
@@ -144,7 +145,6 @@ export class SurveyReportService {
 /** RFC 4180 quoting; a leading = + - @ is defused so that spreadsheets never run a cell as a formula. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  const text = neutraliseFormula(String(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,8 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseFormula } from '@touchbase/core';
 import { ReportRow } from './report-tables';
-
-// A cell starting with one of these is a formula to a spreadsheet: client names come from imports.
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** One table of a report as CSV (UTF-8 with a BOM, so that spreadsheets read Cyrillic right). */
 export function reportTableCsv(columns: readonly string[], rows: ReportRow[]): string {
@@ -13,7 +11,7 @@ export function reportTableCsv(columns: readonly string[], rows: ReportRow[]): s
     cast: {
       date: (value) => value.toISOString(),
       boolean: (value) => (value ? 'true' : 'false'),
-      string: (value) => (FORMULA_START.test(value) ? `'${value}` : value),
+      string: (value) => neutraliseFormula(value),
     },
   });
 }

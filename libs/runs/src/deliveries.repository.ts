@@ -72,6 +72,15 @@ export const FINISH_SQL = `
    WHERE d.id = u.id AND d.claim_token = u.token AND d.status = ${S.sending}
   RETURNING d.id::text, d.client_id, d.status, d.counts_as_touch`;
 
+/**
+ * The heartbeat of a worker's leases: what it still holds is held for another lease. A lease that
+ * already went to another worker has another token and is left alone. $1 tokens, $2 lease s
+ */
+export const RENEW_SQL = `
+  UPDATE deliveries SET locked_until = now() + make_interval(secs => $2)
+   WHERE claim_token = ANY($1::uuid[]) AND status = ${S.sending} AND locked_until IS NOT NULL
+  RETURNING claim_token::text AS token`;
+
 /** On shutdown: what this worker still holds goes back to the queue, the attempt not counted. $1 tokens */
 export const RELEASE_SQL = `
   UPDATE deliveries SET status = ${S.queued}, claim_token = NULL, locked_until = NULL,
@@ -138,6 +147,16 @@ export async function finishBatch(
       o.metas,
     ]),
   );
+}
+
+/** Extends the leases of these claim tokens by `leaseSeconds`; returns the tokens still held. */
+export async function renewClaims(
+  manager: EntityManager,
+  tokens: string[],
+  leaseSeconds: number,
+): Promise<string[]> {
+  const rows = rowsOf<{ token: string }>(await manager.query(RENEW_SQL, [tokens, leaseSeconds]));
+  return [...new Set(rows.map((r) => r.token))];
 }
 
 /** Gives back what these claim tokens still hold under a lease (the attempt not counted); returns how many. */

@@ -4,7 +4,7 @@ import { ConflictException, NotFoundException } from '@touchbase/core';
 import { cancelDeliveriesOfRun } from './deliveries.repository';
 import { Run } from './entities/run.entity';
 import { RunCancelHooks } from './run-cancel.hooks';
-import { readRunStats } from './run-stats';
+import { currentRunStats } from './run-stats';
 import { CANCELLABLE_RUN_STATUSES, RunStatus } from './run-status.enum';
 import { lockRun } from './runs.repository';
 
@@ -32,7 +32,7 @@ export class RunCancellationService {
       }
       const count = await cancelDeliveriesOfRun(manager, runId);
       await this.hooks.run(manager, runId);
-      const stats = await readRunStats(manager, runId);
+      const stats = (await currentRunStats(manager, [runId])).get(runId);
       await manager
         .getRepository(Run)
         .update(

@@ -1,16 +1,17 @@
 import { EntityManager } from 'typeorm';
 import { RunStats } from './entities/run.entity';
 
-/** Deliveries counted by status, channel and reason: what a run's stats are made of. */
-export interface RunStatsRow {
+/** Deliveries counted by status, channel and reason: a chunk's as planned, or a run's as they are now. */
+export interface StatsRow {
   status: string;
   channel: string | null;
   reason: string | null;
   n: number;
 }
 
-export function toStats(rows: RunStatsRow[]): RunStats {
-  const stats: Required<RunStats> = { byStatus: {}, byChannel: {}, byReason: {}, displaced: 0 };
+/** A run's counts (`displaced` is the planner's own: it is not in the deliveries' statuses). */
+export function toStats(rows: StatsRow[]): Omit<Required<RunStats>, 'displaced'> {
+  const stats: Omit<Required<RunStats>, 'displaced'> = { byStatus: {}, byChannel: {}, byReason: {} };
   for (const r of rows) {
     stats.byStatus[r.status] = (stats.byStatus[r.status] ?? 0) + r.n;
     if (r.channel) {
@@ -22,12 +23,31 @@ export function toStats(rows: RunStatsRow[]): RunStats {
   return stats;
 }
 
-/** A run's stats read from its deliveries. */
-export async function readRunStats(manager: EntityManager, runId: string): Promise<RunStats> {
-  return toStats(
-    await manager.query(
-      `SELECT status, channel, reason, count(*)::int AS n FROM deliveries WHERE run_id = $1 GROUP BY 1, 2, 3`,
-      [runId],
-    ),
+/** The counts of runs from their deliveries' current statuses, by run id. */
+export async function currentRunStats(
+  manager: EntityManager,
+  runIds: string[],
+): Promise<Map<string, Omit<Required<RunStats>, 'displaced'>>> {
+  const rows: (StatsRow & { run_id: string })[] = await manager.query(
+    `SELECT run_id, status, channel, reason, count(*)::int AS n
+       FROM deliveries WHERE run_id = ANY($1::uuid[]) GROUP BY 1, 2, 3, 4`,
+    [runIds],
+  );
+  const byRun = new Map<string, StatsRow[]>(runIds.map((id) => [id, []]));
+  for (const r of rows) byRun.get(r.run_id)?.push(r);
+  return new Map([...byRun].map(([id, runRows]) => [id, toStats(runRows)]));
+}
+
+/**
+ * Stores the current counts of runs whose deliveries changed status (a run completing, a run
+ * cancelled), keeping what only the planner knows (`displaced`).
+ */
+export async function refreshRunStats(manager: EntityManager, runIds: string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  const stats = await currentRunStats(manager, runIds);
+  await manager.query(
+    `UPDATE runs r SET stats = r.stats || u.stats, updated_at = now()
+       FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, stats) WHERE r.id = u.id`,
+    [[...stats.keys()], [...stats.values()].map((s) => JSON.stringify(s))],
   );
 }

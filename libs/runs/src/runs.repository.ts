@@ -3,6 +3,7 @@ import { DeliveryReason } from './delivery-reason.enum';
 import { DeliveryStatus } from './delivery-status.enum';
 import { Run, RunStats } from './entities/run.entity';
 import { COMPLETE_RUNS_SQL, FINISH_PLANNING_SQL } from './run-completion.sql';
+import { refreshRunStats } from './run-stats';
 import { PENDING_RUN_STATUSES_SQL, RunStatus, RunTrigger } from './run-status.enum';
 import { sqlList, sqlValue } from './sql-list';
 
@@ -253,7 +254,12 @@ export async function finishPlanning(
  */
 export async function completeRunsIfDone(manager: EntityManager, runIds: string[]): Promise<void> {
   await manager.query(`SELECT id FROM runs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [runIds]);
-  await manager.query(COMPLETE_RUNS_SQL, [runIds]);
+  const [completed]: Updated<{ id: string }> = await manager.query(COMPLETE_RUNS_SQL, [runIds]);
+  // A completed run's counts are stored as they are then.
+  await refreshRunStats(
+    manager,
+    completed.map((r) => r.id),
+  );
 }
 
 /** An archived campaign's runs not yet planned are cancelled; returns how many. */

@@ -40,7 +40,9 @@ export class RunNowService {
       if (campaign.status === CampaignStatus.Archived) {
         throw new ConflictException('An archived campaign cannot run', { status: campaign.status });
       }
-      await this.campaigns.assertCanRun(campaign, manager, 'run');
+      await this.campaigns.assertCanRun(campaign, manager, 'run', {
+        confirmUnsigned: dto.confirmUnsigned ?? false,
+      });
       let key: string | null = null;
       if (dto.periodKey !== undefined) {
         if (!isPeriodKeyOf(campaign.schedule, campaign.timeZone, dto.periodKey)) {

@@ -15,8 +15,6 @@ const DEFAULT_RATE_LIMIT_PAUSE_MS = 1000;
 const MAX_INLINE_PAUSE_MS = 2000;
 /** Spacing over the second, for jitter between our decision and Twilio's count (1 %). */
 const RATE_MARGIN_MS = 10;
-/** Share of the lease a batch may spend sending before the rest goes back to the queue. */
-const LEASE_SHARE = 0.8;
 
 /**
  * Sends the SMS of a batch: renders, counts segments (recorded with a cost estimate), sends with at
@@ -43,7 +41,7 @@ export class SmsHandler extends ChannelHandler {
   }
 
   async dispatch(items: PreparedDelivery[]): Promise<DispatchOutcome[]> {
-    const deadline = Date.now() + this.config.dispatch.leaseSeconds * 1000 * LEASE_SHARE;
+    const deadline = Date.now() + this.config.dispatch.batchSeconds * 1000;
     const limiter = this.limiterFor(this.driver.sender);
     const outcomes: DispatchOutcome[] = new Array(items.length);
     let next = 0;
@@ -73,10 +71,10 @@ export class SmsHandler extends ChannelHandler {
       return { kind: 'retry', error: 'Twilio asked to slow down; not sent yet', retryAfterMs: paused };
     }
     await limiter.acquire();
-    // A batch larger than the rate allows within the lease must not outlive it (another worker would
-    // take the deliveries over and send them twice).
+    // A batch larger than the rate allows in DISPATCH_BATCH_SECONDS gives the rest back to the queue
+    // rather than hold every other message of the channel behind it.
     if (Date.now() > deadline) {
-      return { kind: 'retry', error: 'Not sent within the lease (SMS rate limit); queued again' };
+      return { kind: 'retry', error: 'Not sent within the batch time (SMS rate limit); queued again' };
     }
     try {
       const result = await this.driver.send({

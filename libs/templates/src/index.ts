@@ -13,3 +13,6 @@ export * from './template-loader.service';
 export * from './templates.module';
 export * from './dto/template.dto';
 export * from './dto/signer.dto';
+export * from './branding/branding.service';
+export * from './branding/branding.dto';
+export * from './salutation';

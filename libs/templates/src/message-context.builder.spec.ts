@@ -3,19 +3,20 @@ import { Locale } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
 import { MessageSigner } from './message-context';
 import { MessageContextBuilder } from './message-context.builder';
+import { BrandingService } from './branding/branding.service';
 import { sampleMessage } from './sample-message';
 
 const config = {
   http: { publicUrl: 'https://tb.example' },
   links: { portalSecret: 'p'.repeat(32), unsubscribeSecret: 'u'.repeat(32), portalTtlDays: 30 },
   workspace: { timeZone: 'Europe/Moscow', phoneRegion: 'RU', currency: 'RUB', locale: 'ru' },
-  company: { name: 'Альфа', address: null, phone: null, website: 'https://alfa.example' },
+  company: { name: 'Альфа', nameEn: 'Alfa LLC', address: null, phone: null, website: 'https://alfa.example' },
   dataDir: '/nonexistent',
 } as unknown as AppConfig;
 
 describe('MessageContextBuilder', () => {
   const links = new LinksService(config);
-  const builder = new MessageContextBuilder(links, config);
+  const builder = new MessageContextBuilder(links, config, BrandingService.ofEnvironment(config));
   const token = (url: string) => url.replace(/^.*\/(?:u|portal)\//, '').replace(/\?.*$/, '');
 
   it('gives templates only what a client may see', () => {
@@ -43,6 +44,7 @@ describe('MessageContextBuilder', () => {
         'addressBlock',
         'category',
         'email',
+        'greeting',
         'kind',
         'locale',
         'name',
@@ -56,6 +58,7 @@ describe('MessageContextBuilder', () => {
     expect(ctx.signer).toEqual({
       name: 'Иван Петров',
       title: 'генеральный директор',
+      titleInText: 'генеральный директор',
       email: 'ceo@example.com',
       hasSignature: true,
     });
@@ -133,6 +136,44 @@ describe('MessageContextBuilder', () => {
       'Northwind Trading Ltd',
     );
     expect(builder.build({ ...en, addressLines: [], addressCity: null }).client.addressBlock).toEqual([]);
+  });
+
+  it('prints a federal city once: no region that repeats it', () => {
+    const spb = { ...sampleMessage(Locale.Ru).client, addressCity: 'Санкт-Петербург', addressRegion: 'Санкт-Петербург' };
+    expect(builder.build(spb).client.addressBlock).toEqual([
+      'ООО «Ромашка», отдел закупок',
+      'ул. Ленина, д. 1, оф. 5',
+      'Санкт-Петербург',
+      '620014',
+    ]);
+  });
+
+  it('greets a person, or a company through its contact person, in Russian business style', () => {
+    const ru = sampleMessage(Locale.Ru).client;
+    expect(builder.build(ru).client.greeting).toBe('Уважаемая Анна Сергеевна!');
+    expect(builder.build({ ...ru, contactName: null }).client.greeting).toBeNull();
+    expect(builder.build({ ...ru, kind: 'person', name: 'Козлов Пётр Ильич' }).client.greeting).toBe(
+      'Уважаемый Пётр Ильич!',
+    );
+    expect(builder.build({ ...ru, kind: 'person', name: 'Пётр Козлов' }).client.greeting).toBe(
+      'Здравствуйте, Пётр Козлов!',
+    );
+    expect(builder.build(sampleMessage(Locale.En).client).client.greeting).toBe('Dear Jane Doe,');
+  });
+
+  it('names the company in the client’s language, and puts a title inside a sentence in lower case', () => {
+    const signer: MessageSigner = {
+      name: 'Иван Петров',
+      nameEn: null,
+      title: 'Генеральный директор',
+      titleEn: 'Chief Executive Officer',
+      email: null,
+      signatureMime: null,
+    };
+    const ru = builder.build(sampleMessage(Locale.Ru).client, { signer });
+    expect(ru.company.name).toBe('Альфа');
+    expect(ru.signer?.titleInText).toBe('генеральный директор');
+    expect(builder.build(sampleMessage(Locale.En).client, { signer }).company.name).toBe('Alfa LLC');
   });
 
   it('takes the edition in the client’s locale, else the other one', () => {

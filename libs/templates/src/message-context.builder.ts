@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime, IANAZone } from 'luxon';
+import { BrandingService } from './branding/branding.service';
 import { AppConfig } from '@touchbase/config';
 import { Locale } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
 import { editionView } from './edition-content';
+import { greetingFor, postalRegion, titleInSentence } from './salutation';
 import {
   ClientView,
   CompanyView,
@@ -23,7 +25,7 @@ const EDITION_CACHE_SIZE = 200;
  */
 @Injectable()
 export class MessageContextBuilder {
-  private readonly company: CompanyView;
+  private readonly company: Omit<CompanyView, 'name'>;
   private readonly editions = new Map<string, EditionView>();
   /** "Today" per zone, with the day's bounds: formatting a date in a zone costs more than the rest. */
   private readonly days = new Map<string, { from: number; until: number; value: string }>();
@@ -31,9 +33,10 @@ export class MessageContextBuilder {
   constructor(
     private readonly links: LinksService,
     private readonly config: AppConfig,
+    private readonly branding: BrandingService,
   ) {
-    const { name, address, phone, website } = config.company;
-    this.company = { name, address, phone, website };
+    const { address, phone, website } = config.company;
+    this.company = { address, phone, website };
   }
 
   build(client: MessageClient, options: MessageContextOptions = {}): MessageContext {
@@ -53,6 +56,7 @@ export class MessageContextBuilder {
         ? {
             name: (client.locale === Locale.En && signer.nameEn) || signer.name,
             title: (client.locale === Locale.En && signer.titleEn) || signer.title,
+            titleInText: titleInSentence((client.locale === Locale.En && signer.titleEn) || signer.title),
             email: signer.email,
             hasSignature: signer.signatureMime !== null,
           }
@@ -66,7 +70,7 @@ export class MessageContextBuilder {
           : allUrl,
         allUrl,
       },
-      company: { ...this.company },
+      company: { name: this.branding.companyName(client.locale), ...this.company },
       today: this.today(options.now?.getTime() ?? Date.now(), timeZone),
     };
   }
@@ -95,6 +99,7 @@ export class MessageContextBuilder {
         country: c.addressCountry,
       },
       addressBlock: this.addressBlock(c),
+      greeting: greetingFor(c.kind === 'person' ? c.name : (c.contactName ?? null), c.locale),
       locale: c.locale,
       timeZone,
       category: c.category,
@@ -114,7 +119,7 @@ export class MessageContextBuilder {
       c.addressRecipient ?? c.name,
       ...c.addressLines,
       c.addressCity,
-      c.addressRegion,
+      postalRegion(c.addressCity, c.addressRegion),
       c.addressPostalCode,
       country,
     ]

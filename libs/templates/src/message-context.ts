@@ -30,6 +30,12 @@ export interface ClientView {
   address: AddressView;
   /** The postal block, one entry per line: recipient, street, city, region, postal code, country if abroad. */
   addressBlock: string[];
+  /**
+   * The salutation, in the client's language: «Уважаемый Иван Петрович!», «Уважаемая Анна Сергеевна!»,
+   * «Здравствуйте, …!» without a patronymic, "Dear …,"; a company through its contact person. Null
+   * for a company without one: the template's generic greeting.
+   */
+  greeting: string | null;
   locale: Locale;
   /** The client's IANA zone, or the workspace's. */
   timeZone: string;
@@ -57,6 +63,8 @@ export interface SignerView {
   /** In the client's locale: the English title for English clients when there is one, else the Russian. */
   title: string;
   email: string | null;
+  /** The title inside a sentence («я генеральный директор»): first letter lower-cased unless an abbreviation. */
+  titleInText: string;
   hasSignature: boolean;
 }
 
@@ -101,6 +109,8 @@ export interface MessageClient {
   email: string | null;
   phone: string | null;
   addressRecipient: string | null;
+  /** A company's contact person («Фамилия Имя Отчество»), whom its messages address. */
+  contactName?: string | null;
   addressLines: string[];
   addressCity: string | null;
   addressRegion: string | null;

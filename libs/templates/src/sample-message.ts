@@ -16,6 +16,7 @@ export function sampleMessage(locale: Locale): { client: MessageClient; options:
       email: ru ? 'zakupki@romashka.ru' : 'purchasing@northwind.example',
       phone: ru ? '+79123456789' : '+442071234567',
       addressRecipient: ru ? 'ООО «Ромашка», отдел закупок' : 'Northwind Trading Ltd, Purchasing',
+      contactName: ru ? 'Петрова Анна Сергеевна' : 'Jane Doe',
       addressLines: [ru ? 'ул. Ленина, д. 1, оф. 5' : '12 Baker Street'],
       addressCity: ru ? 'Екатеринбург' : 'London',
       addressRegion: ru ? 'Свердловская область' : null,

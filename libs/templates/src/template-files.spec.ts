@@ -3,6 +3,7 @@ import { AppConfig } from '@touchbase/config';
 import { Channel, Locale } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
 import { MessageContextBuilder } from './message-context.builder';
+import { BrandingService } from './branding/branding.service';
 import { sampleMessage } from './sample-message';
 import { parseTemplateFile, readTemplateFiles, TemplateFile } from './template-files';
 import { RenderedEmail, TemplateRenderer } from './template-renderer';
@@ -60,7 +61,7 @@ describe('parseTemplateFile', () => {
 });
 
 describe('the default templates', () => {
-  const builder = new MessageContextBuilder(new LinksService(config), config);
+  const builder = new MessageContextBuilder(new LinksService(config), config, BrandingService.ofEnvironment(config));
   const renderer = new TemplateRenderer({ currency: 'RUB' });
   let files: TemplateFile[];
 

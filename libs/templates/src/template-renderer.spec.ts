@@ -3,6 +3,7 @@ import { Channel, Locale, ValidationException } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
 import { MessageContext, MessageContextOptions } from './message-context';
 import { MessageContextBuilder } from './message-context.builder';
+import { BrandingService } from './branding/branding.service';
 import { sampleMessage } from './sample-message';
 import { RenderedEmail, RenderedText, TemplateRenderer, TemplateSource } from './template-renderer';
 
@@ -19,7 +20,7 @@ const config = {
   dataDir: '/nonexistent',
 } as unknown as AppConfig;
 
-const builder = new MessageContextBuilder(new LinksService(config), config);
+const builder = new MessageContextBuilder(new LinksService(config), config, BrandingService.ofEnvironment(config));
 
 function context(
   locale = Locale.Ru,

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '@touchbase/clients';
 import { AppConfig } from '@touchbase/config';
+import { BrandingController } from './branding/branding.controller';
+import { BrandingService } from './branding/branding.service';
 import { Signer } from './entities/signer.entity';
 import { Template } from './entities/template.entity';
 import { MessageContextBuilder } from './message-context.builder';
@@ -22,12 +24,14 @@ import { TemplatesService } from './templates.service';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => new TemplateRenderer({ currency: config.workspace.currency }),
     },
+    BrandingService,
     MessageContextBuilder,
     TemplatesService,
     SignersService,
     TemplatePreviewService,
   ],
   exports: [
+    BrandingService,
     TemplateRenderer,
     MessageContextBuilder,
     TemplatesService,
@@ -41,7 +45,7 @@ export class TemplatesModule {}
 /** The HTTP API, and the default templates loaded at start (by the API, which every deployment runs). */
 @Module({
   imports: [TemplatesModule],
-  controllers: [TemplatesController, SignersController],
+  controllers: [TemplatesController, SignersController, BrandingController],
   providers: [TemplateLoader],
 })
 export class TemplatesApiModule {}

@@ -224,6 +224,16 @@ export class OccurrenceDto {
   @ApiProperty({ example: '2026-11' }) periodKey!: string;
 }
 
+export class ActivateCampaignDto {
+  @ApiPropertyOptional({
+    description:
+      'Activate a must-send campaign even though its letters would print without a signature image',
+  })
+  @IsOptional()
+  @IsBoolean()
+  confirmUnsigned?: boolean;
+}
+
 export class CampaignDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
@@ -258,6 +268,12 @@ export class CampaignDto {
   nextOccurrences!: OccurrenceDto[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'On activation: what to look at, in Russian and English (letters without a signature image)',
+  })
+  warnings?: string[];
 
   static from(c: Campaign, now = new Date(), calendar = DEFAULT_BUSINESS_CALENDAR): CampaignDto {
     // A stored schedule is valid; should one not be, the campaign still lists (without occurrences).

@@ -96,6 +96,17 @@ export class UpdateClientDto {
   @IsEnum(ClientKind)
   kind?: ClientKind;
 
+  @ApiPropertyOptional({
+    example: 'Петрова Анна Сергеевна',
+    nullable: true,
+    description: 'A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name',
+  })
+  @IsOptional()
+  @Transform(emptyToNull)
+  @IsString()
+  @MaxLength(300)
+  contactName?: string | null;
+
   @ApiPropertyOptional({ example: 'info@romashka.ru', nullable: true })
   @IsOptional()
   @Transform(emptyToNull)
@@ -205,6 +216,7 @@ export class ClientResponseDto {
   @ApiProperty({ nullable: true, type: String }) externalRef!: string | null;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ClientKind }) kind!: ClientKind;
+  @ApiProperty({ nullable: true, type: String }) contactName!: string | null;
   @ApiProperty({ nullable: true, type: String }) email!: string | null;
   @ApiProperty({ nullable: true, type: String, example: '+79123456789' }) phone!: string | null;
   @ApiProperty({ type: ClientAddressDto }) address!: ClientAddressDto;
@@ -240,6 +252,7 @@ export class ClientResponseDto {
       externalRef: c.externalRef,
       name: c.name,
       kind: c.kind,
+      contactName: c.contactName,
       email: c.email,
       phone: c.phone,
       address: {

@@ -45,6 +45,10 @@ export class Client {
   @Column({ type: 'integer', default: 0 })
   linkVersion!: number;
 
+  /** A company's contact person («Фамилия Имя Отчество»): its messages greet them by name. */
+  @Column({ type: 'text', nullable: true })
+  contactName!: string | null;
+
   @Column({ type: 'text', nullable: true })
   addressRecipient!: string | null;
 

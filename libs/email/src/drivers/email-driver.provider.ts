@@ -15,7 +15,7 @@ export const emailDriverProvider: FactoryProvider<EmailDriver> = {
         url: email.smtpUrl!, // validated when the driver is smtp
         maxConnections: email.maxConnections,
         ratePerSecond: email.ratePerSecond,
-        socketTimeoutMs: Math.min(60_000, (config.dispatch.leaseSeconds * 1000) / 2),
+        socketTimeoutMs: Math.min(60_000, (config.dispatch.batchSeconds * 1000) / 2),
       });
     }
     return new FileEmailDriver(email.fileDir);

@@ -12,6 +12,7 @@ import {
   renderClientError,
   setClientPageHeaders,
 } from '@touchbase/preferences';
+import { BrandingService, clientPageFrame } from '@touchbase/templates';
 import { ONE_CLICK_BODY } from '../email-message.builder';
 import {
   confirmPage,
@@ -38,6 +39,7 @@ export class UnsubscribeController {
   constructor(
     private readonly unsubscribes: UnsubscribeService,
     private readonly config: AppConfig,
+    private readonly branding: BrandingService,
   ) {}
 
   @ClientPageGet(':token', 'Confirmation page (changes nothing); 400 page when the link is invalid')
@@ -93,15 +95,13 @@ export class UnsubscribeController {
 
   /** The chrome of a page without a valid target; its language links lead back to the same page. */
   private chrome(req: Request, locale: Locale): ClientPageFrame {
-    return { locale, path: req.path, company: this.config.company.name };
+    return clientPageFrame(this.branding, locale, req.path);
   }
 
   private frame(token: string, locale: Locale, target: UnsubscribeTarget): UnsubscribePageFrame {
     const portal = new URL(this.unsubscribes.portalUrl(target, locale));
     return {
-      locale,
-      path: `/u/${encodeURIComponent(token)}`,
-      company: this.config.company.name,
+      ...clientPageFrame(this.branding, locale, `/u/${encodeURIComponent(token)}`),
       portalPath: `${portal.origin}${portal.pathname}`,
     };
   }

@@ -42,12 +42,14 @@ export interface ClientRow {
   ownerId: string | null;
   tags: string[] | null;
   vip: boolean | null;
+  contactName: string | null;
 }
 
 const LIMITS: Record<string, number> = {
   externalRef: 200,
   name: 300,
   recipient: 300,
+  contact: 300,
   addressLine1: 300,
   addressLine2: 300,
   city: 200,
@@ -253,6 +255,7 @@ class ClientImport implements KindImport<ClientRow> {
         ownerId,
         tags,
         vip,
+        contactName: text('contact'),
       },
     };
   }
@@ -286,7 +289,7 @@ function copyLine(r: ClientRow): string {
     `${r.rowNumber}\t${copyText(r.externalRef)}\t${copyText(r.name)}\t${copyText(r.kind)}\t${copyText(r.email)}\t` +
     `${copyText(r.phone)}\t${copyBool(r.phoneMobile)}\t${copyText(r.recipient)}\t${copyTextArray(r.addressLines)}\t${copyText(r.city)}\t` +
     `${copyText(r.region)}\t${copyText(r.postalCode)}\t${copyText(r.country)}\t${copyText(r.locale)}\t` +
-    `${copyText(r.timeZone)}\t${copyText(r.ownerId)}\t${copyTextArray(r.tags)}\t${copyBool(r.vip)}\n`
+    `${copyText(r.timeZone)}\t${copyText(r.ownerId)}\t${copyTextArray(r.tags)}\t${copyBool(r.vip)}\t${copyText(r.contactName)}\n`
   );
 }
 

@@ -1,3 +1,4 @@
+import { restoreFormulaText } from '@touchbase/core';
 import { MappedColumn, RowError, SourceRow } from '../import.types';
 
 /** The mapped columns of one import: a row's value for a field, and the header to blame for it. */
@@ -20,12 +21,15 @@ export class ColumnSet {
     return this.byField.get(field)?.header ?? null;
   }
 
-  /** The trimmed cell of `field`, '' when the column is absent or the cell empty. */
+  /**
+   * The trimmed cell of `field`, '' when the column is absent or the cell empty. A formula our
+   * errors file neutralised ('+7 912…) reads as what it was, so that file can be imported again.
+   */
   value(row: SourceRow, field: string): string {
     const column = this.byField.get(field);
     if (!column) return '';
     const cell = row.cells[column.index];
-    return cell === undefined ? '' : cell.trim();
+    return cell === undefined ? '' : restoreFormulaText(cell.trim());
   }
 }
 

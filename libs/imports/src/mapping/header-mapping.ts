@@ -96,6 +96,7 @@ const CLIENT_FIELDS: FieldAliases[] = [
   { field: 'postalCode', aliases: ['индекс', 'почтовыйиндекс', 'postalcode', 'postcode', 'zip', 'zipcode'] },
   { field: 'country', aliases: ['страна', 'country'] },
   { field: 'recipient', aliases: ['получатель', 'recipient', 'addressee'] },
+  { field: 'contact', aliases: ['контактноелицо', 'контакт', 'contactperson', 'contactname', 'contact'] },
   {
     field: 'owner',
     aliases: [

@@ -31,6 +31,13 @@ export class LetterBatchDto {
   @ApiProperty({ enum: LetterBatchStatus }) status!: LetterBatchStatus;
   @ApiProperty({ description: 'Letters in the batch (so far, while building)' }) letters!: number;
   @ApiProperty({ description: 'Pages of the PDF (0 until ready)' }) pages!: number;
+  @ApiProperty({ description: 'Letters that print without a signature image (their signer has none)' })
+  unsignedLetters!: number;
+  @ApiProperty({
+    type: [String],
+    description: 'What to look at before printing, in Russian and English (e.g. letters without a signature)',
+  })
+  warnings!: string[];
   @ApiProperty({ nullable: true, type: Number, description: 'Size of the PDF in bytes' })
   fileBytes!: number | null;
   @ApiProperty({ description: 'The name the PDF downloads under', example: 'letters-ceo-letter-2026-Q4.pdf' })
@@ -72,6 +79,7 @@ export interface LetterBatchRow {
   run_id: string;
   status: LetterBatchStatus;
   letters: number;
+  unsigned: number;
   pages: number;
   file_path: string | null;
   file_bytes: string | null;
@@ -102,6 +110,14 @@ export function toLetterBatchDto(r: LetterBatchRow): LetterBatchDto {
     status: r.status,
     letters: r.letters,
     pages: r.pages,
+    unsignedLetters: r.unsigned,
+    warnings:
+      r.unsigned > 0
+        ? [
+            `${r.unsigned} из ${r.letters} писем напечатаны без подписи: у подписанта нет изображения подписи / ` +
+              `${r.unsigned} of ${r.letters} letters print without a signature: the signer has no signature image`,
+          ]
+        : [],
     fileBytes: r.file_bytes === null ? null : Number(r.file_bytes),
     fileName: batchDownloadName(r),
     message: r.message,

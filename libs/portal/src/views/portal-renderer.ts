@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@touchbase/config';
 import { Channel, CHANNELS, FieldError, Locale } from '@touchbase/core';
 import {
   ClientMessage,
@@ -10,6 +9,7 @@ import {
   renderClientMessage,
   renderClientPage,
 } from '@touchbase/preferences';
+import { BrandingService, clientPageFrame } from '@touchbase/templates';
 import type { PortalView } from '../portal.service';
 import { PORTAL_TEXTS, PortalTexts } from './portal-texts';
 import { HOME_VIEW, LINK_EMAIL_VIEW, LINK_REQUEST_VIEW, UNSUBSCRIBE_VIEW } from './portal-views';
@@ -92,7 +92,7 @@ export class PortalRenderer {
   private readonly linkRequestView = compileClientView(LINK_REQUEST_VIEW);
   private readonly linkEmailView = compileClientView(LINK_EMAIL_VIEW);
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly branding: BrandingService) {}
 
   texts(locale: Locale): PortalTexts {
     return PORTAL_TEXTS[locale];
@@ -328,17 +328,11 @@ export class PortalRenderer {
 
   linkEmail(locale: Locale, url: string): { subject: string; html: string; text: string } {
     const t = this.texts(locale);
-    const html = this.linkEmailView({ t, lang: locale, url, company: this.config.company.name });
-    const text = [
-      t.link.emailGreeting,
-      '',
-      t.link.emailText,
-      url,
-      '',
-      t.link.emailIgnore,
-      '',
-      this.config.company.name,
-    ].join('\n');
+    const company = this.branding.companyName(locale);
+    const html = this.linkEmailView({ t, lang: locale, url, company });
+    const text = [t.link.emailGreeting, '', t.link.emailText, url, '', t.link.emailIgnore, '', company].join(
+      '\n',
+    );
     return { subject: t.link.emailSubject, html, text };
   }
 
@@ -351,7 +345,7 @@ export class PortalRenderer {
   }
 
   private chrome(frame: PageFrame): ClientPageFrame {
-    return { locale: frame.locale, path: frame.path, company: this.config.company.name };
+    return clientPageFrame(this.branding, frame.locale, frame.path);
   }
 
   private errorList(t: PortalTexts, errors: FieldError[]): { id: string; message: string }[] {

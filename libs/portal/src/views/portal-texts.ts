@@ -30,6 +30,7 @@ export interface PortalTexts extends ClientPageTexts {
     quietHint: string;
     quietStart: string;
     quietEnd: string;
+    quietFormat: string;
     language: string;
     save: string;
   };
@@ -154,6 +155,7 @@ const RU: PortalTexts = {
     quietHint: 'Время вашего часового пояса. В эти часы мы не звоним и не присылаем SMS.',
     quietStart: 'С',
     quietEnd: 'До',
+    quietFormat: 'Время в 24-часовом формате, ЧЧ:ММ: например, 22:00 и 08:00.',
     language: 'Язык сообщений',
     save: 'Сохранить настройки',
   },
@@ -281,6 +283,7 @@ const EN: PortalTexts = {
     quietHint: 'In your time zone. We neither call nor text you during these hours.',
     quietStart: 'From',
     quietEnd: 'Until',
+    quietFormat: 'On the 24-hour clock, HH:MM: for example 22:00 and 08:00.',
     language: 'Language of messages',
     save: 'Save preferences',
   },

@@ -72,9 +72,10 @@ ${NOTICES}
 <p class="hint">{{t.preferences.quietHint}}</p>
 <div class="choice"><input type="checkbox" name="quietEnabled" id="quiet-enabled" value="1"{{#if quiet.enabled}} checked{{/if}}><label for="quiet-enabled">{{t.preferences.quietEnabled}}</label></div>
 <div class="row">
-<div class="field"><label for="quiet-start">{{t.preferences.quietStart}}</label><input type="time" id="quiet-start" name="quietStart" value="{{quiet.start}}"{{#if quietError}} aria-invalid="true"{{/if}}></div>
-<div class="field"><label for="quiet-end">{{t.preferences.quietEnd}}</label><input type="time" id="quiet-end" name="quietEnd" value="{{quiet.end}}"{{#if quietError}} aria-invalid="true"{{/if}}></div>
+<div class="field"><label for="quiet-start">{{t.preferences.quietStart}}</label><input type="text" class="time" id="quiet-start" name="quietStart" value="{{quiet.start}}" inputmode="numeric" maxlength="5" placeholder="22:00" pattern="([01]?[0-9]|2[0-3]):[0-5][0-9]" autocomplete="off" aria-describedby="quiet-format"{{#if quiet.enabled}}{{else}} disabled{{/if}}{{#if quietError}} aria-invalid="true"{{/if}}></div>
+<div class="field"><label for="quiet-end">{{t.preferences.quietEnd}}</label><input type="text" class="time" id="quiet-end" name="quietEnd" value="{{quiet.end}}" inputmode="numeric" maxlength="5" placeholder="08:00" pattern="([01]?[0-9]|2[0-3]):[0-5][0-9]" autocomplete="off" aria-describedby="quiet-format"{{#if quiet.enabled}}{{else}} disabled{{/if}}{{#if quietError}} aria-invalid="true"{{/if}}></div>
 </div>
+<p class="hint" id="quiet-format">{{t.preferences.quietFormat}}</p>
 {{#if quietError}}<p class="error" id="quiet-error">{{quietError}}</p>{{/if}}
 </fieldset>
 
@@ -85,7 +86,7 @@ ${NOTICES}
 </select>
 </div>
 
-<div class="actions"><button class="button" type="submit">{{t.preferences.save}}</button></div>
+<div class="actions sticky"><button class="button" type="submit">{{t.preferences.save}}</button></div>
 </form>
 </section>
 

@@ -16,7 +16,8 @@ a:hover{color:#134a8e}
 .skip:focus{left:8px;top:8px}
 .top{background:#1a5fb4;color:#fff}
 .top .wrap{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between;padding-top:14px;padding-bottom:14px}
-.brand{font-weight:600;font-size:18px}
+.brand{font-weight:600;font-size:18px;display:flex;align-items:center;gap:10px;min-width:0}
+.brand .logo{display:block;height:40px;width:auto;max-width:160px;background:#fff;border-radius:4px;padding:2px}
 .langs{display:flex;gap:4px;margin:0;padding:0;list-style:none}
 .langs a{display:inline-block;color:#fff;text-decoration:none;padding:4px 10px;border-radius:999px;border:1px solid rgba(255,255,255,.6);font-size:14px}
 .langs a[aria-current="true"]{background:#fff;color:#1a5fb4;font-weight:600}
@@ -51,6 +52,10 @@ input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{b
 .button.danger:hover{background:#8f1c13}
 .button.ghost{background:#fff;color:#1a5fb4;border:1px solid #1a5fb4}
 .actions{display:flex;flex-wrap:wrap;gap:12px;align-items:center}
+.actions.sticky{position:sticky;bottom:0;z-index:1;background:#fff;padding:12px 0;margin-bottom:-12px;border-top:1px solid #d0d7de}
+@media (min-width:600px){.actions.sticky{position:static;border-top:0;padding:0;margin-bottom:0}}
+input.time{max-width:7em;font-variant-numeric:tabular-nums}
+input:disabled,select:disabled{background:#eaeef2;color:#6e7781;border-color:#d0d7de;cursor:not-allowed}
 .notice{border-radius:8px;padding:14px 16px;margin:0 0 20px;border:1px solid}
 .notice p{margin:0}
 .notice.ok{background:#dafbe1;border-color:#4ac26b;color:#0f3d1e}

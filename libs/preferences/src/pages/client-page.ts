@@ -73,13 +73,14 @@ const LAYOUT_VIEW = `<!DOCTYPE html>
 <link rel="icon" href="data:,">
 <title>{{title}} · {{company}}</title>
 <link rel="stylesheet" href="${CLIENT_PAGE_ASSETS}/portal.css?v={{cssVersion}}">
-<script src="${CLIENT_PAGE_ASSETS}/portal.js?v={{jsVersion}}" defer></script>
+{{#if brand}}<link rel="stylesheet" href="${CLIENT_PAGE_ASSETS}/brand.css?v={{brand.version}}">
+{{/if}}<script src="${CLIENT_PAGE_ASSETS}/portal.js?v={{jsVersion}}" defer></script>
 </head>
 <body>
 <a class="skip" href="#content">{{t.skip}}</a>
 <header class="top">
 <div class="wrap">
-<span class="brand">{{company}}</span>
+<span class="brand">{{#if brand.hasLogo}}<img class="logo" src="${CLIENT_PAGE_ASSETS}/logo?v={{brand.version}}" alt="" height="40">{{/if}}<span>{{company}}</span></span>
 <nav aria-label="{{t.lang.switchTo}}"><ul class="langs">
 {{#each langLinks}}<li><a href="{{path}}?lang={{code}}" lang="{{code}}" hreflang="{{code}}"{{#if current}} aria-current="true"{{/if}}>{{label}}</a></li>{{/each}}
 </ul></nav>
@@ -129,6 +130,8 @@ export interface ClientPageFrame {
   path: string;
   /** The company's name, in the header, the title and the footer. */
   company: string;
+  /** The company's colour and logo (CLIENT_PAGE_ASSETS/brand.css and /logo, versioned). */
+  brand?: { version: string; hasLogo: boolean };
 }
 
 /** A whole page around an already rendered body. */
@@ -139,6 +142,7 @@ export function renderClientPage(frame: ClientPageFrame, title: string, body: st
     lang: frame.locale,
     title,
     company: frame.company,
+    brand: frame.brand,
     footer: t.footer(frame.company),
     cssVersion: CLIENT_PAGE_CSS_VERSION,
     jsVersion: CLIENT_PAGE_JS_VERSION,

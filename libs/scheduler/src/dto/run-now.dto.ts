@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Run, RunStatus } from '@touchbase/runs';
 
 export class RunNowDto {
@@ -13,6 +13,13 @@ export class RunNowDto {
   @MaxLength(40)
   @Matches(/^[0-9A-Za-z:-]+$/, { message: 'periodKey must look like 2026-11, 2026-Q4 or 2026-11-05T10:00' })
   periodKey?: string;
+
+  @ApiPropertyOptional({
+    description: 'Run a must-send campaign even though its letters would print without a signature image',
+  })
+  @IsOptional()
+  @IsBoolean()
+  confirmUnsigned?: boolean;
 }
 
 export class RunNowResultDto {
