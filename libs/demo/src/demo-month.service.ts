@@ -15,7 +15,7 @@ import { Channel } from '@touchbase/core';
 import { DispatcherService } from '@touchbase/dispatch';
 import { LetterBatchBuilderService } from '@touchbase/letters';
 import { RunNowService, SchedulerService } from '@touchbase/scheduler';
-import { SignersService } from '@touchbase/templates';
+import { BrandingService, SignersService } from '@touchbase/templates';
 import { DeliveryStatus, sqlValue } from '@touchbase/runs';
 import { signaturePng } from './sample-signature';
 
@@ -52,6 +52,7 @@ export class DemoMonthService {
     private readonly campaigns: CampaignsService,
     private readonly editions: EditionsService,
     private readonly signers: SignersService,
+    private readonly branding: BrandingService,
     private readonly scheduler: SchedulerService,
     private readonly runNow: RunNowService,
     private readonly dispatcher: DispatcherService,
@@ -108,6 +109,9 @@ export class DemoMonthService {
 
   /** What the programs need before they may run: a CEO to sign, and the content of each edition. */
   private async prepare(programs: Campaign[], events: MonthEvent[]): Promise<void> {
+    // Stored as the workspace's branding: a server started later on the demo data shows the company too.
+    const { name, nameEn } = this.config.company;
+    await this.branding.update({ name, nameEn });
     const signer = await this.signers.create({
       name: 'Алексей Воронцов',
       nameEn: 'Alexey Vorontsov',

@@ -4,6 +4,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { attachLetters, lockRun, RunStatus } from '@touchbase/runs';
+import { BrandingService } from '@touchbase/templates';
 import { letterFonts, LetterFonts } from './letter-fonts';
 import { LetterInput, LetterPdfResult, LetterPdfWriter } from './letter-pdf.writer';
 import { LetterSnapshot } from './letter-snapshot';
@@ -59,6 +60,7 @@ export class LetterBatchBuilderService implements OnModuleInit, BeforeApplicatio
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly branding: BrandingService,
   ) {}
 
   onModuleInit(): void {
@@ -153,7 +155,7 @@ export class LetterBatchBuilderService implements OnModuleInit, BeforeApplicatio
     const partial = `${file}.partial`;
     const writer = new LetterPdfWriter(
       partial,
-      this.config.company,
+      { ...this.config.company, name: this.branding.current.name, nameEn: this.branding.current.nameEn },
       this.fonts,
       `${batch.campaign_name ?? ''} ${batch.period_key}`.trim(),
     );

@@ -28,6 +28,8 @@ export const LETTER_LAYOUT = {
 
 export interface LetterCompany {
   name: string;
+  /** What English letters print; null or absent: `name`. */
+  nameEn?: string | null;
   address: string | null;
   phone: string | null;
   website: string | null;
@@ -85,6 +87,8 @@ export class LetterPdfWriter {
   private pageLabel = '';
   private font: { name: FontName; size: number } = { name: 'regular', size: BODY_SIZE };
   private error: Error | null = null;
+  /** The company's name in the language of the letter being laid out. */
+  private companyName: string;
 
   constructor(
     file: string,
@@ -92,6 +96,7 @@ export class LetterPdfWriter {
     fonts: LetterFonts,
     title: string,
   ) {
+    this.companyName = company.name;
     this.out = fs.createWriteStream(file);
     this.out.on('error', (e) => (this.error = e));
     const m = LETTER_LAYOUT.margin;
@@ -116,6 +121,7 @@ export class LetterPdfWriter {
     this.letterPage = 0;
     this.pageLabel = `${letter.recipient} · ${words.page}`;
     this.doc.addPage();
+    this.companyName = (letter.locale === Locale.En && this.company.nameEn) || this.company.name;
     this.senderBlock(words.phone);
     this.addressField(letter);
     this.infoBlock(letter, `${words.reference} ${input.reference}`);
@@ -184,7 +190,7 @@ export class LetterPdfWriter {
     const { x, y, width, height } = LETTER_LAYOUT.sender;
     const c = this.company;
     this.use('bold', 13);
-    this.doc.text(c.name, x * MM, y * MM, {
+    this.doc.text(this.companyName, x * MM, y * MM, {
       width: width * MM,
       align: 'right',
       height: 12 * MM,
@@ -208,7 +214,7 @@ export class LetterPdfWriter {
     const x = (f.x + f.indent) * MM;
     const width = (f.width - 2 * f.indent) * MM;
     // The return line sits at the foot of the note zone, where the window shows it above the address.
-    const back = [this.company.name, this.company.address].filter(Boolean).join(', ');
+    const back = [this.companyName, this.company.address].filter(Boolean).join(', ');
     this.use('regular', 7);
     this.doc.text(back, x, (f.y + f.noteZone - 4.5) * MM, {
       width,
@@ -292,7 +298,7 @@ export class LetterPdfWriter {
       doc.text(letter.signer.title, left, doc.y, { width });
     } else {
       this.use('bold', BODY_SIZE);
-      doc.text(this.company.name, left, doc.y, { width });
+      doc.text(this.companyName, left, doc.y, { width });
     }
   }
 

@@ -80,7 +80,7 @@ export class BrandingService implements OnModuleInit, OnModuleDestroy {
     return (locale === Locale.En && this.snapshot.nameEn) || this.snapshot.name;
   }
 
-  async update(change: BrandingChange, actorId: string): Promise<Branding> {
+  async update(change: BrandingChange, actorId?: string): Promise<Branding> {
     const stored = await this.stored();
     const next: StoredBranding = { ...stored };
     if (change.name !== undefined) next.name = change.name;
@@ -108,7 +108,7 @@ export class BrandingService implements OnModuleInit, OnModuleDestroy {
     return this.save({ ...(await this.stored()), logo: null }, actorId);
   }
 
-  private async save(value: StoredBranding, actorId: string): Promise<Branding> {
+  private async save(value: StoredBranding, actorId?: string): Promise<Branding> {
     await this.settings.set(BRANDING_SETTING, value, actorId);
     this.snapshot = this.compose(value);
     return this.snapshot;
