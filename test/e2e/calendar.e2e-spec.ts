@@ -1,6 +1,6 @@
 import { Campaign, CampaignKind, CampaignStatus } from '@touchbase/campaigns';
 import { StaffRole } from '@touchbase/core';
-import { RunStatus } from '@touchbase/planning';
+import { RunStatus } from '@touchbase/runs';
 import { createCampaign, createRun } from '../factories/campaign.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { createTestApp, TestApp } from '../support/test-app';

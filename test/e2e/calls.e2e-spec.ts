@@ -466,4 +466,43 @@ describe('Call tasks', () => {
     expect(res.body.message).toMatch(/cancelled/);
     expect((await deliveryOf(task.id)).status).toBe('cancelled');
   });
+
+  it('a call whose client lost its owner after planning is not handed over: calls need a phone and an owner', async () => {
+    seq += 1;
+    const tag = `calls-${seq}`;
+    const client = await createClient(t.dataSource, { ownerId: anna.staff.id, tags: [tag], timeZone: ZONE });
+    const campaign = await createTaggedCampaign(t, tag, {
+      kind: CampaignKind.Plan,
+      channels: [Channel.Call],
+      templates: { call: 'vip-call' },
+    });
+    // Planned for a business morning a week ahead: nothing is due yet, so no worker takes it meanwhile.
+    let at = DateTime.now()
+      .setZone(ZONE)
+      .plus({ days: 7 })
+      .set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+    while (!DEFAULT_BUSINESS_CALENDAR.isBusinessDay(at.toISODate()!)) at = at.plus({ days: 1 });
+    const run = await createRun(t.dataSource, campaign, at.toJSDate(), `calls-${seq}`);
+    await t.app.get(PlannerService).plan(run.id, { now: at.toJSDate() });
+    const [planned]: { status: string }[] = await t.dataSource.query(
+      `SELECT status FROM deliveries WHERE run_id = $1`,
+      [run.id],
+    );
+    expect(planned.status).toBe('queued');
+
+    // The owner leaves the client; the call falls due.
+    await t.dataSource.query(`UPDATE clients SET owner_id = NULL WHERE id = $1`, [client.id]);
+    await t.dataSource.query(`UPDATE deliveries SET due_at = now() WHERE run_id = $1`, [run.id]);
+    await dispatchAll(t, Channel.Call);
+
+    const [sent]: { status: string; reason: string }[] = await t.dataSource.query(
+      `SELECT status, reason FROM deliveries WHERE run_id = $1`,
+      [run.id],
+    );
+    expect(sent).toEqual({ status: 'cancelled', reason: 'no-contact-data' });
+    const tasks: unknown[] = await t.dataSource.query(`SELECT id FROM call_tasks WHERE client_id = $1`, [
+      client.id,
+    ]);
+    expect(tasks).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { Channel, StaffRole } from '@touchbase/core';
-import { completeRuns } from '@touchbase/dispatch';
+import { completeRunsIfDone } from '@touchbase/runs';
 import { DEFAULT_FREQUENCY_POLICY, PlannerService } from '@touchbase/planning';
 import { createCampaign, createRun } from '../factories/campaign.factory';
 import { createClient } from '../factories/client.factory';
@@ -204,7 +204,7 @@ describe('Runs API, explain and the frequency policy', () => {
     await planner.query(`UPDATE runs SET status = 'dispatching' WHERE id = $1`, [run.id]);
     // Meanwhile a dispatcher records the last outcome and completes what has nothing left.
     await t.dataSource.query(`UPDATE deliveries SET status = 'sent' WHERE run_id = $1`, [run.id]);
-    const completing = t.dataSource.transaction((m) => completeRuns(m, [run.id]));
+    const completing = t.dataSource.transaction((m) => completeRunsIfDone(m, [run.id]));
     await new Promise((r) => setTimeout(r, 200));
     await planner.query('COMMIT');
     await planner.end();

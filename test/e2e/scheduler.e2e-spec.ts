@@ -4,7 +4,8 @@ import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Campaign, CampaignStatus } from '@touchbase/campaigns';
 import { Environment } from '@touchbase/config';
 import { StaffRole } from '@touchbase/core';
-import { PlannerService, RunStatus } from '@touchbase/planning';
+import { PlannerService } from '@touchbase/planning';
+import { RunStatus } from '@touchbase/runs';
 import { RuntimeModule, WorkerJobsModule } from '@touchbase/runtime';
 import {
   SCHEDULER_INTERVAL_MS,

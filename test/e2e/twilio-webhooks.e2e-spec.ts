@@ -1,5 +1,5 @@
 import { AppConfig } from '@touchbase/config';
-import { FINISH_SQL } from '@touchbase/dispatch';
+import { FINISH_SQL } from '@touchbase/runs';
 import { WebhookEventsRetentionJob } from '@touchbase/sms';
 import { createClient } from '../factories/client.factory';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';

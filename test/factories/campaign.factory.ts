@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Campaign, CampaignKind, CampaignStatus, Priority } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
-import { Run, RunStatus } from '@touchbase/planning';
+import { Run, RunStatus } from '@touchbase/runs';
 
 let seq = 0;
 

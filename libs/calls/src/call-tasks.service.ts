@@ -14,17 +14,12 @@ import {
   StaffRole,
   ValidationException,
 } from '@touchbase/core';
-import { completeRuns, TOUCHED_SQL } from '@touchbase/dispatch';
+import { ContactFlag, flagContact, markContactVerified, markTouched } from '@touchbase/clients';
 import { HolidayCalendarService } from '@touchbase/campaigns';
 import { FrequencyPolicyService } from '@touchbase/planning';
+import { completeRunsIfDone, DeliveryReason, DeliveryStatus, settleHandedOver } from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
-import {
-  FLAG_PHONE_WRONG_SQL,
-  MARK_CONTACT_VERIFIED_SQL,
-  NEXT_CALL_SLOT_SQL,
-  SETTLE_DELIVERY_SQL,
-  TASK_SELECT,
-} from './call-tasks.sql';
+import { IS_VERIFICATION_CAMPAIGN_SQL, NEXT_CALL_SLOT_SQL, TASK_SELECT } from './call-tasks.sql';
 import {
   CallTaskDue,
   CallTaskOwnerQueryDto,
@@ -46,13 +41,6 @@ interface LockedTask {
   status: CallTaskStatus;
   attempts: number;
   due_at: Date;
-}
-
-interface SettledDelivery {
-  client_id: string;
-  run_id: string;
-  status: string;
-  counts_as_touch: boolean;
 }
 
 /**
@@ -176,9 +164,10 @@ export class CallTasksService {
         case CallOutcome.Declined:
           // A call that happened is a touch, whatever the client said.
           await this.close(m, task, dto.outcome, note, staff, task.attempts);
-          await this.settle(m, task, 'sent', null, null, meta(task.attempts));
+          await this.settle(m, task, DeliveryStatus.Sent, null, null, meta(task.attempts));
           if (dto.outcome === CallOutcome.Reached) {
-            await m.query(MARK_CONTACT_VERIFIED_SQL, [task.client_id, task.campaign_id]);
+            const [{ verification }] = await m.query(IS_VERIFICATION_CAMPAIGN_SQL, [task.campaign_id]);
+            if (verification) await markContactVerified(m, task.client_id);
           }
           break;
         case CallOutcome.WrongNumber:
@@ -186,13 +175,13 @@ export class CallTasksService {
           await this.settle(
             m,
             task,
-            'failed',
-            'wrong-number',
+            DeliveryStatus.Failed,
+            DeliveryReason.WrongNumber,
             'The phone number is wrong',
             meta(task.attempts),
           );
           // The number is kept but flagged: planning and dispatch skip calls to it until it is verified.
-          await m.query(FLAG_PHONE_WRONG_SQL, [task.client_id]);
+          await flagContact(m, task.client_id, ContactFlag.PhoneWrong);
           break;
         case CallOutcome.NoAnswer: {
           const attempts = task.attempts + 1;
@@ -201,8 +190,8 @@ export class CallTasksService {
             await this.settle(
               m,
               task,
-              'failed',
-              'no-answer',
+              DeliveryStatus.Failed,
+              DeliveryReason.NoAnswer,
               `No answer after ${attempts} calls`,
               meta(attempts),
             );
@@ -321,27 +310,21 @@ export class CallTasksService {
   private async settle(
     m: EntityManager,
     task: LockedTask,
-    status: 'sent' | 'failed',
+    status: DeliveryStatus.Sent | DeliveryStatus.Failed,
     reason: string | null,
     error: string | null,
     meta: Record<string, unknown>,
   ): Promise<void> {
-    const [delivery]: SettledDelivery[] = await m.query(SETTLE_DELIVERY_SQL, [
-      task.delivery_id,
-      status,
-      reason,
-      error,
-      JSON.stringify(meta),
-    ]);
+    const delivery = await settleHandedOver(m, task.delivery_id, { status, reason, error, meta });
     if (!delivery) {
       this.logger.warn(
         `Delivery ${task.delivery_id} of call task ${task.id} was no longer sending; left as it is`,
       );
       return;
     }
-    if (delivery.status === 'sent' && delivery.counts_as_touch)
-      await m.query(TOUCHED_SQL, [[delivery.client_id]]);
-    await completeRuns(m, [delivery.run_id]);
+    if (delivery.status === DeliveryStatus.Sent && delivery.counts_as_touch)
+      await markTouched(m, [delivery.client_id]);
+    await completeRunsIfDone(m, [delivery.run_id]);
   }
 }
 

@@ -1,4 +1,11 @@
+import { CallTaskStatus } from './entities/call-task.entity';
+
 /** The call tasks' SQL, in one place. */
+
+/** Cancelling a run cancels its open call tasks (registered with runs). $1 run */
+export const CANCEL_TASKS_OF_RUN_SQL = `
+  UPDATE call_tasks SET status = '${CallTaskStatus.Cancelled}', updated_at = now()
+   WHERE status = '${CallTaskStatus.Open}' AND delivery_id IN (SELECT id FROM deliveries WHERE run_id = $1)`;
 
 /**
  * One task per delivery, for the client's owner while that owner is active (else the queue: no owner).
@@ -58,32 +65,11 @@ export const NEXT_CALL_SLOT_SQL = `
     FROM d`;
 
 /**
- * Settles the delivery behind a task; only one a person still holds (sending), so a delivery changed
- * elsewhere (a cancelled run) is left as it is.
- * $1 delivery, $2 status, $3 reason, $4 error, $5 meta to merge
- */
-export const SETTLE_DELIVERY_SQL = `
-  WITH settled AS (
-    UPDATE deliveries
-       SET status = $2::text, reason = $3, error = $4,
-           sent_at = CASE WHEN $2::text IN ('sent', 'delivered') THEN now() ELSE sent_at END,
-           claim_token = NULL, locked_until = NULL, meta = meta || $5::jsonb, updated_at = now()
-     WHERE id = $1 AND status = 'sending'
-    RETURNING client_id, run_id, status, counts_as_touch
-  )
-  SELECT * FROM settled`;
-
-/** Marks a client's phone for verification. $1 client */
-export const FLAG_PHONE_WRONG_SQL = `
-  UPDATE clients SET contact_flags = array_append(contact_flags, 'phone-wrong'), updated_at = now()
-   WHERE id = $1 AND NOT ('phone-wrong' = ANY(contact_flags))`;
-
-/**
  * A contact-verification call that reached the client verifies its contact data (playbook 004, 1):
- * the caller read the data out and entered the corrections. $1 client, $2 campaign
+ * the caller read the data out and entered the corrections. Whether a campaign is one. $1 campaign
  */
-export const MARK_CONTACT_VERIFIED_SQL = `
-  UPDATE clients c SET contact_verified_at = now(), updated_at = now()
-    FROM campaigns ca
-   WHERE c.id = $1 AND ca.id = $2
-     AND (ca.playbook_key = 'contact-verification' OR ca.templates->>'call' = 'contact-verification-call')`;
+export const IS_VERIFICATION_CAMPAIGN_SQL = `
+  SELECT EXISTS (SELECT 1 FROM campaigns ca
+                  WHERE ca.id = $1
+                    AND (ca.playbook_key = 'contact-verification' OR ca.templates->>'call' = 'contact-verification-call'))
+         AS verification`;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CalendarController } from './calendar.controller';
 import { CalendarService } from './calendar.service';
+import { CampaignArchiveHooks } from './campaign-archive.hooks';
 import { CampaignChecksService } from './campaign-checks.service';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
@@ -22,12 +23,19 @@ export class HolidayCalendarModule {}
 /** Campaigns, editions and the calendar, without HTTP: for the scheduler and other libraries. */
 @Module({
   imports: [TypeOrmModule.forFeature([Campaign, Edition]), HolidayCalendarModule],
-  providers: [CampaignsService, CampaignChecksService, EditionsService, CalendarService],
+  providers: [
+    CampaignsService,
+    CampaignChecksService,
+    EditionsService,
+    CalendarService,
+    CampaignArchiveHooks,
+  ],
   exports: [
     CampaignsService,
     CampaignChecksService,
     EditionsService,
     CalendarService,
+    CampaignArchiveHooks,
     TypeOrmModule,
     HolidayCalendarModule,
   ],

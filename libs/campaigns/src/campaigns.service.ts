@@ -15,6 +15,7 @@ import {
   ValidationException,
 } from '@touchbase/core';
 import { CampaignStatus, Priority } from './campaign.enums';
+import { CampaignArchiveHooks } from './campaign-archive.hooks';
 import { CampaignChecksService, ReadinessOptions } from './campaign-checks.service';
 import { applyKindDefaults, campaignShapeProblems, CampaignShape, TEMPLATE_NAME } from './campaign-rules';
 import { CreateCampaignDto, ListCampaignsQueryDto, UpdateCampaignDto } from './dto/campaign.dto';
@@ -33,6 +34,7 @@ export class CampaignsService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly checks: CampaignChecksService,
+    private readonly archiveHooks: CampaignArchiveHooks,
   ) {}
 
   async list(query: ListCampaignsQueryDto): Promise<Page<Campaign>> {
@@ -189,13 +191,8 @@ export class CampaignsService {
       const campaign = await this.lock(id, manager);
       if (campaign.status === CampaignStatus.Archived) return campaign;
       await manager.getRepository(Campaign).update({ id }, { status: CampaignStatus.Archived });
-      // An UPDATE … RETURNING answers [rows, count].
-      const [, cancelled]: [unknown[], number] = await manager.query(
-        `UPDATE runs SET status = 'cancelled', message = 'the campaign was archived', completed_at = now(),
-                updated_at = now()
-          WHERE campaign_id = $1 AND status IN ('planned', 'held') RETURNING id`,
-        [id],
-      );
+      // Its runs not yet planned are cancelled by runs (a registered hook).
+      const { runs: cancelled = 0 } = await this.archiveHooks.run(manager, id);
       this.logger.log(`Archived campaign '${campaign.name}' (${cancelled} pending runs cancelled)`);
       return this.get(id, manager);
     });

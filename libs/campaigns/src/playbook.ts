@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import { Category, Stage } from '@touchbase/clients';
 import { Channel } from '@touchbase/core';
-import { SegmentRule, validateSegmentRule } from '@touchbase/segments';
+import { ensureNamedSegment, SegmentRule } from '@touchbase/segments';
 import { CampaignKind, Priority } from './campaign.enums';
 import type { CampaignTemplates, ChannelRule } from './entities/campaign.entity';
 import type { ScheduleSpec } from './schedule.types';
@@ -173,7 +173,7 @@ export async function seedPlaybook(
   for (const program of PLAYBOOK_PROGRAMS) {
     const [existing] = await manager.query(`SELECT 1 FROM campaigns WHERE playbook_key = $1`, [program.key]);
     if (existing) continue;
-    const segmentId = program.segment ? await ensureSegment(manager, program.segment) : null;
+    const segmentId = program.segment ? await ensureNamedSegment(manager, program.segment) : null;
     // Untargeted: a conflict on the playbook key (another replica) or on the name both skip.
     const inserted: unknown[] = await manager.query(
       `INSERT INTO campaigns (name, description, kind, status, segment_id, topic_key, channels, channel_rules,
@@ -205,16 +205,4 @@ export async function seedPlaybook(
     if (!raced) result.skipped.push(program.name);
   }
   return result;
-}
-
-async function ensureSegment(manager: EntityManager, segment: PlaybookSegment): Promise<string> {
-  await manager.query(
-    `INSERT INTO segments (name, description, rules) VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING`,
-    [segment.name, segment.description, JSON.stringify(validateSegmentRule(segment.rules))],
-  );
-  const [row]: { id: string }[] = await manager.query(
-    `SELECT id FROM segments WHERE lower(name) = lower($1)`,
-    [segment.name],
-  );
-  return row.id;
 }

@@ -1,17 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientErasureModule } from '@touchbase/clients';
 import { SettingsModule } from '@touchbase/settings';
 import { ClassificationNightlyJob } from './classification-nightly.job';
 import { ClassificationController } from './classification.controller';
 import { ClassificationService } from './classification.service';
 import { Purchase } from './entities/purchase.entity';
 import { PurchasesController } from './purchases.controller';
+import { PurchasesErasureHook } from './purchases-erasure.hook';
 import { PurchasesService } from './purchases.service';
 
 /** Purchases and classification services, without HTTP: for the worker and other libraries (imports). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Purchase]), SettingsModule],
-  providers: [ClassificationService, PurchasesService],
+  imports: [TypeOrmModule.forFeature([Purchase]), SettingsModule, ClientErasureModule],
+  providers: [ClassificationService, PurchasesService, PurchasesErasureHook],
   exports: [ClassificationService, PurchasesService],
 })
 export class ClassificationCoreModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientErasureModule } from './client-erasure.hooks';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
 import { Client } from './entities/client.entity';
@@ -7,7 +8,7 @@ import { StageHistoryEntry } from './entities/stage-history.entity';
 import { TimelineService } from './timeline.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Client, StageHistoryEntry])],
+  imports: [TypeOrmModule.forFeature([Client, StageHistoryEntry]), ClientErasureModule],
   providers: [ClientsService, TimelineService],
   exports: [ClientsService, TimelineService, TypeOrmModule],
 })

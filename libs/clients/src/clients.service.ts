@@ -15,6 +15,8 @@ import { StaffMember } from '@touchbase/staff';
 import { Stage } from './client.enums';
 import { isMobilePhone, normalizeCountry, normalizePhone, normalizeTags } from './contact-normalizer';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
+import { flagsClearedBy } from './contact-flag.enum';
+import { ClientErasureHooks } from './client-erasure.hooks';
 import { Client } from './entities/client.entity';
 import { StageHistoryEntry } from './entities/stage-history.entity';
 
@@ -26,19 +28,13 @@ const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
   lastPurchaseAt: { expr: `COALESCE(c.last_purchase_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
 };
 
-// Which flag a change of each contact field clears: new data is no longer known to be bad.
-const CONTACT_FLAG_OF: Partial<Record<keyof Client, string[]>> = {
-  email: ['email-invalid'],
-  phone: ['phone-wrong', 'sms-blocked'],
-  addressLines: ['address-returned'],
-};
-
 @Injectable()
 export class ClientsService {
   constructor(
     @InjectRepository(Client) private readonly clients: Repository<Client>,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly erasureHooks: ClientErasureHooks,
   ) {}
 
   async get(id: string, manager?: EntityManager): Promise<Client> {
@@ -80,12 +76,14 @@ export class ClientsService {
         await this.recordStage(manager, id, client.stage, fields.stage, 'manual', actorId);
         fields.stageChangedAt = new Date();
       }
-      let flags = client.contactFlags;
-      for (const [field, cleared] of Object.entries(CONTACT_FLAG_OF) as [keyof Client, string[]][]) {
-        if (fields[field] !== undefined && JSON.stringify(fields[field]) !== JSON.stringify(client[field])) {
-          flags = flags.filter((f) => !cleared.includes(f));
-        }
-      }
+      const changed = (field: keyof Client) =>
+        fields[field] !== undefined && JSON.stringify(fields[field]) !== JSON.stringify(client[field]);
+      const cleared: string[] = flagsClearedBy({
+        email: changed('email'),
+        phone: changed('phone'),
+        address: changed('addressLines'),
+      });
+      const flags = client.contactFlags.filter((f) => !cleared.includes(f));
       await manager.getRepository(Client).update({ id }, { ...fields, contactFlags: flags });
       return this.get(id, manager);
     });
@@ -173,20 +171,8 @@ export class ClientsService {
           erasedAt: now,
         },
       );
-      await manager.query(
-        `UPDATE client_preferences SET opted_out = true, updated_at = now() WHERE client_id = $1`,
-        [id],
-      );
-      await manager.query(`UPDATE purchases SET product = NULL WHERE client_id = $1`, [id]);
-      // The consent log stays (it proves consent), minus the personal data it holds.
-      await manager.query(`SET LOCAL touchbase.erasure = 'on'`);
-      await manager.query(
-        `UPDATE consent_log SET ip = NULL, user_agent = NULL,
-                old_value = CASE WHEN item LIKE 'contact.%' THEN '"[erased]"'::jsonb ELSE old_value END,
-                new_value = CASE WHEN item LIKE 'contact.%' THEN '"[erased]"'::jsonb ELSE new_value END
-          WHERE client_id = $1`,
-        [id],
-      );
+      // Preferences (opted out, the consent log's personal data) and purchases: their owners' hooks.
+      await this.erasureHooks.run(manager, id);
       return this.get(id, manager);
     });
   }

@@ -16,6 +16,7 @@ import { DispatcherService } from '@touchbase/dispatch';
 import { LetterBatchBuilderService } from '@touchbase/letters';
 import { RunNowService, SchedulerService } from '@touchbase/scheduler';
 import { BrandingService, SignersService } from '@touchbase/templates';
+import { DeliveryStatus, sqlValue } from '@touchbase/runs';
 import { signaturePng } from './sample-signature';
 
 export interface MonthEvent {
@@ -146,7 +147,7 @@ export class DemoMonthService {
       );
       const [{ busy }]: { busy: number }[] = await this.dataSource.query(
         `SELECT count(*)::int AS busy FROM deliveries
-          WHERE (status = 'queued' AND due_at <= now()) OR (status = 'sending' AND locked_until IS NOT NULL)`,
+          WHERE (status = ${sqlValue(DeliveryStatus.Queued)} AND due_at <= now()) OR (status = ${sqlValue(DeliveryStatus.Sending)} AND locked_until IS NOT NULL)`,
       );
       if (busy === 0) return;
       await new Promise((r) => setTimeout(r, 100));

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { LinksService } from '@touchbase/links';
 import { ReportOptions, ReportResult, ReportsService } from '@touchbase/reports';
+import { DeliveryStatus, REACHED_STATUSES_SQL, sqlValue } from '@touchbase/runs';
 
 export interface CampaignLine {
   campaign: string;
@@ -90,10 +91,10 @@ export class DemoSummaryService {
       queued: number;
     }>(
       `SELECT c.name AS campaign, COALESCE(r.edition_key, r.period_key) AS period_key, r.status,
-              d.channel, count(d.id) FILTER (WHERE d.status <> 'suppressed')::int AS n,
-              count(d.id) FILTER (WHERE d.status = 'suppressed')::int AS suppressed,
-              count(d.id) FILTER (WHERE d.status = 'sending' AND d.locked_until IS NULL)::int AS handed_over,
-              count(d.id) FILTER (WHERE d.status = 'queued')::int AS queued
+              d.channel, count(d.id) FILTER (WHERE d.status <> ${sqlValue(DeliveryStatus.Suppressed)})::int AS n,
+              count(d.id) FILTER (WHERE d.status = ${sqlValue(DeliveryStatus.Suppressed)})::int AS suppressed,
+              count(d.id) FILTER (WHERE d.status = ${sqlValue(DeliveryStatus.Sending)} AND d.locked_until IS NULL)::int AS handed_over,
+              count(d.id) FILTER (WHERE d.status = ${sqlValue(DeliveryStatus.Queued)})::int AS queued
          FROM runs r JOIN campaigns c ON c.id = r.campaign_id
          LEFT JOIN deliveries d ON d.run_id = r.id
         GROUP BY c.name, r.id, d.channel
@@ -128,12 +129,12 @@ export class DemoSummaryService {
     }
     const suppressedByReason = toRecord(
       await q<Counted>(
-        `SELECT reason AS key, count(*)::int AS n FROM deliveries WHERE status = 'suppressed' GROUP BY 1`,
+        `SELECT reason AS key, count(*)::int AS n FROM deliveries WHERE status = ${sqlValue(DeliveryStatus.Suppressed)} GROUP BY 1`,
       ),
     );
     const [{ touched }] = await q<{ touched: number }>(
       `SELECT count(DISTINCT client_id)::int AS touched FROM deliveries
-        WHERE status IN ('sent', 'delivered') OR (status = 'sending' AND locked_until IS NULL)`,
+        WHERE status IN ${REACHED_STATUSES_SQL} OR (status = ${sqlValue(DeliveryStatus.Sending)} AND locked_until IS NULL)`,
     );
     const emailDir = this.config.email.fileDir;
     const smsLog = this.config.sms.logFile;

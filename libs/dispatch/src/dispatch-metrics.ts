@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { Channel } from '@touchbase/core';
 import { MetricsService } from '@touchbase/metrics';
+import { DeliveryStatus, sqlValue } from '@touchbase/runs';
 
 type WorkerLabels = 'channel' | 'worker';
 
@@ -70,7 +71,7 @@ export class DispatchMetrics {
       async collect() {
         const rows: { channel: string; n: number }[] = await dataSource
           .query(
-            `SELECT channel, count(*)::int AS n FROM deliveries WHERE status = 'queued' AND due_at <= now() GROUP BY channel`,
+            `SELECT channel, count(*)::int AS n FROM deliveries WHERE status = ${sqlValue(DeliveryStatus.Queued)} AND due_at <= now() GROUP BY channel`,
           )
           .catch(() => []);
         this.reset();

@@ -5,38 +5,26 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { AppConfig } from '@touchbase/config';
+import { markTouched } from '@touchbase/clients';
 import { Channel } from '@touchbase/core';
+import {
+  claimDue,
+  completeRunsIfDone,
+  DeliveryReason,
+  DeliveryStatus,
+  finishBatch,
+  reclaimExpired,
+  releaseClaims,
+  renewClaims,
+} from '@touchbase/runs';
 import { retryDelayMs } from './backoff';
 import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } from './channel-handler';
 import { isConnectionError } from './connection-error';
 import { DispatchMetrics } from './dispatch-metrics';
-import {
-  CLAIM_SQL,
-  FINISH_SQL,
-  NOTIFY_CHANNEL,
-  RECLAIM_SQL,
-  RELEASE_SQL,
-  RENEW_SQL,
-  TOUCHED_SQL,
-} from './dispatch.sql';
+import { NOTIFY_CHANNEL } from './dispatch.sql';
 import { MessagePreparer, Prepared } from './message-preparer.service';
-import { completeRuns } from './run-completion';
 
 type Settled = DispatchOutcome | { kind: 'cancelled'; reason: string };
-
-interface ClaimRow {
-  id: string;
-  run_id: string;
-  campaign_id: string;
-  client_id: string;
-  channel: Channel;
-  priority: number;
-  counts_as_touch: boolean;
-  scheduled_at: Date;
-  due_at: Date;
-  attempts: number;
-  meta: Record<string, unknown>;
-}
 
 const SHUTDOWN_WAIT_MS = 25_000;
 const ERROR_PAUSE_MS = 1_000;
@@ -97,10 +85,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     clearTimeout(timer);
     clearInterval(this.renewer);
     if (this.inFlight.size > 0) {
-      const released = await this.dataSource
-        .query(RELEASE_SQL, [[...this.inFlight.keys()]])
-        .catch(() => [[], 0]);
-      this.logger.warn(`Released ${countOf(released)} deliveries still held at shutdown`);
+      const released = await releaseClaims(this.dataSource.manager, [...this.inFlight.keys()]).catch(() => 0);
+      this.logger.warn(`Released ${released} deliveries still held at shutdown`);
     }
     await this.listener?.end().catch(() => undefined);
   }
@@ -161,15 +147,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private async claim(channel: Channel): Promise<Batch | null> {
     const { batchSize, leaseSeconds } = this.config.dispatch;
     const started = process.hrtime.bigint();
-    const reclaimed = countOf(await this.dataSource.query(RECLAIM_SQL, [channel]));
+    const reclaimed = await reclaimExpired(this.dataSource.manager, channel);
     if (reclaimed > 0) {
       this.metrics.reclaimed.inc({ channel, worker: this.metrics.worker }, reclaimed);
       this.logger.warn(`Took back ${reclaimed} ${channel} deliveries whose lease expired`);
     }
     const token = randomUUID();
-    const rows = firstOf<ClaimRow>(
-      await this.dataSource.query(CLAIM_SQL, [channel, batchSize, token, leaseSeconds]),
-    );
+    const rows = await claimDue(this.dataSource.manager, { channel, limit: batchSize, token, leaseSeconds });
     if (rows.length === 0) return null;
     const claimedAt = Date.now();
     const lease: Lease = { endsAt: claimedAt + leaseSeconds * 1000 };
@@ -251,7 +235,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   /** Gives a batch back unsent (the attempt not counted). */
   private async release(batch: Batch): Promise<void> {
-    await this.dataSource.query(RELEASE_SQL, [[batch.token]]).catch(() => undefined);
+    await releaseClaims(this.dataSource.manager, [batch.token]).catch(() => undefined);
     this.inFlight.delete(batch.token);
     this.metrics.inFlight.dec(
       { channel: batch.items[0].channel, worker: this.metrics.worker },
@@ -273,7 +257,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const cols = {
       id: [] as string[],
       token: [] as string[],
-      status: [] as string[],
+      status: [] as DeliveryStatus[],
       reason: [] as (string | null)[],
     };
     const more = {
@@ -284,7 +268,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     };
     for (const item of items) {
       const o = outcomes.get(item.id) ?? retry(new Error('no outcome'));
-      let status: string;
+      let status: DeliveryStatus;
       let reason: string | null = null;
       let error: string | null = null;
       let due: Date | null = null;
@@ -292,32 +276,32 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       switch (o.kind) {
         case 'sent':
         case 'delivered':
-          status = o.kind;
+          status = o.kind === 'sent' ? DeliveryStatus.Sent : DeliveryStatus.Delivered;
           break;
         case 'handed-over':
-          status = 'sending';
+          status = DeliveryStatus.Sending;
           break;
         case 'cancelled':
-          status = 'cancelled';
+          status = DeliveryStatus.Cancelled;
           reason = o.reason;
           break;
         case 'bounced':
-          status = 'bounced';
+          status = DeliveryStatus.Bounced;
           error = o.error;
           break;
         case 'failed':
-          status = 'failed';
+          status = DeliveryStatus.Failed;
           reason = o.reason ?? null;
           error = o.error;
           break;
         case 'retry':
           if (item.attempts >= maxAttempts) {
-            status = 'failed';
-            reason = 'attempts-exhausted';
+            status = DeliveryStatus.Failed;
+            reason = DeliveryReason.AttemptsExhausted;
             error = `Gave up after ${item.attempts} attempts: ${o.error}`;
             label = 'failed';
           } else {
-            status = 'queued';
+            status = DeliveryStatus.Queued;
             error = o.error;
             due = new Date(Date.now() + retryDelayMs(item.attempts, retryBaseMs, o.retryAfterMs));
             label = 'retried';
@@ -337,27 +321,28 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     // What was sent must be recorded, or another worker sends it again when the lease expires: a
     // database that restarts or drops connections is waited for, as long as the lease lasts. The
     // token makes a repeat harmless (rows already recorded no longer match).
-    const finished: { id: string; client_id: string; status: string; counts_as_touch: boolean }[] = firstOf(
-      await this.persist(batch, () =>
-        this.dataSource.query(FINISH_SQL, [
-          cols.id,
-          cols.token,
-          cols.status,
-          cols.reason,
-          more.error,
-          more.provider,
-          more.due,
-          more.meta,
-        ]),
-      ),
+    const finished = await this.persist(batch, () =>
+      finishBatch(this.dataSource.manager, {
+        ids: cols.id,
+        tokens: cols.token,
+        statuses: cols.status,
+        reasons: cols.reason,
+        errors: more.error,
+        providerIds: more.provider,
+        dueAts: more.due,
+        metas: more.meta,
+      }),
     );
     const touched = finished
-      .filter((f) => f.counts_as_touch && (f.status === 'sent' || f.status === 'delivered'))
+      .filter(
+        (f) =>
+          f.counts_as_touch && (f.status === DeliveryStatus.Sent || f.status === DeliveryStatus.Delivered),
+      )
       .map((f) => f.client_id);
     const runIds = [...new Set(items.map((i) => i.runId))];
     return async () => {
-      if (touched.length > 0) await this.persist(batch, () => this.dataSource.query(TOUCHED_SQL, [touched]));
-      await this.persist(batch, () => this.dataSource.transaction((m) => completeRuns(m, runIds)));
+      if (touched.length > 0) await this.persist(batch, () => markTouched(this.dataSource.manager, touched));
+      await this.persist(batch, () => this.dataSource.transaction((m) => completeRunsIfDone(m, runIds)));
     };
   }
 
@@ -385,10 +370,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const { leaseSeconds } = this.config.dispatch;
     const asked = Date.now();
     try {
-      const rows = firstOf<{ token: string }>(
-        await this.dataSource.query(RENEW_SQL, [[...this.inFlight.keys()], leaseSeconds]),
-      );
-      for (const { token } of rows) {
+      const renewed = await renewClaims(this.dataSource.manager, [...this.inFlight.keys()], leaseSeconds);
+      for (const token of renewed) {
         const lease = this.inFlight.get(token);
         if (lease) lease.endsAt = asked + leaseSeconds * 1000;
       }
@@ -465,22 +448,4 @@ function retry(e: unknown): DispatchOutcome {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-// TypeORM answers UPDATE … RETURNING with [rows, count].
-function firstOf<T>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0] as T[];
-  }
-  return (result as T[]) ?? [];
-}
-
-function countOf(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
 }

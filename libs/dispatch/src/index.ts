@@ -1,7 +1,6 @@
 export * from './channel-handler';
 export * from './backoff';
 export * from './dispatch.sql';
-export * from './run-completion';
 export * from './dispatch-metrics';
 export * from './message-preparer.service';
 export * from './dispatcher.service';

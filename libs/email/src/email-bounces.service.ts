@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { clearHardBounces, recordHardBounces } from '@touchbase/clients';
 import { AppConfig } from '@touchbase/config';
-import { CLEAR_BOUNCES_SQL, RECORD_BOUNCES_SQL } from './email.sql';
+import { ActorType, ConsentSource, PreferencesService } from '@touchbase/preferences';
 
 export interface BounceResult {
   clientId: string;
@@ -18,21 +19,40 @@ export class EmailBouncesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly preferences: PreferencesService,
   ) {}
 
-  /** One entry per bounce (a client may appear twice). */
+  /**
+   * One entry per bounce (a client may appear twice). Counts them on the clients, marks the address
+   * invalid (`email-invalid`) on reaching the limit, and writes the consent-log row for each address
+   * newly marked: the planner and the send-time check then skip email for them.
+   */
   async record(clientIds: string[]): Promise<BounceResult[]> {
     if (clientIds.length === 0) return [];
-    const rows: { client_id: string; bounces: number; invalidated: boolean }[] = await this.dataSource.query(
-      RECORD_BOUNCES_SQL,
-      [clientIds, this.config.email.hardBounceLimit],
-    );
+    const rows = await this.dataSource.transaction(async (m) => {
+      const bumped = await recordHardBounces(m, clientIds, this.config.email.hardBounceLimit);
+      for (const r of bumped.filter((b) => b.invalidated)) {
+        await this.preferences.logConsent(
+          r.client_id,
+          [
+            {
+              item: 'contact.email',
+              oldValue: { email: r.email, valid: true },
+              newValue: { email: r.email, valid: false, hardBounces: r.bounces },
+            },
+          ],
+          { actorType: ActorType.System, source: ConsentSource.Bounce },
+          m,
+        );
+      }
+      return bumped;
+    });
     const invalidated = rows.filter((r) => r.invalidated).length;
     if (invalidated > 0) this.logger.log(`Marked ${invalidated} email addresses invalid after hard bounces`);
     return rows.map((r) => ({ clientId: r.client_id, bounces: r.bounces, invalidated: r.invalidated }));
   }
 
   async clear(clientIds: string[]): Promise<void> {
-    if (clientIds.length > 0) await this.dataSource.query(CLEAR_BOUNCES_SQL, [clientIds]);
+    await clearHardBounces(this.dataSource.manager, clientIds);
   }
 }

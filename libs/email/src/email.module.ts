@@ -20,7 +20,7 @@ export class EmailDriverModule {}
 
 /** The email channel handler, for the worker (the dispatcher finds it by its @HandlesChannel mark). */
 @Module({
-  imports: [EmailDriverModule, TemplatesModule],
+  imports: [EmailDriverModule, TemplatesModule, PreferencesModule],
   providers: [EmailHandler, SignatureImages, EmailBouncesService],
 })
 export class EmailModule {}

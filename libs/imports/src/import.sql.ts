@@ -1,3 +1,5 @@
+import { flagsClearedSql } from '@touchbase/clients';
+
 /**
  * The SQL of imports, in one place. A batch is COPYed into a temporary staging table, matched to
  * existing clients set-based, then written with one statement per table.
@@ -138,11 +140,11 @@ export const WRITE_CLIENTS = `
         WHEN s.email IS NOT NULL AND s.email IS DISTINCT FROM c.email
           OR s.phone IS NOT NULL AND s.phone IS DISTINCT FROM c.phone
           OR s.address_lines IS NOT NULL AND s.address_lines IS DISTINCT FROM c.address_lines
-        THEN ARRAY(SELECT f FROM unnest(c.contact_flags) f
-                    WHERE NOT (f = 'email-invalid' AND s.email IS NOT NULL AND s.email IS DISTINCT FROM c.email)
-                      AND NOT (f IN ('phone-wrong', 'sms-blocked') AND s.phone IS NOT NULL AND s.phone IS DISTINCT FROM c.phone)
-                      AND NOT (f = 'address-returned' AND s.address_lines IS NOT NULL
-                               AND s.address_lines IS DISTINCT FROM c.address_lines))
+        THEN ${flagsClearedSql('c.contact_flags', {
+          email: 's.email IS NOT NULL AND s.email IS DISTINCT FROM c.email',
+          phone: 's.phone IS NOT NULL AND s.phone IS DISTINCT FROM c.phone',
+          address: 's.address_lines IS NOT NULL AND s.address_lines IS DISTINCT FROM c.address_lines',
+        })}
         ELSE c.contact_flags END,
       updated_at = now()
     FROM s

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { attachLetters, lockRun, RunStatus } from '@touchbase/runs';
 import { BrandingService } from '@touchbase/templates';
 import { letterFonts, LetterFonts } from './letter-fonts';
 import { LetterInput, LetterPdfResult, LetterPdfWriter } from './letter-pdf.writer';
 import { LetterSnapshot } from './letter-snapshot';
 import { batchFileName } from './letter-file-name';
 import {
-  ATTACH_LETTERS_SQL,
   BATCH_BUILD_ERROR_SQL,
   BATCH_FAILED_SQL,
   BATCH_READY_SQL,
@@ -19,7 +19,6 @@ import {
   FETCH_BATCH_LETTERS_SQL,
   LETTERS_PENDING_SQL,
   LOCK_BATCH_FOR_BUILD_SQL,
-  LOCK_RUN_BATCH_SQL,
   OPEN_BATCH_SQL,
   SIGNATURE_SQL,
 } from './letters.sql';
@@ -77,15 +76,15 @@ export class LetterBatchBuilderService implements OnModuleInit, BeforeApplicatio
   /** Attaches claimed letters of one run to its building batch; returns the batch and the ids attached. */
   async attach(runId: string, items: AttachItem[]): Promise<{ batchId: string; attached: Set<string> }> {
     return this.dataSource.transaction(async (m) => {
-      await m.query(LOCK_RUN_BATCH_SQL, [runId]);
+      // The run's row first, as cancelling the run locks it: the two wait for each other, no deadlock.
+      await lockRun(m, runId);
       const [open]: { id: string }[] = await m.query(OPEN_BATCH_SQL, [runId]);
       const batchId = open?.id ?? ((await m.query(CREATE_BATCH_SQL, [runId])) as { id: string }[])[0].id;
-      const rows: { id: string }[] = await m.query(ATTACH_LETTERS_SQL, [
-        batchId,
-        items.map((i) => i.id),
-        items.map((i) => i.claimToken),
-        items.map((i) => JSON.stringify({ letter: i.letter, letterBatchId: batchId })),
-      ]);
+      const rows = await attachLetters(m, batchId, {
+        ids: items.map((i) => i.id),
+        tokens: items.map((i) => i.claimToken),
+        metas: items.map((i) => JSON.stringify({ letter: i.letter, letterBatchId: batchId })),
+      });
       return { batchId, attached: new Set(rows.map((r) => r.id)) };
     });
   }
@@ -129,7 +128,8 @@ export class LetterBatchBuilderService implements OnModuleInit, BeforeApplicatio
     try {
       return await this.dataSource.transaction(async (m) => {
         const [batch]: BatchToBuild[] = await m.query(LOCK_BATCH_FOR_BUILD_SQL, [batchId]);
-        if (!batch || batch.run_status === 'planned' || batch.run_status === 'planning') return null;
+        if (!batch || batch.run_status === RunStatus.Planned || batch.run_status === RunStatus.Planning)
+          return null;
         const [{ pending }]: { pending: boolean }[] = await m.query(LETTERS_PENDING_SQL, [
           batch.run_id,
           PENDING_HORIZON_S,

@@ -10,7 +10,14 @@ import {
   Page,
   ValidationException,
 } from '@touchbase/core';
-import { completeRuns } from '@touchbase/dispatch';
+import { ContactFlag, flagContact, markTouchedFrom } from '@touchbase/clients';
+import {
+  completeRunsIfDone,
+  DeliveryStatus,
+  MAILED_LETTER_CLIENTS_SQL,
+  markLettersMailed,
+  mergeDeliveryMeta,
+} from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
 import {
   batchDownloadName,
@@ -19,12 +26,7 @@ import {
   MarkReturnedDto,
 } from './dto/letter-batch.dto';
 import { LetterBatchStatus } from './entities/letter-batch.entity';
-import {
-  BATCH_SELECT,
-  FLAG_ADDRESS_RETURNED_SQL,
-  MAIL_BATCH_SQL,
-  RETURNED_DELIVERY_SQL,
-} from './letters.sql';
+import { BATCH_SELECT, RETURNED_DELIVERY_SQL } from './letters.sql';
 
 export interface ReturnRecord {
   at: string;
@@ -158,17 +160,15 @@ export class LetterBatchesService {
         });
       }
       const mailedAt = new Date().toISOString();
-      const [result]: { letters: number; touched: number }[] = await m.query(MAIL_BATCH_SQL, [
-        id,
-        JSON.stringify({ mailedAt, mailedBy: staff.id }),
-        batch.run_id,
-      ]);
+      // Set-based: a batch of any size never travels through the process.
+      const letters = await markLettersMailed(m, batch.run_id, id, { mailedAt, mailedBy: staff.id });
+      await markTouchedFrom(m, MAILED_LETTER_CLIENTS_SQL, [id]);
       await m.query(
         `UPDATE letter_batches SET status = 'mailed', mailed_at = $2, mailed_by = $3, updated_at = now() WHERE id = $1`,
         [id, mailedAt, staff.id],
       );
-      await completeRuns(m, [batch.run_id]);
-      this.logger.log(`Letter batch ${id} mailed by ${staff.id}: ${result.letters} letters sent`);
+      await completeRunsIfDone(m, [batch.run_id]);
+      this.logger.log(`Letter batch ${id} mailed by ${staff.id}: ${letters} letters sent`);
     });
     return this.get(id);
   }
@@ -189,7 +189,7 @@ export class LetterBatchesService {
       if (!d) throw new NotFoundException('Delivery', deliveryId);
       const mailed =
         d.channel === Channel.Letter &&
-        (d.status === 'sent' || d.status === 'delivered') &&
+        (d.status === DeliveryStatus.Sent || d.status === DeliveryStatus.Delivered) &&
         d.batch_status === LetterBatchStatus.Mailed;
       if (!mailed) {
         throw new ConflictException('Only a mailed letter can come back: this delivery is not one', {
@@ -203,11 +203,8 @@ export class LetterBatchesService {
       // Recorded once: a repeated call must not flag an address corrected since the first one.
       if (!returned) {
         returned = { at: new Date().toISOString(), by: staff.id, note: dto.note?.trim() || null };
-        await m.query(
-          `UPDATE deliveries SET meta = meta || jsonb_build_object('returned', $2::jsonb), updated_at = now() WHERE id = $1`,
-          [deliveryId, JSON.stringify(returned)],
-        );
-        await m.query(FLAG_ADDRESS_RETURNED_SQL, [d.client_id]);
+        await mergeDeliveryMeta(m, deliveryId, { returned });
+        await flagContact(m, d.client_id, ContactFlag.AddressReturned);
       }
       const [client]: { contact_flags: string[] }[] = await m.query(
         `SELECT contact_flags FROM clients WHERE id = $1`,

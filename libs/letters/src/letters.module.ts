@@ -1,17 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunsModule } from '@touchbase/runs';
 import { TemplatesModule } from '@touchbase/templates';
 import { LetterBatch } from './entities/letter-batch.entity';
 import { LetterBatchBuilderService } from './letter-batch-builder.service';
 import { LetterBatchJob } from './letter-batch.job';
 import { DeliveryReturnsController, LetterBatchesController } from './letter-batches.controller';
+import { LetterBatchesRunCancelHook } from './letter-batches-run-cancel.hook';
 import { LetterBatchesService } from './letter-batches.service';
 import { LetterHandler } from './letter.handler';
 
 /** Letter batches as people handle them (mailed, returned), without HTTP. */
 @Module({
-  imports: [TypeOrmModule.forFeature([LetterBatch])],
-  providers: [LetterBatchesService],
+  imports: [TypeOrmModule.forFeature([LetterBatch]), RunsModule],
+  providers: [LetterBatchesService, LetterBatchesRunCancelHook],
   exports: [LetterBatchesService, TypeOrmModule],
 })
 export class LettersModule {}

@@ -1,11 +1,12 @@
+import { DeliveryStatus, sqlValue } from '@touchbase/runs';
+import { LetterBatchStatus } from './entities/letter-batch.entity';
+
 /** The letter batches' SQL, in one place. */
 
-/**
- * Serialises attaching letters of one run across workers, so that a run gets one building batch: the
- * run's row, locked before its batch and deliveries as cancelling the run locks them (so the two wait
- * for each other instead of deadlocking). $1 run id
- */
-export const LOCK_RUN_BATCH_SQL = `SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`;
+/** Cancelling a run fails its batches not yet mailed (registered with runs). $1 run */
+export const FAIL_BATCHES_OF_RUN_SQL = `
+  UPDATE letter_batches SET status = '${LetterBatchStatus.Failed}', message = 'The run was cancelled', updated_at = now()
+   WHERE run_id = $1 AND status IN ('${LetterBatchStatus.Building}', '${LetterBatchStatus.Ready}')`;
 
 /**
  * The run's batch still taking letters. FOR UPDATE waits for a build in progress (it holds the row),
@@ -16,19 +17,6 @@ export const OPEN_BATCH_SQL = `
   SELECT id FROM letter_batches WHERE run_id = $1 AND status = 'building' ORDER BY created_at LIMIT 1 FOR UPDATE`;
 
 export const CREATE_BATCH_SQL = `INSERT INTO letter_batches (run_id) VALUES ($1) RETURNING id`;
-
-/**
- * Attaches claimed letters and keeps what will be printed in their meta; the claim token guards each
- * row (a worker whose lease was taken over attaches nothing). $1 batch, $2 ids, $3 tokens, $4 metas
- */
-export const ATTACH_LETTERS_SQL = `
-  WITH attached AS (
-    UPDATE deliveries d SET letter_batch_id = $1, meta = d.meta || u.meta, updated_at = now()
-      FROM unnest($2::bigint[], $3::uuid[], $4::jsonb[]) AS u(id, token, meta)
-     WHERE d.id = u.id AND d.claim_token = u.token AND d.status = 'sending'
-    RETURNING d.id::text AS id
-  )
-  SELECT id FROM attached`;
 
 /** The batch to build, unless another process is building it. $1 batch */
 export const LOCK_BATCH_FOR_BUILD_SQL = `
@@ -48,8 +36,8 @@ export const LETTERS_PENDING_SQL = `
   SELECT EXISTS (
     SELECT 1 FROM deliveries d
      WHERE d.run_id = $1 AND d.channel = 'letter'
-       AND ((d.status = 'queued' AND d.due_at <= now() + make_interval(secs => $2))
-            OR (d.status = 'sending' AND d.letter_batch_id IS NULL))
+       AND ((d.status = ${sqlValue(DeliveryStatus.Queued)} AND d.due_at <= now() + make_interval(secs => $2))
+            OR (d.status = ${sqlValue(DeliveryStatus.Sending)} AND d.letter_batch_id IS NULL))
   ) AS pending`;
 
 /**
@@ -60,7 +48,7 @@ export const DECLARE_BATCH_LETTERS_SQL = `
   DECLARE batch_letters NO SCROLL CURSOR FOR
   SELECT d.id::text AS id, d.meta->'letter' AS letter
     FROM deliveries d
-   WHERE d.run_id = $1 AND d.status = 'sending' AND d.letter_batch_id = $2
+   WHERE d.run_id = $1 AND d.status = ${sqlValue(DeliveryStatus.Sending)} AND d.letter_batch_id = $2
    ORDER BY d.id`;
 
 export const FETCH_BATCH_LETTERS_SQL = (n: number) => `FETCH ${Math.trunc(n)} FROM batch_letters`;
@@ -103,26 +91,6 @@ export const BATCH_SELECT = `
     JOIN runs r ON r.id = b.run_id
     LEFT JOIN campaigns ca ON ca.id = r.campaign_id`;
 
-/**
- * Mailing a batch: its letters are sent (touches), their clients touched, in one statement so that a
- * batch of any size never travels through the process. The last-touch rule is dispatch's TOUCHED_SQL.
- * $1 batch, $2 meta to merge, $3 the batch's run (its index finds the rows)
- */
-export const MAIL_BATCH_SQL = `
-  WITH mailed AS (
-    UPDATE deliveries
-       SET status = 'sent', sent_at = now(), claim_token = NULL, locked_until = NULL,
-           meta = meta || $2::jsonb, updated_at = now()
-     WHERE run_id = $3 AND status = 'sending' AND letter_batch_id = $1
-    RETURNING client_id, counts_as_touch
-  ), touched AS (
-    UPDATE clients c SET last_touch_at = now()
-      FROM (SELECT DISTINCT client_id FROM mailed WHERE counts_as_touch) m
-     WHERE c.id = m.client_id AND (c.last_touch_at IS NULL OR c.last_touch_at < now())
-    RETURNING c.id
-  )
-  SELECT (SELECT count(*)::int FROM mailed) AS letters, (SELECT count(*)::int FROM touched) AS touched`;
-
 /** A delivery and, when it is a letter, its batch. $1 delivery */
 export const RETURNED_DELIVERY_SQL = `
   SELECT d.id::text AS id, d.channel, d.status, d.client_id, c.name AS client_name, d.meta->'returned' AS returned,
@@ -132,8 +100,3 @@ export const RETURNED_DELIVERY_SQL = `
     LEFT JOIN letter_batches b ON b.id = d.letter_batch_id
    WHERE d.id = $1
      FOR UPDATE OF d`;
-
-/** Marks a client's postal address for verification. $1 client */
-export const FLAG_ADDRESS_RETURNED_SQL = `
-  UPDATE clients SET contact_flags = array_append(contact_flags, 'address-returned'), updated_at = now()
-   WHERE id = $1 AND NOT ('address-returned' = ANY(contact_flags))`;

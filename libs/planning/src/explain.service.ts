@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
-import { NotFoundException } from '@touchbase/core';
-import { FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
-import { Delivery } from './entities/delivery.entity';
+import { Channel, CHANNELS, NotFoundException } from '@touchbase/core';
+import { channelAllowedSql, contactDataSql, FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
+import { Delivery, DeliveryReason, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { Cap } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
 
@@ -20,6 +20,13 @@ interface Touch {
   scheduled_at: Date;
   status: string;
 }
+
+const MISSING_DATA: Record<Channel, string> = {
+  [Channel.Email]: 'email allowed but no usable email address',
+  [Channel.Sms]: 'SMS allowed but no usable mobile phone',
+  [Channel.Call]: 'calls allowed but no usable phone or no owner to call',
+  [Channel.Letter]: 'letters allowed but the postal address is incomplete or was returned',
+};
 
 const CHANNEL_NAMES: Record<string, string> = {
   email: 'an email',
@@ -74,7 +81,7 @@ export class ExplainService {
           explanation: `${subject}: ${delivery.status} — ${channel} at ${when(delivery.scheduledAt)} (${zone}).`,
           details: [`Channels in order: ${ctx.channels.join(', ')}`],
         };
-      case 'opted-out': {
+      case DeliveryReason.OptedOut: {
         const [log] = await q<{ changed_at: Date; source: string }>(
           `SELECT changed_at, source FROM consent_log WHERE client_id = $1 AND item = 'optedOut' ORDER BY id DESC LIMIT 1`,
           [clientId],
@@ -86,7 +93,7 @@ export class ExplainService {
           details: [],
         };
       }
-      case 'topic-unsubscribed': {
+      case DeliveryReason.TopicUnsubscribed: {
         const [log] = await q<{ changed_at: Date; source: string }>(
           `SELECT changed_at, source FROM consent_log WHERE client_id = $1 AND item = $2 ORDER BY id DESC LIMIT 1`,
           [clientId, `topic.${ctx.topic_key}`],
@@ -100,30 +107,30 @@ export class ExplainService {
           details: [],
         };
       }
-      case 'channel-not-allowed':
+      case DeliveryReason.ChannelNotAllowed:
         return {
           delivery,
           explanation: `${subject}: suppressed — the client allows none of the campaign's channels (${ctx.channels.join(', ')}).`,
           details: [],
         };
-      case 'no-contact-data':
+      case DeliveryReason.NoContactData:
         return {
           delivery,
           explanation: `${subject}: suppressed — no usable contact data for the channels the client allows.`,
           details: await this.contactDetails(clientId),
         };
-      case 'frequency-cap':
+      case DeliveryReason.FrequencyCap:
         return { delivery, ...(await this.capExplanation(subject, delivery, clientId, when)) };
-      case 'quiet-hours-expired':
+      case DeliveryReason.QuietHoursExpired:
         return {
           delivery,
           explanation: `${subject}: suppressed — the client's next sending window opens after the deadline ${delivery.deadlineAt ? when(delivery.deadlineAt) : ''}.`,
           details: [],
         };
-      case 'displaced': {
+      case DeliveryReason.Displaced: {
         const [by] = await q<{ name: string }>(
           `SELECT ca.name FROM deliveries d JOIN campaigns ca ON ca.id = d.campaign_id
-            WHERE d.client_id = $1 AND d.priority > $2 AND d.status IN ('queued', 'sending', 'sent', 'delivered')
+            WHERE d.client_id = $1 AND d.priority > $2 AND d.status IN ${TOUCH_STATUSES_SQL}
               AND d.created_at >= $3 ORDER BY d.created_at LIMIT 1`,
           [clientId, delivery.priority, delivery.createdAt],
         );
@@ -154,7 +161,7 @@ export class ExplainService {
       `SELECT ca.name AS campaign, d.channel, d.scheduled_at, d.status
          FROM deliveries d JOIN campaigns ca ON ca.id = d.campaign_id
         WHERE d.client_id = $1 AND d.id <> $2 AND d.counts_as_touch
-          AND d.status IN ('queued', 'sending', 'sent', 'delivered')
+          AND d.status IN ${TOUCH_STATUSES_SQL}
           AND d.scheduled_at > $3::timestamptz - make_interval(days => $4)
           AND d.scheduled_at < $3::timestamptz + make_interval(days => $4)
         ORDER BY d.scheduled_at`,
@@ -197,21 +204,15 @@ export class ExplainService {
     };
   }
 
+  /** What keeps the client from each channel it allows, by the one reachability rule. */
   private async contactDetails(clientId: string): Promise<string[]> {
     const [c] = await this.dataSource.query(
-      `SELECT c.email, c.phone, c.owner_id, c.address_lines, c.address_city, c.address_postal_code, c.contact_flags,
-              p.email_allowed, p.sms_allowed, p.call_allowed, p.letter_allowed
+      `SELECT c.contact_flags,
+              ${CHANNELS.map((ch) => `${channelAllowedSql(ch)} AS allowed_${ch}, ${contactDataSql(ch)} AS data_${ch}`).join(',\n              ')}
          FROM clients c JOIN client_preferences p ON p.client_id = c.id WHERE c.id = $1`,
       [clientId],
     );
-    const out: string[] = [];
-    if (c.email_allowed && !c.email) out.push('email allowed but no email address');
-    if (c.sms_allowed && !c.phone) out.push('SMS allowed but no mobile phone');
-    if (c.call_allowed && (!c.phone || !c.owner_id))
-      out.push('calls allowed but no phone or no owner to call');
-    if (c.letter_allowed && (!c.address_lines?.length || !c.address_city || !c.address_postal_code)) {
-      out.push('letters allowed but the postal address is incomplete');
-    }
+    const out = CHANNELS.filter((ch) => c[`allowed_${ch}`] && !c[`data_${ch}`]).map((ch) => MISSING_DATA[ch]);
     if (c.contact_flags?.length) out.push(`flagged contact data: ${c.contact_flags.join(', ')}`);
     return out;
   }

@@ -1,4 +1,5 @@
 import { Channel } from '@touchbase/core';
+import { FREQUENCY_CAPS } from '@touchbase/preferences';
 
 export interface Cap {
   maxTouches: number;
@@ -43,13 +44,27 @@ export const DEFAULT_FREQUENCY_POLICY: FrequencyPolicy = {
   },
 };
 
-/** The caps as the database functions read them (tb_cap_room). */
+/** The client frequency caps that limit (unlimited has none), by frequency. */
+export const CLIENT_FREQUENCY_CAPS: Record<string, Cap> = Object.fromEntries(
+  Object.entries(FREQUENCY_CAPS).filter((e): e is [string, Cap] => e[1] !== null),
+);
+
+/** The windows of the client frequency caps (7, 30, 90 days). */
+export const CLIENT_FREQUENCY_WINDOWS: number[] = [
+  ...new Set(Object.values(CLIENT_FREQUENCY_CAPS).map((c) => c.windowDays)),
+];
+
+/** The caps as the database functions read them (tb_cap_room): the workspace's and the clients' own. */
 export function capsJson(policy: FrequencyPolicy): string {
-  return JSON.stringify({ overall: policy.overall, perChannel: policy.perChannel });
+  return JSON.stringify({
+    overall: policy.overall,
+    perChannel: policy.perChannel,
+    frequency: CLIENT_FREQUENCY_CAPS,
+  });
 }
 
-/** The longest window of any cap, client frequency (90 days) included. */
+/** The longest window of any cap, client frequency included. */
 export function maxWindowDays(policy: FrequencyPolicy): number {
   const all = [...policy.overall, ...Object.values(policy.perChannel).flat()].map((c) => c.windowDays);
-  return Math.max(90, ...all);
+  return Math.max(...CLIENT_FREQUENCY_WINDOWS, ...all);
 }

@@ -1,11 +1,13 @@
-import { capsJson, maxWindowDays } from './frequency-policy';
-import { channelLists, CONTACT_DATA, openingSql, Params, PlanSpec } from './planner.sql';
+import { channelAllowedSql, contactDataSql } from '@touchbase/preferences';
+import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
+import { capsJson, CLIENT_FREQUENCY_WINDOWS, maxWindowDays } from './frequency-policy';
+import { channelLists, openingSql, Params, PlanSpec } from './planner.sql';
 
-const TOUCH = `('queued', 'sending', 'sent', 'delivered')`;
+const QUEUED = sqlValue(DeliveryStatus.Queued);
 
 /** Rows of this run and chunk that the main pass left without room, for a priority that may do more. */
 const CAPPED = `d.run_id = $1::uuid AND d.client_id > $2::uuid AND d.client_id <= $3::uuid
-  AND d.status = 'suppressed' AND d.reason = 'frequency-cap'`;
+  AND d.status = ${sqlValue(DeliveryStatus.Suppressed)} AND d.reason = ${sqlValue(DeliveryReason.FrequencyCap)}`;
 
 /**
  * must-send, step 1: for capped clients that would have room without the queued, unsent, lower-priority
@@ -28,7 +30,7 @@ export const DISPLACE_ROUND_SQL = `
       FROM need n
       CROSS JOIN LATERAL tb_cap_windows(n.channel, n.frequency, $4::jsonb) cap
      WHERE (SELECT count(*) FROM deliveries e
-             WHERE e.client_id = n.client_id AND e.counts_as_touch AND e.status IN ${TOUCH}
+             WHERE e.client_id = n.client_id AND e.counts_as_touch AND e.status IN ${TOUCH_STATUSES_SQL}
                AND e.scheduled_at > n.at - make_interval(days => cap.w)
                AND e.scheduled_at < n.at + make_interval(days => cap.w)
                AND (cap.ch IS NULL OR e.channel = cap.ch) AND e.id <> n.id) >= cap.n
@@ -40,17 +42,17 @@ export const DISPLACE_ROUND_SQL = `
        AND e.scheduled_at > f.at - make_interval(days => f.w)
        AND e.scheduled_at < f.at + make_interval(days => f.w)
        AND (f.ch IS NULL OR e.channel = f.ch)
-     WHERE e.status = 'queued' AND e.counts_as_touch AND e.priority < $5::smallint AND e.run_id <> $1::uuid
+     WHERE e.status = ${QUEUED} AND e.counts_as_touch AND e.priority < $5::smallint AND e.run_id <> $1::uuid
      GROUP BY f.id, e.id, e.priority, e.scheduled_at
      ORDER BY f.id, count(*) DESC, e.priority, e.scheduled_at DESC, e.id DESC
   )
-  UPDATE deliveries v SET status = 'cancelled', reason = 'displaced', updated_at = now()
-    FROM victim WHERE v.id = victim.id AND v.status = 'queued'
+  UPDATE deliveries v SET status = ${sqlValue(DeliveryStatus.Cancelled)}, reason = ${sqlValue(DeliveryReason.Displaced)}, updated_at = now()
+    FROM victim WHERE v.id = victim.id AND v.status = ${QUEUED}
   RETURNING v.id`;
 
 /** Capped rows that now have room at their time become queued. Params: $1 run, $2 lo, $3 hi, $4 caps. */
 export const PROMOTE_SQL = `
-  UPDATE deliveries d SET status = 'queued', reason = NULL, updated_at = now()
+  UPDATE deliveries d SET status = ${QUEUED}, reason = NULL, updated_at = now()
     FROM client_preferences p
    WHERE p.client_id = d.client_id AND ${CAPPED}
      AND tb_cap_room(d.client_id, d.channel, d.scheduled_at, p.frequency, $4::jsonb, d.id)`;
@@ -75,7 +77,7 @@ export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: st
       new Set(
         [...policy.overall, ...Object.values(policy.perChannel).flat()]
           .map((c) => c.windowDays)
-          .concat([7, 30, 90]),
+          .concat(CLIENT_FREQUENCY_WINDOWS),
       ),
     ),
     '::int[]',
@@ -92,7 +94,7 @@ export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: st
              ${used
                .map(
                  (ch) =>
-                   `CASE WHEN p.${ch}_allowed AND ${CONTACT_DATA[ch]} AND ${listHas(ch, listOf)}
+                   `CASE WHEN ${channelAllowedSql(ch)} AND ${contactDataSql(ch)} AND ${listHas(ch, listOf)}
                THEN ${rank(ch, 'p.preferred_channel', listOf)} END AS r_${ch}`,
                )
                .join(',\n             ')}
@@ -117,7 +119,7 @@ export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: st
           SELECT ${opening(`e.scheduled_at + make_interval(days => w) + interval '1 second'`)}
             FROM deliveries e
             CROSS JOIN unnest(${windows}) AS w
-           WHERE e.client_id = o.client_id AND e.counts_as_touch AND e.status IN ${TOUCH}
+           WHERE e.client_id = o.client_id AND e.counts_as_touch AND e.status IN ${TOUCH_STATUSES_SQL}
              AND e.scheduled_at > ${t0} - make_interval(days => ${maxWindow})
              AND e.scheduled_at < o.deadline_at + make_interval(days => ${maxWindow})
         ) x
@@ -126,7 +128,7 @@ export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: st
        ORDER BY o.id, x.at, o.rank
     )
     UPDATE deliveries d
-       SET status = 'queued', reason = NULL, channel = slot.channel, scheduled_at = slot.at, due_at = slot.at,
+       SET status = ${QUEUED}, reason = NULL, channel = slot.channel, scheduled_at = slot.at, due_at = slot.at,
            updated_at = now()
       FROM slot WHERE d.id = slot.id`;
   return { sql, params: p.values };

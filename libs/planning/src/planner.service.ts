@@ -10,12 +10,21 @@ import {
 } from '@touchbase/campaigns';
 import { findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
 import { Segment } from '@touchbase/segments';
-import { Run, RunStats, RunStatus } from './entities/run.entity';
+import {
+  currentRunStats,
+  finishPlanning,
+  markPlanning,
+  notePlanningProgress,
+  Run,
+  RunStats,
+  StatsRow,
+  toStats,
+} from '@touchbase/runs';
 import { capsJson } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
+import { PlanAudiences } from './plan-audiences';
 import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolution.sql';
 import { buildPlanStatement, PlanSpec } from './planner.sql';
-import { currentRunStats, StatsRow, toStats } from './run-stats';
 
 // Planning locks the slices of the client-id space (the first byte of the id) its chunk covers, in
 // ascending order: two runs planning the same clients serialise, chunks of disjoint clients (of one
@@ -67,6 +76,7 @@ export class PlannerService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly policies: FrequencyPolicyService,
+    private readonly audiences: PlanAudiences,
     private readonly holidays: HolidayCalendarService,
   ) {}
 
@@ -76,7 +86,7 @@ export class PlannerService {
     const run = await findByIdOrFail(manager, Run, 'Run', runId);
     const campaign = await manager.getRepository(Campaign).findOneByOrFail({ id: run.campaignId });
     const spec = await this.spec(run, campaign, options.now ?? new Date(), manager);
-    await manager.getRepository(Run).update({ id: runId }, { status: RunStatus.Planning });
+    await markPlanning(manager, runId);
 
     // A run taken over after a crash already has deliveries: its counts are then read, not summed.
     const [{ resumed }] = await manager.query(
@@ -95,7 +105,7 @@ export class PlannerService {
         this.planChunk(m, spec, chunk, options.lock ?? true, counted, resumed);
       displaced += options.manager ? await work(options.manager) : await this.dataSource.transaction(work);
       // Progress: a run still moving is not taken for a stalled one.
-      await manager.query(`UPDATE runs SET updated_at = now() WHERE id = $1`, [runId]);
+      await notePlanningProgress(manager, runId);
     };
     // A caller's transaction is one connection: its chunks go one after another. Otherwise a few
     // connections take the next chunk as they finish one; the first failure stops them all.
@@ -122,19 +132,8 @@ export class PlannerService {
     // Dispatchers may already be working on (or done with) the first chunks: whether anything is left
     // is decided by the deliveries themselves, read after taking the run's row lock in a statement of
     // its own (so the read sees every outcome committed before it). A dispatcher recording the last
-    // outcome meanwhile waits for this lock too (completeRuns) and then completes the run itself.
-    const finish = async (m: EntityManager) => {
-      await m.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [runId]);
-      await m.query(
-        `UPDATE runs SET audience = $2, stats = $3, planned_at = now(), updated_at = now(),
-                status = CASE WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = $1 AND d.status IN ('queued', 'sending'))
-                              THEN 'dispatching' ELSE 'completed' END,
-                completed_at = CASE WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = $1 AND d.status IN ('queued', 'sending'))
-                                    THEN NULL ELSE now() END
-          WHERE id = $1`,
-        [runId, audience, JSON.stringify(stats)],
-      );
-    };
+    // outcome meanwhile waits for this lock too (completeRunsIfDone) and then completes the run itself.
+    const finish = (m: EntityManager) => finishPlanning(m, runId, audience, stats);
     await (options.manager ? finish(options.manager) : this.dataSource.transaction(finish));
     const durationMs = Date.now() - started;
     this.logger.log(
@@ -167,6 +166,7 @@ export class PlannerService {
       priorityRank: PRIORITY_RANK[campaign.priority],
       service: campaign.kind === CampaignKind.Service,
       segment: segment?.rules ?? null,
+      audience: this.audiences.of(campaign, run),
       policy,
       calendar: await this.holidays.document(manager),
     };

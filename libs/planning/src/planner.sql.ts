@@ -1,7 +1,9 @@
 import type { HolidayCalendar } from '@touchbase/campaigns';
 import { Channel, CHANNELS } from '@touchbase/core';
+import { contactDataSql } from '@touchbase/preferences';
+import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { compileSegmentRule, SegmentRule } from '@touchbase/segments';
-import { FrequencyPolicy, maxWindowDays } from './frequency-policy';
+import { Cap, CLIENT_FREQUENCY_CAPS, FrequencyPolicy, maxWindowDays } from './frequency-policy';
 
 /** What the planning statement needs to know about a run. */
 export interface PlanSpec {
@@ -20,6 +22,8 @@ export interface PlanSpec {
   service: boolean;
   /** The segment's rule tree, or null for the whole base. */
   segment: SegmentRule | null;
+  /** A system campaign's own audience condition over `c` and `p` (see PlanAudiences). */
+  audience?: (params: Params) => string;
   policy: FrequencyPolicy;
   /** The workspace's holiday calendar: business days for windows limited to them (calls). */
   calendar: HolidayCalendar;
@@ -32,17 +36,6 @@ export class Params {
     return `$${this.values.length}${cast}`;
   }
 }
-
-const TOUCH = `('queued', 'sending', 'sent', 'delivered')`;
-
-/** Contact data per channel, over `clients c`: email; a mobile phone for SMS; a phone and an owner for calls; a full address for letters. */
-export const CONTACT_DATA: Record<Channel, string> = {
-  [Channel.Email]: `c.email IS NOT NULL AND NOT ('email-invalid' = ANY(c.contact_flags))`,
-  [Channel.Sms]: `c.phone IS NOT NULL AND COALESCE(c.phone_mobile, true) AND NOT ('sms-blocked' = ANY(c.contact_flags))`,
-  [Channel.Call]: `c.phone IS NOT NULL AND c.owner_id IS NOT NULL AND NOT ('phone-wrong' = ANY(c.contact_flags))`,
-  [Channel.Letter]: `cardinality(c.address_lines) > 0 AND c.address_city IS NOT NULL AND c.address_postal_code IS NOT NULL
-               AND c.address_country IS NOT NULL AND NOT ('address-returned' = ANY(c.contact_flags))`,
-};
 
 /**
  * The client's channel lists: the campaign's (id 0) and those of its category rules (1…). `listOf` picks
@@ -90,9 +83,13 @@ export function openingSql(
   return `tb_next_opening(${at}, ${client.tz}, ${open}, ${close}, ${business}, ${quiet}, ${daysOff}, ${workingDays})`;
 }
 
-const frequencyWindow = (alias: string) =>
-  `CASE ${alias}.frequency WHEN 'weekly' THEN 7 WHEN 'quarterly' THEN 90 ELSE 30 END`;
-const FREQUENCY_MAX = `CASE b.frequency WHEN 'twice-monthly' THEN 2 ELSE 1 END`;
+// The client's own frequency cap (FREQUENCY_CAPS), as CASEs over its frequency: window and touches.
+const frequencyCase = (alias: string, of: (cap: Cap) => number) =>
+  `CASE ${alias}.frequency ${Object.entries(CLIENT_FREQUENCY_CAPS)
+    .map(([frequency, cap]) => `WHEN '${frequency}' THEN ${of(cap)}`)
+    .join(' ')} END`;
+const frequencyWindow = (alias: string) => frequencyCase(alias, (cap) => cap.windowDays);
+const FREQUENCY_MAX = frequencyCase('b', (cap) => cap.maxTouches);
 
 /**
  * The planner: ONE set-based statement per chunk of clients (ids in (lo, hi]) that decides, for every
@@ -148,6 +145,7 @@ export function buildPlanStatement(
     segmentSql = compiled.sql;
     p.values.push(...compiled.params);
   }
+  const audienceSql = spec.audience ? spec.audience(p) : 'true';
 
   const caps = spec.service ? null : capCounts(spec.policy, used, p);
   const maxWindow = caps ? p.add(maxWindowDays(spec.policy), '::int') : '';
@@ -163,7 +161,7 @@ export function buildPlanStatement(
           FROM base b
           JOIN deliveries t ON t.client_id = b.id
          WHERE b.lo_at IS NOT NULL AND ${inRange('t.client_id')}
-           AND t.counts_as_touch AND t.status IN ${TOUCH}
+           AND t.counts_as_touch AND t.status IN ${TOUCH_STATUSES_SQL}
            AND t.scheduled_at > ${t0} - make_interval(days => ${maxWindow})
            AND t.scheduled_at < ${deadline} + make_interval(days => ${maxWindow})
          GROUP BY b.id
@@ -189,11 +187,11 @@ export function buildPlanStatement(
              COALESCE(s.subscribed, ${topicDefault}) AS subscribed,
              ${listOf} AS list_id,
              p.email_allowed AS a_email, p.sms_allowed AS a_sms, p.call_allowed AS a_call, p.letter_allowed AS a_letter,
-             ${CHANNELS.map((ch) => `${CONTACT_DATA[ch]} AS d_${ch}`).join(',\n             ')}
+             ${CHANNELS.map((ch) => `${contactDataSql(ch)} AS d_${ch}`).join(',\n             ')}
         FROM clients c
         JOIN client_preferences p ON p.client_id = c.id AND ${inRange('p.client_id')}
         LEFT JOIN subscriptions s ON s.client_id = c.id
-       WHERE ${inRange('c.id')} AND c.archived_at IS NULL AND (${segmentSql})${
+       WHERE ${inRange('c.id')} AND c.archived_at IS NULL AND (${segmentSql}) AND (${audienceSql})${
          // Taking over a run a crashed worker left half-planned: skip the clients it already did.
          options.resume
            ? `\n         AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.run_id = ${run} AND x.client_id = c.id)`
@@ -239,16 +237,16 @@ export function buildPlanStatement(
     )
     SELECT ${run}, ${campaign}, b.id,
            COALESCE(b.go_ch, b.in_time_ch),
-           CASE WHEN b.go_ch IS NOT NULL THEN 'queued' ELSE 'suppressed' END,
+           CASE WHEN b.go_ch IS NOT NULL THEN ${sqlValue(DeliveryStatus.Queued)} ELSE ${sqlValue(DeliveryStatus.Suppressed)} END,
            CASE
-             WHEN b.opted_out THEN 'opted-out'
-             WHEN NOT b.subscribed THEN 'topic-unsubscribed'
+             WHEN b.opted_out THEN ${sqlValue(DeliveryReason.OptedOut)}
+             WHEN NOT b.subscribed THEN ${sqlValue(DeliveryReason.TopicUnsubscribed)}
              WHEN NOT (${used.map((ch) => `(b.a_${ch} AND ${listHas(ch, 'b.list_id')})`).join(' OR ') || 'false'})
-               THEN 'channel-not-allowed'
-             WHEN b.any_ch IS NULL THEN 'no-contact-data'
+               THEN ${sqlValue(DeliveryReason.ChannelNotAllowed)}
+             WHEN b.any_ch IS NULL THEN ${sqlValue(DeliveryReason.NoContactData)}
              WHEN b.go_ch IS NOT NULL THEN NULL
-             WHEN b.in_time_ch IS NOT NULL THEN 'frequency-cap'
-             ELSE 'quiet-hours-expired'
+             WHEN b.in_time_ch IS NOT NULL THEN ${sqlValue(DeliveryReason.FrequencyCap)}
+             ELSE ${sqlValue(DeliveryReason.QuietHoursExpired)}
            END,
            ${priority}, ${countsAsTouch},
            COALESCE(${atOf('COALESCE(b.go_ch, b.in_time_ch, b.any_ch)')}, ${t0}),

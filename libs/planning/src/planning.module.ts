@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Campaign, HolidayCalendarModule } from '@touchbase/campaigns';
 import { Segment } from '@touchbase/segments';
-import { Delivery } from './entities/delivery.entity';
-import { Run } from './entities/run.entity';
+import { Delivery, Run, RunsModule } from '@touchbase/runs';
 import { ExplainService } from './explain.service';
 import { FrequencyPolicyService } from './frequency-policy.service';
+import { PlanAudiences } from './plan-audiences';
 import { PlannerService } from './planner.service';
 import { FrequencyPolicyController, RunsController, SimulationsController } from './runs.controller';
 import { SimulationService } from './simulation.service';
@@ -13,10 +13,18 @@ import { RunsService } from './runs.service';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]), HolidayCalendarModule],
-  providers: [PlannerService, FrequencyPolicyService, RunsService, ExplainService, SimulationService],
+  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]), RunsModule, HolidayCalendarModule],
+  providers: [
+    PlannerService,
+    PlanAudiences,
+    FrequencyPolicyService,
+    RunsService,
+    ExplainService,
+    SimulationService,
+  ],
   exports: [
     PlannerService,
+    PlanAudiences,
     FrequencyPolicyService,
     RunsService,
     ExplainService,

@@ -1,24 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { ConflictException, decodeCursor, encodeCursor, NotFoundException, Page } from '@touchbase/core';
-import { Delivery } from './entities/delivery.entity';
-import { Run, RunStatus } from './entities/run.entity';
+import { decodeCursor, encodeCursor, NotFoundException, Page } from '@touchbase/core';
+import { currentRunStats, Delivery, Run, RunCancellationService, RunStatus } from '@touchbase/runs';
 import { ListDeliveriesQueryDto, ListRunsQueryDto } from './dto/run.dto';
-import { PlannerService } from './planner.service';
-import { currentRunStats } from './run-stats';
-
-const CANCELLABLE = [RunStatus.Planned, RunStatus.Held, RunStatus.Dispatching, RunStatus.Planning];
 
 @Injectable()
 export class RunsService {
-  private readonly logger = new Logger('Runs');
-
   constructor(
     @InjectRepository(Run) private readonly runs: Repository<Run>,
     @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
     private readonly dataSource: DataSource,
-    private readonly planner: PlannerService,
+    private readonly cancellation: RunCancellationService,
   ) {}
 
   async get(id: string): Promise<{ run: Run; campaignName: string }> {
@@ -101,41 +94,9 @@ export class RunsService {
     return { items, nextCursor: entities.length > limit && last ? encodeCursor([last.id]) : null };
   }
 
-  /** Cancels a run: its queued deliveries become cancelled, which frees their cap slots at once. */
+  /** Cancels a run (see RunCancellationService): a 404 for an unknown run, a 409 for a finished one. */
   async cancel(runId: string): Promise<Run> {
-    const { run } = await this.get(runId);
-    if (!CANCELLABLE.includes(run.status)) {
-      throw new ConflictException(`A ${run.status} run cannot be cancelled`, { status: run.status });
-    }
-    const cancelled = await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [runId]);
-      // Queued deliveries, and those handed to people (open call tasks, letters not yet mailed);
-      // a message a dispatcher is sending right now (it holds a lease) finishes.
-      const [, count] = await manager.query(
-        `UPDATE deliveries SET status = 'cancelled', reason = 'run-cancelled', claim_token = NULL, updated_at = now()
-          WHERE run_id = $1 AND (status = 'queued' OR (status = 'sending' AND locked_until IS NULL)) RETURNING id`,
-        [runId],
-      );
-      await manager.query(
-        `UPDATE call_tasks SET status = 'cancelled', updated_at = now()
-          WHERE status = 'open' AND delivery_id IN (SELECT id FROM deliveries WHERE run_id = $1)`,
-        [runId],
-      );
-      await manager.query(
-        `UPDATE letter_batches SET status = 'failed', message = 'The run was cancelled', updated_at = now()
-          WHERE run_id = $1 AND status IN ('building', 'ready')`,
-        [runId],
-      );
-      const stats = await this.planner.stats(runId, manager);
-      await manager
-        .getRepository(Run)
-        .update(
-          { id: runId },
-          { status: RunStatus.Cancelled, completedAt: new Date(), stats: { ...run.stats, ...stats } },
-        );
-      return count as number;
-    });
-    this.logger.log(`Cancelled run ${runId}: ${cancelled} queued deliveries cancelled`);
-    return (await this.get(runId)).run;
+    await this.get(runId);
+    return this.cancellation.cancel(runId);
   }
 }

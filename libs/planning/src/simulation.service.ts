@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Campaign, CampaignStatus, HolidayCalendarService, occurrencesWithKeys } from '@touchbase/campaigns';
 import { NotFoundException, ValidationException } from '@touchbase/core';
-import { Run, RunStatus } from './entities/run.entity';
+import { createSimulatedRun, DeliveryReason, sqlValue } from '@touchbase/runs';
 import { PlannerService } from './planner.service';
 
 export const MAX_SIMULATION_DAYS = 400;
@@ -69,15 +69,12 @@ export class SimulationService {
     try {
       await this.dataSource.transaction(async (manager) => {
         for (const o of occurrences) {
-          const run = await manager.getRepository(Run).save(
-            manager.getRepository(Run).create({
-              campaignId: o.campaign.id,
-              // Never collides with a real run of the same period.
-              periodKey: `simulation:${o.periodKey}:${o.at.getTime()}`,
-              occurrenceAt: o.at,
-              status: RunStatus.Planned,
-            }),
-          );
+          const run = await createSimulatedRun(manager, {
+            campaignId: o.campaign.id,
+            // Never collides with a real run of the same period.
+            periodKey: `simulation:${o.periodKey}:${o.at.getTime()}`,
+            occurrenceAt: o.at,
+          });
           const planned = await this.planner.plan(run.id, { manager, now: o.at, lock: false });
           const [edition] = await manager.query(
             `SELECT 1 FROM editions WHERE campaign_id = $1 AND period_key = $2`,
@@ -86,7 +83,7 @@ export class SimulationService {
           const capped: { id: string; name: string; total: number }[] = await manager.query(
             `SELECT c.id, c.name, count(*) OVER ()::int AS total
                FROM deliveries d JOIN clients c ON c.id = d.client_id
-              WHERE d.run_id = $1 AND d.reason = 'frequency-cap' ORDER BY c.name, c.id LIMIT $2`,
+              WHERE d.run_id = $1 AND d.reason = ${sqlValue(DeliveryReason.FrequencyCap)} ORDER BY c.name, c.id LIMIT $2`,
             [run.id, CAPPED_SAMPLE],
           );
           results.push({

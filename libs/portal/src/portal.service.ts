@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@touchbase/config';
 import { DataSource, EntityManager } from 'typeorm';
-import { isMobilePhone, normalizeCountry, normalizeEmail, normalizePhone } from '@touchbase/clients';
+import {
+  confirmContactData,
+  flagsClearedBy,
+  isMobilePhone,
+  normalizeCountry,
+  normalizeEmail,
+  normalizePhone,
+  PostalAddress,
+} from '@touchbase/clients';
 import {
   Channel,
   DomainException,
@@ -26,6 +34,7 @@ import {
   stateOf,
 } from '@touchbase/preferences';
 import { PortalSession } from './portal-access.service';
+import { REACHED_STATUSES_SQL } from '@touchbase/runs';
 
 /** Topics a client cannot leave in the portal: service messages are never promotional. */
 export const PORTAL_HIDDEN_TOPICS: readonly string[] = ['service'];
@@ -44,14 +53,7 @@ export interface PortalTopic {
 export interface PortalContact {
   email: string | null;
   phone: string | null;
-  address: {
-    recipient: string | null;
-    lines: string[];
-    city: string | null;
-    region: string | null;
-    postalCode: string | null;
-    country: string | null;
-  };
+  address: PostalAddress;
 }
 
 export interface PortalSurveyState {
@@ -134,7 +136,7 @@ const SURVEY_SQL = `
      FROM deliveries d
      JOIN campaigns cp ON cp.id = d.campaign_id AND cp.topic_key = '${SURVEY_TOPIC}'
      LEFT JOIN survey_answers a ON a.client_id = d.client_id AND a.run_id = d.run_id
-    WHERE d.client_id = c.id AND d.status IN ('sent', 'delivered')
+    WHERE d.client_id = c.id AND d.status IN ${REACHED_STATUSES_SQL}
     ORDER BY d.created_at DESC LIMIT 1)`;
 
 function viewSql(withSurvey: boolean, lock: boolean): string {
@@ -238,34 +240,20 @@ export class PortalService {
       pushChange(diff, 'contact.email', before.contact.email, next.email);
       pushChange(diff, 'contact.phone', before.contact.phone, next.phone);
       pushChange(diff, 'contact.address', before.contact.address, next.address);
-      const cleared = [
-        ...(next.email !== before.contact.email ? ['email-invalid'] : []),
-        ...(next.phone !== before.contact.phone ? ['phone-wrong', 'sms-blocked'] : []),
-        ...(JSON.stringify(next.address) !== JSON.stringify(before.contact.address)
-          ? ['address-returned']
-          : []),
-      ];
-      await m.query(
-        `UPDATE clients
-            SET email = $2, phone = $3, phone_mobile = $4, address_recipient = $5, address_lines = $6,
-                address_city = $7, address_region = $8, address_postal_code = $9, address_country = $10,
-                contact_flags = ARRAY(SELECT f FROM unnest(contact_flags) f WHERE f <> ALL ($11::text[])),
-                email_hard_bounces = CASE WHEN email IS DISTINCT FROM $2 THEN 0 ELSE email_hard_bounces END,
-                contact_verified_at = now(), updated_at = now()
-          WHERE id = $1`,
-        [
-          session.clientId,
-          next.email,
-          next.phone,
-          next.phone ? isMobilePhone(next.phone) : null,
-          next.address.recipient,
-          next.address.lines,
-          next.address.city,
-          next.address.region,
-          next.address.postalCode,
-          next.address.country,
-          cleared,
-        ],
+      await confirmContactData(
+        m,
+        session.clientId,
+        {
+          email: next.email,
+          phone: next.phone,
+          phoneMobile: next.phone ? isMobilePhone(next.phone) : null,
+          address: next.address,
+        },
+        flagsClearedBy({
+          email: next.email !== before.contact.email,
+          phone: next.phone !== before.contact.phone,
+          address: JSON.stringify(next.address) !== JSON.stringify(before.contact.address),
+        }),
       );
       await this.preferences.logConsent(session.clientId, diff, consentContext(request), m);
       return (await this.view(session, {}, m))!;

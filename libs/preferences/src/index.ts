@@ -7,6 +7,7 @@ export * from './entities/client-topic-subscription.entity';
 export * from './entities/consent-log-entry.entity';
 export * from './preference-diff';
 export { PREFERENCE_COLUMNS, PreferenceRow, preferencesOfRow } from './preferences.sql';
+export * from './reachability.sql';
 export * from './preferences.service';
 export * from './topics.service';
 export * from './preferences.module';

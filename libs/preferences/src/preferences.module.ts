@@ -1,16 +1,21 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientErasureModule } from '@touchbase/clients';
 import { ClientPreferences } from './entities/client-preferences.entity';
 import { ClientTopicSubscription } from './entities/client-topic-subscription.entity';
 import { ConsentLogEntry } from './entities/consent-log-entry.entity';
 import { Topic } from './entities/topic.entity';
 import { PreferencesController, TopicsController } from './preferences.controller';
+import { PreferencesErasureHook } from './preferences-erasure.hook';
 import { PreferencesService } from './preferences.service';
 import { TopicsService } from './topics.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Topic, ClientPreferences, ClientTopicSubscription, ConsentLogEntry])],
-  providers: [PreferencesService, TopicsService],
+  imports: [
+    TypeOrmModule.forFeature([Topic, ClientPreferences, ClientTopicSubscription, ConsentLogEntry]),
+    ClientErasureModule,
+  ],
+  providers: [PreferencesService, TopicsService, PreferencesErasureHook],
   exports: [PreferencesService, TopicsService],
 })
 export class PreferencesModule {}

@@ -132,8 +132,9 @@ export class ReportsController {
   @ApiOperation({
     summary: 'Run the VIP cooling pass now (it also runs daily in the worker)',
     description:
-      'Creates one owner call task per new cooling episode; an episode ends when the client is touched or ' +
-      'buys. Running it again creates nothing new.',
+      'Plans one owner call per new cooling episode, through the planner (caps, business days, calling ' +
+      'hours); its call task appears when the call is due. An episode ends when the client is touched or ' +
+      'buys. Running it again the same day plans nothing new.',
   })
   @ApiProduces('application/json')
   @ApiOkResponse({ type: VipCoolingPassDto })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PlanningModule } from '@touchbase/planning';
 import { SegmentsModule } from '@touchbase/segments';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
@@ -7,7 +8,7 @@ import { VipCoolingService } from './vip-cooling.service';
 
 /** The reports and the VIP cooling pass, without HTTP. */
 @Module({
-  imports: [SegmentsModule],
+  imports: [SegmentsModule, PlanningModule],
   providers: [ReportsService, VipCoolingService],
   exports: [ReportsService, VipCoolingService],
 })

@@ -1,10 +1,19 @@
+import {
+  DeliveryReason,
+  DeliveryStatus,
+  OPEN_STATUSES_SQL,
+  REACHED_STATUSES_SQL,
+  sqlList,
+  sqlValue,
+} from '@touchbase/runs';
+
 /**
  * The reports' SQL, in one place. Every statement is set-based over the whole scope; `scope` is a
  * boolean over `clients c` (see clientScopeSql) and the other placeholders are passed in.
  */
 
 /** A touch: a delivery that reached the client (sent, delivered; a call that happened; a letter mailed). */
-const TOUCH = `d.counts_as_touch AND d.status IN ('sent', 'delivered')`;
+const REACHED = `d.counts_as_touch AND d.status IN ${REACHED_STATUSES_SQL}`;
 
 /** When a client was last active (touch or purchase); its creation when never. */
 export const IDLE_SINCE_SQL = `COALESCE(GREATEST(c.last_touch_at, c.last_purchase_at), c.created_at)`;
@@ -23,7 +32,7 @@ const OWNER_JOIN = `LEFT JOIN staff_members o ON o.id = c.owner_id`;
 /** Base and touched clients per category. */
 export const coverageByCategorySql = (scope: string, from: string, to: string) => `
   WITH touched AS (
-    SELECT DISTINCT d.client_id FROM deliveries d WHERE ${TOUCH} AND d.sent_at >= ${from} AND d.sent_at < ${to}
+    SELECT DISTINCT d.client_id FROM deliveries d WHERE ${REACHED} AND d.sent_at >= ${from} AND d.sent_at < ${to}
   )
   SELECT COALESCE(c.category, 'none') AS "category", count(*)::int AS "base", count(t.client_id)::int AS "touched"
     FROM clients c LEFT JOIN touched t ON t.client_id = c.id
@@ -34,7 +43,7 @@ export const coverageByCategorySql = (scope: string, from: string, to: string) =
 export const coverageByChannelSql = (scope: string, from: string, to: string) => `
   SELECT d.channel AS "channel", count(DISTINCT d.client_id)::int AS "touched"
     FROM deliveries d JOIN clients c ON c.id = d.client_id
-   WHERE ${TOUCH} AND d.sent_at >= ${from} AND d.sent_at < ${to} AND ${scope}
+   WHERE ${REACHED} AND d.sent_at >= ${from} AND d.sent_at < ${to} AND ${scope}
    GROUP BY 1`;
 
 /** The CEO-letter runs of a quarter, with their campaign's segment. $1 quarter key */
@@ -65,15 +74,15 @@ export const ceoLetterSql = (
      ${
        singleRun
          ? ''
-         : `ORDER BY d.client_id, (d.status IN ('sent', 'delivered')) DESC, (d.status IN ('queued', 'sending')) DESC,
+         : `ORDER BY d.client_id, (d.status IN ${REACHED_STATUSES_SQL}) DESC, (d.status IN ${OPEN_STATUSES_SQL}) DESC,
               d.updated_at DESC, d.id DESC`
      }
   ), cls AS MATERIALIZED (
     SELECT c.id, c.name, c.category, c.owner_id, b.channel, b.reason AS detail,
-           CASE WHEN b.status IN ('sent', 'delivered') THEN NULL
-                WHEN b.status IN ('suppressed', 'cancelled', 'failed', 'bounced') THEN b.status
+           CASE WHEN b.status IN ${REACHED_STATUSES_SQL} THEN NULL
+                WHEN b.status IN ${sqlList(DeliveryStatus.Suppressed, DeliveryStatus.Cancelled, DeliveryStatus.Failed, DeliveryStatus.Bounced)} THEN b.status
                 WHEN b.status IS NOT NULL THEN 'pending'
-                WHEN p.opted_out THEN 'opted-out'
+                WHEN p.opted_out THEN ${sqlValue(DeliveryReason.OptedOut)}
                 WHEN NOT (${inSegment}) THEN 'not-in-segment'
                 ELSE 'no-delivery' END AS reason
       FROM clients c
@@ -97,7 +106,7 @@ export const ceoLetterSql = (
 
 const SUPPRESSED = (scope: string, from: string, to: string) => `
   FROM deliveries d JOIN clients c ON c.id = d.client_id
- WHERE d.status = 'suppressed' AND d.scheduled_at >= ${from} AND d.scheduled_at < ${to} AND ${scope}`;
+ WHERE d.status = ${sqlValue(DeliveryStatus.Suppressed)} AND d.scheduled_at >= ${from} AND d.scheduled_at < ${to} AND ${scope}`;
 
 export const suppressionsByReasonSql = (scope: string, from: string, to: string) => `
   SELECT COALESCE(d.reason, 'unknown') AS "reason", count(*)::int AS "deliveries",
@@ -121,7 +130,7 @@ export const mostCappedSql = (scope: string, from: string, to: string, limit: st
          o.name AS "ownerName", s.capped AS "capped", s.campaigns AS "campaigns", s.last_at AS "lastCappedAt"
     FROM (SELECT d.client_id, count(*)::int AS capped, count(DISTINCT d.campaign_id)::int AS campaigns,
                  max(d.scheduled_at) AS last_at
-          ${SUPPRESSED(scope, from, to)} AND d.reason = 'frequency-cap'
+          ${SUPPRESSED(scope, from, to)} AND d.reason = ${sqlValue(DeliveryReason.FrequencyCap)}
            GROUP BY 1
            ORDER BY 2 DESC, 1
            LIMIT ${limit}) s
@@ -135,18 +144,18 @@ export const mostCappedSql = (scope: string, from: string, to: string, limit: st
 export const deliverabilitySql = (scope: string, from: string, to: string, zone: string) => `
   SELECT GROUPING(week) = 1 AS "total", week AS "week", channel AS "channel",
          count(*)::int AS "planned",
-         count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS "sent",
-         count(*) FILTER (WHERE status = 'delivered')::int AS "delivered",
-         count(*) FILTER (WHERE status = 'failed')::int AS "failed",
-         count(*) FILTER (WHERE status = 'bounced')::int AS "bounced",
-         count(*) FILTER (WHERE status = 'cancelled')::int AS "cancelled",
-         count(*) FILTER (WHERE status IN ('queued', 'sending'))::int AS "pending",
+         count(*) FILTER (WHERE status IN ${REACHED_STATUSES_SQL})::int AS "sent",
+         count(*) FILTER (WHERE status = ${sqlValue(DeliveryStatus.Delivered)})::int AS "delivered",
+         count(*) FILTER (WHERE status = ${sqlValue(DeliveryStatus.Failed)})::int AS "failed",
+         count(*) FILTER (WHERE status = ${sqlValue(DeliveryStatus.Bounced)})::int AS "bounced",
+         count(*) FILTER (WHERE status = ${sqlValue(DeliveryStatus.Cancelled)})::int AS "cancelled",
+         count(*) FILTER (WHERE status IN ${OPEN_STATUSES_SQL})::int AS "pending",
          count(*) FILTER (WHERE returned)::int AS "returned"
     FROM (SELECT d.channel, d.status,
                  to_char(d.scheduled_at AT TIME ZONE ${zone}, 'IYYY-"W"IW') AS week,
                  d.channel = 'letter' AND d.meta ? 'returned' AS returned
             FROM deliveries d JOIN clients c ON c.id = d.client_id
-           WHERE d.scheduled_at >= ${from} AND d.scheduled_at < ${to} AND d.status <> 'suppressed'
+           WHERE d.scheduled_at >= ${from} AND d.scheduled_at < ${to} AND d.status <> ${sqlValue(DeliveryStatus.Suppressed)}
              AND d.channel IS NOT NULL AND ${scope}) x
    GROUP BY GROUPING SETS ((channel), (week, channel))`;
 
@@ -227,11 +236,11 @@ export const vipCoolingSql = (scope: string, now: string, days: string, limit: s
          o.name AS "ownerName", o.email AS "ownerEmail", c.last_touch_at AS "lastTouchAt",
          c.last_purchase_at AS "lastPurchaseAt", ${IDLE_SINCE_SQL} AS "idleSince",
          floor(extract(epoch FROM ${now} - ${IDLE_SINCE_SQL}) / 86400)::int AS "idleDays",
-         e.call_task_id AS "callTaskId", t.status AS "callTaskStatus", count(*) OVER ()::int AS total
+         t.id AS "callTaskId", t.status AS "callTaskStatus", count(*) OVER ()::int AS total
     FROM clients c
     ${OWNER_JOIN}
     LEFT JOIN vip_cooling_episodes e ON e.client_id = c.id AND e.ended_at IS NULL
-    LEFT JOIN call_tasks t ON t.id = e.call_task_id
+    LEFT JOIN call_tasks t ON t.delivery_id = e.delivery_id
    WHERE ${scope} AND c.category IN ('VIP', 'A')
      AND ${IDLE_SINCE_SQL} < ${now} - make_interval(days => ${days})
    ORDER BY ${IDLE_SINCE_SQL}, c.name, c.id
@@ -259,7 +268,7 @@ export const lapsedListSql = (scope: string, limit: string) => `
   SELECT l.id AS "clientId", l.name AS "clientName", l.category AS "category", l.owner_id AS "ownerId",
          o.name AS "ownerName", l.last_purchase_at AS "lastPurchaseAt", l.stage_changed_at AS "lapsedSince",
          (SELECT max(d.sent_at) FROM deliveries d JOIN campaigns ca ON ca.id = d.campaign_id
-           WHERE d.client_id = l.id AND ${TOUCH} AND ${WIN_BACK_CAMPAIGN}) AS "lastWinBackAt"
+           WHERE d.client_id = l.id AND ${REACHED} AND ${WIN_BACK_CAMPAIGN}) AS "lastWinBackAt"
     FROM (SELECT c.* FROM clients c WHERE ${scope} AND c.stage = 'lapsed'
            ORDER BY c.stage_changed_at, c.name, c.id LIMIT ${limit}) l
     LEFT JOIN staff_members o ON o.id = l.owner_id
@@ -274,7 +283,7 @@ export const winBackSql = (scope: string, from: string, to: string, windowDays: 
   touched AS (
     SELECT d.campaign_id, d.client_id, min(d.sent_at) AS first_at
       FROM deliveries d JOIN clients c ON c.id = d.client_id
-     WHERE d.campaign_id IN (SELECT id FROM wb) AND ${TOUCH}
+     WHERE d.campaign_id IN (SELECT id FROM wb) AND ${REACHED}
        AND d.sent_at >= ${from} AND d.sent_at < ${to} AND ${scope}
      GROUP BY 1, 2
   )

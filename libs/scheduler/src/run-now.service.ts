@@ -8,7 +8,8 @@ import {
   isPeriodKeyOf,
 } from '@touchbase/campaigns';
 import { ConflictException, ValidationException } from '@touchbase/core';
-import { PlannerService, Run } from '@touchbase/planning';
+import { PlannerService } from '@touchbase/planning';
+import { createRun, Run, RunStatus, RunTrigger } from '@touchbase/runs';
 import { RunNowDto } from './dto/run-now.dto';
 import { SchedulerService } from './scheduler.service';
 
@@ -67,12 +68,16 @@ export class RunNowService {
         .filter(Boolean)
         .join('; ');
       // Created already claimed (planning), so no scheduler takes it while this request plans it.
-      const [row]: { id: string }[] = await manager.query(
-        `INSERT INTO runs (campaign_id, period_key, occurrence_at, status, trigger, message, edition_key)
-         VALUES ($1, $2, $3, 'planning', 'manual', $4, $5) RETURNING id`,
-        [campaign.id, `manual-${now.toISOString()}`, now, message, key],
-      );
-      return { runId: row.id, editionPeriodKey: key, name: campaign.name };
+      const id = await createRun(manager, {
+        campaignId: campaign.id,
+        periodKey: `manual-${now.toISOString()}`,
+        occurrenceAt: now,
+        status: RunStatus.Planning,
+        trigger: RunTrigger.Manual,
+        message,
+        editionKey: key,
+      });
+      return { runId: id, editionPeriodKey: key, name: campaign.name };
     });
     this.logger.log(
       `Created manual run ${runId} for '${name}'${editionPeriodKey ? ` (edition ${editionPeriodKey})` : ''}`,

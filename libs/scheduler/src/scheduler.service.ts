@@ -8,6 +8,16 @@ import {
   periodKey,
 } from '@touchbase/campaigns';
 import { PlannerService } from '@touchbase/planning';
+import {
+  claimPlannedRun,
+  createRunsForOccurrences,
+  expirePlannedRuns,
+  failRun,
+  recheckHeldRuns,
+  recoverStalledPlanning,
+  RunChangeRow,
+  RunStatus,
+} from '@touchbase/runs';
 
 /** How often the worker ticks. */
 export const SCHEDULER_INTERVAL_MS = 30_000;
@@ -43,23 +53,6 @@ export interface TickResult {
   failed: { runId: string; message: string }[];
 }
 
-interface ChangeRow {
-  id: string;
-  campaign_id: string;
-  name: string;
-  period_key: string;
-  status: string;
-  message: string | null;
-}
-
-// `now` past the end of the grace window (plus the tolerance) of occurrence `at` of campaign `c`.
-const PAST_GRACE = (at: string) =>
-  `$1::timestamptz > ${at} + make_interval(hours => c.grace_hours) + $2::int * interval '1 millisecond'`;
-
-// node-postgres answers an UPDATE … RETURNING with [rows, count] through TypeORM; a SELECT or INSERT with rows.
-const EDITION_EXISTS = (run: string) =>
-  `EXISTS (SELECT 1 FROM editions e WHERE e.campaign_id = ${run}.campaign_id AND e.period_key = ${run}.period_key)`;
-
 /**
  * The scheduler: turns due occurrences of active campaigns into runs, exactly one per (campaign,
  * period key) whatever the number of workers (the unique index decides, ON CONFLICT DO NOTHING),
@@ -90,14 +83,9 @@ export class SchedulerService {
    * claims it next.
    */
   async recoverStalledPlanning(): Promise<number> {
-    const [, count] = await this.dataSource.query(
-      `UPDATE runs SET status = 'planned', updated_at = now()
-        WHERE status = 'planning' AND updated_at < now() - make_interval(mins => $1)
-       RETURNING id`,
-      [STALLED_PLANNING_MINUTES],
-    );
+    const count = await recoverStalledPlanning(this.dataSource.manager, STALLED_PLANNING_MINUTES);
     if (count > 0) this.logger.warn(`Took back ${count} runs whose planning stopped (a worker died?)`);
-    return count as number;
+    return count;
   }
 
   /** Creates the runs of due occurrences that have none: planned, held or missed. */
@@ -125,42 +113,16 @@ export class SchedulerService {
       }
     }
     if (ids.length === 0) return [];
-    const rows: ChangeRow[] = await this.dataSource.query(
-      `WITH due AS (
-         SELECT o.campaign_id, o.period_key, o.occurrence_at, c.name, c.grace_hours, c.time_zone,
-                CASE WHEN ${PAST_GRACE('o.occurrence_at')} THEN 'missed'
-                     WHEN c.requires_edition AND NOT ${EDITION_EXISTS('o')} THEN 'held'
-                     ELSE 'planned' END AS status
-           FROM unnest($3::uuid[], $4::text[], $5::timestamptz[]) AS o(campaign_id, period_key, occurrence_at)
-           JOIN campaigns c ON c.id = o.campaign_id
-          -- re-checked here: the campaign may have been paused since it was read
-          WHERE c.status = 'active' AND o.occurrence_at >= c.activated_at
-            AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.campaign_id = o.campaign_id AND r.period_key = o.period_key)
-       ), inserted AS (
-         INSERT INTO runs (campaign_id, period_key, occurrence_at, status, trigger, message)
-         SELECT campaign_id, period_key, occurrence_at, status, 'schedule',
-                CASE status
-                  WHEN 'missed' THEN format('missed: found at %s, after the %s h grace window of the occurrence at %s (%s)',
-                                            to_char($1::timestamptz AT TIME ZONE time_zone, 'YYYY-MM-DD HH24:MI'),
-                                            grace_hours,
-                                            to_char(occurrence_at AT TIME ZONE time_zone, 'YYYY-MM-DD HH24:MI'),
-                                            time_zone)
-                  WHEN 'held' THEN 'edition missing'
-                END
-           FROM due
-         ON CONFLICT (campaign_id, period_key) DO NOTHING
-         RETURNING id, campaign_id, period_key, status, message
-       )
-       SELECT i.id, i.campaign_id, d.name, i.period_key, i.status, i.message
-         FROM inserted i JOIN due d USING (campaign_id, period_key)
-        ORDER BY d.occurrence_at`,
-      [now, SCHEDULER_TOLERANCE_MS, ids, keys, ats],
-    );
+    const rows = await createRunsForOccurrences(this.dataSource.manager, now, SCHEDULER_TOLERANCE_MS, {
+      campaignIds: ids,
+      periodKeys: keys,
+      ats,
+    });
     const changes = rows.map(toChange);
     for (const r of changes) {
-      if (r.status === 'planned')
+      if (r.status === RunStatus.Planned)
         this.logger.log(`Created run ${r.runId} for '${r.campaignName}' ${r.periodKey}`);
-      else if (r.status === 'held') {
+      else if (r.status === RunStatus.Held) {
         this.logger.warn(`Held run ${r.runId} for '${r.campaignName}' ${r.periodKey}: edition missing`);
       } else this.logger.warn(`Missed '${r.campaignName}' ${r.periodKey} (run ${r.runId}): ${r.message}`);
     }
@@ -169,23 +131,10 @@ export class SchedulerService {
 
   /** Held runs: the edition arrived within grace → planned; grace over → missed. */
   async recheckHeld(now: Date): Promise<RunChange[]> {
-    const [rows]: [ChangeRow[], number] = await this.dataSource.query(
-      `UPDATE runs r
-          SET status = CASE WHEN ${PAST_GRACE('r.occurrence_at')} THEN 'missed' ELSE 'planned' END,
-              message = CASE WHEN ${PAST_GRACE('r.occurrence_at')}
-                             THEN format('missed: edition missing at the end of the %s h grace window', c.grace_hours)
-                        END,
-              updated_at = now()
-         FROM campaigns c
-        WHERE c.id = r.campaign_id AND r.status = 'held'
-          AND (${PAST_GRACE('r.occurrence_at')}
-               OR (c.status = 'active' AND (NOT c.requires_edition OR ${EDITION_EXISTS('r')})))
-        RETURNING r.id, r.campaign_id, c.name, r.period_key, r.status, r.message`,
-      [now, SCHEDULER_TOLERANCE_MS],
-    );
+    const rows = await recheckHeldRuns(this.dataSource.manager, now, SCHEDULER_TOLERANCE_MS);
     const changes = rows.map(toChange);
     for (const r of changes) {
-      if (r.status === 'planned') {
+      if (r.status === RunStatus.Planned) {
         this.logger.log(`Released held run ${r.runId} for '${r.campaignName}' ${r.periodKey}: edition ready`);
       } else this.logger.warn(`Missed '${r.campaignName}' ${r.periodKey} (run ${r.runId}): ${r.message}`);
     }
@@ -194,16 +143,7 @@ export class SchedulerService {
 
   /** Planned runs nobody planned within grace (workers down, campaign paused) are missed, not sent late. */
   async expirePlanned(now: Date): Promise<RunChange[]> {
-    const [rows]: [ChangeRow[], number] = await this.dataSource.query(
-      `UPDATE runs r
-          SET status = 'missed',
-              message = format('missed: not planned within the %s h grace window', c.grace_hours),
-              updated_at = now()
-         FROM campaigns c
-        WHERE c.id = r.campaign_id AND r.status = 'planned' AND ${PAST_GRACE('r.occurrence_at')}
-        RETURNING r.id, r.campaign_id, c.name, r.period_key, r.status, r.message`,
-      [now, SCHEDULER_TOLERANCE_MS],
-    );
+    const rows = await expirePlannedRuns(this.dataSource.manager, now, SCHEDULER_TOLERANCE_MS);
     const changes = rows.map(toChange);
     for (const r of changes)
       this.logger.warn(`Missed '${r.campaignName}' ${r.periodKey} (run ${r.runId}): ${r.message}`);
@@ -233,39 +173,17 @@ export class SchedulerService {
    * SKIP LOCKED: concurrent workers each take a different run.
    */
   async claim(): Promise<string | null> {
-    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
-      `UPDATE runs SET status = 'planning', updated_at = now()
-        WHERE id = (SELECT r.id FROM runs r JOIN campaigns c ON c.id = r.campaign_id
-                     WHERE r.status = 'planned' AND (c.status = 'active' OR r.trigger = 'manual')
-                     ORDER BY r.occurrence_at
-                     FOR UPDATE OF r SKIP LOCKED
-                     LIMIT 1)
-          AND status = 'planned'
-        RETURNING id`,
-    );
-    return rows[0]?.id ?? null;
+    return claimPlannedRun(this.dataSource.manager);
   }
 
   async markFailed(runId: string, message: string): Promise<void> {
     await this.dataSource
-      .transaction(async (manager) => {
-        await manager.query(
-          `UPDATE runs SET status = 'failed', message = $2, updated_at = now()
-            WHERE id = $1 AND status IN ('planned', 'planning')`,
-          [runId, message.slice(0, 2000)],
-        );
-        // Chunks planned before the failure committed: a failed run sends nothing half-way.
-        await manager.query(
-          `UPDATE deliveries SET status = 'cancelled', reason = 'run-failed', updated_at = now()
-            WHERE run_id = $1 AND status = 'queued'`,
-          [runId],
-        );
-      })
+      .transaction((manager) => failRun(manager, runId, message))
       .catch((e: Error) => this.logger.error(`Could not mark run ${runId} failed: ${e.message}`));
   }
 }
 
-function toChange(r: ChangeRow): RunChange {
+function toChange(r: RunChangeRow): RunChange {
   return {
     runId: r.id,
     campaignId: r.campaign_id,

@@ -6,3 +6,4 @@ export * from './entities/segment.entity';
 export * from './dto/segment.dto';
 export * from './segments.service';
 export * from './segments.module';
+export * from './named-segment.repository';

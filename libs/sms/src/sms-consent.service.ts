@@ -3,7 +3,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActorType, ConsentSource, PreferencesService } from '@touchbase/preferences';
 import { SmsKeyword } from './sms-keywords';
-import { CLIENTS_BY_PHONE_SQL, FLAG_SMS_BLOCKED_SQL, UNFLAG_SMS_BLOCKED_SQL } from './sms.sql';
+import { ContactFlag, flagContact, unflagContact } from '@touchbase/clients';
+import { CLIENTS_BY_PHONE_SQL } from './sms.sql';
 
 /**
  * SMS consent from the SMS side: Twilio's 21610 (the recipient replied STOP to our sender) and the
@@ -23,7 +24,7 @@ export class SmsConsentService {
   /** Never SMS this client again: contact flag `sms-blocked` and SMS consent off (actor: system). */
   async block(clientId: string, note: string, manager?: EntityManager): Promise<void> {
     if (!manager) return this.dataSource.transaction((m) => this.block(clientId, note, m));
-    await manager.query(FLAG_SMS_BLOCKED_SQL, [clientId]);
+    await flagContact(manager, clientId, ContactFlag.SmsBlocked);
     await this.preferences.update(
       clientId,
       { channels: { sms: false } },
@@ -49,7 +50,7 @@ export class SmsConsentService {
     const clients: { id: string }[] = await manager.query(CLIENTS_BY_PHONE_SQL, [phone]);
     const note = `SMS from ${phone}: "${text.trim().slice(0, 160)}"`;
     for (const { id } of clients) {
-      if (keyword === 'start') await manager.query(UNFLAG_SMS_BLOCKED_SQL, [id]);
+      if (keyword === 'start') await unflagContact(manager, id, ContactFlag.SmsBlocked);
       await this.preferences.update(
         id,
         { channels: { sms: keyword === 'start' } },

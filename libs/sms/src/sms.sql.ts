@@ -1,12 +1,17 @@
+import {
+  DeliveryStatus,
+  FAILED_STATUSES_SQL,
+  NOT_SENT_STATUSES_SQL,
+  OPEN_STATUSES_SQL,
+  REACHED_STATUSES_SQL,
+  sqlList,
+  sqlValue,
+} from '@touchbase/runs';
+
 /** The SMS channel's SQL, in one place. */
 
-export const FLAG_SMS_BLOCKED_SQL = `
-  UPDATE clients SET contact_flags = array_append(contact_flags, 'sms-blocked'), updated_at = now()
-   WHERE id = $1 AND NOT ('sms-blocked' = ANY(contact_flags))`;
-
-export const UNFLAG_SMS_BLOCKED_SQL = `
-  UPDATE clients SET contact_flags = array_remove(contact_flags, 'sms-blocked'), updated_at = now()
-   WHERE id = $1 AND 'sms-blocked' = ANY(contact_flags)`;
+// Accepted by Twilio: sent on, delivered, or failed on the way.
+const TRIED_SQL = sqlList(DeliveryStatus.Sent, DeliveryStatus.Delivered, DeliveryStatus.Failed);
 
 export const CLIENTS_BY_PHONE_SQL = `SELECT id FROM clients WHERE phone = $1 ORDER BY created_at`;
 
@@ -26,37 +31,21 @@ export const FIND_CALLBACK_DELIVERY_SQL = `
          status, provider_id
     FROM deliveries
    WHERE channel = 'sms'
-     AND (provider_id = $1 OR (id = $2::bigint AND provider_id IS NULL AND status = 'sending'))
+     AND (provider_id = $1 OR (id = $2::bigint AND provider_id IS NULL AND status = ${sqlValue(DeliveryStatus.Sending)}))
    ORDER BY (provider_id = $1) DESC NULLS LAST
    LIMIT 1
    FOR UPDATE`;
 
-/**
- * A final status from Twilio. A delivery still `sending` is settled here (with the meta the
- * dispatcher would have recorded) and its lease dropped, so the dispatcher's own update, guarded by
- * status = 'sending', leaves it alone. $1 id, $2 status, $3 provider id, $4 reason, $5 error, $6 meta
- */
-export const SETTLE_FROM_CALLBACK_SQL = `
-  UPDATE deliveries SET status = $2, provider_id = $3, reason = $4, error = $5, meta = meta || $6::jsonb,
-         sent_at = COALESCE(sent_at, now()),
-         delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END,
-         claim_token = NULL, locked_until = NULL, updated_at = now()
-   WHERE id = $1 AND status IN ('sending', 'sent')
-  RETURNING id`;
-
-export const TOUCH_CLIENT_SQL = `
-  UPDATE clients SET last_touch_at = now() WHERE id = $1 AND (last_touch_at IS NULL OR last_touch_at < now())`;
-
 /** A run's SMS by state, and the segments of those Twilio accepted (Twilio's count when it differed). $1 run id */
 export const RUN_SMS_TOTALS_SQL = `
-  SELECT count(*) FILTER (WHERE status NOT IN ('suppressed', 'cancelled'))::int AS deliveries,
-         count(*) FILTER (WHERE status IN ('queued', 'sending'))::int AS queued,
-         count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
-         count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
-         count(*) FILTER (WHERE status IN ('failed', 'bounced'))::int AS failed,
-         count(*) FILTER (WHERE provider_id IS NOT NULL AND status IN ('sent', 'delivered', 'failed'))::int AS accepted,
+  SELECT count(*) FILTER (WHERE status NOT IN ${NOT_SENT_STATUSES_SQL})::int AS deliveries,
+         count(*) FILTER (WHERE status IN ${OPEN_STATUSES_SQL})::int AS queued,
+         count(*) FILTER (WHERE status IN ${REACHED_STATUSES_SQL})::int AS sent,
+         count(*) FILTER (WHERE status = ${sqlValue(DeliveryStatus.Delivered)})::int AS delivered,
+         count(*) FILTER (WHERE status IN ${FAILED_STATUSES_SQL})::int AS failed,
+         count(*) FILTER (WHERE provider_id IS NOT NULL AND status IN ${TRIED_SQL})::int AS accepted,
          COALESCE(sum(COALESCE((meta->>'providerSegments')::int, (meta->>'segments')::int))
-                    FILTER (WHERE provider_id IS NOT NULL AND status IN ('sent', 'delivered', 'failed')), 0)::int
+                    FILTER (WHERE provider_id IS NOT NULL AND status IN ${TRIED_SQL}), 0)::int
            AS accepted_segments
     FROM deliveries WHERE run_id = $1 AND channel = 'sms'`;
 
@@ -64,5 +53,5 @@ export const RUN_SMS_TOTALS_SQL = `
 export const SAMPLE_QUEUED_SMS_SQL = `
   SELECT id::text, run_id, campaign_id, client_id, priority, counts_as_touch, scheduled_at, attempts, meta
     FROM deliveries
-   WHERE run_id = $1 AND channel = 'sms' AND status IN ('queued', 'sending') AND random() < $2
+   WHERE run_id = $1 AND channel = 'sms' AND status IN ${OPEN_STATUSES_SQL} AND random() < $2
    LIMIT $3`;

@@ -4,12 +4,9 @@ import { WebhookParams } from './drivers/twilio-signature';
 import { SmsConsentService } from './sms-consent.service';
 import { parseSmsKeyword, SmsKeyword } from './sms-keywords';
 import { SmsPreviewService, StoredSmsDelivery } from './sms-preview.service';
-import {
-  FIND_CALLBACK_DELIVERY_SQL,
-  RECORD_WEBHOOK_EVENT_SQL,
-  SETTLE_FROM_CALLBACK_SQL,
-  TOUCH_CLIENT_SQL,
-} from './sms.sql';
+import { DeliveryStatus, settleFromProvider } from '@touchbase/runs';
+import { ContactFlag, markTouched } from '@touchbase/clients';
+import { FIND_CALLBACK_DELIVERY_SQL, RECORD_WEBHOOK_EVENT_SQL } from './sms.sql';
 
 export type StatusCallbackResult = 'applied' | 'duplicate' | 'unknown-message' | 'ignored';
 
@@ -53,21 +50,20 @@ export class TwilioWebhooksService {
       if (!row) return 'unknown-message';
       const code = Number(first(params.ErrorCode)) || null;
       const failed = FAILED_STATUSES.has(status);
-      const reason = !failed ? null : code === BLOCKED_CODE ? 'sms-blocked' : `sms-${status}`;
+      const reason = !failed ? null : code === BLOCKED_CODE ? ContactFlag.SmsBlocked : `sms-${status}`;
       const detail = first(params.ErrorMessage);
       const error = failed ? `Twilio ${code ?? status}: ${detail ?? `message ${status}`}` : null;
-      const meta = row.status === 'sending' ? await this.inFlightMeta(row, manager) : {};
-      const settled = await manager.query(SETTLE_FROM_CALLBACK_SQL, [
-        row.id,
-        failed ? 'failed' : 'delivered',
-        sid,
+      const meta = row.status === DeliveryStatus.Sending ? await this.inFlightMeta(row, manager) : {};
+      const settled = await settleFromProvider(manager, row.id, {
+        status: failed ? DeliveryStatus.Failed : DeliveryStatus.Delivered,
+        providerId: sid,
         reason,
         error,
         meta,
-      ]);
-      if (countOf(settled) === 0) return 'ignored'; // already final: a late or out-of-order report
-      if (!failed && row.status === 'sending' && row.counts_as_touch) {
-        await manager.query(TOUCH_CLIENT_SQL, [row.client_id]);
+      });
+      if (!settled) return 'ignored'; // already final: a late or out-of-order report
+      if (!failed && row.status === DeliveryStatus.Sending && row.counts_as_touch) {
+        await markTouched(manager, [row.client_id]);
       }
       if (code === BLOCKED_CODE) {
         await this.consent.block(
@@ -121,10 +117,4 @@ export class TwilioWebhooksService {
 function first(value: string | string[] | undefined): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-// TypeORM answers UPDATE … RETURNING with [rows, count].
-function countOf(result: unknown): number {
-  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
 }

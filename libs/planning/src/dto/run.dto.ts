@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { Channel } from '@touchbase/core';
 import { PageQueryDto } from '@touchbase/http';
-import { DeliveryStatus } from '../entities/delivery.entity';
-import { Run, RunStatus } from '../entities/run.entity';
-import { Delivery } from '../entities/delivery.entity';
+import { Delivery, DeliveryReason, DeliveryStatus, Run, RunStatus } from '@touchbase/runs';
 
 export class RunDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -60,19 +58,10 @@ export class ListDeliveriesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsEnum(DeliveryStatus)
   status?: DeliveryStatus;
-  @ApiPropertyOptional({ example: 'frequency-cap' })
+  @ApiPropertyOptional({ enum: DeliveryReason, example: DeliveryReason.FrequencyCap })
   @IsOptional()
-  @IsIn([
-    'opted-out',
-    'topic-unsubscribed',
-    'channel-not-allowed',
-    'no-contact-data',
-    'frequency-cap',
-    'quiet-hours-expired',
-    'displaced',
-    'run-cancelled',
-  ])
-  reason?: string;
+  @IsEnum(DeliveryReason)
+  reason?: DeliveryReason;
   @ApiPropertyOptional({ enum: Channel }) @IsOptional() @IsEnum(Channel) channel?: Channel;
 }
 

@@ -37,6 +37,15 @@ export class ReportDto {
 export class VipCoolingPassDto {
   @ApiProperty() days!: number;
   @ApiProperty({ description: 'Episodes that ended: the client was touched or bought again' }) ended!: number;
-  @ApiProperty({ description: 'New cooling episodes, each with one owner call task' }) started!: number;
-  @ApiProperty({ type: [String], format: 'uuid' }) callTaskIds!: string[];
+  @ApiProperty({
+    description:
+      'New cooling episodes, each with one owner call planned (the call task appears when it is due)',
+  })
+  started!: number;
+  @ApiProperty({
+    description:
+      'Cooling clients whose call could not be planned today (caps, calling hours): tried again later',
+  })
+  suppressed!: number;
+  @ApiProperty({ type: [String], description: 'The planned call deliveries' }) deliveryIds!: string[];
 }

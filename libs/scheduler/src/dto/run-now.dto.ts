@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { Run, RunStatus } from '@touchbase/planning';
+import { Run, RunStatus } from '@touchbase/runs';
 
 export class RunNowDto {
   @ApiPropertyOptional({

@@ -1,35 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Channel } from '@touchbase/core';
-
-export enum DeliveryStatus {
-  Queued = 'queued',
-  Sending = 'sending',
-  Sent = 'sent',
-  Delivered = 'delivered',
-  Failed = 'failed',
-  Bounced = 'bounced',
-  Suppressed = 'suppressed',
-  Cancelled = 'cancelled',
-}
-
-/** Statuses that make a delivery a touch (it holds a frequency-cap slot). */
-export const TOUCH_STATUSES = [
-  DeliveryStatus.Queued,
-  DeliveryStatus.Sending,
-  DeliveryStatus.Sent,
-  DeliveryStatus.Delivered,
-] as const;
-
-export enum SuppressionReason {
-  OptedOut = 'opted-out',
-  TopicUnsubscribed = 'topic-unsubscribed',
-  ChannelNotAllowed = 'channel-not-allowed',
-  NoContactData = 'no-contact-data',
-  FrequencyCap = 'frequency-cap',
-  QuietHoursExpired = 'quiet-hours-expired',
-  Displaced = 'displaced',
-  RunCancelled = 'run-cancelled',
-}
+import { DeliveryStatus } from '../delivery-status.enum';
+import { DeliveryReason } from '../delivery-reason.enum';
 
 /** One client in one run. Suppressed ones are stored too: every "why not?" has an answer. */
 @Entity('deliveries')
@@ -53,7 +25,7 @@ export class Delivery {
   status!: DeliveryStatus;
 
   @Column({ type: 'text', nullable: true })
-  reason!: string | null;
+  reason!: DeliveryReason | null;
 
   /** 0 normal, 1 high, 2 must-send */
   @Column({ type: 'smallint', default: 0 })

@@ -1,15 +1,5 @@
+import { RunStatus, RunTrigger } from '../run-status.enum';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export enum RunStatus {
-  Planned = 'planned',
-  Planning = 'planning',
-  Dispatching = 'dispatching',
-  Completed = 'completed',
-  Cancelled = 'cancelled',
-  Missed = 'missed',
-  Held = 'held',
-  Failed = 'failed',
-}
 
 export interface RunStats {
   byStatus?: Record<string, number>;
@@ -40,8 +30,8 @@ export class Run {
   @Column({ type: 'text', default: RunStatus.Planned })
   status!: RunStatus;
 
-  @Column({ type: 'text', default: 'schedule' })
-  trigger!: 'schedule' | 'manual';
+  @Column({ type: 'text', default: RunTrigger.Schedule })
+  trigger!: RunTrigger;
 
   @Column({ type: 'integer', nullable: true })
   audience!: number | null;
