@@ -1,10 +1,12 @@
 import { Campaign, CampaignKind, CampaignStatus } from '@touchbase/campaigns';
 import { StaffRole } from '@touchbase/core';
 import { RunStatus } from '@touchbase/runs';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { createCampaign, createEdition } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
+import { createSegment } from '../factories/segment.factory';
 import { createTestApp, TestApp } from '../support/test-app';
-import { as, createSegment, fieldsOf, resetCampaigns } from './campaigns-support';
+import { as, fieldsOf, resetCampaigns } from './campaigns-support';
 
 interface Item {
   campaignId: string;
@@ -103,10 +105,8 @@ describe('Calendar API', () => {
   });
 
   it('shows edition status and the run of each occurrence', async () => {
-    await t.dataSource.query(
-      `INSERT INTO editions (campaign_id, period_key, subject_ru) VALUES ($1, '2026-11', 'Ноябрь'), ($2, '2026-Q4', 'Q4')`,
-      [news.id, letter.id],
-    );
+    await createEdition(t.dataSource, news, '2026-11', { subjectRu: 'Ноябрь' });
+    await createEdition(t.dataSource, letter, '2026-Q4', { subjectRu: 'Q4' });
     const october = await createRun(t.dataSource, news, new Date('2026-10-01T07:00:00Z'), '2026-10');
     await t.dataSource.query(`UPDATE runs SET status = $2 WHERE id = $1`, [october.id, RunStatus.Completed]);
     const november = await createRun(t.dataSource, news, new Date('2026-11-01T07:00:00Z'), '2026-11');

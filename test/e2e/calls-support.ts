@@ -3,6 +3,7 @@ import { Campaign, DEFAULT_BUSINESS_CALENDAR } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
 import { DispatcherService } from '@touchbase/dispatch';
 import { createCampaign } from '../factories/campaign.factory';
+import { createSegment } from '../factories/segment.factory';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -42,9 +43,10 @@ export async function createTaggedCampaign(
   tag: string,
   overrides: Partial<Campaign> = {},
 ): Promise<Campaign> {
-  const [segment]: { id: string }[] = await t.dataSource.query(
-    `INSERT INTO segments (name, rules) VALUES ($1, $2) RETURNING id`,
-    [`tag ${tag}`, JSON.stringify({ field: 'tags', op: 'contains', value: tag })],
-  );
-  return createCampaign(t.dataSource, { segmentId: segment.id, ...overrides });
+  const segmentId = await createSegment(t.dataSource, `tag ${tag}`, {
+    field: 'tags',
+    op: 'contains',
+    value: tag,
+  });
+  return createCampaign(t.dataSource, { segmentId, ...overrides });
 }

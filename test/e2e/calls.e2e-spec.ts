@@ -5,7 +5,7 @@ import { Client } from '@touchbase/clients';
 import { Channel, StaffRole } from '@touchbase/core';
 import { PlannerService } from '@touchbase/planning';
 import { StaffMember } from '@touchbase/staff';
-import { createRun } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { cancelHalfway } from '../support/run-cancel';

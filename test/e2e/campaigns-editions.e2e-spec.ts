@@ -1,7 +1,8 @@
 import { CampaignStatus } from '@touchbase/campaigns';
 import { StaffRole } from '@touchbase/core';
 import { RunStatus } from '@touchbase/runs';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { createCampaign } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { createTestApp, TestApp } from '../support/test-app';
 import { as, fieldsOf, resetCampaigns } from './campaigns-support';

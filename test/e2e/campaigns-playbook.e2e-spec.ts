@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { PlaybookService, PLAYBOOK_PROGRAMS } from '@touchbase/campaigns';
+import { CampaignKind, CampaignStatus, PlaybookService, PLAYBOOK_PROGRAMS } from '@touchbase/campaigns';
 import { ApiModule } from '../../apps/api/src/api.module';
+import { createCampaign } from '../factories/campaign.factory';
 import { createTestApp, TestApp } from '../support/test-app';
 
 describe('Playbook programs', () => {
@@ -79,10 +80,14 @@ describe('Playbook programs', () => {
 
   it('a name taken by a person’s campaign skips the program rather than failing the start', async () => {
     await t.dataSource.query(`DELETE FROM campaigns WHERE playbook_key = 'win-back'`);
-    await t.dataSource.query(
-      `INSERT INTO campaigns (name, kind, topic_key, channels, schedule, time_zone)
-       VALUES ('Win-back of lapsed clients', 'plan', 'promotions', '{email}', '{"type":"quarterly","time":"10:00"}', 'UTC')`,
-    );
+    await createCampaign(t.dataSource, {
+      name: 'Win-back of lapsed clients',
+      kind: CampaignKind.Plan,
+      status: CampaignStatus.Draft,
+      topicKey: 'promotions',
+      schedule: { type: 'quarterly', time: '10:00' },
+      timeZone: 'UTC',
+    });
     const result = await t.app.get(PlaybookService).seed();
     expect(result).toEqual({ created: [], skipped: ['Win-back of lapsed clients'] });
     expect(await programs()).toHaveLength(5);

@@ -26,18 +26,6 @@ export async function createSigner(dataSource: DataSource, name = 'Иван Пе
   return row.id;
 }
 
-export async function createSegment(
-  dataSource: DataSource,
-  name: string,
-  rules: unknown = { all: [] },
-): Promise<string> {
-  const [row]: { id: string }[] = await dataSource.query(
-    `INSERT INTO segments (name, rules) VALUES ($1, $2::jsonb) RETURNING id`,
-    [name, JSON.stringify(rules)],
-  );
-  return row.id;
-}
-
 /** Removes every run, delivery, edition and campaign a suite made (the playbook drafts stay). */
 export async function resetCampaigns(dataSource: DataSource): Promise<void> {
   await dataSource.query(`DELETE FROM deliveries`);

@@ -1,16 +1,11 @@
 import { Channel, StaffRole } from '@touchbase/core';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { createCampaign } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
+import { createSegment } from '../factories/segment.factory';
 import { signaturePng } from './letters-pdf';
 import { createTestApp, TestApp } from '../support/test-app';
-import {
-  as,
-  createSegment,
-  createSigner,
-  createTemplates,
-  fieldsOf,
-  resetCampaigns,
-} from './campaigns-support';
+import { as, createSigner, createTemplates, fieldsOf, resetCampaigns } from './campaigns-support';
 
 describe('Campaigns API', () => {
   let t: TestApp;

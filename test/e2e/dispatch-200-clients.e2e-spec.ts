@@ -6,7 +6,7 @@ import { CampaignKind, CampaignStatus, Edition } from '@touchbase/campaigns';
 import { Channel, StaffRole } from '@touchbase/core';
 import { LetterBatchBuilderService, LetterBatchDto } from '@touchbase/letters';
 import { DEFAULT_FREQUENCY_POLICY, PlannerService } from '@touchbase/planning';
-import { createRun } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { setPolicy } from '../support/planning';
 import { SmtpSink } from '../support/smtp-sink';

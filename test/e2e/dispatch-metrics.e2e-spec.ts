@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { Channel } from '@touchbase/core';
+import { DeliveryStatus, RunStatus } from '@touchbase/runs';
+import { createEdition } from '../factories/campaign.factory';
 import { createClient } from '../factories/client.factory';
+import { createDeliveries, createDelivery } from '../factories/delivery.factory';
+import { createRun } from '../factories/run.factory';
+import { archiveAllClients, planNow } from '../support/planning';
 import { SmtpSink } from '../support/smtp-sink';
 import { TestApp } from '../support/test-app';
-import { countBy, createEmailApp, drain, emailCampaign, isolateClients, planNow } from './email-support';
+import { countBy, createEmailApp, drain, emailCampaign } from './email-support';
 
 const WORKER = 'metrics-worker-1';
 
@@ -45,7 +52,7 @@ describe('Dispatch metrics at /metrics', () => {
   beforeAll(async () => {
     sink = await SmtpSink.start();
     t = await createEmailApp(sink, { WORKER_ID: WORKER, DISPATCH_BATCH_SIZE: '5' });
-    await isolateClients(t);
+    await archiveAllClients(t);
   });
   afterAll(async () => {
     await t?.close();
@@ -69,26 +76,18 @@ describe('Dispatch metrics at /metrics', () => {
     const campaign = await emailCampaign(t);
     // A dead worker's lease, expired (a run of its own, made before the worker can see it): taken
     // back and sent.
-    const [{ id: deadRun }] = await t.dataSource.query(
-      `INSERT INTO runs (campaign_id, period_key, occurrence_at, status) VALUES ($1, 'dead', now(), 'dispatching') RETURNING id`,
-      [campaign.id],
-    );
-    await t.dataSource.query(
-      `INSERT INTO editions (campaign_id, period_key, subject_ru, subject_en, blocks) VALUES ($1, 'dead', 'Новости', 'News', '[]')`,
-      [campaign.id],
-    );
-    const [dead]: { id: string }[] = await t.dataSource.query(
-      `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch,
-                               scheduled_at, due_at, attempts, claim_token, locked_until)
-       VALUES ($1, $2, $3, 'email', 'sending', 0, true, now(), now(), 1, gen_random_uuid(), now() - interval '1 minute')
-       RETURNING id::text`,
-      [deadRun, campaign.id, clients[11].id],
-    );
-    const runId = await planNow(t, campaign);
+    const deadRun = await createRun(t.dataSource, campaign, new Date(), 'dead', RunStatus.Dispatching);
+    await createEdition(t.dataSource, campaign, 'dead', { subjectRu: 'Новости', subjectEn: 'News' });
+    const dead = await createDelivery(t.dataSource, deadRun, clients[11].id, {
+      status: DeliveryStatus.Sending,
+      attempts: 1,
+      lease: { token: randomUUID(), until: new Date(Date.now() - 60_000) },
+    });
+    const runId = await planNow(t, campaign, { edition: {} });
     const rows = await drain(t, runId);
     expect(countBy(rows)).toEqual({ sent: 11, bounced: 1 });
     const [taken] = await t.dataSource.query(`SELECT status, attempts, error FROM deliveries WHERE id = $1`, [
-      dead.id,
+      dead,
     ]);
     expect(taken).toEqual({ status: 'sent', attempts: 2, error: null });
 
@@ -124,20 +123,22 @@ describe('Dispatch metrics at /metrics', () => {
   it('shows the queue depth: deliveries due now and not claimed, per channel', async () => {
     const client = await createClient(t.dataSource, { phone: '+79120000001' });
     const campaign = await emailCampaign(t);
-    const runId = await planNow(t, campaign, {}, new Date());
+    const runId = await planNow(t, campaign, { edition: {}, now: new Date() });
     await drain(t, runId);
     // SMS is not dispatched by this worker: queued SMS stay in the queue; only those due now count.
-    const [{ id: smsRun }] = await t.dataSource.query(
-      `INSERT INTO runs (campaign_id, period_key, occurrence_at, status) VALUES ($1, 'depth', now(), 'dispatching') RETURNING id`,
-      [campaign.id],
-    );
+    const smsRun = await createRun(t.dataSource, campaign, new Date(), 'depth', RunStatus.Dispatching);
     const others = await Promise.all(Array.from({ length: 3 }, () => createClient(t.dataSource)));
-    await t.dataSource.query(
-      `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch, scheduled_at, due_at)
-       SELECT $1, $2, c, 'sms', 'queued', 0, true, now(), CASE WHEN c = $3 THEN now() + interval '1 day' ELSE now() END
-         FROM unnest($4::uuid[]) c`,
-      [smsRun, campaign.id, client.id, [client.id, ...others.map((o) => o.id)]],
+    const sms = { channel: Channel.Sms };
+    await createDeliveries(
+      t.dataSource,
+      smsRun,
+      others.map((o) => o.id),
+      sms,
     );
+    await createDelivery(t.dataSource, smsRun, client.id, {
+      ...sms,
+      dueAt: new Date(Date.now() + 86_400_000),
+    });
     const samples = await scrape();
     expect(valueOf(samples, 'touchbase_dispatch_queue_depth', { channel: 'sms' })).toBe(3);
     expect(valueOf(samples, 'touchbase_dispatch_queue_depth', { channel: 'email' })).toBe(0);

@@ -3,6 +3,7 @@ import { Locale } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
 import { SignersService } from '@touchbase/templates';
 import { createClient } from '../factories/client.factory';
+import { archiveAllClients, planNow } from '../support/planning';
 import { SmtpSink } from '../support/smtp-sink';
 import { TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 import {
@@ -12,8 +13,6 @@ import {
   drain,
   emailCampaign,
   headerLine,
-  isolateClients,
-  planNow,
   PUBLIC_URL,
 } from './email-support';
 
@@ -38,7 +37,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
   // Campaigns go to the whole base: each test sees only the clients it creates.
   beforeEach(async () => {
     sink.reset();
-    await isolateClients(t);
+    await archiveAllClients(t);
   });
 
   it('sends a broadcast to 50 clients exactly once each, Cyrillic intact', async () => {
@@ -46,7 +45,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
       Array.from({ length: 50 }, (_, i) => createClient(t.dataSource, { name: `ООО «Ромашка-${i}»` })),
     );
     const campaign = await emailCampaign(t);
-    const runId = await planNow(t, campaign);
+    const runId = await planNow(t, campaign, { edition: {} });
     const rows = await drain(t, runId);
 
     expect(countBy(rows)).toEqual({ sent: 50 });
@@ -84,7 +83,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
   it("reports a run's counts from its deliveries' current statuses, in the run and in the list", async () => {
     await Promise.all(Array.from({ length: 4 }, () => createClient(t.dataSource)));
     const campaign = await emailCampaign(t);
-    const runId = await planNow(t, campaign);
+    const runId = await planNow(t, campaign, { edition: {} });
     const planned = (await t.dataSource.query(`SELECT stats FROM runs WHERE id = $1`, [runId]))[0].stats;
     expect(planned.byStatus).toEqual({ queued: 4 });
     await drain(t, runId);
@@ -115,7 +114,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     const client = await createClient(t.dataSource);
     sink.failDataFirst([client.email!], 1, 451);
     const campaign = await emailCampaign(t);
-    const runId = await planNow(t, campaign);
+    const runId = await planNow(t, campaign, { edition: {} });
     const [row] = await drain(t, runId);
 
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
@@ -141,7 +140,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
   it('leaves List-Unsubscribe out of service messages', async () => {
     await createClient(t.dataSource);
     const campaign = await emailCampaign(t, { kind: CampaignKind.Service, topicKey: 'service' });
-    const rows = await drain(t, await planNow(t, campaign));
+    const rows = await drain(t, await planNow(t, campaign, { edition: {} }));
     expect(countBy(rows)).toEqual({ sent: 1 });
     expect(headerLine(sink.messages[0].rawHeaders, 'List-Unsubscribe')).toBeUndefined();
     expect(headerLine(sink.messages[0].rawHeaders, 'List-Unsubscribe-Post')).toBeUndefined();
@@ -151,7 +150,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     const clients = await Promise.all(Array.from({ length: 20 }, () => createClient(t.dataSource)));
     const deferred = clients.slice(0, 6).map((c) => c.email!);
     sink.failFirst(deferred, 2, 451);
-    const rows = await drain(t, await planNow(t, await emailCampaign(t)));
+    const rows = await drain(t, await planNow(t, await emailCampaign(t), { edition: {} }));
 
     expect(countBy(rows)).toEqual({ sent: 20 });
     expect(sink.messages).toHaveLength(20);
@@ -169,7 +168,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     sink.alwaysFail(bad.email!, 550, 'No such user here');
     const campaign = await emailCampaign(t);
 
-    const first = await drain(t, await planNow(t, campaign));
+    const first = await drain(t, await planNow(t, campaign, { edition: {} }));
     const byClient = (rows: typeof first) => new Map(rows.map((r) => [r.client_id, r]));
     expect(byClient(first).get(bad.id)).toMatchObject({ status: 'bounced', attempts: 1 });
     expect(byClient(first).get(bad.id)!.error).toMatch(/550/);
@@ -188,7 +187,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
       );
     expect(await consent()).toEqual([]);
 
-    const second = await drain(t, await planNow(t, campaign));
+    const second = await drain(t, await planNow(t, campaign, { edition: {} }));
     expect(byClient(second).get(bad.id)!.status).toBe('bounced');
     expect(await state()).toEqual({ email_hard_bounces: 2, contact_flags: ['email-invalid'] });
     expect(await consent()).toEqual([
@@ -202,7 +201,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     ]);
 
     // The planner no longer picks email for the client.
-    const third = await planNow(t, campaign);
+    const third = await planNow(t, campaign, { edition: {} });
     const [row] = (await deliveries(t, third)).filter((r) => r.client_id === bad.id);
     expect(row).toMatchObject({ status: 'suppressed', reason: 'no-contact-data' });
     expect(sink.attempts(bad.email!)).toBe(2);
@@ -212,7 +211,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     const leaving = await createClient(t.dataSource);
     const staying = await createClient(t.dataSource);
     // Due in a moment, so that the worker cannot send before the opt-out.
-    const runId = await planNow(t, await emailCampaign(t), {}, new Date(Date.now() + 1500));
+    const runId = await planNow(t, await emailCampaign(t), { edition: {}, now: new Date(Date.now() + 1500) });
     await t.dataSource.query(`UPDATE client_preferences SET opted_out = true WHERE client_id = $1`, [
       leaving.id,
     ]);
@@ -226,7 +225,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
   it('fails a delivery whose template does not render, with the reason, and sends the rest', async () => {
     const client = await createClient(t.dataSource);
     // monthly-broadcast needs an edition: none for this run.
-    const rows = await drain(t, await planNow(t, await emailCampaign(t), null));
+    const rows = await drain(t, await planNow(t, await emailCampaign(t)));
     expect(rows).toEqual([
       expect.objectContaining({ client_id: client.id, status: 'failed', reason: 'template-error' }),
     ]);
@@ -252,7 +251,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
       templates: { email: 'ceo-letter' },
       signerId: signer.id,
     });
-    const rows = await drain(t, await planNow(t, campaign, null));
+    const rows = await drain(t, await planNow(t, campaign));
     expect(countBy(rows)).toEqual({ sent: 2 });
 
     const [m] = sink.to(en.email!);
@@ -285,7 +284,7 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
     const local = await SmtpSink.start();
     const app = await createEmailApp(local);
     await createClient(app.dataSource);
-    await drain(app, await planNow(app, await emailCampaign(app)));
+    await drain(app, await planNow(app, await emailCampaign(app), { edition: {} }));
     expect(local.accepted).toBe(1);
     expect(local.connections).toBeGreaterThan(0);
     await app.close();

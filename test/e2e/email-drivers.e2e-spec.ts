@@ -6,17 +6,10 @@ import { Channel, StaffRole } from '@touchbase/core';
 import { TemplatesService } from '@touchbase/templates';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
+import { archiveAllClients, planNow } from '../support/planning';
 import { maxInAnyWindow, SmtpSink } from '../support/smtp-sink';
 import { createTestApp, TestApp } from '../support/test-app';
-import {
-  countBy,
-  createEmailApp,
-  drain,
-  emailCampaign,
-  isolateClients,
-  planNow,
-  PUBLIC_URL,
-} from './email-support';
+import { countBy, createEmailApp, drain, emailCampaign, PUBLIC_URL } from './email-support';
 
 describe('SMTP driver: rate limit and test-send', () => {
   const RATE = 5;
@@ -36,13 +29,13 @@ describe('SMTP driver: rate limit and test-send', () => {
   });
   beforeEach(async () => {
     sink.reset();
-    await isolateClients(t);
+    await archiveAllClients(t);
   });
 
   it('never lets more than SMTP_RATE_PER_SECOND messages arrive in any second, across connections', async () => {
     await Promise.all(Array.from({ length: 4 * RATE + 2 }, () => createClient(t.dataSource)));
     const started = Date.now();
-    const rows = await drain(t, await planNow(t, await emailCampaign(t)));
+    const rows = await drain(t, await planNow(t, await emailCampaign(t), { edition: {} }));
     const seconds = (Date.now() - started) / 1000;
 
     expect(countBy(rows)).toEqual({ sent: 4 * RATE + 2 });
@@ -123,10 +116,10 @@ describe('File driver (development)', () => {
   });
 
   it('writes each message as a parseable .eml named after its Message-ID', async () => {
-    await isolateClients(t);
+    await archiveAllClients(t);
     const client = await createClient(t.dataSource, { name: 'ООО «Ромашка»' });
     const campaign = await emailCampaign(t);
-    const [row] = await drain(t, await planNow(t, campaign));
+    const [row] = await drain(t, await planNow(t, campaign, { edition: {} }));
     expect(row.status).toBe('sent');
 
     const file = path.join(dir, `delivery-${row.id}.${campaign.id}@touchbase.local.eml`);

@@ -1,8 +1,7 @@
-import { Campaign, CampaignStatus, Edition } from '@touchbase/campaigns';
+import { Campaign, CampaignStatus } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
 import { DispatcherService } from '@touchbase/dispatch';
-import { PlannerService } from '@touchbase/planning';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { createCampaign } from '../factories/campaign.factory';
 import { SmtpSink } from '../support/smtp-sink';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -27,11 +26,6 @@ export function createEmailApp(sink: SmtpSink, overrides: Record<string, string>
   );
 }
 
-/** Archives every client so far: campaigns go to the whole base, and a test wants only its own clients. */
-export async function isolateClients(t: TestApp): Promise<void> {
-  await t.dataSource.query(`UPDATE clients SET archived_at = now() WHERE archived_at IS NULL`);
-}
-
 /** A paused email campaign (the scheduler leaves it alone; runs are made here). */
 export function emailCampaign(t: TestApp, overrides: Partial<Campaign> = {}): Promise<Campaign> {
   return createCampaign(t.dataSource, {
@@ -40,42 +34,6 @@ export function emailCampaign(t: TestApp, overrides: Partial<Campaign> = {}): Pr
     templates: { email: 'monthly-broadcast' },
     ...overrides,
   });
-}
-
-/**
- * A run planned for the campaign, with an edition for its period; returns the run id. Planned at
- * `now` (default: now), so its deliveries fall due then; the worker is woken and may send at once.
- */
-export async function planNow(
-  t: TestApp,
-  campaign: Campaign,
-  edition: Partial<Edition> | null = {},
-  now = new Date(),
-): Promise<string> {
-  const periodKey = `p-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const run = await createRun(t.dataSource, campaign, now, periodKey);
-  if (edition) {
-    const repo = t.dataSource.getRepository(Edition);
-    await repo.save(
-      repo.create({
-        campaignId: campaign.id,
-        periodKey,
-        subjectRu: 'Новости ноября: склад в Челябинске',
-        subjectEn: 'November news',
-        blocks: [
-          { type: 'heading', ru: 'Новый склад в Челябинске', en: 'A new warehouse' },
-          {
-            type: 'paragraph',
-            ru: 'Доставка по Уралу теперь за один день — «быстрее» некуда.',
-            en: 'Next day.',
-          },
-        ],
-        ...edition,
-      }),
-    );
-  }
-  await t.app.get(PlannerService).plan(run.id, { now });
-  return run.id;
 }
 
 export interface DeliveryRow {

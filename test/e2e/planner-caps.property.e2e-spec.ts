@@ -4,9 +4,11 @@ import { Priority } from '@touchbase/campaigns';
 import { Channel, CHANNELS } from '@touchbase/core';
 import { Cap, FrequencyPolicy, DEFAULT_FREQUENCY_POLICY, PlannerService } from '@touchbase/planning';
 import { FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
-import { createCampaign, createRun, createTouch } from '../factories/campaign.factory';
+import { createCampaign } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
+import { createTouch } from '../factories/delivery.factory';
 import { createClient } from '../factories/client.factory';
-import { days, hours, setPolicy } from '../support/planning';
+import { archiveAllClients, days, hours, setPolicy } from '../support/planning';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const T = new Date('2026-12-01T09:00:00Z');
@@ -77,7 +79,7 @@ describe('Frequency caps hold under concurrent planning (property)', () => {
   it('no client ever exceeds any cap in the resulting rows', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        await t.dataSource.query(`UPDATE clients SET archived_at = now() WHERE archived_at IS NULL`);
+        await archiveAllClients(t);
         const policy: FrequencyPolicy = {
           ...DEFAULT_FREQUENCY_POLICY,
           overall: s.overall,

@@ -3,10 +3,14 @@ import { Client } from 'pg';
 import { CampaignKind, Priority, PRIORITY_RANK } from '@touchbase/campaigns';
 import { Channel, StaffRole } from '@touchbase/core';
 import { DEFAULT_FREQUENCY_POLICY, RunsService } from '@touchbase/planning';
-import { createCampaign, createRun, createTouch } from '../factories/campaign.factory';
+import { createCampaign } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
+import { createTouch } from '../factories/delivery.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffMember } from '../factories/staff.factory';
-import { days, deliveriesOf, hours, planAt, setPolicy } from '../support/planning';
+import { createSegment } from '../factories/segment.factory';
+import { createTopic, setTopicSubscription } from '../factories/topic.factory';
+import { archiveAllClients, days, deliveriesOf, hours, planAt, setPolicy } from '../support/planning';
 import { createTestApp, TestApp } from '../support/test-app';
 import { PlannerService } from '@touchbase/planning';
 
@@ -24,7 +28,7 @@ describe('Planner', () => {
   afterAll(() => t.close());
   beforeEach(async () => {
     // Each test plans against its own clients; archive everyone from earlier tests.
-    await t.dataSource.query(`UPDATE clients SET archived_at = now() WHERE archived_at IS NULL`);
+    await archiveAllClients(t);
     await setPolicy(t.dataSource, DEFAULT_FREQUENCY_POLICY);
   });
 
@@ -102,10 +106,7 @@ describe('Planner', () => {
       const unsub = await createClient(t.dataSource);
       const ok = await createClient(t.dataSource);
       await prefs(out.id, { opted_out: true });
-      await t.dataSource.query(
-        `INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed) VALUES ($1, 'news', false)`,
-        [unsub.id],
-      );
+      await setTopicSubscription(t.dataSource, unsub.id, 'news', false);
       const rows = await planAt(t, await createCampaign(t.dataSource), T);
       expect(rows.get(out.id)).toMatchObject({ status: 'suppressed', reason: 'opted-out', channel: null });
       expect(rows.get(unsub.id)).toMatchObject({ status: 'suppressed', reason: 'topic-unsubscribed' });
@@ -120,16 +121,10 @@ describe('Planner', () => {
     });
 
     it('suppresses clients of an opt-in topic who never subscribed', async () => {
-      await t.dataSource.query(
-        `INSERT INTO topics (key, name_ru, name_en, default_subscribed) VALUES ('webinars', 'Вебинары', 'Webinars', false)
-         ON CONFLICT DO NOTHING`,
-      );
+      await createTopic(t.dataSource, 'webinars', { ru: 'Вебинары', en: 'Webinars' });
       const never = await createClient(t.dataSource);
       const joined = await createClient(t.dataSource);
-      await t.dataSource.query(
-        `INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed) VALUES ($1, 'webinars', true)`,
-        [joined.id],
-      );
+      await setTopicSubscription(t.dataSource, joined.id, 'webinars', true);
       const rows = await planAt(t, await createCampaign(t.dataSource, { topicKey: 'webinars' }), T);
       expect(rows.get(never.id)).toMatchObject({ status: 'suppressed', reason: 'topic-unsubscribed' });
       expect(rows.get(joined.id)).toMatchObject({ status: 'queued' });
@@ -196,10 +191,12 @@ describe('Planner', () => {
         categoryOverride: 'VIP',
         archivedAt: new Date(),
       } as never);
-      const [segment] = await t.dataSource.query(
-        `INSERT INTO segments (name, rules) VALUES ('VIP only ' || gen_random_uuid(), '{"field":"category","op":"eq","value":"VIP"}') RETURNING id`,
-      );
-      const rows = await planAt(t, await createCampaign(t.dataSource, { segmentId: segment.id }), T);
+      const segmentId = await createSegment(t.dataSource, undefined, {
+        field: 'category',
+        op: 'eq',
+        value: 'VIP',
+      });
+      const rows = await planAt(t, await createCampaign(t.dataSource, { segmentId }), T);
       expect([...rows.keys()]).toEqual([vip.id]);
       expect(rows.has(other.id) || rows.has(archived.id)).toBe(false);
     });

@@ -1,7 +1,10 @@
 import { Campaign, CampaignStatus } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { DeliveryStatus } from '@touchbase/runs';
+import { createCampaign } from '../factories/campaign.factory';
+import { createDeliveries } from '../factories/delivery.factory';
+import { createRun } from '../factories/run.factory';
 import { SmtpSink } from '../support/smtp-sink';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -80,11 +83,12 @@ export async function inviteToSurvey(t: TestApp, clientIds: string[], campaign?:
     new Date(),
     `survey-${Math.random().toString(36).slice(2)}`,
   );
-  await t.dataSource.query(
-    `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, scheduled_at, due_at, sent_at)
-     SELECT $1, $2, c, 'email', 'sent', now(), now(), now() FROM unnest($3::uuid[]) c`,
-    [run.id, survey.id, clientIds],
-  );
+  const now = new Date();
+  await createDeliveries(t.dataSource, run, clientIds, {
+    status: DeliveryStatus.Sent,
+    scheduledAt: now,
+    sentAt: now,
+  });
   return run.id;
 }
 

@@ -4,7 +4,7 @@ import { Category, Client } from '@touchbase/clients';
 import { Channel, StaffRole } from '@touchbase/core';
 import { VIP_COOLING_CAMPAIGN_KEY, VipCoolingService } from '@touchbase/reports';
 import { StaffMember } from '@touchbase/staff';
-import { createTouch } from '../factories/campaign.factory';
+import { createTouch } from '../factories/delivery.factory';
 import { createClient, daysAgo } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { createTestApp, TestApp } from '../support/test-app';

@@ -2,9 +2,12 @@ import { Campaign, CampaignKind } from '@touchbase/campaigns';
 import { Client } from '@touchbase/clients';
 import { Channel, StaffRole } from '@touchbase/core';
 import { StaffMember } from '@touchbase/staff';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { createCampaign } from '../factories/campaign.factory';
+import { createDelivery, DeliveryStatusValue } from '../factories/delivery.factory';
+import { createRun } from '../factories/run.factory';
 import { createClient, createPurchase, daysAgo } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
+import { createSegment } from '../factories/segment.factory';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -47,29 +50,26 @@ describe('Reports', () => {
     runKey: string,
     client: Client,
     channel: Channel,
-    status: string,
+    status: DeliveryStatusValue,
     scheduledAt: string,
     extra: { reason?: string; countsAsTouch?: boolean; meta?: object; sent?: boolean } = {},
   ): Promise<string> {
     const sent = extra.sent ?? ['sent', 'delivered'].includes(status);
-    const [row]: { id: string }[] = await t.dataSource.query(
-      `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, reason, counts_as_touch,
-                               scheduled_at, due_at, sent_at, meta)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING id::text`,
-      [
-        await run(campaign, runKey),
-        campaign.id,
-        client.id,
+    const at = new Date(scheduledAt);
+    return createDelivery(
+      t.dataSource,
+      { id: await run(campaign, runKey), campaignId: campaign.id },
+      client.id,
+      {
         channel,
         status,
-        extra.reason ?? null,
-        extra.countsAsTouch ?? true,
-        scheduledAt,
-        sent ? scheduledAt : null,
-        JSON.stringify(extra.meta ?? {}),
-      ],
+        reason: extra.reason ?? null,
+        countsAsTouch: extra.countsAsTouch ?? true,
+        scheduledAt: at,
+        sentAt: sent ? at : null,
+        meta: extra.meta,
+      },
     );
-    return row.id;
   }
 
   async function callTask(
@@ -244,10 +244,11 @@ describe('Reports', () => {
     await smsConsent(c.zeta, 'client', true, '2026-10-30T09:00:00Z');
 
     // The CEO letter of 2026-Q4, for the clients tagged "ceo", sent in November.
-    [{ id: ceoSegmentId }] = await t.dataSource.query(
-      `INSERT INTO segments (name, rules) VALUES ('CEO audience', $1) RETURNING id`,
-      [JSON.stringify({ field: 'tags', op: 'contains', value: 'ceo' })],
-    );
+    ceoSegmentId = await createSegment(t.dataSource, 'CEO audience', {
+      field: 'tags',
+      op: 'contains',
+      value: 'ceo',
+    });
     const ceo = await createCampaign(t.dataSource, {
       name: 'Письмо директора',
       kind: CampaignKind.CeoLetter,

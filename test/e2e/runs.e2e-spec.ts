@@ -1,8 +1,10 @@
 import { Client } from 'pg';
 import { Channel, StaffRole } from '@touchbase/core';
-import { completeRunsIfDone } from '@touchbase/runs';
+import { completeRunsIfDone, DeliveryStatus } from '@touchbase/runs';
 import { DEFAULT_FREQUENCY_POLICY, PlannerService } from '@touchbase/planning';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { createCampaign } from '../factories/campaign.factory';
+import { createDelivery } from '../factories/delivery.factory';
+import { createRun } from '../factories/run.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { days, setPolicy } from '../support/planning';
@@ -88,11 +90,11 @@ describe('Runs API, explain and the frequency policy', () => {
       [call, new Date(T.getTime() - days(2))],
     ] as const) {
       const r = await createRun(t.dataSource, campaign, at);
-      await t.dataSource.query(
-        `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, scheduled_at, due_at)
-         VALUES ($1, $2, $3, $4, 'sent', $5, $5)`,
-        [r.id, campaign.id, c.id, campaign.channels[0], at],
-      );
+      await createDelivery(t.dataSource, r, c.id, {
+        channel: campaign.channels[0],
+        status: DeliveryStatus.Sent,
+        scheduledAt: at,
+      });
     }
     const run = await createRun(
       t.dataSource,
@@ -191,11 +193,7 @@ describe('Runs API, explain and the frequency policy', () => {
     const campaign = await createCampaign(t.dataSource, { channels: [Channel.Email] });
     const run = await createRun(t.dataSource, campaign, T, 'race');
     await t.dataSource.query(`UPDATE runs SET status = 'planning' WHERE id = $1`, [run.id]);
-    await t.dataSource.query(
-      `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, scheduled_at, due_at)
-       VALUES ($1, $2, $3, 'email', 'sending', $4, $4)`,
-      [run.id, campaign.id, client.id, T],
-    );
+    await createDelivery(t.dataSource, run, client.id, { status: DeliveryStatus.Sending, scheduledAt: T });
     // The planner, as it finishes: holds the run's row lock, saw the delivery still sending.
     const planner = new Client({ connectionString: t.db.url });
     await planner.connect();

@@ -1,7 +1,7 @@
 import { Campaign, CampaignStatus, currentPeriodKey } from '@touchbase/campaigns';
 import { Channel, StaffRole } from '@touchbase/core';
 import { PlannerService } from '@touchbase/planning';
-import { createCampaign } from '../factories/campaign.factory';
+import { createCampaign, createEdition } from '../factories/campaign.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -26,10 +26,7 @@ describe('Run now (POST /api/v1/campaigns/:id/runs)', () => {
   const runNow = (id: string, body: object = {}, key = marketer) =>
     t.http().post(`/api/v1/campaigns/${id}/runs`).set(as(key)).send(body);
   const edition = (campaignId: string, key: string) =>
-    t.dataSource.query(`INSERT INTO editions (campaign_id, period_key, subject_ru) VALUES ($1, $2, 'Тема')`, [
-      campaignId,
-      key,
-    ]);
+    createEdition(t.dataSource, { id: campaignId }, key, { subjectRu: 'Тема' });
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -16,7 +16,8 @@ import {
   TickResult,
 } from '@touchbase/scheduler';
 import { SettingsModule } from '@touchbase/settings';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { createCampaign, createEdition } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -213,10 +214,7 @@ describe('Scheduler', () => {
       message: 'missed: edition missing at the end of the 6 h grace window',
     });
     // An edition arriving afterwards changes nothing.
-    await t.dataSource.query(
-      `INSERT INTO editions (campaign_id, period_key, subject_ru) VALUES ($1, '2026-11', 'x')`,
-      [c.id],
-    );
+    await createEdition(t.dataSource, c, '2026-11', { subjectRu: 'x' });
     await scheduler.tick(after(NOV1, 8 * HOUR));
     expect((await runsOf(c))[0].status).toBe('missed');
   });

@@ -4,6 +4,7 @@ import { SegmentsService } from '@touchbase/segments';
 import { StaffMember } from '@touchbase/staff';
 import { createClient, createPurchase, daysAgo } from '../factories/client.factory';
 import { createStaffMember, createStaffWithKey } from '../factories/staff.factory';
+import { createTopic, setTopicSubscription } from '../factories/topic.factory';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 
 const INJECTION = "x'); DROP TABLE clients; --";
@@ -222,18 +223,12 @@ describe('Segments API', () => {
     });
 
     it("topicSubscribed: the client's choice, else the topic's default; unknown topics are a 400", async () => {
-      await t.dataSource.query(
-        `INSERT INTO topics (key, name_ru, name_en, default_subscribed) VALUES ('vip-events', 'События', 'Events', false)
-         ON CONFLICT DO NOTHING`,
-      );
+      await createTopic(t.dataSource, 'vip-events', { ru: 'События', en: 'Events' });
       const plain = await client();
       const unsubscribed = await client();
       const optedIn = await client();
-      await t.dataSource.query(
-        `INSERT INTO client_topic_subscriptions (client_id, topic_key, subscribed)
-         VALUES ($1, 'news', false), ($2, 'vip-events', true)`,
-        [unsubscribed.id, optedIn.id],
-      );
+      await setTopicSubscription(t.dataSource, unsubscribed.id, 'news', false);
+      await setTopicSubscription(t.dataSource, optedIn.id, 'vip-events', true);
       expect(await matching(cond('topicSubscribed', 'is', 'news'))).toEqual(ids(plain, optedIn));
       expect(await matching(cond('topicSubscribed', 'is', { topic: 'news', subscribed: false }))).toEqual(
         ids(unsubscribed),

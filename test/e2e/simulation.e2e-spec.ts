@@ -1,5 +1,6 @@
 import { Channel, StaffRole } from '@touchbase/core';
-import { createCampaign, createTouch } from '../factories/campaign.factory';
+import { createCampaign } from '../factories/campaign.factory';
+import { createTouch } from '../factories/delivery.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { createTestApp, TestApp } from '../support/test-app';

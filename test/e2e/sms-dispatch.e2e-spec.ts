@@ -1,11 +1,10 @@
 import { SmsDriver } from '@touchbase/sms';
 import { createClient } from '../factories/client.factory';
+import { archiveAllClients, planNow } from '../support/planning';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 import { RecordedRequest, TEST_TWILIO, TwilioStandIn } from '../support/twilio-standin';
 import {
-  archiveAllClients,
   deliveriesByClient,
-  planNow,
   PUBLIC_URL,
   smsCampaign,
   twilioEnv,

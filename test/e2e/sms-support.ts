@@ -1,7 +1,7 @@
 import { Campaign, CampaignStatus } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
-import { DEFAULT_FREQUENCY_POLICY, PlannerService } from '@touchbase/planning';
-import { createCampaign, createRun } from '../factories/campaign.factory';
+import { DEFAULT_FREQUENCY_POLICY } from '@touchbase/planning';
+import { createCampaign } from '../factories/campaign.factory';
 import { setPolicy } from '../support/planning';
 import { TestApp } from '../support/test-app';
 import { TEST_TWILIO } from '../support/twilio-standin';
@@ -105,17 +105,4 @@ export async function waitForRunStatus(
       throw new Error(`Run ${runId} is ${run.status}, not ${status}, after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** Archives every client so far: each test plans for its own clients only. */
-export async function archiveAllClients(t: TestApp): Promise<void> {
-  await t.dataSource.query(`UPDATE clients SET archived_at = now() WHERE archived_at IS NULL`);
-}
-
-/** Plans a run of the campaign now; returns its id. */
-export async function planNow(t: TestApp, campaign: Campaign): Promise<string> {
-  const now = new Date();
-  const run = await createRun(t.dataSource, campaign, now, `${now.toISOString()}-${Math.random()}`);
-  await t.app.get(PlannerService).plan(run.id, { now });
-  return run.id;
 }

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { CampaignKind, CampaignStatus } from '@touchbase/campaigns';
 import { ClientKind, Stage } from '@touchbase/clients';
 import { Channel, Locale, StaffRole } from '@touchbase/core';
-import { TemplateLoader } from '@touchbase/templates';
-import { createCampaign } from '../factories/campaign.factory';
+import { TemplateLoaderService } from '@touchbase/templates';
+import { createCampaign, createEdition } from '../factories/campaign.factory';
 import { createClient } from '../factories/client.factory';
 import { createStaffMember, createStaffWithKey } from '../factories/staff.factory';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
@@ -113,18 +113,14 @@ describe('Templates', () => {
         signerId: signer.id,
         topicKey: 'company-letters',
       });
-      await t.dataSource.query(
-        `INSERT INTO editions (campaign_id, period_key, subject_ru, subject_en, blocks) VALUES ($1, '2026-Q4', $2, $3, $4)`,
-        [
-          campaign.id,
-          'Итоги года',
-          'The year in review',
-          JSON.stringify([
-            { type: 'heading', ru: 'Новый склад в Челябинске', en: 'A new warehouse' },
-            { type: 'paragraph', ru: 'Доставка по Уралу — за один день.', en: 'Next-day delivery.' },
-          ]),
+      await createEdition(t.dataSource, campaign, '2026-Q4', {
+        subjectRu: 'Итоги года',
+        subjectEn: 'The year in review',
+        blocks: [
+          { type: 'heading', ru: 'Новый склад в Челябинске', en: 'A new warehouse' },
+          { type: 'paragraph', ru: 'Доставка по Уралу — за один день.', en: 'Next-day delivery.' },
         ],
-      );
+      });
 
       for (const template of await builtins()) {
         const client = template.locale === Locale.Ru ? ru : en;
@@ -185,7 +181,7 @@ describe('Templates', () => {
     });
 
     it('are loaded idempotently and never overwrite an edited template', async () => {
-      const loader = t.app.get(TemplateLoader);
+      const loader = t.app.get(TemplateLoaderService);
       const sms = (await builtins()).find(
         (x) => x.name === 'win-back' && x.channel === 'sms' && x.locale === 'ru',
       )!;
@@ -224,7 +220,7 @@ describe('Templates', () => {
           'Hi {{client.firstName}} {{portal.url}}\n',
         );
         fs.writeFileSync(path.join(dir, 'extra-promo', 'email.ru.hbs'), '<p>{{{client.name}}}</p>');
-        const result = await t.app.get(TemplateLoader).load(dir);
+        const result = await t.app.get(TemplateLoaderService).load(dir);
         expect(result.inserted).toEqual(['extra-promo/sms.ru']);
         expect(result.failed).toHaveLength(2);
         expect(result.failed.join('\n')).toMatch(
@@ -455,14 +451,8 @@ describe('Templates', () => {
     it('uses the campaign’s latest edition, or the one asked for', async () => {
       const tpl = await sms('edition-subject', '{{edition.subject}}').expect(201);
       const campaign = await createCampaign(t.dataSource);
-      const [older] = await t.dataSource.query(
-        `INSERT INTO editions (campaign_id, period_key, subject_ru) VALUES ($1, '2026-10', 'Октябрь') RETURNING id`,
-        [campaign.id],
-      );
-      await t.dataSource.query(
-        `INSERT INTO editions (campaign_id, period_key, subject_ru) VALUES ($1, '2026-11', 'Ноябрь')`,
-        [campaign.id],
-      );
+      const older = await createEdition(t.dataSource, campaign, '2026-10', { subjectRu: 'Октябрь' });
+      await createEdition(t.dataSource, campaign, '2026-11', { subjectRu: 'Ноябрь' });
       const client = await createClient(t.dataSource);
       const preview = (body: Record<string, unknown>) =>
         t

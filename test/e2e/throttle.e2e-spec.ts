@@ -3,7 +3,8 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ConfigModule, validateEnvironment } from '@touchbase/config';
 import { Public, Roles, StaffRole } from '@touchbase/core';
-import { configureHttpApp, HttpPlatformModule, RouteAuditService } from '@touchbase/http';
+import { configureHttpApp, HttpPlatformModule, REQUEST_LOGGING, RouteAuditService } from '@touchbase/http';
+import { LoggingModule } from '@touchbase/runtime';
 
 @Controller('probe')
 class ProbeController {
@@ -42,7 +43,7 @@ async function createApp(controllers: unknown[]): Promise<INestApplication> {
     DOCS_ENABLED: 'false',
   });
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(env), HttpPlatformModule],
+    imports: [ConfigModule.forRoot(env), LoggingModule.forRoot(REQUEST_LOGGING), HttpPlatformModule],
     controllers: controllers as never[],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });

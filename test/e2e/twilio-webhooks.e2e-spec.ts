@@ -2,16 +2,10 @@ import { AppConfig } from '@touchbase/config';
 import { FINISH_SQL } from '@touchbase/runs';
 import { WebhookEventsRetentionJob } from '@touchbase/sms';
 import { createClient } from '../factories/client.factory';
+import { archiveAllClients, planNow } from '../support/planning';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 import { TEST_TWILIO, twilioSignature } from '../support/twilio-standin';
-import {
-  archiveAllClients,
-  deliveriesByClient,
-  planNow,
-  PUBLIC_URL,
-  smsCampaign,
-  twilioEnv,
-} from './sms-support';
+import { deliveriesByClient, PUBLIC_URL, smsCampaign, twilioEnv } from './sms-support';
 
 let seq = 0;
 const sid = () => `SM${String(++seq).padStart(32, '0')}`;

@@ -6,20 +6,12 @@ import { AppConfig } from '@touchbase/config';
 import { Locale } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
 import { createClient } from '../factories/client.factory';
+import { archiveAllClients, planNow } from '../support/planning';
 import { SmtpSink } from '../support/smtp-sink';
 import { freePort, killSpawnedProcesses, spawnEntryPoint } from '../support/spawn-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { createTestApp, TestApp } from '../support/test-app';
-import {
-  createEmailApp,
-  deliveries,
-  drain,
-  emailCampaign,
-  headerLine,
-  isolateClients,
-  planNow,
-  PUBLIC_URL,
-} from './email-support';
+import { createEmailApp, deliveries, drain, emailCampaign, headerLine, PUBLIC_URL } from './email-support';
 
 const ONE_CLICK = 'List-Unsubscribe=One-Click';
 
@@ -39,7 +31,7 @@ describe('Unsubscribe links (/u/:token): pages and RFC 8058 one-click', () => {
   });
   beforeEach(async () => {
     sink.reset();
-    await isolateClients(t);
+    await archiveAllClients(t);
   });
 
   const consentLog = (clientId: string) =>
@@ -98,7 +90,7 @@ describe('Unsubscribe links (/u/:token): pages and RFC 8058 one-click', () => {
     const client = await createClient(t.dataSource);
     const other = await createClient(t.dataSource);
     const campaign = await emailCampaign(t);
-    await drain(t, await planNow(t, campaign));
+    await drain(t, await planNow(t, campaign, { edition: {} }));
     const header = headerLine(sink.to(client.email!)[0].rawHeaders, 'List-Unsubscribe')!;
     const url = /<([^>]+)>/.exec(header)![1];
     expect(url.startsWith(`${PUBLIC_URL}/u/`)).toBe(true);
@@ -132,13 +124,15 @@ describe('Unsubscribe links (/u/:token): pages and RFC 8058 one-click', () => {
       },
     ]);
 
-    const next = new Map((await deliveries(t, await planNow(t, campaign))).map((r) => [r.client_id, r]));
+    const next = new Map(
+      (await deliveries(t, await planNow(t, campaign, { edition: {} }))).map((r) => [r.client_id, r]),
+    );
     expect(next.get(client.id)).toMatchObject({ status: 'suppressed', reason: 'topic-unsubscribed' });
   });
 
   it('cancels a queued delivery of a topic unsubscribed after planning (topic-unsubscribed)', async () => {
     const client = await createClient(t.dataSource);
-    const runId = await planNow(t, await emailCampaign(t), {}, new Date(Date.now() + 1500));
+    const runId = await planNow(t, await emailCampaign(t), { edition: {}, now: new Date(Date.now() + 1500) });
     const token = links.unsubscribeToken({ c: client.id, v: 0, t: 'news' });
     await t.http().post(`/u/${token}`).type('form').send(ONE_CLICK).expect(200);
     const [row] = await drain(t, runId);

@@ -1,12 +1,12 @@
-import { DataSource } from 'typeorm';
-import { Campaign, CampaignKind, CampaignStatus, Priority } from '@touchbase/campaigns';
+import { DataSource, EntityManager } from 'typeorm';
+import { Campaign, CampaignKind, CampaignStatus, Edition, Priority } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
-import { Run, RunStatus } from '@touchbase/runs';
 
 let seq = 0;
 
+/** A campaign with sensible defaults: an active broadcast by email about `news`, due once now. */
 export async function createCampaign(
-  dataSource: DataSource,
+  dataSource: DataSource | EntityManager,
   overrides: Partial<Campaign> = {},
 ): Promise<Campaign> {
   seq += 1;
@@ -31,40 +31,13 @@ export async function createCampaign(
   );
 }
 
-export async function createRun(
-  dataSource: DataSource,
-  campaign: Campaign,
-  occurrenceAt: Date,
-  periodKey = occurrenceAt.toISOString(),
-): Promise<Run> {
-  const repo = dataSource.getRepository(Run);
-  return repo.save(
-    repo.create({ campaignId: campaign.id, periodKey, occurrenceAt, status: RunStatus.Planned }),
-  );
-}
-
-/** A past touch of a client (an already sent delivery of another run). */
-export async function createTouch(
-  dataSource: DataSource,
-  clientId: string,
-  scheduledAt: Date,
-  extra: { channel?: Channel; status?: string; priority?: number; countsAsTouch?: boolean } = {},
-): Promise<string> {
-  const campaign = await createCampaign(dataSource, { status: CampaignStatus.Archived });
-  const run = await createRun(dataSource, campaign, scheduledAt);
-  const [row] = await dataSource.query(
-    `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch, scheduled_at, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-    [
-      run.id,
-      campaign.id,
-      clientId,
-      extra.channel ?? Channel.Email,
-      extra.status ?? 'sent',
-      extra.priority ?? 0,
-      extra.countsAsTouch ?? true,
-      scheduledAt,
-    ],
-  );
-  return String(row.id);
+/** The content of a campaign's period (an edition); no subject or blocks unless given. */
+export async function createEdition(
+  dataSource: DataSource | EntityManager,
+  campaign: Pick<Campaign, 'id'>,
+  periodKey: string,
+  fields: Partial<Edition> = {},
+): Promise<Edition> {
+  const repo = dataSource.getRepository(Edition);
+  return repo.save(repo.create({ campaignId: campaign.id, periodKey, ...fields }));
 }

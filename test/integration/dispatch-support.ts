@@ -2,8 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Campaign, CampaignStatus, Edition } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
+import { buildDataSourceOptions } from '@touchbase/database';
+import { Run, RunStatus } from '@touchbase/runs';
 import { readTemplateFiles } from '@touchbase/templates';
+import { createCampaign, createEdition } from '../factories/campaign.factory';
+import { createDeliveries } from '../factories/delivery.factory';
+import { createRun } from '../factories/run.factory';
 import { SmtpSink } from '../support/smtp-sink';
 import { REPO_ROOT, spawnEntryPoint, SpawnedProcess } from '../support/spawn-process';
 
@@ -73,39 +80,45 @@ export async function seedEmailRun(url: string, n: number, tag: string): Promise
          FROM generate_series(1, $1) g`,
       [n, tag],
     );
-    const {
-      rows: [campaign],
-    } = await c.query(
-      `INSERT INTO campaigns (name, kind, status, topic_key, channels, templates, schedule, time_zone)
-       VALUES ($1, 'broadcast', 'paused', 'news', '{email}', '{"email":"monthly-broadcast"}',
-               '{"type":"once","at":"2026-01-01T00:00:00Z"}', 'Europe/Moscow') RETURNING id`,
-      [`Dispatch ${tag}`],
+    const { rows: clients } = await c.query(
+      `SELECT id FROM clients WHERE external_ref LIKE $1 || '%' ORDER BY external_ref`,
+      [tag],
     );
-    const {
-      rows: [run],
-    } = await c.query(
-      `INSERT INTO runs (campaign_id, period_key, occurrence_at, status) VALUES ($1, $2, now(), 'dispatching') RETURNING id`,
-      [campaign.id, tag],
-    );
-    await c.query(
-      `INSERT INTO editions (campaign_id, period_key, subject_ru, subject_en, blocks) VALUES ($1, $2, $3, $4, $5)`,
-      [
-        campaign.id,
-        tag,
-        'Новости ноября',
-        'November news',
-        JSON.stringify([{ type: 'paragraph', ru: 'Склад в Челябинске открыт.', en: 'A new warehouse.' }]),
-      ],
-    );
-    const { rows } = await c.query(
-      `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch, scheduled_at, due_at)
-       SELECT $1, $2, id, 'email', 'queued', 0, true, now(), 'infinity' FROM clients
-        WHERE external_ref LIKE $3 || '%' ORDER BY external_ref
-       RETURNING id::text`,
-      [run.id, campaign.id, tag],
-    );
-    return { runId: run.id, campaignId: campaign.id, ids: rows.map((r: { id: string }) => r.id) };
+    return withDataSource(url, async (ds) => {
+      const campaign = await createCampaign(ds, {
+        name: `Dispatch ${tag}`,
+        status: CampaignStatus.Paused,
+        templates: { email: 'monthly-broadcast' },
+        schedule: { type: 'once', at: '2026-01-01T00:00:00Z' },
+      });
+      const run = await createRun(ds, campaign, new Date(), tag, RunStatus.Dispatching);
+      await createEdition(ds, campaign, tag, {
+        subjectRu: 'Новости ноября',
+        subjectEn: 'November news',
+        blocks: [{ type: 'paragraph', ru: 'Склад в Челябинске открыт.', en: 'A new warehouse.' }],
+      });
+      const ids = await createDeliveries(
+        ds,
+        run,
+        clients.map((r: { id: string }) => r.id),
+        { dueAt: 'infinity' },
+      );
+      return { runId: run.id, campaignId: campaign.id, ids };
+    });
   });
+}
+
+/** A DataSource of the entities the factories write, on its own small pool, for `fn`. */
+async function withDataSource<T>(url: string, fn: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = await new DataSource({
+    ...buildDataSourceOptions({ url, poolSize: 1 }),
+    entities: [Campaign, Edition, Run],
+  }).initialize();
+  try {
+    return await fn(ds);
+  } finally {
+    await ds.destroy();
+  }
 }
 
 /** Makes the run's deliveries due now and wakes the dispatchers. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import twilio from 'twilio';
+import { sleep } from '@touchbase/core';
 // The pure counter only: the peer does not load the SMS module (Nest, TypeORM …).
 import { countSegments } from '../../libs/sms/src/sms-segments';
 
@@ -206,7 +207,3 @@ export const TEST_TWILIO = {
   authToken: 'test-auth-token-0123456789abcdef',
   messagingServiceSid: 'MG' + 'b2'.repeat(16),
 };
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -5,13 +5,13 @@ import { ClassificationModule } from '@touchbase/classification';
 import { ClientsApiModule } from '@touchbase/clients';
 import { EmailApiModule } from '@touchbase/email';
 import { HealthModule } from '@touchbase/health';
-import { HttpPlatformModule } from '@touchbase/http';
+import { HttpPlatformModule, REQUEST_LOGGING } from '@touchbase/http';
 import { MetricsApiModule } from '@touchbase/metrics';
 import { RuntimeModule, RuntimeOptions, WorkerJobsModule } from '@touchbase/runtime';
 import { ImportsModule } from '@touchbase/imports';
 import { LettersApiModule } from '@touchbase/letters';
 import { PlanningApiModule } from '@touchbase/planning';
-import { PortalApiModule } from '@touchbase/portal';
+import { PortalModule } from '@touchbase/portal';
 import { PreferencesApiModule } from '@touchbase/preferences';
 import { ReportsApiModule } from '@touchbase/reports';
 import { SchedulerApiModule } from '@touchbase/scheduler';
@@ -35,6 +35,7 @@ export class ApiModule {
         RuntimeModule.forRoot({
           ...options,
           applicationName: options.withWorker ? 'touchbase' : 'touchbase-api',
+          requestLogging: REQUEST_LOGGING,
         }),
         HttpPlatformModule,
         MetricsApiModule,
@@ -54,7 +55,7 @@ export class ApiModule {
         SmsApiModule,
         CallsApiModule,
         LettersApiModule,
-        PortalApiModule,
+        PortalModule,
         ReportsApiModule,
         ...(options.withWorker ? [WorkerJobsModule] : []),
       ],

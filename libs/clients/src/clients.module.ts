@@ -4,7 +4,7 @@ import { ClientErasureModule } from './client-erasure.hooks';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
 import { Client } from './entities/client.entity';
-import { StageHistoryEntry } from './entities/stage-history.entity';
+import { StageHistoryEntry } from './entities/stage-history-entry.entity';
 import { TimelineService } from './timeline.service';
 
 @Module({

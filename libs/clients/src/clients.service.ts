@@ -18,7 +18,7 @@ import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/cli
 import { flagsClearedBy } from './contact-flag.enum';
 import { ClientErasureHooks } from './client-erasure.hooks';
 import { Client } from './entities/client.entity';
-import { StageHistoryEntry } from './entities/stage-history.entity';
+import { StageHistoryEntry } from './entities/stage-history-entry.entity';
 
 // Sort keys travel in cursors as exact text (timestamps keep their microseconds) and are cast back.
 const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {

@@ -3,7 +3,7 @@ export * from './contact-normalizer';
 export * from './contact-flag.enum';
 export * from './client-contact.repository';
 export * from './entities/client.entity';
-export * from './entities/stage-history.entity';
+export * from './entities/stage-history-entry.entity';
 export * from './client-erasure.hooks';
 export * from './clients.service';
 export * from './timeline.service';

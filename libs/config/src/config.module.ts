@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule } from '@nestjs/config';
-import { AppConfig, ENVIRONMENT } from './app-config.service';
+import { AppConfig, ENVIRONMENT } from './app-config';
 import { Environment, validateEnvironment } from './environment';
 
 /**

@@ -1,3 +1,3 @@
 export * from './environment';
-export * from './app-config.service';
+export * from './app-config';
 export * from './config.module';

@@ -6,4 +6,8 @@ export * from './domain/channel.enum';
 export * from './domain/locale.enum';
 export * from './pagination';
 export * from './domain/uuid';
+export * from './sleep';
+export * from './concurrency/semaphore';
+export * from './concurrency/rate-limiter';
+export * from './concurrency/map-with-concurrency';
 export * from './text/spreadsheet-cell';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { sleep } from '@touchbase/core';
 
 export interface EmbeddedDatabaseOptions {
   /** Absolute path of the cluster's data directory. */
@@ -213,8 +214,4 @@ async function waitForConnection(url: string): Promise<void> {
 
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

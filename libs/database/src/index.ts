@@ -4,3 +4,4 @@ export * from './embedded-database';
 export * from './migration-runner';
 export * from './table-statistics';
 export * from './find-by-id';
+export * from './query-result';

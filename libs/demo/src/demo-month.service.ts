@@ -11,7 +11,7 @@ import {
   UpdateCampaignDto,
 } from '@touchbase/campaigns';
 import { AppConfig } from '@touchbase/config';
-import { Channel } from '@touchbase/core';
+import { Channel, sleep } from '@touchbase/core';
 import { DispatcherService } from '@touchbase/dispatch';
 import { LetterBatchBuilderService } from '@touchbase/letters';
 import { RunNowService, SchedulerService } from '@touchbase/scheduler';
@@ -150,7 +150,7 @@ export class DemoMonthService {
           WHERE (status = ${sqlValue(DeliveryStatus.Queued)} AND due_at <= now()) OR (status = ${sqlValue(DeliveryStatus.Sending)} AND locked_until IS NOT NULL)`,
       );
       if (busy === 0) return;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
 }

@@ -11,7 +11,7 @@ import { RuntimeModule, RuntimeOptions } from '@touchbase/runtime';
 import { SchedulerModule } from '@touchbase/scheduler';
 import { SmsModule } from '@touchbase/sms';
 import { StaffModule } from '@touchbase/staff';
-import { TemplateLoader, TemplatesModule } from '@touchbase/templates';
+import { TemplateLoaderService, TemplatesModule } from '@touchbase/templates';
 import { DemoLoaderService } from './demo-loader.service';
 import { DemoMonthService } from './demo-month.service';
 import { DemoSummaryService } from './demo-summary.service';
@@ -41,7 +41,13 @@ export class DemoModule {
         LettersWorkerModule,
         ReportsModule,
       ],
-      providers: [TemplateLoader, PlaybookService, DemoLoaderService, DemoMonthService, DemoSummaryService],
+      providers: [
+        TemplateLoaderService,
+        PlaybookService,
+        DemoLoaderService,
+        DemoMonthService,
+        DemoSummaryService,
+      ],
     };
   }
 }

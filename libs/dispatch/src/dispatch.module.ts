@@ -3,7 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TemplatesModule } from '@touchbase/templates';
 import { DispatchMetrics } from './dispatch-metrics';
 import { DispatcherService } from './dispatcher.service';
-import { MessagePreparer } from './message-preparer.service';
+import { MessagePreparerService } from './message-preparer.service';
 
 /** Dispatch metrics, for every process that serves /metrics. */
 @Module({ providers: [DispatchMetrics], exports: [DispatchMetrics] })
@@ -15,7 +15,7 @@ export class DispatchMetricsModule {}
  */
 @Module({
   imports: [DiscoveryModule, TemplatesModule, DispatchMetricsModule],
-  providers: [MessagePreparer, DispatcherService],
-  exports: [DispatcherService, MessagePreparer],
+  providers: [MessagePreparerService, DispatcherService],
+  exports: [DispatcherService, MessagePreparerService],
 })
 export class DispatchModule {}

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { AppConfig } from '@touchbase/config';
 import { markTouched } from '@touchbase/clients';
-import { Channel } from '@touchbase/core';
+import { Channel, sleep } from '@touchbase/core';
 import {
   claimDue,
   completeRunsIfDone,
@@ -22,7 +22,7 @@ import { CHANNEL_HANDLER, ChannelHandler, ClaimedDelivery, DispatchOutcome } fro
 import { isConnectionError } from './connection-error';
 import { DispatchMetrics } from './dispatch-metrics';
 import { NOTIFY_CHANNEL } from './dispatch.sql';
-import { MessagePreparer, Prepared } from './message-preparer.service';
+import { MessagePreparerService, Prepared } from './message-preparer.service';
 
 type Settled = DispatchOutcome | { kind: 'cancelled'; reason: string };
 
@@ -51,7 +51,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     private readonly reflector: Reflector,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-    private readonly preparer: MessagePreparer,
+    private readonly preparer: MessagePreparerService,
     private readonly metrics: DispatchMetrics,
   ) {}
 
@@ -444,8 +444,4 @@ function secondsSince(start: bigint): number {
 
 function retry(e: unknown): DispatchOutcome {
   return { kind: 'retry', error: e instanceof Error ? e.message : String(e) };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

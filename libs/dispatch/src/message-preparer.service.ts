@@ -65,7 +65,7 @@ export type Prepared = {
  * still want it), cached campaigns, editions, signers and templates, and the render context.
  */
 @Injectable()
-export class MessagePreparer {
+export class MessagePreparerService {
   private readonly campaigns = new TtlCache<Campaign | null>();
   private readonly editions = new TtlCache<Edition | null>();
   private readonly signers = new TtlCache<Signer | null>();

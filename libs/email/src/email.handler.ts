@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Channel } from '@touchbase/core';
+import { Channel, mapWithConcurrency } from '@touchbase/core';
 import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
 import { TemplateRenderer } from '@touchbase/templates';
-import { mapWithConcurrency } from './concurrency';
 import { EmailDriver, EmailSendError, InlineImage, OutgoingEmail } from './drivers/email.driver';
 import { EmailBouncesService } from './email-bounces.service';
 import { EmailMessageBuilder } from './email-message.builder';
-import { SignatureImages } from './signature-images.service';
+import { SignatureImagesService } from './signature-images.service';
 
 /**
  * The email channel: renders each delivery, builds the message and hands it to the driver; each
@@ -23,7 +22,7 @@ export class EmailHandler extends ChannelHandler {
     private readonly driver: EmailDriver,
     private readonly renderer: TemplateRenderer,
     private readonly messages: EmailMessageBuilder,
-    private readonly signatures: SignatureImages,
+    private readonly signatures: SignatureImagesService,
     private readonly bounces: EmailBouncesService,
   ) {
     super();

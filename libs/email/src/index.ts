@@ -4,7 +4,6 @@ export * from './email-address';
 export * from './email-message.builder';
 export * from './email-bounces.service';
 export * from './email.handler';
-export * from './unsubscribe/unsubscribe.service';
 export * from './test-send/dto/test-send.dto';
 export * from './email.module';
 export * from './drivers/smtp-email.driver';

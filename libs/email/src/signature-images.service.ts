@@ -13,7 +13,7 @@ const MAX_CACHED = 50;
  * the image) rather than once per message: a quarterly letter goes to the whole base.
  */
 @Injectable()
-export class SignatureImages {
+export class SignatureImagesService {
   private readonly cache = new Map<string, Promise<InlineImage | null>>();
 
   constructor(private readonly signers: SignersService) {}

@@ -3,14 +3,15 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '@touchbase/config';
 import { ApiExceptionFilter } from './api-exception.filter';
-import { LoggingModule } from './logging.module';
 import { PublicThrottlerGuard } from './public-throttler.guard';
 import { RouteAuditService } from './route-audit.service';
 
-/** What every HTTP app shares: logs, the error filter, rate limits on public routes, the route audit. */
+/**
+ * What every HTTP app shares: the error filter, rate limits on public routes, the route audit. (Its
+ * request logs are `REQUEST_LOGGING`, given to the process logger of libs/runtime.)
+ */
 @Module({
   imports: [
-    LoggingModule,
     DiscoveryModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],

@@ -3,7 +3,7 @@ export * from './api-exception.filter';
 export * from './configure-http-app';
 export * from './error-response.dto';
 export * from './http-platform.module';
-export * from './logging.module';
+export * from './request-logging';
 export * from './redact-url';
 export * from './route-audit.service';
 export * from './validation';

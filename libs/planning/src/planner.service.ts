@@ -8,7 +8,7 @@ import {
   PRIORITY_RANK,
   Priority,
 } from '@touchbase/campaigns';
-import { findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
+import { countOf, findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
 import { Segment } from '@touchbase/segments';
 import {
   currentRunStats,
@@ -286,9 +286,3 @@ const sliceHex = (slice: number) => slice.toString(16).padStart(2, '0');
 /** The exclusive lower bound of a slice's ids: the last id of the slice before. */
 const sliceStart = (slice: number) => (slice === 0 ? FIRST_ID : sliceEnd(slice - 1));
 const sliceEnd = (slice: number) => `${sliceHex(slice)}ffffff-ffff-ffff-ffff-ffffffffffff`;
-
-// node-postgres answers an UPDATE … RETURNING with [rows, count] through TypeORM.
-function countOf(result: unknown[]): number {
-  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
-}

@@ -7,4 +7,8 @@ export * from './survey-report.service';
 export * from './dto/portal.dto';
 export * from './dto/survey-report.dto';
 export * from './views/portal-texts';
+export * from './pages/client-page';
+export * from './pages/client-page-assets';
+export * from './pages/client-page.decorators';
+export * from './unsubscribe/unsubscribe.service';
 export * from './portal.module';

@@ -13,19 +13,11 @@ import {
   NotFoundException,
   Public,
 } from '@touchbase/core';
-import {
-  browserLocale,
-  CLIENT_PAGE_CSS,
-  CLIENT_PAGE_JS,
-  ClientPageGet,
-  ClientPagePost,
-  Frequency,
-  pageLocale,
-  PreferenceChanges,
-  QUIET_HOURS_FORMAT,
-  setClientPageHeaders,
-} from '@touchbase/preferences';
+import { Frequency, PreferenceChanges, QUIET_HOURS_FORMAT } from '@touchbase/preferences';
 import { BrandingService } from '@touchbase/templates';
+import { browserLocale, pageLocale, setClientPageHeaders } from './pages/client-page';
+import { CLIENT_PAGE_CSS, CLIENT_PAGE_JS } from './pages/client-page-assets';
+import { ClientPageGet, ClientPagePost } from './pages/client-page.decorators';
 import { requestContext } from './portal-api.controller';
 import { PortalAccessService, PortalSession } from './portal-access.service';
 import { csrfToken, csrfValid, ensureCsrfNonce } from './portal-csrf';

@@ -11,12 +11,17 @@ import { PortalTokenGuard } from './portal-token.guard';
 import { PortalService } from './portal.service';
 import { SurveyReportController } from './survey-report.controller';
 import { SurveyReportService } from './survey-report.service';
+import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
+import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 import { PortalRenderer } from './views/portal-renderer';
 
-/** The client portal (pages and JSON API, public behind signed links) and the survey report (staff). */
+/**
+ * Everything a client sees, public behind signed links: the portal (pages and JSON API) and the
+ * one-click unsubscribe pages (`/u/<token>`); and the survey report (staff).
+ */
 @Module({
   imports: [EmailDriverModule, PreferencesModule, TemplatesModule],
-  controllers: [PortalPagesController, PortalApiController, SurveyReportController],
+  controllers: [PortalPagesController, PortalApiController, UnsubscribeController, SurveyReportController],
   providers: [
     PortalAccessService,
     PortalService,
@@ -24,10 +29,11 @@ import { PortalRenderer } from './views/portal-renderer';
     PortalRenderer,
     PortalTokenGuard,
     SurveyReportService,
+    UnsubscribeService,
   ],
   exports: [PortalService, PortalAccessService],
 })
-export class PortalApiModule implements NestModule {
+export class PortalModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // Only the pages read cookies (the CSRF nonce); nothing else in the API does.
     consumer.apply(cookieParser()).forRoutes('portal', 'portal/*path');

@@ -13,6 +13,3 @@ export * from './topics.service';
 export * from './preferences.module';
 export * from './dto/preferences.dto';
 export * from './dto/topic.dto';
-export * from './pages/client-page';
-export * from './pages/client-page-assets';
-export * from './pages/client-page.decorators';

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import type { Options as RequestLogging } from 'pino-http';
 import { CallsWorkerModule } from '@touchbase/calls';
 import { ClassificationJobsModule } from '@touchbase/classification';
 import { ConfigModule, Environment } from '@touchbase/config';
@@ -7,7 +8,6 @@ import { DatabaseModule } from '@touchbase/database';
 import { DispatchModule } from '@touchbase/dispatch';
 import { EmailModule } from '@touchbase/email';
 import { HeartbeatModule } from '@touchbase/health';
-import { LoggingModule } from '@touchbase/http';
 import { LettersWorkerModule } from '@touchbase/letters';
 import { LinksModule } from '@touchbase/links';
 import { MetricsModule } from '@touchbase/metrics';
@@ -15,12 +15,15 @@ import { ReportsJobsModule } from '@touchbase/reports';
 import { SchedulerJobsModule } from '@touchbase/scheduler';
 import { SettingsModule } from '@touchbase/settings';
 import { SmsModule, SmsWorkerModule } from '@touchbase/sms';
+import { LoggingModule } from './logging.module';
 
 export interface RuntimeOptions {
   env: Environment;
   databaseUrl: string;
   /** Shown in pg_stat_activity. */
   applicationName: string;
+  /** How an HTTP app logs its requests (libs/http's REQUEST_LOGGING); none in the worker. */
+  requestLogging?: RequestLogging;
 }
 
 /** What every process needs: validated config, logs, metrics registry, database (migrated). */
@@ -31,7 +34,7 @@ export class RuntimeModule {
       module: RuntimeModule,
       imports: [
         ConfigModule.forRoot(options.env),
-        LoggingModule,
+        LoggingModule.forRoot(options.requestLogging),
         MetricsModule,
         LinksModule,
         SettingsModule,

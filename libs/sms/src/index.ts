@@ -3,7 +3,6 @@ export * from './sms-segments';
 export * from './sms-keywords';
 export * from './sms-message';
 export * from './sms-preview.service';
-export * from './send-rate-limiter';
 export * from './sms-consent.service';
 export * from './sms.handler';
 export * from './twilio-webhooks.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { Channel } from '@touchbase/core';
-import { ClaimedDelivery, MessagePreparer } from '@touchbase/dispatch';
+import { ClaimedDelivery, MessagePreparerService } from '@touchbase/dispatch';
 import { TemplateRenderer } from '@touchbase/templates';
 import { ComposedSms, composeSms } from './sms-message';
 
@@ -27,7 +27,7 @@ export interface StoredSmsDelivery {
 @Injectable()
 export class SmsPreviewService {
   constructor(
-    private readonly preparer: MessagePreparer,
+    private readonly preparer: MessagePreparerService,
     private readonly renderer: TemplateRenderer,
     private readonly config: AppConfig,
   ) {}

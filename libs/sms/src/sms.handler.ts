@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@touchbase/config';
-import { Channel } from '@touchbase/core';
+import { Channel, mapWithConcurrency, RateLimiter, Semaphore } from '@touchbase/core';
 import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
 import { TemplateRenderer } from '@touchbase/templates';
 import { SmsDriver, SmsSendError } from './drivers/sms-driver';
-import { Semaphore } from './semaphore';
-import { SendRateLimiter } from './send-rate-limiter';
 import { SmsConsentService } from './sms-consent.service';
 import { composeSms, SmsMeta, smsCost } from './sms-message';
 
@@ -26,7 +24,7 @@ const RATE_MARGIN_MS = 10;
 export class SmsHandler extends ChannelHandler {
   readonly channel = Channel.Sms;
   private readonly logger = new Logger('SMS');
-  private readonly limiters = new Map<string, SendRateLimiter>();
+  private readonly limiters = new Map<string, RateLimiter>();
   /** SMS_CONCURRENCY across every batch in progress (a tool's dispatchOnce may run beside the loop). */
   private readonly slots: Semaphore;
 
@@ -43,34 +41,26 @@ export class SmsHandler extends ChannelHandler {
   async dispatch(items: PreparedDelivery[]): Promise<DispatchOutcome[]> {
     const deadline = Date.now() + this.config.dispatch.batchSeconds * 1000;
     const limiter = this.limiterFor(this.driver.sender);
-    const outcomes: DispatchOutcome[] = new Array(items.length);
-    let next = 0;
     // Each worker renders its next message and sends it: rendering overlaps other messages' round trips.
-    const worker = async (): Promise<void> => {
-      while (next < items.length) {
-        const i = next++;
-        const c = composeSms(this.renderer, items[i], this.config.sms.segmentCost);
-        outcomes[i] = c.ok
-          ? await this.slots.use(() => this.send(items[i], c, limiter, deadline))
-          : { kind: 'failed', error: c.error, reason: c.reason };
-      }
-    };
-    const workers = Math.min(this.config.sms.concurrency, items.length);
-    await Promise.all(Array.from({ length: workers }, worker));
-    return outcomes;
+    return mapWithConcurrency(items, this.config.sms.concurrency, async (item): Promise<DispatchOutcome> => {
+      const c = composeSms(this.renderer, item, this.config.sms.segmentCost);
+      return c.ok
+        ? await this.slots.use(() => this.send(item, c, limiter, deadline))
+        : { kind: 'failed', error: c.error, reason: c.reason };
+    });
   }
 
   private async send(
     item: PreparedDelivery,
     { to, text, meta }: { to: string; text: string; meta: SmsMeta },
-    limiter: SendRateLimiter,
+    limiter: RateLimiter,
     deadline: number,
   ): Promise<DispatchOutcome> {
     const paused = limiter.pausedFor();
     if (paused > MAX_INLINE_PAUSE_MS) {
       return { kind: 'retry', error: 'Twilio asked to slow down; not sent yet', retryAfterMs: paused };
     }
-    await limiter.acquire();
+    await limiter.start();
     // A batch larger than the rate allows in DISPATCH_BATCH_SECONDS gives the rest back to the queue
     // rather than hold every other message of the channel behind it.
     if (Date.now() > deadline) {
@@ -98,7 +88,7 @@ export class SmsHandler extends ChannelHandler {
     item: PreparedDelivery,
     e: unknown,
     meta: SmsMeta,
-    limiter: SendRateLimiter,
+    limiter: RateLimiter,
   ): Promise<DispatchOutcome> {
     const error = e instanceof SmsSendError ? e : new SmsSendError('transient', errorText(e));
     switch (error.kind) {
@@ -119,10 +109,10 @@ export class SmsHandler extends ChannelHandler {
     }
   }
 
-  private limiterFor(sender: string): SendRateLimiter {
+  private limiterFor(sender: string): RateLimiter {
     let limiter = this.limiters.get(sender);
     if (!limiter) {
-      limiter = new SendRateLimiter(this.config.sms.ratePerSecond, { marginMs: RATE_MARGIN_MS });
+      limiter = new RateLimiter(this.config.sms.ratePerSecond, 1000, { marginMs: RATE_MARGIN_MS });
       this.limiters.set(sender, limiter);
     }
     return limiter;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MessagePreparer } from '@touchbase/dispatch';
+import { MessagePreparerService } from '@touchbase/dispatch';
 import { PreferencesModule } from '@touchbase/preferences';
 import { TemplatesModule } from '@touchbase/templates';
 import { smsDriverProvider, twilioSignatureProvider } from './drivers/sms-driver.provider';
@@ -26,7 +26,7 @@ import { WebhookEventsRetentionJob } from './webhook-events-retention.job';
     SmsConsentService,
     TwilioWebhooksService,
     // Prepares messages exactly as dispatch does, without the dispatcher loops of DispatchModule.
-    MessagePreparer,
+    MessagePreparerService,
     SmsPreviewService,
     RunSmsCostService,
   ],

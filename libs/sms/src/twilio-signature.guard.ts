@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import type { Request } from 'express';
 import { AppConfig } from '@touchbase/config';
 import { DomainException, ErrorCode } from '@touchbase/core';
-import { TwilioSignatureVerifier, WebhookParams } from './drivers/twilio-signature';
+import { TwilioSignatureVerifier, WebhookParams } from './drivers/twilio-signature-verifier';
 
 /**
  * Lets a request through only with a valid X-Twilio-Signature. Twilio signs the URL it requested,

@@ -3,7 +3,7 @@ import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { Public } from '@touchbase/core';
-import { WebhookParams } from './drivers/twilio-signature';
+import { WebhookParams } from './drivers/twilio-signature-verifier';
 import { TwilioSignatureGuard } from './twilio-signature.guard';
 import { TwilioWebhooksService } from './twilio-webhooks.service';
 

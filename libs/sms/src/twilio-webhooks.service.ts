@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { WebhookParams } from './drivers/twilio-signature';
+import { WebhookParams } from './drivers/twilio-signature-verifier';
 import { SmsConsentService } from './sms-consent.service';
 import { parseSmsKeyword, SmsKeyword } from './sms-keywords';
 import { SmsPreviewService, StoredSmsDelivery } from './sms-preview.service';

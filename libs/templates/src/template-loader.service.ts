@@ -22,7 +22,7 @@ export interface TemplateLoadResult {
  * The folder is `templates/` under the working directory (the repository root, `/app` in the image).
  */
 @Injectable()
-export class TemplateLoader implements OnApplicationBootstrap {
+export class TemplateLoaderService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Templates');
 
   constructor(
@@ -35,7 +35,7 @@ export class TemplateLoader implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const dir = TemplateLoader.defaultDir();
+    const dir = TemplateLoaderService.defaultDir();
     if (!fs.existsSync(dir)) {
       this.logger.warn(`No default templates: ${dir} does not exist`);
       return;
@@ -48,7 +48,7 @@ export class TemplateLoader implements OnApplicationBootstrap {
     for (const failure of result.failed) this.logger.error(`Default template skipped: ${failure}`);
   }
 
-  async load(dir: string = TemplateLoader.defaultDir()): Promise<TemplateLoadResult> {
+  async load(dir: string = TemplateLoaderService.defaultDir()): Promise<TemplateLoadResult> {
     const { files, errors } = await readTemplateFiles(dir);
     const failed = [...errors];
     const valid: TemplateFile[] = [];

@@ -9,7 +9,7 @@ import { Template } from './entities/template.entity';
 import { MessageContextBuilder } from './message-context.builder';
 import { SignersController } from './signers.controller';
 import { SignersService } from './signers.service';
-import { TemplateLoader } from './template-loader.service';
+import { TemplateLoaderService } from './template-loader.service';
 import { TemplatePreviewService } from './template-preview.service';
 import { TemplateRenderer } from './template-renderer';
 import { TemplatesController } from './templates.controller';
@@ -46,6 +46,6 @@ export class TemplatesModule {}
 @Module({
   imports: [TemplatesModule],
   controllers: [TemplatesController, SignersController, BrandingController],
-  providers: [TemplateLoader],
+  providers: [TemplateLoaderService],
 })
 export class TemplatesApiModule {}

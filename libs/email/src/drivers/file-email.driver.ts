@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { composeEmail } from './email-composer.driver';
+import { composeEmail } from './email-composer';
 import { EmailDriver, EmailSendError, EmailSendResult, OutgoingEmail } from './email.driver';
 
 /**

@@ -1,9 +1,8 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import nodemailer from 'nodemailer';
-import { Semaphore } from '../concurrency';
-import { EmailComposer, envelopeOf } from './email-composer.driver';
+import { RateLimiter, Semaphore } from '@touchbase/core';
+import { EmailComposer, envelopeOf } from './email-composer';
 import { EmailDriver, EmailSendResult, OutgoingEmail } from './email.driver';
-import { SlidingWindowLimiter } from './sliding-window.limiter';
 import { toEmailSendError } from './smtp-error.mapper';
 
 export interface SmtpEmailDriverOptions {
@@ -26,7 +25,7 @@ export class SmtpEmailDriver extends EmailDriver implements OnApplicationShutdow
   private readonly logger = new Logger('Email');
   private readonly transport: ReturnType<typeof createPool>;
   private readonly slots: Semaphore;
-  private readonly limiter: SlidingWindowLimiter | null;
+  private readonly limiter: RateLimiter | null;
   private readonly composer = new EmailComposer();
 
   constructor(options: SmtpEmailDriverOptions) {
@@ -34,7 +33,7 @@ export class SmtpEmailDriver extends EmailDriver implements OnApplicationShutdow
     this.concurrency = options.maxConnections;
     this.transport = createPool(options);
     this.slots = new Semaphore(options.maxConnections);
-    this.limiter = options.ratePerSecond > 0 ? new SlidingWindowLimiter(options.ratePerSecond, 1000) : null;
+    this.limiter = options.ratePerSecond > 0 ? new RateLimiter(options.ratePerSecond, 1000) : null;
   }
 
   async send(message: OutgoingEmail): Promise<EmailSendResult> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { rowsOf } from '@touchbase/database';
 import { ClientKind, normalizeCountry, normalizeEmail, normalizeTags } from '@touchbase/clients';
 import { Locale } from '@touchbase/core';
 import { StaffMember } from '@touchbase/staff';
@@ -16,7 +17,6 @@ import {
 } from '../import.sql';
 import { BatchOutcome, SourceRow, Validated } from '../import.types';
 import { ColumnSet, MissingColumnsError, RowProblems } from '../mapping/column-set';
-import { queryRows } from '../query-rows';
 import { PhoneNormalizer } from '../values/phone-normalizer';
 import { parseClientKind, parseLocale, parseTimeZone, parseYesNo, splitList } from '../values/value-parsers';
 import { ImportHandler, KindImport, OpenImport } from './import-handler';
@@ -265,12 +265,12 @@ class ClientImport implements KindImport<ClientRow> {
     await manager.query(BATCH_SETTINGS);
     await manager.query(CREATE_CLIENT_STAGE);
     await copyInto(manager, COPY_CLIENT_STAGE, rows.map(copyLine).join(''));
-    const [result] = await queryRows<{
+    const [result] = rowsOf<{
       updated: number;
       created: number;
       matched: number;
       conflicts: { row: number; firstRow: number; matchedBy: string }[];
-    }>(manager, WRITE_CLIENTS, [this.actorId, this.defaultLocale]);
+    }>(await manager.query(WRITE_CLIENTS, [this.actorId, this.defaultLocale]));
     return {
       created: result.created,
       updated: result.updated,

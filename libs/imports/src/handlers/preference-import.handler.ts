@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { rowsOf } from '@touchbase/database';
 import { normalizeEmail } from '@touchbase/clients';
 import { CHANNELS, ValidationException } from '@touchbase/core';
 import {
@@ -16,7 +17,6 @@ import { RESOLVE_CLIENTS } from '../import.sql';
 import { BatchOutcome, RowError, SourceRow, Validated } from '../import.types';
 import { ColumnSet, MissingColumnsError, RowProblems } from '../mapping/column-set';
 import { findTopic, TopicRef } from '../mapping/header-mapping';
-import { queryRows } from '../query-rows';
 import { PhoneNormalizer } from '../values/phone-normalizer';
 import {
   parseChannel,
@@ -144,12 +144,14 @@ class PreferenceImport implements KindImport<PreferenceRow> {
   }
 
   async write(manager: EntityManager, rows: PreferenceRow[]): Promise<BatchOutcome> {
-    const resolved = await queryRows<{ row_no: number; client_id: string | null }>(manager, RESOLVE_CLIENTS, [
-      rows.map((r) => r.rowNumber),
-      rows.map((r) => r.ref),
-      rows.map((r) => r.email),
-      rows.map((r) => r.phone),
-    ]);
+    const resolved = rowsOf<{ row_no: number; client_id: string | null }>(
+      await manager.query(RESOLVE_CLIENTS, [
+        rows.map((r) => r.rowNumber),
+        rows.map((r) => r.ref),
+        rows.map((r) => r.email),
+        rows.map((r) => r.phone),
+      ]),
+    );
     const clientOf = new Map(resolved.map((r) => [r.row_no, r.client_id]));
     const ids = [...new Set(resolved.map((r) => r.client_id).filter((id): id is string => id !== null))];
     // The batch's clients locked and read at once; each row then goes through the one preference

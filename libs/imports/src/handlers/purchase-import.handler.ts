@@ -8,11 +8,11 @@ import {
   PurchasesService,
 } from '@touchbase/classification';
 import { normalizeEmail } from '@touchbase/clients';
+import { rowsOf } from '@touchbase/database';
 import { ImportKind } from '../entities/import.entity';
 import { RESOLVE_CLIENTS } from '../import.sql';
 import { BatchOutcome, SourceRow, Validated } from '../import.types';
 import { ColumnSet, MissingColumnsError, RowProblems } from '../mapping/column-set';
-import { queryRows } from '../query-rows';
 import { parseAmount, parseCurrency, parseDate } from '../values/value-parsers';
 import { ImportHandler, KindImport, OpenImport } from './import-handler';
 
@@ -123,12 +123,14 @@ class PurchaseImport implements KindImport<PurchaseImportRow> {
 
   async write(manager: EntityManager, rows: PurchaseImportRow[]): Promise<BatchOutcome> {
     const outcome: BatchOutcome = { created: 0, updated: 0, unchanged: 0, errors: [] };
-    const resolved = await queryRows<{ row_no: number; client_id: string | null }>(manager, RESOLVE_CLIENTS, [
-      rows.map((r) => r.rowNumber),
-      rows.map((r) => r.clientRef),
-      rows.map((r) => r.clientEmail),
-      rows.map(() => null),
-    ]);
+    const resolved = rowsOf<{ row_no: number; client_id: string | null }>(
+      await manager.query(RESOLVE_CLIENTS, [
+        rows.map((r) => r.rowNumber),
+        rows.map((r) => r.clientRef),
+        rows.map((r) => r.clientEmail),
+        rows.map(() => null),
+      ]),
+    );
     const clientOf = new Map(resolved.map((r) => [r.row_no, r.client_id]));
     const found: PurchaseImportRow[] = [];
     for (const row of rows) {

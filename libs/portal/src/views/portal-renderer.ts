@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Channel, CHANNELS, FieldError, Locale } from '@touchbase/core';
+import { Frequency } from '@touchbase/preferences';
+import { BrandingService, clientPageFrame } from '@touchbase/templates';
 import {
   ClientMessage,
   ClientPageFrame,
   compileClientView,
-  Frequency,
   renderClientError,
   renderClientMessage,
   renderClientPage,
-} from '@touchbase/preferences';
-import { BrandingService, clientPageFrame } from '@touchbase/templates';
+} from '../pages/client-page';
 import type { PortalView } from '../portal.service';
 import { PORTAL_TEXTS, PortalTexts } from './portal-texts';
 import { HOME_VIEW, LINK_EMAIL_VIEW, LINK_REQUEST_VIEW, UNSUBSCRIBE_VIEW } from './portal-views';

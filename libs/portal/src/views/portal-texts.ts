@@ -1,5 +1,6 @@
 import { Locale } from '@touchbase/core';
-import { CLIENT_PAGE_TEXTS, ClientPageTexts, Frequency } from '@touchbase/preferences';
+import { Frequency } from '@touchbase/preferences';
+import { CLIENT_PAGE_TEXTS, ClientPageTexts } from '../pages/client-page';
 
 /** Bumped whenever the wording of the portal changes: written to the consent log with each change. */
 export const PORTAL_WORDING_VERSION = 'portal/1';

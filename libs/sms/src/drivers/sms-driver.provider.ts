@@ -2,7 +2,7 @@ import { Provider } from '@nestjs/common';
 import { AppConfig, SmsDriverName } from '@touchbase/config';
 import { LogSmsDriver } from './log-sms.driver';
 import { SmsDriver } from './sms-driver';
-import { TwilioSignatureVerifier } from './twilio-signature';
+import { TwilioSignatureVerifier } from './twilio-signature-verifier';
 import { TwilioSmsDriver } from './twilio-sms.driver';
 
 /** The driver SMS_DRIVER names. */

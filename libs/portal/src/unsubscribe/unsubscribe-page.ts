@@ -1,5 +1,5 @@
 import { Locale } from '@touchbase/core';
-import { ClientMessage, ClientPageFrame, renderClientMessage } from '@touchbase/preferences';
+import { ClientMessage, ClientPageFrame, renderClientMessage } from '../pages/client-page';
 
 /** Bumped whenever the wording below changes: written to the consent log with each unsubscribe. */
 export const UNSUBSCRIBE_WORDING_VERSION = 'unsubscribe-page/1';

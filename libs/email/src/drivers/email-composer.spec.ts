@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { composeEmail, EmailComposer } from './email-composer.driver';
+import { composeEmail, EmailComposer } from './email-composer';
 import type { OutgoingEmail } from './email.driver';
 
 describe('composeEmail', () => {

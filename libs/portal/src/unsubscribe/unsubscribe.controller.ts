@@ -3,17 +3,16 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@touchbase/config';
 import { Locale } from '@touchbase/core';
+import { ONE_CLICK_BODY } from '@touchbase/email';
+import { BrandingService, clientPageFrame } from '@touchbase/templates';
 import {
   browserLocale,
   ClientPageFrame,
-  ClientPageGet,
-  ClientPagePost,
   pageLocale,
   renderClientError,
   setClientPageHeaders,
-} from '@touchbase/preferences';
-import { BrandingService, clientPageFrame } from '@touchbase/templates';
-import { ONE_CLICK_BODY } from '../email-message.builder';
+} from '../pages/client-page';
+import { ClientPageGet, ClientPagePost } from '../pages/client-page.decorators';
 import {
   confirmPage,
   donePage,

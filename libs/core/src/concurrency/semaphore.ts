@@ -1,9 +1,12 @@
-/** At most `size` holders at once; the others wait in order. */
+/** A counting semaphore: at most `size` holders at once (at least one); the others wait in arrival order. */
 export class Semaphore {
   private held = 0;
   private readonly waiters: (() => void)[] = [];
+  private readonly size: number;
 
-  constructor(private readonly size: number) {}
+  constructor(size: number) {
+    this.size = Math.max(1, size);
+  }
 
   get inUse(): number {
     return this.held;
