@@ -164,8 +164,8 @@ export class LetterBatchesService {
       const letters = await markLettersMailed(m, batch.run_id, id, { mailedAt, mailedBy: staff.id });
       await markTouchedFrom(m, MAILED_LETTER_CLIENTS_SQL, [id]);
       await m.query(
-        `UPDATE letter_batches SET status = 'mailed', mailed_at = $2, mailed_by = $3, updated_at = now() WHERE id = $1`,
-        [id, mailedAt, staff.id],
+        'UPDATE letter_batches SET status = $4, mailed_at = $2, mailed_by = $3, updated_at = now() WHERE id = $1',
+        [id, mailedAt, staff.id, LetterBatchStatus.Mailed],
       );
       await completeRunsIfDone(m, [batch.run_id]);
       this.logger.log(`Letter batch ${id} mailed by ${staff.id}: ${letters} letters sent`);

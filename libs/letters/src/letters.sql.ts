@@ -14,7 +14,7 @@ export const FAIL_BATCHES_OF_RUN_SQL = `
  * $1 run id
  */
 export const OPEN_BATCH_SQL = `
-  SELECT id FROM letter_batches WHERE run_id = $1 AND status = 'building' ORDER BY created_at LIMIT 1 FOR UPDATE`;
+  SELECT id FROM letter_batches WHERE run_id = $1 AND status = ${sqlValue(LetterBatchStatus.Building)} ORDER BY created_at LIMIT 1 FOR UPDATE`;
 
 export const CREATE_BATCH_SQL = `INSERT INTO letter_batches (run_id) VALUES ($1) RETURNING id`;
 
@@ -24,7 +24,7 @@ export const LOCK_BATCH_FOR_BUILD_SQL = `
     FROM letter_batches b
     JOIN runs r ON r.id = b.run_id
     LEFT JOIN campaigns ca ON ca.id = r.campaign_id
-   WHERE b.id = $1 AND b.status = 'building'
+   WHERE b.id = $1 AND b.status = ${sqlValue(LetterBatchStatus.Building)}
      FOR UPDATE OF b SKIP LOCKED`;
 
 /**
@@ -55,18 +55,18 @@ export const FETCH_BATCH_LETTERS_SQL = (n: number) => `FETCH ${Math.trunc(n)} FR
 
 export const BATCH_READY_SQL = `
   UPDATE letter_batches
-     SET status = 'ready', letters = $2, pages = $3, file_path = $4, file_bytes = $5, message = NULL, updated_at = now()
+     SET status = ${sqlValue(LetterBatchStatus.Ready)}, letters = $2, pages = $3, file_path = $4, file_bytes = $5, message = NULL, updated_at = now()
    WHERE id = $1`;
 
 export const BATCH_FAILED_SQL = `
-  UPDATE letter_batches SET status = 'failed', message = $2, updated_at = now() WHERE id = $1 AND status = 'building'`;
+  UPDATE letter_batches SET status = ${sqlValue(LetterBatchStatus.Failed)}, message = $2, updated_at = now() WHERE id = $1 AND status = ${sqlValue(LetterBatchStatus.Building)}`;
 
 /** A failed build is retried; the message says why it has not worked so far. $1 batch, $2 message */
 export const BATCH_BUILD_ERROR_SQL = `
-  UPDATE letter_batches SET message = $2, updated_at = now() WHERE id = $1 AND status = 'building'`;
+  UPDATE letter_batches SET message = $2, updated_at = now() WHERE id = $1 AND status = ${sqlValue(LetterBatchStatus.Building)}`;
 
 /** Batches a sweep looks at: every building one (the check is cheap and SKIP LOCKED). */
-export const BUILDING_BATCHES_SQL = `SELECT id FROM letter_batches WHERE status = 'building' ORDER BY created_at LIMIT 100`;
+export const BUILDING_BATCHES_SQL = `SELECT id FROM letter_batches WHERE status = ${sqlValue(LetterBatchStatus.Building)} ORDER BY created_at LIMIT 100`;
 
 /** A signature image (bytes never travel with the signer entity). $1 signer */
 export const SIGNATURE_SQL = `SELECT signature_image FROM signers WHERE id = $1 AND signature_image IS NOT NULL`;
@@ -78,7 +78,7 @@ export const SIGNATURE_SQL = `SELECT signature_image FROM signers WHERE id = $1 
 export const BATCH_SELECT = `
   SELECT b.id, b.run_id, b.status, b.pages, b.file_path, b.file_bytes::text AS file_bytes, b.message,
          b.mailed_at, b.mailed_by, b.created_at, b.updated_at, b.created_at::text AS created_key,
-         CASE WHEN b.status = 'building'
+         CASE WHEN b.status = ${sqlValue(LetterBatchStatus.Building)}
               THEN (SELECT count(*)::int FROM deliveries d WHERE d.run_id = b.run_id AND d.letter_batch_id = b.id)
               ELSE b.letters END AS letters,
          (SELECT count(*)::int FROM deliveries d
