@@ -10,6 +10,8 @@ import { PlannerService } from './planner.service';
 import { FrequencyPolicyController, RunsController, SimulationsController } from './runs.controller';
 import { SimulationService } from './simulation.service';
 import { RunsService } from './runs.service';
+import { RunProgressController } from './run-progress.controller';
+import { RunProgressService } from './run-progress.service';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
@@ -21,6 +23,7 @@ import { RunsService } from './runs.service';
     RunsService,
     ExplainService,
     SimulationService,
+    RunProgressService,
   ],
   exports: [
     PlannerService,
@@ -29,6 +32,7 @@ import { RunsService } from './runs.service';
     RunsService,
     ExplainService,
     SimulationService,
+    RunProgressService,
     TypeOrmModule,
   ],
 })
@@ -36,6 +40,6 @@ export class PlanningModule {}
 
 @Module({
   imports: [PlanningModule],
-  controllers: [RunsController, FrequencyPolicyController, SimulationsController],
+  controllers: [RunsController, RunProgressController, FrequencyPolicyController, SimulationsController],
 })
 export class PlanningApiModule {}

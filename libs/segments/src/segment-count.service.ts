@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Category } from '@touchbase/clients';
 import { AppConfig } from '@touchbase/config';
-import { NotFoundException, ValidationException } from '@touchbase/core';
+import { NotFoundException, Semaphore, ValidationException } from '@touchbase/core';
 import { CompiledSql, compileSegmentMembership } from './segment-compiler';
 import { SegmentRule } from './segment-rule';
 import { SegmentsService } from './segments.service';
@@ -58,6 +58,7 @@ interface CacheRow {
 export class SegmentCountService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('SegmentCounts');
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly background = new Semaphore(1);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -172,11 +173,15 @@ export class SegmentCountService implements BeforeApplicationShutdown {
     const where = compileSegmentMembership(rules);
     const work = (async () => {
       try {
-        const [count, sample] = await Promise.all([
-          exactCount(this.dataSource.manager, where),
-          sampleOf(this.dataSource.manager, where),
-        ]);
-        await this.store(hash, rules, count, sample);
+        // One exact count at a time per process, on one core (no parallel workers): the live counts
+        // being typed meanwhile keep the rest of the machine.
+        const [count, sample] = await this.background.use(() =>
+          this.dataSource.transaction(async (m) => {
+            await m.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+            return [await exactCount(m, where), await sampleOf(m, where)] as const;
+          }),
+        );
+        await this.store(hash, rules, count, [...sample]);
       } catch (e) {
         this.logger.error(`Exact count ${hash} failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
