@@ -271,7 +271,7 @@ export class Environment {
   @IsInt()
   @Min(1)
   @Max(60000)
-  SEGMENT_COUNT_EXACT_MS = 250;
+  SEGMENT_COUNT_EXACT_MS = 200;
 
   // ── Dispatch ────────────────────────────────────────────────────────────
   /** The channels this worker dispatches (comma-separated); all by default. */

@@ -196,6 +196,8 @@ export class SegmentCountService implements BeforeApplicationShutdown {
     try {
       return await this.dataSource.transaction(async (m) => {
         await m.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(ms))}`);
+        // One core each: parallel workers would take the cores the estimate beside it needs.
+        await m.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
         return fn(m);
       });
     } catch (e) {
