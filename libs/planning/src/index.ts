@@ -12,3 +12,5 @@ export * from './simulation.service';
 export * from './dto/simulation.dto';
 export * from './run-progress.service';
 export * from './dto/run-progress.dto';
+export * from './calendar-board.service';
+export * from './dto/calendar-board.dto';

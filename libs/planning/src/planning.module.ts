@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Campaign, HolidayCalendarModule } from '@touchbase/campaigns';
+import { Campaign, CampaignsModule, HolidayCalendarModule } from '@touchbase/campaigns';
 import { Segment } from '@touchbase/segments';
 import { Delivery, Run, RunsModule } from '@touchbase/runs';
 import { ExplainService } from './explain.service';
@@ -12,6 +12,8 @@ import { SimulationService } from './simulation.service';
 import { RunsService } from './runs.service';
 import { RunProgressController } from './run-progress.controller';
 import { RunProgressService } from './run-progress.service';
+import { CalendarBoardController } from './calendar-board.controller';
+import { CalendarBoardService } from './calendar-board.service';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
@@ -39,7 +41,14 @@ import { RunProgressService } from './run-progress.service';
 export class PlanningModule {}
 
 @Module({
-  imports: [PlanningModule],
-  controllers: [RunsController, RunProgressController, FrequencyPolicyController, SimulationsController],
+  imports: [PlanningModule, CampaignsModule],
+  providers: [CalendarBoardService],
+  controllers: [
+    RunsController,
+    RunProgressController,
+    FrequencyPolicyController,
+    SimulationsController,
+    CalendarBoardController,
+  ],
 })
 export class PlanningApiModule {}
