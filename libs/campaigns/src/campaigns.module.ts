@@ -12,6 +12,7 @@ import { Edition } from './entities/edition.entity';
 import { HolidayCalendarController } from './holiday-calendar.controller';
 import { HolidayCalendarService } from './holiday-calendar.service';
 import { PlaybookService } from './playbook.service';
+import { SchedulePreviewController } from './schedule-preview.controller';
 
 /** The workspace's holiday calendar (business days), for schedules, planning and call tasks. */
 @Module({
@@ -45,7 +46,12 @@ export class CampaignsModule {}
 /** The admin API (campaigns, editions, calendars), and the playbook programs proposed at start. */
 @Module({
   imports: [CampaignsModule],
-  controllers: [CampaignsController, CalendarController, HolidayCalendarController],
+  controllers: [
+    CampaignsController,
+    CalendarController,
+    HolidayCalendarController,
+    SchedulePreviewController,
+  ],
   providers: [PlaybookService],
 })
 export class CampaignsApiModule {}

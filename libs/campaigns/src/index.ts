@@ -10,6 +10,7 @@ export * from './entities/edition.entity';
 export * from './dto/campaign.dto';
 export * from './dto/edition.dto';
 export * from './dto/calendar.dto';
+export * from './dto/schedule-preview.dto';
 export * from './campaign-archive.hooks';
 export * from './campaign-checks.service';
 export * from './campaigns.service';

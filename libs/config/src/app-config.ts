@@ -92,6 +92,10 @@ export class AppConfig {
     };
   }
 
+  get segments() {
+    return { countExactMs: this.env.SEGMENT_COUNT_EXACT_MS };
+  }
+
   get planner() {
     return { concurrency: this.env.PLANNER_CONCURRENCY };
   }

@@ -261,6 +261,18 @@ export class Environment {
   @Max(32)
   PLANNER_CONCURRENCY = 2;
 
+  // ── Segments ────────────────────────────────────────────────────────────
+  /**
+   * How long a segment's live count may spend counting exactly (ms); past it the answer is an
+   * estimate from a sample of the table, marked `exact: false`, and the exact count follows in the
+   * background.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(60000)
+  SEGMENT_COUNT_EXACT_MS = 200;
+
   // ── Dispatch ────────────────────────────────────────────────────────────
   /** The channels this worker dispatches (comma-separated); all by default. */
   @Matches(/^\s*(email|sms|call|letter)(\s*,\s*(email|sms|call|letter))*\s*$/, {

@@ -10,3 +10,7 @@ export * from './dto/run.dto';
 export * from './dto/frequency-policy.dto';
 export * from './simulation.service';
 export * from './dto/simulation.dto';
+export * from './run-progress.service';
+export * from './dto/run-progress.dto';
+export * from './calendar-board.service';
+export * from './dto/calendar-board.dto';

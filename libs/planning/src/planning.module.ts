@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Campaign, HolidayCalendarModule } from '@touchbase/campaigns';
+import { Campaign, CampaignsModule, HolidayCalendarModule } from '@touchbase/campaigns';
 import { Segment } from '@touchbase/segments';
 import { Delivery, Run, RunsModule } from '@touchbase/runs';
 import { ExplainService } from './explain.service';
@@ -10,6 +10,10 @@ import { PlannerService } from './planner.service';
 import { FrequencyPolicyController, RunsController, SimulationsController } from './runs.controller';
 import { SimulationService } from './simulation.service';
 import { RunsService } from './runs.service';
+import { RunProgressController } from './run-progress.controller';
+import { RunProgressService } from './run-progress.service';
+import { CalendarBoardController } from './calendar-board.controller';
+import { CalendarBoardService } from './calendar-board.service';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
@@ -21,6 +25,7 @@ import { RunsService } from './runs.service';
     RunsService,
     ExplainService,
     SimulationService,
+    RunProgressService,
   ],
   exports: [
     PlannerService,
@@ -29,13 +34,21 @@ import { RunsService } from './runs.service';
     RunsService,
     ExplainService,
     SimulationService,
+    RunProgressService,
     TypeOrmModule,
   ],
 })
 export class PlanningModule {}
 
 @Module({
-  imports: [PlanningModule],
-  controllers: [RunsController, FrequencyPolicyController, SimulationsController],
+  imports: [PlanningModule, CampaignsModule],
+  providers: [CalendarBoardService],
+  controllers: [
+    RunsController,
+    RunProgressController,
+    FrequencyPolicyController,
+    SimulationsController,
+    CalendarBoardController,
+  ],
 })
 export class PlanningApiModule {}

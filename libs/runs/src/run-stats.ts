@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { DeliveryStatus, OPEN_STATUSES } from './delivery-status.enum';
 import { RunStats } from './entities/run.entity';
 
 /** Deliveries counted by status, channel and reason: a chunk's as planned, or a run's as they are now. */
@@ -50,4 +51,28 @@ export async function refreshRunStats(manager: EntityManager, runIds: string[]):
        FROM unnest($1::uuid[], $2::jsonb[]) AS u(id, stats) WHERE r.id = u.id`,
     [[...stats.keys()], [...stats.values()].map((s) => JSON.stringify(s))],
   );
+}
+
+export interface RunDeliveryCounts {
+  /** Every delivery status, 0 when the run has none in it. */
+  byStatus: Record<DeliveryStatus, number>;
+  total: number;
+  /** Still to be dispatched or settled (OPEN_STATUSES). */
+  open: number;
+}
+
+/** A run's deliveries counted by their current status (one index range: deliveries_run_status_idx). */
+export async function runDeliveryCounts(manager: EntityManager, runId: string): Promise<RunDeliveryCounts> {
+  const rows: { status: DeliveryStatus; n: number }[] = await manager.query(
+    `SELECT status, count(*)::int AS n FROM deliveries WHERE run_id = $1 GROUP BY status`,
+    [runId],
+  );
+  const byStatus = Object.fromEntries(Object.values(DeliveryStatus).map((s) => [s, 0])) as Record<
+    DeliveryStatus,
+    number
+  >;
+  for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+  const total = rows.reduce((sum, r) => sum + r.n, 0);
+  const open = OPEN_STATUSES.reduce((sum, s) => sum + byStatus[s], 0);
+  return { byStatus, total, open };
 }

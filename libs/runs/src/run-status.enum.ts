@@ -27,5 +27,17 @@ export const CANCELLABLE_RUN_STATUSES = [
 /** Not planned yet: archiving the campaign cancels these. */
 export const PENDING_RUN_STATUSES = [RunStatus.Planned, RunStatus.Held] as const;
 
+/** Over: nothing more happens to the run's deliveries on its account (live progress stops here). */
+export const FINISHED_RUN_STATUSES = [
+  RunStatus.Completed,
+  RunStatus.Cancelled,
+  RunStatus.Failed,
+  RunStatus.Missed,
+] as const;
+
+export function isRunFinished(status: RunStatus): boolean {
+  return (FINISHED_RUN_STATUSES as readonly RunStatus[]).includes(status);
+}
+
 export const CANCELLABLE_RUN_STATUSES_SQL = sqlList(...CANCELLABLE_RUN_STATUSES);
 export const PENDING_RUN_STATUSES_SQL = sqlList(...PENDING_RUN_STATUSES);

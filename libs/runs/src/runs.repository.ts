@@ -280,3 +280,24 @@ export async function cancelPendingRunsOfCampaign(
 export async function lockRun(manager: EntityManager, runId: string): Promise<void> {
   await manager.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [runId]);
 }
+
+export interface OccurrenceRunRow {
+  id: string;
+  campaignId: string;
+  periodKey: string;
+  status: RunStatus;
+}
+
+/** The runs of (campaign, period) pairs, for calendars: at most one each. */
+export async function runsOfOccurrences(
+  manager: EntityManager,
+  keys: readonly { campaignId: string; periodKey: string }[],
+): Promise<OccurrenceRunRow[]> {
+  if (keys.length === 0) return [];
+  return manager.query(
+    `SELECT r.id, r.campaign_id AS "campaignId", r.period_key AS "periodKey", r.status
+       FROM runs r
+       JOIN unnest($1::uuid[], $2::text[]) AS k(campaign_id, period_key) USING (campaign_id, period_key)`,
+    [keys.map((k) => k.campaignId), keys.map((k) => k.periodKey)],
+  );
+}

@@ -5,5 +5,6 @@ export type { TopicValue, ValueDescription } from './segment-values';
 export * from './entities/segment.entity';
 export * from './dto/segment.dto';
 export * from './segments.service';
+export * from './segment-count.service';
 export * from './segments.module';
 export * from './named-segment.repository';

@@ -24,6 +24,7 @@ import { CurrentStaff, StaffMember } from '@touchbase/staff';
 import {
   CreateSegmentDto,
   PreviewSegmentDto,
+  SegmentCountDto,
   SegmentDto,
   SegmentFieldsDto,
   SegmentListDto,
@@ -32,6 +33,7 @@ import {
   UpdateSegmentDto,
 } from './dto/segment.dto';
 import { describeSegmentFields } from './segment-compiler';
+import { SegmentCountService } from './segment-count.service';
 import { SegmentsService } from './segments.service';
 
 // Marketers (and admins) write segments; every staff role reads and previews them.
@@ -40,7 +42,10 @@ import { SegmentsService } from './segments.service';
 @ApiErrors(400, 401, 403)
 @Controller('api/v1/segments')
 export class SegmentsController {
-  constructor(private readonly segments: SegmentsService) {}
+  constructor(
+    private readonly segments: SegmentsService,
+    private readonly counts: SegmentCountService,
+  ) {}
 
   @Get()
   @AnyStaff()
@@ -67,6 +72,32 @@ export class SegmentsController {
   @ApiOkResponse({ type: SegmentPreviewDto })
   async preview(@Body() dto: PreviewSegmentDto): Promise<SegmentPreviewDto> {
     return this.segments.preview(dto.rules);
+  }
+
+  @Post('count')
+  @HttpCode(200)
+  @AnyStaff()
+  @ApiOperation({
+    summary: 'The live count of unsaved rules, with ten matching clients',
+    description:
+      'Exact when it can be counted within SEGMENT_COUNT_EXACT_MS (or was counted in the last five ' +
+      'minutes); otherwise an estimate from a sample of the client table, `exact: false`, while the ' +
+      'exact count is taken in the background: read it with `GET /api/v1/segments/counts/{ruleHash}`.',
+  })
+  @ApiOkResponse({ type: SegmentCountDto })
+  async count(@Body() dto: PreviewSegmentDto): Promise<SegmentCountDto> {
+    return this.counts.count(dto.rules);
+  }
+
+  @Get('counts/:ruleHash')
+  @AnyStaff()
+  @ApiOperation({
+    summary: 'The count under a rule hash: exact when ready, else the estimate it started from',
+  })
+  @ApiErrors(404)
+  @ApiOkResponse({ type: SegmentCountDto })
+  async countByHash(@Param('ruleHash') hash: string): Promise<SegmentCountDto> {
+    return this.counts.byHash(hash);
   }
 
   @Post()
@@ -104,6 +135,15 @@ export class SegmentsController {
   @ApiNoContentResponse({ description: 'Deleted' })
   async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.segments.remove(id);
+  }
+
+  @Get(':id/count')
+  @AnyStaff()
+  @ApiOperation({ summary: "The live count of a saved segment's rules (as POST /segments/count)" })
+  @ApiErrors(404)
+  @ApiOkResponse({ type: SegmentCountDto })
+  async countSegment(@Param('id', ParseUUIDPipe) id: string): Promise<SegmentCountDto> {
+    return this.counts.countSegment(id);
   }
 
   @Get(':id/members')

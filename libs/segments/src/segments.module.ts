@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Segment } from './entities/segment.entity';
 import { SegmentsController } from './segments.controller';
+import { SegmentCountService } from './segment-count.service';
 import { SegmentsService } from './segments.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Segment])],
-  providers: [SegmentsService],
-  exports: [SegmentsService, TypeOrmModule],
+  providers: [SegmentsService, SegmentCountService],
+  exports: [SegmentsService, SegmentCountService, TypeOrmModule],
 })
 export class SegmentsModule {}
 

@@ -163,7 +163,7 @@ export class SegmentsService {
   }
 
   /** Validates and normalises a tree, and checks that the staff members and topics it names exist. */
-  private async checkRules(input: unknown, manager: EntityManager): Promise<SegmentRule> {
+  async checkRules(input: unknown, manager: EntityManager = this.dataSource.manager): Promise<SegmentRule> {
     const rules = validateSegmentRule(input);
     const references = segmentRuleReferences(rules);
     const problems: FieldError[] = [];

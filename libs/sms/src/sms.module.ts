@@ -8,6 +8,7 @@ import { RunSmsController } from './run-sms.controller';
 import { SmsConsentService } from './sms-consent.service';
 import { SmsHandler } from './sms.handler';
 import { SmsPreviewService } from './sms-preview.service';
+import { TemplateSmsPreviewController } from './template-sms-preview.controller';
 import { TwilioSignatureGuard } from './twilio-signature.guard';
 import { TwilioWebhooksController } from './twilio-webhooks.controller';
 import { TwilioWebhooksService } from './twilio-webhooks.service';
@@ -36,8 +37,8 @@ export class SmsModule {}
 
 /** Twilio's webhooks and the run SMS cost route, for the API. */
 @Module({
-  imports: [SmsModule],
-  controllers: [TwilioWebhooksController, RunSmsController],
+  imports: [SmsModule, TemplatesModule],
+  controllers: [TwilioWebhooksController, RunSmsController, TemplateSmsPreviewController],
   providers: [TwilioSignatureGuard],
 })
 export class SmsApiModule {}

@@ -12,6 +12,8 @@ export interface PathUse {
 /** A construct that stored templates may not use, with where it is. */
 export interface ForbiddenUse {
   line: number;
+  /** 1-based. */
+  column: number;
   reason: string;
 }
 
@@ -70,6 +72,7 @@ export function findForbidden(program: hbs.AST.Program, trustedRaw: readonly str
   const visit = (program: hbs.AST.Program | undefined, nested: boolean): void => {
     for (const s of program?.body ?? []) {
       const line = s.loc?.start.line ?? 1;
+      const column = (s.loc?.start.column ?? 0) + 1;
       switch (s.type) {
         case 'MustacheStatement': {
           const m = s as hbs.AST.MustacheStatement;
@@ -78,6 +81,7 @@ export function findForbidden(program: hbs.AST.Program, trustedRaw: readonly str
           if (!m.escaped && !trusted) {
             out.push({
               line,
+              column,
               reason:
                 `raw output {{{${path ?? '…'}}}} is not allowed: use {{${path ?? '…'}}}, which escapes the value` +
                 (trustedRaw.length
@@ -97,11 +101,11 @@ export function findForbidden(program: hbs.AST.Program, trustedRaw: readonly str
         }
         case 'PartialStatement':
         case 'PartialBlockStatement':
-          out.push({ line, reason: 'partials ({{> …}}) are not supported' });
+          out.push({ line, column, reason: 'partials ({{> …}}) are not supported' });
           break;
         case 'DecoratorBlock':
         case 'Decorator':
-          out.push({ line, reason: 'decorators ({{* …}}) are not supported' });
+          out.push({ line, column, reason: 'decorators ({{* …}}) are not supported' });
           break;
       }
     }

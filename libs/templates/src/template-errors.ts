@@ -130,3 +130,30 @@ function resolve(data: unknown, parts: string[]): unknown {
   }
   return current;
 }
+
+/** A variable a template uses that the message does not have, with where it is. */
+export interface MissingVariable {
+  variable: string;
+  line: number | null;
+  /** 1-based. */
+  column: number | null;
+  message: string;
+  available: string[];
+}
+
+/** Every path of the template that does not resolve in `data` (a complete sample message). */
+export function missingVariables(program: hbs.AST.Program, data: unknown): MissingVariable[] {
+  const out: MissingVariable[] = [];
+  for (const use of collectPaths(program)) {
+    const missing = describeMissing(use, data);
+    if (!missing) continue;
+    out.push({
+      variable: use.path.original,
+      line: use.path.loc?.start.line ?? null,
+      column: use.path.loc ? use.path.loc.start.column + 1 : null,
+      message: missing.message,
+      available: missing.available,
+    });
+  }
+  return out;
+}

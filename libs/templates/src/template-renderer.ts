@@ -4,7 +4,15 @@ import { DateTime } from 'luxon';
 import { Channel } from '@touchbase/core';
 import { MessageContext } from './message-context';
 import { findForbidden } from './template-ast';
-import { compileError, HelperError, invalid, Part, renderError } from './template-errors';
+import { ValidationException } from '@touchbase/core';
+import {
+  compileError,
+  HelperError,
+  invalid,
+  missingVariables,
+  Part,
+  renderError,
+} from './template-errors';
 
 /** What is rendered: an email (subject + HTML body) or a text body (SMS, call script, letter). */
 export interface TemplateSource {
@@ -91,6 +99,21 @@ interface RenderData {
  * error naming it), every value HTML-escaped, no prototype access (the data is copied into
  * null-prototype objects, so `{{constructor}}` or `{{__proto__}}` are simply "not available").
  */
+/** One problem of a template, located for an editor (line and column 1-based; null when unknown). */
+export interface TemplateProblem {
+  field: Part;
+  line: number | null;
+  column: number | null;
+  message: string;
+  /** The variable, for an unknown one. */
+  variable?: string;
+}
+
+interface LexerLocation {
+  first_line: number;
+  first_column: number;
+}
+
 export class TemplateRenderer {
   private readonly hb = Handlebars.create();
   private readonly cache = new Map<string, Compiled>();
@@ -122,6 +145,70 @@ export class TemplateRenderer {
       );
     }
     this.checkPart('body', source.body, trustedRaw(source.channel, 'body'));
+  }
+
+  /**
+   * Every problem of a template at once, each where it is — the checks of `check`, then every variable
+   * the `sample` message (a complete one) does not have, then a render of the sample — for an editor
+   * to show inline. Throws nothing; an empty list means the template would be accepted.
+   */
+  diagnose(source: TemplateSource, sample: MessageContext): TemplateProblem[] {
+    const problems: TemplateProblem[] = [];
+    const at = (field: Part, message: string, line: number | null = null, column: number | null = null) =>
+      problems.push({ field, line, column, message });
+    const parts: Part[] = [];
+    if (source.channel === Channel.Email) {
+      if (!source.subject?.trim()) at('subject', 'an email template needs a subject');
+      else parts.push('subject');
+    } else if (source.subject !== null && source.subject !== undefined) {
+      at('subject', `only email templates have a subject; ${source.channel} templates have a body only`);
+    }
+    parts.push('body');
+    const data = toTemplateData(sample);
+    const settings: RenderData = {
+      locale: sample.client.locale,
+      timeZone: sample.client.timeZone,
+      currency: this.options.currency,
+    };
+    for (const part of parts) {
+      const text = part === 'subject' ? (source.subject ?? '') : source.body;
+      let program: hbs.AST.Program;
+      try {
+        program = this.hb.parse(text);
+      } catch (e) {
+        const loc = (this.hb as unknown as { Parser?: { lexer?: { yylloc?: LexerLocation } } }).Parser?.lexer
+          ?.yylloc;
+        const problem = compileError(part, e, TEMPLATE_HELPERS);
+        at(part, messageOf(part, problem), loc?.first_line ?? lineOf(problem), loc ? loc.first_column + 1 : null);
+        continue;
+      }
+      const forbidden = findForbidden(program, trustedRaw(source.channel, part));
+      for (const f of forbidden) at(part, f.reason, f.line, f.column);
+      if (forbidden.length > 0) continue;
+      try {
+        this.hb.precompile(program, COMPILE_OPTIONS);
+      } catch (e) {
+        const located = e as { lineNumber?: number; column?: number };
+        const problem = compileError(part, e, TEMPLATE_HELPERS);
+        at(
+          part,
+          messageOf(part, problem),
+          located.lineNumber ?? lineOf(problem),
+          typeof located.column === 'number' ? located.column + 1 : null,
+        );
+        continue;
+      }
+      const missing = missingVariables(program, data);
+      for (const m of missing) problems.push({ field: part, line: m.line, column: m.column, message: m.message, variable: m.variable });
+      if (missing.length > 0) continue;
+      try {
+        this.hb.compile(text, COMPILE_OPTIONS)(data, { data: settings });
+      } catch (e) {
+        const problem = renderError(part, text, e, data, (t) => this.hb.parse(t));
+        at(part, messageOf(part, problem), lineOf(problem));
+      }
+    }
+    return problems;
   }
 
   render(template: TemplateSource | StoredTemplateSource, context: MessageContext): RenderedMessage {
@@ -196,6 +283,17 @@ export class TemplateRenderer {
     // Never with allowProto* options: prototype access stays denied.
     return this.hb.compile(source, COMPILE_OPTIONS);
   }
+}
+
+function messageOf(part: Part, problem: unknown): string {
+  const message = problem instanceof Error ? problem.message : String(problem);
+  return message.startsWith(`${part}: `) ? message.slice(part.length + 2) : message;
+}
+
+function lineOf(problem: unknown): number | null {
+  const details = problem instanceof ValidationException ? problem.details : undefined;
+  const line = (details as { line?: unknown } | undefined)?.line;
+  return typeof line === 'number' ? line : null;
 }
 
 /** Raw output only where it is HTML: the body of an email. */

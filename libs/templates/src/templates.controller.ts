@@ -10,7 +10,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyStaff, Locale, Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
 import {
@@ -22,7 +22,9 @@ import {
   TemplatePreviewDto,
   TemplateVariablesDto,
   TemplateVariablesQueryDto,
+  TemplateValidationDto,
   UpdateTemplateDto,
+  ValidateTemplateDto,
 } from './dto/template.dto';
 import { TemplatePreviewService } from './template-preview.service';
 import { TEMPLATE_HELPERS, TRUSTED_RAW_VARIABLES } from './template-renderer';
@@ -56,6 +58,25 @@ export class TemplatesController {
       helpers: [...TEMPLATE_HELPERS],
       raw: [...TRUSTED_RAW_VARIABLES],
     };
+  }
+
+  @Post('validate')
+  @HttpCode(200)
+  @AnyStaff()
+  @ApiOperation({
+    summary: 'Check an unsaved template: every problem at once, with its line and column',
+    description:
+      'Syntax and compile errors (handlebars, strict), raw output, partials, unknown helpers, and every ' +
+      'variable the message does not have (the variables: GET /api/v1/templates/variables), then a ' +
+      'render of a complete sample message in the locale. `ok` is true when creating it would succeed.',
+  })
+  @ApiOkResponse({ type: TemplateValidationDto })
+  validate(@Body() dto: ValidateTemplateDto): TemplateValidationDto {
+    const errors = this.templates.diagnose(
+      { channel: dto.channel, subject: dto.subject ?? null, body: dto.body },
+      dto.locale ?? Locale.Ru,
+    );
+    return { ok: errors.length === 0, errors };
   }
 
   @Post()

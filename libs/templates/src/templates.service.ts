@@ -7,7 +7,7 @@ import { Template } from './entities/template.entity';
 import { MessageContext } from './message-context';
 import { MessageContextBuilder } from './message-context.builder';
 import { sampleMessage } from './sample-message';
-import { TemplateRenderer, TemplateSource } from './template-renderer';
+import { TemplateProblem, TemplateRenderer, TemplateSource } from './template-renderer';
 
 const OTHER_LOCALE: Record<Locale, Locale> = { [Locale.Ru]: Locale.En, [Locale.En]: Locale.Ru };
 
@@ -101,6 +101,11 @@ export class TemplatesService {
   validate(source: TemplateSource, locale: Locale): void {
     this.renderer.check(source);
     this.renderer.render(source, this.sampleContext(locale));
+  }
+
+  /** Every problem of an unsaved template at once, located (for the editor); throws nothing. */
+  diagnose(source: TemplateSource, locale: Locale): TemplateProblem[] {
+    return this.renderer.diagnose(source, this.sampleContext(locale));
   }
 
   /** A complete, realistic context (every optional object present): for validation and the variable list. */

@@ -18,6 +18,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   portal_link_requests: 'portal',
   purchases: 'classification',
   runs: 'runs',
+  segment_counts: 'segments',
   segments: 'segments',
   signers: 'templates',
   staff_members: 'staff',

@@ -180,3 +180,35 @@ export class SegmentFieldDto implements SegmentFieldDescription {
 export class SegmentFieldsDto {
   @ApiProperty({ type: [SegmentFieldDto] }) items!: SegmentFieldDto[];
 }
+
+export class SegmentSampleClientDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: Category, nullable: true }) category!: Category | null;
+  @ApiProperty({ nullable: true, type: String }) city!: string | null;
+}
+
+export class SegmentCountDto {
+  @ApiProperty({
+    description: 'The hash of the normalised rule tree; `GET /api/v1/segments/counts/{ruleHash}`',
+    example: 'a3f1…',
+  })
+  ruleHash!: string;
+  @ApiProperty({ description: 'How many clients match: exact, or an estimate when `exact` is false' })
+  count!: number;
+  @ApiProperty({
+    description:
+      'false: the count is an estimate from a sample of the client table (the exact count could not ' +
+      'be taken in time); the exact count is being taken and is read under `ruleHash`',
+  })
+  exact!: boolean;
+  @ApiPropertyOptional({ description: 'When the exact count was taken (exact answers only)' })
+  computedAt?: string;
+  @ApiPropertyOptional({ description: 'When the estimate was made (estimates only)' })
+  estimatedAt?: string;
+  @ApiProperty({
+    type: [SegmentSampleClientDto],
+    description: 'Ten matching clients, by name; empty while an estimate waits for its exact count',
+  })
+  sample!: SegmentSampleClientDto[];
+}

@@ -183,3 +183,40 @@ export class TemplateVariablesDto {
   })
   raw!: string[];
 }
+
+export class ValidateTemplateDto {
+  @ApiProperty({ enum: Channel })
+  @IsEnum(Channel)
+  channel!: Channel;
+
+  @ApiPropertyOptional({ enum: Locale, default: Locale.Ru, description: 'The sample message checked against' })
+  @IsOptional()
+  @IsEnum(Locale)
+  locale?: Locale;
+
+  @ApiPropertyOptional({ description: 'Required for email, refused otherwise', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  subject?: string | null;
+
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_TEMPLATE_BODY)
+  body!: string;
+}
+
+export class TemplateProblemDto {
+  @ApiProperty({ enum: ['subject', 'body'] }) field!: 'subject' | 'body';
+  @ApiProperty({ nullable: true, type: Number, description: '1-based' }) line!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '1-based' }) column!: number | null;
+  @ApiProperty({ example: '"client.firstName" is not available; available: client.name, client.email' })
+  message!: string;
+  @ApiPropertyOptional({ description: 'For an unknown variable: its path as written' }) variable?: string;
+}
+
+export class TemplateValidationDto {
+  @ApiProperty({ description: 'true: the template would be accepted (no problems)' }) ok!: boolean;
+  @ApiProperty({ type: [TemplateProblemDto] }) errors!: TemplateProblemDto[];
+}
