@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import {
   ConflictException,
@@ -25,6 +25,9 @@ import { CategoryHistoryEntry, StageHistoryEntry } from './entities/stage-histor
  * trigram index (clients_search_trgm_idx: the expression must stay the same as the index's).
  */
 export const CLIENT_SEARCH_TEXT_SQL = `(c.name || ' ' || COALESCE(c.email, '') || ' ' || COALESCE(c.phone, '') || ' ' || COALESCE(c.external_ref, ''))`;
+
+/** Up to this many matches, a search page is sorted from the matches themselves. */
+const SEARCH_ID_LIMIT = 5000;
 
 // Sort keys travel in cursors as exact text (timestamps keep their microseconds) and are cast back.
 const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
@@ -147,6 +150,7 @@ export class ClientsService {
     if (query.city?.trim()) {
       qb.andWhere('lower(c.address_city) = lower(:city)', { city: query.city.trim() });
     }
+    const search = !!query.q?.trim();
     if (query.q?.trim()) {
       const text = query.q.trim();
       let digits = text.replace(/[\s()+-]/g, '');
@@ -158,6 +162,7 @@ export class ClientsService {
         }),
       );
     }
+    if (search) await this.narrowSearch(qb);
     if (query.cursor) {
       const [value, id] = decodeCursor(query.cursor, 2);
       qb.andWhere(`(${sortExpr}, c.id) ${desc ? '<' : '>'} (CAST(:cursorValue AS ${sortType}), :cursorId)`, {
@@ -176,6 +181,25 @@ export class ClientsService {
     const nextCursor =
       entities.length > limit && last ? encodeCursor([lastRaw?.sort_key ?? null, last.id]) : null;
     return { items, nextCursor };
+  }
+
+  /**
+   * A search matching few clients is answered from the trigram index: its matches (at most
+   * SEARCH_ID_LIMIT), then the page of them in order. One matching many is left to the ordered scan
+   * of the name index, which finds a page of dense matches at once. (PostgreSQL cannot estimate a
+   * substring's matches, so it is asked how many there are, up to the limit.)
+   */
+  private async narrowSearch(qb: SelectQueryBuilder<Client>): Promise<void> {
+    const [sql, params] = qb
+      .clone()
+      .select('c.id', 'id')
+      .orderBy()
+      .limit(SEARCH_ID_LIMIT)
+      .getQueryAndParameters();
+    const rows: { id: string }[] = await this.dataSource.query(sql, params);
+    if (rows.length < SEARCH_ID_LIMIT) {
+      qb.andWhere('c.id = ANY(CAST(:matchIds AS uuid[]))', { matchIds: rows.map((r) => r.id) });
+    }
   }
 
   async setArchived(id: string, archived: boolean): Promise<Client> {

@@ -39,9 +39,12 @@ export class ClientsConsole1765000000000 implements MigrationInterface {
       CREATE INDEX clients_search_trgm_idx ON clients USING gin (
         (name || ' ' || COALESCE(email, '') || ' ' || COALESCE(phone, '') || ' ' || COALESCE(external_ref, ''))
         gin_trgm_ops)`);
+    // The name alone no longer needs its own: the search index holds it.
+    await q.query(`DROP INDEX clients_name_trgm_idx`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX clients_name_trgm_idx ON clients USING gin (name gin_trgm_ops)`);
     await q.query(`DROP INDEX clients_search_trgm_idx`);
     await q.query(`DROP INDEX clients_active_city_name_idx`);
     await q.query(`DROP INDEX clients_active_category_name_idx`);
