@@ -368,6 +368,15 @@ describe('Console sign-in: sessions, CSRF, throttling, password links', () => {
     await signIn(t, staff.email, TEST_PASSWORD, nextIp());
   });
 
+  it('sends no reset link to an inactive member, and PATCH active=false ends sessions as deactivation does', async () => {
+    const { staff } = await createStaffWithPassword(t.dataSource, StaffRole.Marketer);
+    const s = await signIn(t, staff.email, TEST_PASSWORD, nextIp());
+    await t.http().patch(`/api/v1/staff/${staff.id}`).set(admin()).send({ active: false }).expect(200);
+    await t.http().get('/api/v1/me').set('Cookie', s.cookie).expect(401);
+    await t.http().post('/api/v1/auth/password-reset').send({ email: staff.email }).expect(202);
+    expect(sent).toHaveLength(0);
+  });
+
   it('resets a password by an emailed link in the member’s language: single use, expiring', async () => {
     const { staff } = await createStaffWithPassword(t.dataSource, StaffRole.Marketer, {
       locale: 'en' as never,
