@@ -1,5 +1,6 @@
 import { StaffRole } from '@touchbase/core';
 import { EmailDriver, OutgoingEmail } from '@touchbase/email';
+import { StaffMember } from '@touchbase/staff';
 import {
   createStaffWithKey,
   createStaffWithPassword,
@@ -69,6 +70,10 @@ describe('Console sign-in: sessions, CSRF, throttling, password links', () => {
 
     const me = await t.http().get('/api/v1/me').set('Cookie', sessionCookieOf(cookie)).expect(200);
     expect(me.body).toMatchObject({ id: staff.id, hasPassword: true, locale: 'ru' });
+    expect(JSON.stringify(me.body)).not.toContain('argon2');
+    const entity = await t.dataSource.getRepository(StaffMember).findOneByOrFail({ id: staff.id });
+    expect(entity.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(JSON.stringify(entity)).not.toContain('argon2');
   });
 
   it('marks the cookie Secure behind a TLS proxy', async () => {
