@@ -18,7 +18,13 @@ import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/cli
 import { flagsClearedBy } from './contact-flag.enum';
 import { ClientErasureHooks } from './client-erasure.hooks';
 import { Client } from './entities/client.entity';
-import { StageHistoryEntry } from './entities/stage-history-entry.entity';
+import { CategoryHistoryEntry, StageHistoryEntry } from './entities/stage-history-entry.entity';
+
+/**
+ * What the free text search looks in: name, email, phone and reference as one text, under one
+ * trigram index (clients_search_trgm_idx: the expression must stay the same as the index's).
+ */
+export const CLIENT_SEARCH_TEXT_SQL = `(c.name || ' ' || COALESCE(c.email, '') || ' ' || COALESCE(c.phone, '') || ' ' || COALESCE(c.external_ref, ''))`;
 
 // Sort keys travel in cursors as exact text (timestamps keep their microseconds) and are cast back.
 const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
@@ -27,6 +33,15 @@ const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
   revenue: { expr: 'c.revenue_total', type: 'numeric' },
   lastPurchaseAt: { expr: `COALESCE(c.last_purchase_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
 };
+
+export interface ClientHistoryRow {
+  at: Date;
+  field: 'category' | 'stage';
+  from: string | null;
+  to: string | null;
+  source: string;
+  staff_name: string | null;
+}
 
 @Injectable()
 export class ClientsService {
@@ -85,29 +100,76 @@ export class ClientsService {
       });
       const flags = client.contactFlags.filter((f) => !cleared.includes(f));
       await manager.getRepository(Client).update({ id }, { ...fields, contactFlags: flags });
-      return this.get(id, manager);
+      const updated = await this.get(id, manager);
+      if (updated.category !== client.category) {
+        await manager.getRepository(CategoryHistoryEntry).insert({
+          clientId: id,
+          fromCategory: client.category,
+          toCategory: updated.category,
+          cause: 'manual',
+          actorId: actorId ?? null,
+          changedAt: new Date(),
+        });
+      }
+      return updated;
     });
   }
 
+  /** The client's category and stage changes, newest first, with who made the manual ones. */
+  async history(id: string): Promise<ClientHistoryRow[]> {
+    await this.get(id);
+    return this.dataSource.query(
+      `SELECT h.at, h.field, h.from, h.to, h.source, s.name AS staff_name
+         FROM (SELECT changed_at AS at, 'category' AS field, from_category AS from, to_category AS to,
+                      cause AS source, actor_id, id
+                 FROM category_history WHERE client_id = $1
+               UNION ALL
+               SELECT changed_at, 'stage', from_stage, to_stage, cause, actor_id, id
+                 FROM stage_history WHERE client_id = $1) h
+         LEFT JOIN staff_members s ON s.id = h.actor_id
+        ORDER BY h.at DESC, h.field, h.id DESC`,
+      [id],
+    );
+  }
+
+  /**
+   * A page of clients. A free-text search is answered from the trigram index, its matches sorted for
+   * the page: the time grows with the matches, never with the base. (PostgreSQL cannot estimate how
+   * many clients a substring matches; left to itself it may walk the name index looking for matches
+   * that cluster far down the alphabet, which takes seconds over a million.)
+   */
   async list(query: ListClientsQueryDto): Promise<Page<Client>> {
+    if (!query.q?.trim()) return this.listPage(this.dataSource.manager, query);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL enable_indexscan = off`);
+      return this.listPage(manager, query);
+    });
+  }
+
+  private async listPage(manager: EntityManager, query: ListClientsQueryDto): Promise<Page<Client>> {
     const limit = query.limit ?? 50;
     const sort = query.sort ?? 'name';
     const desc = sort.startsWith('-');
     const { expr: sortExpr, type: sortType } = SORT_COLUMNS[desc ? sort.slice(1) : sort];
-    const qb = this.clients.createQueryBuilder('c').leftJoinAndSelect('c.owner', 'owner');
+    const qb = manager.getRepository(Client).createQueryBuilder('c').leftJoinAndSelect('c.owner', 'owner');
     if (query.archived !== 'all')
       qb.andWhere(`c.archived_at IS ${query.archived === 'true' ? 'NOT ' : ''}NULL`);
     if (query.category) qb.andWhere('c.category = :category', { category: query.category });
     if (query.stage) qb.andWhere('c.stage = :stage', { stage: query.stage });
     if (query.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: query.ownerId });
     if (query.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: query.tag.trim().toLowerCase() });
+    if (query.city?.trim()) {
+      qb.andWhere('lower(c.address_city) = lower(:city)', { city: query.city.trim() });
+    }
     if (query.q?.trim()) {
       const text = query.q.trim();
-      const digits = text.replace(/\D/g, '');
+      let digits = text.replace(/[\s()+-]/g, '');
+      digits = /^\d{3,}$/.test(digits) ? digits.replace(/^8(\d{10})$/, '7$1') : '';
+      // The text somewhere in name, email, phone or reference; or, typed as a phone, its digits.
       qb.andWhere(
         new Brackets((w) => {
-          w.where('c.name ILIKE :like', { like: `%${escapeLike(text)}%` }).orWhere('c.email ILIKE :like');
-          if (digits.length >= 3) w.orWhere('c.phone LIKE :digits', { digits: `%${digits}%` });
+          w.where(`${CLIENT_SEARCH_TEXT_SQL} ILIKE :like`, { like: `%${escapeLike(text)}%` });
+          if (digits) w.orWhere(`${CLIENT_SEARCH_TEXT_SQL} LIKE :digits`, { digits: `%${digits}%` });
         }),
       );
     }

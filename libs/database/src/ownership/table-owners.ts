@@ -5,6 +5,7 @@
 export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   api_keys: 'staff',
   call_tasks: 'calls',
+  category_history: 'clients',
   campaigns: 'campaigns',
   client_preferences: 'preferences',
   client_topic_subscriptions: 'preferences',
@@ -22,6 +23,9 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   segments: 'segments',
   signers: 'templates',
   staff_members: 'staff',
+  staff_password_tokens: 'staff',
+  staff_sessions: 'staff',
+  staff_sign_in_failures: 'staff',
   stage_history: 'clients',
   survey_answers: 'portal',
   templates: 'templates',
@@ -46,6 +50,11 @@ export const TABLE_WRITE_GRANTS: readonly { table: string; library: string; why:
     table: 'clients',
     library: 'imports',
     why: 'the import upserts a batch of staged rows in one statement',
+  },
+  {
+    table: 'category_history',
+    library: 'classification',
+    why: 'an automatic category change is recorded in the statement that makes it',
   },
   {
     table: 'stage_history',
