@@ -1,0 +1,188 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Col, Empty, List, Progress, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../api/client';
+import { CHANNELS, type Overview as OverviewData } from '../api/types';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { PageLoading } from '../components/PageLoading';
+import { PageTitle } from '../components/Shell';
+import { formatDate, formatDateTime } from '../format';
+import { useReasonText } from '../texts';
+
+const SuppressionsChart = lazy(() => import('../components/SuppressionsChart'));
+
+export default function Overview() {
+  const { t } = useTranslation();
+  const reasonText = useReasonText();
+  const query = useQuery({
+    queryKey: ['overview'],
+    queryFn: () => unwrap<OverviewData>(api.GET('/api/v1/overview')),
+    refetchInterval: 30_000,
+  });
+  if (query.isPending) return <PageLoading />;
+  if (query.isError) return <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  const o = query.data;
+  const suppressions = o.suppressions30d.map((s) => ({
+    key: s.reason,
+    name: reasonText(s.reason),
+    count: s.count,
+  }));
+
+  return (
+    <>
+      <PageTitle
+        extra={
+          <Typography.Text type="secondary">
+            {t('common.updated', { time: formatDateTime(o.generatedAt) })}
+          </Typography.Text>
+        }
+      >
+        {t('overview.title')}
+      </PageTitle>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12} xl={9}>
+          <Card title={t('overview.sentToday')} size="small" style={{ height: '100%' }}>
+            <Row gutter={8} data-testid="sent-today">
+              {CHANNELS.map((c) => (
+                <Col span={6} key={c}>
+                  <Statistic title={t(`channel.${c}`)} value={o.sentToday[c]} data-testid={`sent-${c}`} />
+                </Col>
+              ))}
+            </Row>
+          </Card>
+        </Col>
+        <Col xs={24} sm={12} lg={12} xl={5}>
+          <Card
+            title={t('overview.ceoCoverage', { quarter: o.ceoLetterCoverage.quarter })}
+            size="small"
+            style={{ height: '100%' }}
+          >
+            <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
+              <Progress
+                type="circle"
+                size={64}
+                percent={Math.round(o.ceoLetterCoverage.percent)}
+                aria-label={t('overview.ceoCoverage', { quarter: o.ceoLetterCoverage.quarter })}
+              />
+              <span data-testid="ceo-coverage">
+                {t('overview.ceoReached', {
+                  reached: o.ceoLetterCoverage.reached,
+                  eligible: o.ceoLetterCoverage.eligible,
+                })}
+              </span>
+            </div>
+          </Card>
+        </Col>
+        <Col xs={12} sm={6} lg={12} xl={5}>
+          <Card title={t('overview.vipsCooling')} size="small" style={{ height: '100%' }}>
+            <Statistic value={o.vipsCooling.count} data-testid="vips-cooling" />
+            <Typography.Text type="secondary">{t('overview.vipsCoolingHint')}</Typography.Text>
+          </Card>
+        </Col>
+        <Col xs={12} sm={6} lg={12} xl={5}>
+          <Card title={t('overview.callsDue')} size="small" style={{ height: '100%' }}>
+            <Statistic value={o.callsDueToday.count} data-testid="calls-due" />
+            <Typography.Text
+              type={o.callsDueToday.overdue ? 'danger' : 'secondary'}
+              data-testid="calls-overdue"
+            >
+              {t('overview.callsOverdue', { count: o.callsDueToday.overdue })}
+            </Typography.Text>
+          </Card>
+        </Col>
+
+        <Col xs={24} xl={12}>
+          <Card title={t('overview.suppressions')} size="small">
+            {suppressions.length === 0 ? (
+              <Empty description={t('overview.suppressionsEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+            ) : (
+              <>
+                <Suspense fallback={<PageLoading />}>
+                  <SuppressionsChart rows={suppressions} label={t('overview.suppressions')} />
+                </Suspense>
+                <Table
+                  size="small"
+                  pagination={false}
+                  data-testid="suppressions"
+                  aria-label={t('overview.suppressionsTable')}
+                  dataSource={suppressions}
+                  columns={[
+                    { title: t('overview.reasonCol'), dataIndex: 'name' },
+                    { title: t('overview.countCol'), dataIndex: 'count', align: 'right', width: 120 },
+                  ]}
+                />
+              </>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card title={t('overview.runs')} size="small" style={{ marginBottom: 16 }}>
+            {o.runsInFlight.length === 0 ? (
+              <Empty description={t('overview.runsEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+            ) : (
+              <List
+                data-testid="runs-in-flight"
+                dataSource={o.runsInFlight}
+                renderItem={(r) => (
+                  <List.Item key={r.id}>
+                    <div style={{ width: '100%' }}>
+                      <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+                        <strong>{r.campaignName}</strong>
+                        <span>
+                          <Tag>{t(`channel.${r.channel}`)}</Tag>
+                          <Tag color="processing">
+                            {t(`runStatus.${r.status}`, { defaultValue: r.status })}
+                          </Tag>
+                        </span>
+                      </div>
+                      <Progress
+                        percent={r.total ? Math.floor((r.done / r.total) * 100) : 0}
+                        aria-label={`${r.campaignName}: ${t('overview.progress', { done: r.done, total: r.total })}`}
+                      />
+                      <Typography.Text type="secondary">
+                        {t('overview.progress', { done: r.done, total: r.total })} ·{' '}
+                        {t('overview.runCounts', {
+                          sent: r.sent,
+                          suppressed: r.suppressed,
+                          failed: r.failed,
+                        })}
+                      </Typography.Text>
+                    </div>
+                  </List.Item>
+                )}
+              />
+            )}
+          </Card>
+          <Card title={t('overview.upcoming')} size="small">
+            {o.upcoming.length === 0 ? (
+              <Empty description={t('overview.upcomingEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+            ) : (
+              <Table
+                size="small"
+                pagination={false}
+                data-testid="upcoming"
+                rowKey={(u) => `${u.date}-${u.campaignId}-${u.channel}`}
+                dataSource={o.upcoming}
+                columns={[
+                  {
+                    title: t('overview.date'),
+                    dataIndex: 'date',
+                    render: (d: string) => formatDate(d),
+                    width: 120,
+                  },
+                  { title: t('overview.campaign'), dataIndex: 'campaignName' },
+                  {
+                    title: t('overview.channel'),
+                    dataIndex: 'channel',
+                    render: (c: string) => t(`channel.${c}`),
+                  },
+                ]}
+              />
+            )}
+          </Card>
+        </Col>
+      </Row>
+    </>
+  );
+}
