@@ -40,12 +40,17 @@ export async function renderApiTypes(): Promise<string> {
   return HEADER + astToString(ast);
 }
 
+/** Writes the types to `out` (by default the console's schema.d.ts). */
+export async function writeApiTypes(out: string = API_TYPES_FILE): Promise<void> {
+  const text = await renderApiTypes();
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, text);
+}
+
 if (require.main === module) {
-  void renderApiTypes().then(
-    (text) => {
-      const out = process.argv[2] ? path.resolve(process.argv[2]) : API_TYPES_FILE;
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, text);
+  const out = process.argv[2] ? path.resolve(process.argv[2]) : API_TYPES_FILE;
+  void writeApiTypes(out).then(
+    () => {
       process.stdout.write(`API types written to ${path.relative(process.cwd(), out)}\n`);
       process.exit(0);
     },
