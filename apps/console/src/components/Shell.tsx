@@ -79,6 +79,7 @@ export function Shell() {
         breakpoint="lg"
         width={220}
         collapsedWidth={64}
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
         trigger={
           <span role="button" aria-label={collapsed ? t('nav.expand') : t('nav.collapse')}>
             {collapsed ? '»' : '«'}

@@ -137,8 +137,8 @@ export const en: Messages = {
   overview: {
     title: 'Overview',
     sentToday: 'Sent today',
-    ceoCoverage: 'CEO letter: coverage in {{quarter}}',
-    ceoReached: '{{reached}} of {{eligible}} clients',
+    ceoCoverage: 'CEO letter, {{quarter}}',
+    ceoReached: '{{reached}} of {{eligible}} clients reached',
     vipsCooling: 'VIPs cooling',
     vipsCoolingHint: 'VIP clients without a purchase for longer than usual',
     callsDue: 'Calls due today',

@@ -136,8 +136,8 @@ export const ru = {
   overview: {
     title: 'Обзор',
     sentToday: 'Отправлено сегодня',
-    ceoCoverage: 'Письмо CEO: охват за {{quarter}}',
-    ceoReached: '{{reached}} из {{eligible}} клиентов',
+    ceoCoverage: 'Письмо CEO, {{quarter}}',
+    ceoReached: 'охвачено {{reached}} из {{eligible}} клиентов',
     vipsCooling: 'VIP остывают',
     vipsCoolingHint: 'VIP-клиенты без покупок дольше обычного',
     callsDue: 'Звонки на сегодня',

@@ -7,13 +7,14 @@ import { CHANNELS, type Overview as OverviewData } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { PageLoading } from '../components/PageLoading';
 import { PageTitle } from '../components/Shell';
-import { formatDate, formatDateTime } from '../format';
+import { formatDate, formatDateTime, formatNumber } from '../format';
 import { useReasonText } from '../texts';
 
 const SuppressionsChart = lazy(() => import('../components/SuppressionsChart'));
 
 export default function Overview() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const number = (v: number | string) => formatNumber(Number(v), i18n.language);
   const reasonText = useReasonText();
   const query = useQuery({
     queryKey: ['overview'],
@@ -41,18 +42,20 @@ export default function Overview() {
         {t('overview.title')}
       </PageTitle>
       <Row gutter={[16, 16]}>
-        <Col xs={24} lg={12} xl={9}>
+        <Col xs={24} xl={8}>
           <Card title={t('overview.sentToday')} size="small" style={{ height: '100%' }}>
             <Row gutter={8} data-testid="sent-today">
               {CHANNELS.map((c) => (
                 <Col span={6} key={c}>
-                  <Statistic title={t(`channel.${c}`)} value={o.sentToday[c]} data-testid={`sent-${c}`} />
+                  <div data-testid={`sent-${c}`}>
+                    <Statistic title={t(`channel.${c}`)} value={o.sentToday[c]} formatter={number} />
+                  </div>
                 </Col>
               ))}
             </Row>
           </Card>
         </Col>
-        <Col xs={24} sm={12} lg={12} xl={5}>
+        <Col xs={24} md={8} xl={6}>
           <Card
             title={t('overview.ceoCoverage', { quarter: o.ceoLetterCoverage.quarter })}
             size="small"
@@ -67,22 +70,26 @@ export default function Overview() {
               />
               <span data-testid="ceo-coverage">
                 {t('overview.ceoReached', {
-                  reached: o.ceoLetterCoverage.reached,
-                  eligible: o.ceoLetterCoverage.eligible,
+                  reached: number(o.ceoLetterCoverage.reached),
+                  eligible: number(o.ceoLetterCoverage.eligible),
                 })}
               </span>
             </div>
           </Card>
         </Col>
-        <Col xs={12} sm={6} lg={12} xl={5}>
+        <Col xs={12} md={8} xl={5}>
           <Card title={t('overview.vipsCooling')} size="small" style={{ height: '100%' }}>
-            <Statistic value={o.vipsCooling.count} data-testid="vips-cooling" />
+            <div data-testid="vips-cooling">
+              <Statistic value={o.vipsCooling.count} formatter={number} />
+            </div>
             <Typography.Text type="secondary">{t('overview.vipsCoolingHint')}</Typography.Text>
           </Card>
         </Col>
-        <Col xs={12} sm={6} lg={12} xl={5}>
+        <Col xs={12} md={8} xl={5}>
           <Card title={t('overview.callsDue')} size="small" style={{ height: '100%' }}>
-            <Statistic value={o.callsDueToday.count} data-testid="calls-due" />
+            <div data-testid="calls-due">
+              <Statistic value={o.callsDueToday.count} formatter={number} />
+            </div>
             <Typography.Text
               type={o.callsDueToday.overdue ? 'danger' : 'secondary'}
               data-testid="calls-overdue"
