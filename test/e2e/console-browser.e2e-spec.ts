@@ -337,7 +337,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         expect(o.runsInFlight.map((r) => r.campaignName)).toContain('Письмо CEO');
         for (const r of o.runsInFlight) {
           await expect(p.getByTestId('runs-in-flight').textContent()).resolves.toContain(
-            fill(ui.overview.progress, { done: r.done, total: r.total }),
+            fill(ui.overview.progress, { done: n(r.done), total: n(r.total) }),
           );
         }
         const upcoming = p.getByTestId('upcoming').locator('tbody tr');

@@ -1,5 +1,5 @@
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider } from 'antd';
+import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import ruRU from 'antd/locale/ru_RU';
 import { lazy, Suspense, type ReactNode } from 'react';
@@ -53,6 +53,25 @@ const queryClient: QueryClient = new QueryClient({
   }),
 });
 
+/**
+ * antd's defaults, darkened where their text falls short of WCAG AA contrast (4.5:1) on white:
+ * links, secondary and placeholder texts, danger texts.
+ */
+const THEME: ThemeConfig = {
+  token: {
+    colorPrimary: '#1f5fbf',
+    colorLink: '#1f5fbf',
+    colorInfo: '#1f5fbf',
+    colorError: '#c41d1d',
+    colorSuccess: '#237804',
+    colorWarning: '#ad6800',
+    colorTextTertiary: 'rgba(0,0,0,0.62)',
+    colorTextDescription: 'rgba(0,0,0,0.62)',
+    colorTextPlaceholder: 'rgba(0,0,0,0.6)',
+    borderRadius: 4,
+  },
+};
+
 function RequireSession({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const location = useLocation();
@@ -71,9 +90,7 @@ function Localized({ nonce, children }: { nonce?: string; children: ReactNode })
     <ConfigProvider
       locale={i18n.language === 'ru' ? ruRU : enUS}
       csp={nonce ? { nonce } : undefined}
-      theme={{
-        token: { colorPrimary: '#1f5fbf', borderRadius: 4, colorTextDescription: 'rgba(0,0,0,0.62)' },
-      }}
+      theme={THEME}
     >
       <AntApp>{children}</AntApp>
     </ConfigProvider>

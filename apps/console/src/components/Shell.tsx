@@ -20,6 +20,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import type { Locale } from '../api/types';
 import { useSession } from '../auth/session';
 import { ApiErrorAlert } from './ApiErrorAlert';
+import { TAG } from './colours';
 import { ErrorBoundary } from './ErrorBoundary';
 import { PageLoading } from './PageLoading';
 
@@ -81,8 +82,9 @@ export function Shell() {
         collapsedWidth={64}
         style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
         trigger={
-          <span role="button" aria-label={collapsed ? t('nav.expand') : t('nav.collapse')}>
-            {collapsed ? '»' : '«'}
+          <span>
+            <span aria-hidden="true">{collapsed ? '»' : '«'}</span>
+            <span className="tb-sr-only">{collapsed ? t('nav.expand') : t('nav.collapse')}</span>
           </span>
         }
       >
@@ -116,10 +118,13 @@ export function Shell() {
               onClick: ({ key }) => void onAccount(key),
             }}
           >
-            <Button icon={<UserOutlined />} aria-label={`${t('account.menu')}: ${staff.name}`}>
+            <Button icon={<UserOutlined />}>
+              <span className="tb-sr-only">{t('account.menu')}: </span>
               <Space size={4}>
                 <span>{staff.name}</span>
-                <Tag style={{ marginInlineEnd: 0 }}>{t(`account.role.${staff.role}`)}</Tag>
+                <Tag style={{ marginInlineEnd: 0 }} color={TAG.blue}>
+                  {t(`account.role.${staff.role}`)}
+                </Tag>
               </Space>
             </Button>
           </Dropdown>

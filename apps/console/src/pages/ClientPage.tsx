@@ -13,20 +13,21 @@ import {
   type TimelineEvent,
 } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { TAG } from '../components/colours';
 import { PageLoading } from '../components/PageLoading';
 import { PageTitle } from '../components/Shell';
 import { formatDateTime } from '../format';
 import { useReasonText } from '../texts';
 
 const STATUS_COLOURS: Record<string, string> = {
-  sent: 'blue',
-  delivered: 'green',
-  failed: 'red',
-  bounced: 'volcano',
-  suppressed: 'orange',
-  cancelled: 'default',
-  queued: 'default',
-  sending: 'processing',
+  sent: TAG.blue,
+  delivered: TAG.green,
+  failed: TAG.red,
+  bounced: TAG.red,
+  suppressed: TAG.orange,
+  cancelled: TAG.grey,
+  queued: TAG.grey,
+  sending: TAG.blue,
 };
 
 const show = (v: unknown): string =>
@@ -56,10 +57,10 @@ export default function ClientPage() {
         extra={
           <Space>
             {c.category && (
-              <Tag color={c.category === 'VIP' ? 'gold' : 'blue'}>{t(`category.${c.category}`)}</Tag>
+              <Tag color={c.category === 'VIP' ? TAG.gold : TAG.blue}>{t(`category.${c.category}`)}</Tag>
             )}
             <Tag>{t(`stage.${c.stage}`)}</Tag>
-            {c.archivedAt && <Tag color="red">{t('client.archived')}</Tag>}
+            {c.archivedAt && <Tag color={TAG.red}>{t('client.archived')}</Tag>}
           </Space>
         }
       >
@@ -223,9 +224,9 @@ function PreferencesCard({ id }: { id: string }) {
       <Descriptions column={1} size="small" data-testid="client-preferences">
         <Descriptions.Item label={t('client.preferences')}>
           {p.optedOut ? (
-            <Tag color="red">{t('client.optedOut')}</Tag>
+            <Tag color={TAG.red}>{t('client.optedOut')}</Tag>
           ) : (
-            <Tag color="green">{t('client.subscribed')}</Tag>
+            <Tag color={TAG.green}>{t('client.subscribed')}</Tag>
           )}
         </Descriptions.Item>
         <Descriptions.Item label={t('client.channels')}>
@@ -246,7 +247,7 @@ function PreferencesCard({ id }: { id: string }) {
           {p.topics.length === 0
             ? t('client.topicsEmpty')
             : p.topics.map((topic) => (
-                <Tag key={topic.key} color={topic.subscribed ? 'green' : undefined}>
+                <Tag key={topic.key} color={topic.subscribed ? TAG.green : undefined}>
                   {topic.subscribed ? '✓' : '✗'} {topic.key}
                 </Tag>
               ))}

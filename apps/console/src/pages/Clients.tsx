@@ -14,6 +14,7 @@ import {
   type StaffMember,
 } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { TAG } from '../components/colours';
 import { PageTitle } from '../components/Shell';
 import { formatDate } from '../format';
 
@@ -175,7 +176,7 @@ export default function Clients() {
                 width: 100,
                 render: (c: Category | null) =>
                   c ? (
-                    <Tag color={c === 'VIP' ? 'gold' : undefined}>{t(`category.${c}`)}</Tag>
+                    <Tag color={c === 'VIP' ? TAG.gold : undefined}>{t(`category.${c}`)}</Tag>
                   ) : (
                     t('common.none')
                   ),

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
 import { CHANNELS, type Overview as OverviewData } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { TAG } from '../components/colours';
 import { PageLoading } from '../components/PageLoading';
 import { PageTitle } from '../components/Shell';
 import { formatDate, formatDateTime, formatNumber } from '../format';
@@ -138,9 +139,7 @@ export default function Overview() {
                         <strong>{r.campaignName}</strong>
                         <span>
                           <Tag>{t(`channel.${r.channel}`)}</Tag>
-                          <Tag color="processing">
-                            {t(`runStatus.${r.status}`, { defaultValue: r.status })}
-                          </Tag>
+                          <Tag color={TAG.blue}>{t(`runStatus.${r.status}`, { defaultValue: r.status })}</Tag>
                         </span>
                       </div>
                       <Progress
@@ -148,7 +147,7 @@ export default function Overview() {
                         aria-label={`${r.campaignName}: ${t('overview.progress', { done: r.done, total: r.total })}`}
                       />
                       <Typography.Text type="secondary">
-                        {t('overview.progress', { done: r.done, total: r.total })} ·{' '}
+                        {t('overview.progress', { done: number(r.done), total: number(r.total) })} ·{' '}
                         {t('overview.runCounts', {
                           sent: r.sent,
                           suppressed: r.suppressed,

@@ -19,6 +19,7 @@ import { api, unwrap } from '../api/client';
 import { ROLES, type Role, type StaffMember } from '../api/types';
 import { useSession } from '../auth/session';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { TAG } from '../components/colours';
 import { PageTitle } from '../components/Shell';
 import { formatDateTime } from '../format';
 
@@ -122,7 +123,7 @@ function StaffAdmin({ selfId }: { selfId: string }) {
               dataIndex: 'active',
               render: (active: boolean, s) => (
                 <Space size={4} wrap>
-                  <Tag color={active ? 'green' : 'default'}>
+                  <Tag color={active ? TAG.green : TAG.grey}>
                     {active ? t('staff.active') : t('staff.inactive')}
                   </Tag>
                   {s.hasPassword === false && <Tag>{t('staff.noPassword')}</Tag>}
