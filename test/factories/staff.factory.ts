@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { StaffRole } from '@touchbase/core';
-import { ApiKey, generateApiKey, hashApiKey, StaffMember } from '@touchbase/staff';
+import { ApiKey, generateApiKey, hashApiKey, hashPassword, StaffMember } from '@touchbase/staff';
 
 let seq = 0;
 
@@ -40,4 +40,31 @@ export async function createStaffWithKey(
     }),
   );
   return { staff, key, apiKey };
+}
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** A staff member who can sign in to the console with `password`. */
+export async function createStaffWithPassword(
+  dataSource: DataSource,
+  role: StaffRole,
+  overrides: Partial<StaffMember> = {},
+  password = TEST_PASSWORD,
+): Promise<{ staff: StaffMember; password: string }> {
+  const staff = await createStaffMember(dataSource, { role, ...overrides });
+  await dataSource
+    .getRepository(StaffMember)
+    .update({ id: staff.id }, { passwordHash: await hashPassword(password) });
+  return { staff, password };
+}
+
+/** Gives an existing member a password (e.g. one made with createStaffWithKey). */
+export async function setStaffPassword(
+  dataSource: DataSource,
+  staffId: string,
+  password = TEST_PASSWORD,
+): Promise<void> {
+  await dataSource
+    .getRepository(StaffMember)
+    .update({ id: staffId }, { passwordHash: await hashPassword(password) });
 }

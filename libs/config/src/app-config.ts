@@ -57,6 +57,13 @@ export class AppConfig {
     };
   }
 
+  get staffSessions() {
+    return {
+      idleMinutes: this.env.STAFF_SESSION_IDLE_MINUTES,
+      maxHours: this.env.STAFF_SESSION_MAX_HOURS,
+    };
+  }
+
   get workspace() {
     return {
       phoneRegion: this.env.DEFAULT_PHONE_REGION,

@@ -160,6 +160,21 @@ export class Environment {
   @MaxLength(200)
   BOOTSTRAP_ADMIN_NAME = 'Administrator';
 
+  // ── Staff sessions ──────────────────────────────────────────────────────
+  /** A console session ends after this many minutes without a request. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  STAFF_SESSION_IDLE_MINUTES = 60;
+
+  /** A console session ends this many hours after sign-in, however busy. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  STAFF_SESSION_MAX_HOURS = 12;
+
   // ── Workspace ───────────────────────────────────────────────────────────
   /** Region for phone numbers written without a country code (ISO 3166-1 alpha-2). */
   @Matches(/^[A-Z]{2}$/, { message: 'DEFAULT_PHONE_REGION must be a two-letter country code such as RU' })

@@ -5,7 +5,13 @@ import { ClassificationService } from '@touchbase/classification';
 import { AppConfig } from '@touchbase/config';
 import { StaffRole } from '@touchbase/core';
 import { ImportKind, ImportReport, ImportsService } from '@touchbase/imports';
-import { ApiKeyService, BootstrapAdminService, StaffMember, StaffService } from '@touchbase/staff';
+import {
+  ApiKeyService,
+  BootstrapAdminService,
+  PasswordTokensService,
+  StaffMember,
+  StaffService,
+} from '@touchbase/staff';
 import { generateSampleCompany, SampleCompany } from './sample-company';
 import { writeSampleFiles } from './sample-files';
 
@@ -36,6 +42,7 @@ export class DemoLoaderService {
     private readonly config: AppConfig,
     private readonly staff: StaffService,
     private readonly keys: ApiKeyService,
+    private readonly passwordTokens: PasswordTokensService,
     private readonly imports: ImportsService,
     private readonly classification: ClassificationService,
   ) {}
@@ -85,7 +92,7 @@ export class DemoLoaderService {
 
   /** The first admin (created as the first start creates it) and a key to print. */
   private async admin(): Promise<DemoAdmin> {
-    const bootstrap = new BootstrapAdminService(this.dataSource, this.config, this.keys);
+    const bootstrap = new BootstrapAdminService(this.dataSource, this.config, this.keys, this.passwordTokens);
     const created = await bootstrap.bootstrap();
     if (created?.generatedKey) {
       return { member: created.admin, key: created.generatedKey, keyFile: created.keyFile ?? null };

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PreferencesModule } from '@touchbase/preferences';
+import { StaffModule } from '@touchbase/staff';
 import { TemplatesModule } from '@touchbase/templates';
 import { emailDriverProvider } from './drivers/email-driver.provider';
 import { EmailBouncesService } from './email-bounces.service';
 import { EmailMessageBuilder } from './email-message.builder';
 import { EmailHandler } from './email.handler';
 import { SignatureImagesService } from './signature-images.service';
+import { StaffEmailSender } from './staff-email.sender';
 import { TemplateTestSendController } from './test-send/template-test-send.controller';
 import { TemplateTestSendService } from './test-send/template-test-send.service';
 
@@ -23,10 +25,10 @@ export class EmailDriverModule {}
 })
 export class EmailModule {}
 
-/** The API side: template test-send (marketers). */
+/** The API side: template test-send (marketers), and the staff emails' delivery. */
 @Module({
-  imports: [EmailDriverModule, TemplatesModule],
+  imports: [EmailDriverModule, TemplatesModule, StaffModule],
   controllers: [TemplateTestSendController],
-  providers: [TemplateTestSendService],
+  providers: [TemplateTestSendService, StaffEmailSender],
 })
 export class EmailApiModule {}

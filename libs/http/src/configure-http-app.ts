@@ -10,6 +10,8 @@ import { PathParamPipe, requestInputMiddleware } from './request-input';
 import { createValidationPipe } from './validation';
 
 export const API_KEY_SCHEME = 'api-key';
+export const SESSION_SCHEME = 'session';
+export const CSRF_SCHEME = 'csrf';
 
 /** Applies the HTTP platform to an app: used by `main.ts` and by the e2e tests alike. */
 export function configureHttpApp(app: INestApplication): void {
@@ -42,13 +44,29 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('touchbase API')
     .setDescription(
       'Admin API of touchbase: clients, preferences, segments, campaigns, runs, reports. ' +
-        'Authenticate with `Authorization: Bearer tb_…` (an API key of a staff member). ' +
+        'Authenticate with `Authorization: Bearer tb_…` (an API key of a staff member), or with the ' +
+        '`tb_session` cookie of POST /api/v1/auth/sign-in; cookie-authenticated writes also send ' +
+        '`X-CSRF-Token` (the session’s csrfToken). Both give the same roles. ' +
         'Errors always have the shape `{ statusCode, error, message, details }`.',
     )
     .setVersion(process.env.npm_package_version ?? '0.1.0')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'tb_…', description: 'A staff API key' },
       API_KEY_SCHEME,
+    )
+    .addCookieAuth(
+      'tb_session',
+      { type: 'apiKey', in: 'cookie', description: 'A console session (POST /api/v1/auth/sign-in)' },
+      SESSION_SCHEME,
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-CSRF-Token',
+        description: 'The session’s csrfToken: required with the session cookie on writes',
+      },
+      CSRF_SCHEME,
     )
     .addBearerAuth(
       {
@@ -58,9 +76,28 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       'portal-token',
     );
-  return SwaggerModule.createDocument(app, builder.build(), {
+  const document = SwaggerModule.createDocument(app, builder.build(), {
     extraModels: [ErrorResponseDto, FieldErrorDto],
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
+  return withSessionSecurity(document);
+}
+
+const SAFE_METHODS = new Set(['get', 'head', 'options']);
+
+/** Every operation an API key opens is open to a session too (with the CSRF header on writes). */
+function withSessionSecurity(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const op = operation as { security?: Record<string, string[]>[] } | undefined;
+      if (!op?.security?.some((s) => API_KEY_SCHEME in s)) continue;
+      // A new array: operations of one controller share the class decorator's.
+      op.security = [
+        ...op.security,
+        SAFE_METHODS.has(method) ? { [SESSION_SCHEME]: [] } : { [SESSION_SCHEME]: [], [CSRF_SCHEME]: [] },
+      ];
+    }
+  }
+  return document;
 }

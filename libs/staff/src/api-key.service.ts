@@ -16,7 +16,7 @@ export interface IssuedApiKey {
   key: string;
 }
 
-export interface AuthenticatedStaff {
+export interface KeyHolder {
   staff: StaffMember;
   apiKeyId: string;
 }
@@ -54,6 +54,14 @@ export class ApiKeyService {
     return { apiKey, key };
   }
 
+  /** Revokes every key of a member (deactivation). */
+  async revokeAll(staffMemberId: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.keys.manager).query(
+      `UPDATE api_keys SET revoked_at = now() WHERE staff_member_id = $1 AND revoked_at IS NULL`,
+      [staffMemberId],
+    );
+  }
+
   listForStaff(staffMemberId: string): Promise<ApiKey[]> {
     return this.keys.find({ where: { staffMemberId }, order: { createdAt: 'DESC' } });
   }
@@ -73,7 +81,7 @@ export class ApiKeyService {
   }
 
   /** The active staff member holding `key`, or null for an unknown, revoked or deactivated key. */
-  async authenticate(key: string): Promise<AuthenticatedStaff | null> {
+  async authenticate(key: string): Promise<KeyHolder | null> {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
     const row = await this.keys
       .createQueryBuilder('k')

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { StaffRole } from '@touchbase/core';
 import { ApiKeyService, generateApiKey } from './api-key.service';
+import { PasswordTokensService } from './auth/password-tokens.service';
+import { PasswordTokenPurpose } from './entities/staff-password-token.entity';
 import { StaffMember } from './entities/staff-member.entity';
 
 const BOOTSTRAP_LOCK_KEY = 7_202_611_221;
@@ -14,6 +16,8 @@ export interface BootstrapResult {
   /** Set when the key was generated here (not given in BOOTSTRAP_ADMIN_KEY). */
   generatedKey?: string;
   keyFile?: string;
+  /** A one-time link (7 days) for the admin to set a password and sign in to the console. */
+  setPasswordLink: string;
 }
 
 /** On an empty database, creates the first admin and its key, so the API can be used at once. */
@@ -25,6 +29,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly keys: ApiKeyService,
+    private readonly passwordTokens: PasswordTokensService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,13 +44,16 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
           `  │ First start: created admin ${result.admin.email} with this API key:`,
           `  │   ${result.generatedKey}`,
           `  │ It is also in ${result.keyFile} (mode 0600). It will not be shown again.`,
+          '  │ To sign in to the console, set a password (the link works once, for 7 days):',
+          `  │   ${result.setPasswordLink}`,
           '  └──────────────────────────────────────────────────────────────────────────',
           '',
         ].join('\n') + '\n',
       );
     } else {
       this.logger.log(
-        `First start: created admin ${result.admin.email} with the key from BOOTSTRAP_ADMIN_KEY`,
+        `First start: created admin ${result.admin.email} with the key from BOOTSTRAP_ADMIN_KEY; ` +
+          `set a password for the console (once, within 7 days): ${result.setPasswordLink}`,
       );
     }
   }
@@ -66,13 +74,16 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
       );
       const key = adminKey ?? generateApiKey();
       await this.keys.issue(admin.id, 'Bootstrap admin key', key, manager);
-      if (adminKey) return { admin };
+      const setPasswordLink = this.passwordTokens.link(
+        await this.passwordTokens.issue(admin.id, PasswordTokenPurpose.FirstStart, manager),
+      );
+      if (adminKey) return { admin, setPasswordLink };
       // Written before the transaction commits: if the file cannot be written, no admin is created
       // and the next start tries again, so the only copy of the key is never lost.
       fs.mkdirSync(path.dirname(adminKeyFile), { recursive: true, mode: 0o755 });
       fs.writeFileSync(adminKeyFile, key + '\n', { mode: 0o600 });
       fs.chmodSync(adminKeyFile, 0o600);
-      return { admin, generatedKey: key, keyFile: adminKeyFile };
+      return { admin, generatedKey: key, keyFile: adminKeyFile, setPasswordLink };
     });
   }
 }

@@ -1,10 +1,23 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AnyStaff, Roles, StaffRole, ValidationException } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
 import { CurrentStaff } from './auth/current-staff.decorator';
+import { LocaleDto } from './dto/auth.dto';
 import {
   CreateStaffMemberDto,
+  InviteStaffMemberDto,
   StaffMemberDto,
   StaffMemberListDto,
   UpdateStaffMemberDto,
@@ -21,9 +34,17 @@ export class StaffController {
 
   @Get('me')
   @AnyStaff()
-  @ApiOperation({ summary: 'The staff member the key belongs to' })
+  @ApiOperation({ summary: 'The staff member signed in (by session or key)' })
   me(@CurrentStaff() member: StaffMember): StaffMemberDto {
     return StaffMemberDto.from(member);
+  }
+
+  @Put('me/locale')
+  @AnyStaff()
+  @ApiOperation({ summary: 'Remember the language of the console (and of emails) for this member' })
+  @ApiErrors(400)
+  async setLocale(@CurrentStaff() member: StaffMember, @Body() dto: LocaleDto): Promise<LocaleDto> {
+    return { locale: await this.staff.setLocale(member.id, dto.locale) };
   }
 
   @Get('staff')
@@ -43,6 +64,32 @@ export class StaffController {
   @ApiErrors(400, 409)
   async create(@Body() dto: CreateStaffMemberDto): Promise<StaffMemberDto> {
     return StaffMemberDto.from(await this.staff.create(dto));
+  }
+
+  @Post('staff/invitations')
+  @Roles(StaffRole.Admin)
+  @ApiOperation({ summary: 'Invite a staff member: creates them and emails a set-password link (7 days)' })
+  @ApiErrors(400, 409)
+  async invite(@Body() dto: InviteStaffMemberDto): Promise<StaffMemberDto> {
+    return StaffMemberDto.from(await this.staff.invite(dto));
+  }
+
+  @Post('staff/:id/deactivate')
+  @HttpCode(200)
+  @Roles(StaffRole.Admin)
+  @ApiOperation({ summary: "Deactivate: ends the member's sessions and revokes their API keys" })
+  @ApiErrors(400, 404, 409)
+  async deactivate(@Param('id', ParseUUIDPipe) id: string): Promise<StaffMemberDto> {
+    return StaffMemberDto.from(await this.staff.deactivate(id));
+  }
+
+  @Post('staff/:id/activate')
+  @HttpCode(200)
+  @Roles(StaffRole.Admin)
+  @ApiOperation({ summary: 'Activate a deactivated member again (they sign in anew; old keys stay revoked)' })
+  @ApiErrors(400, 404)
+  async activate(@Param('id', ParseUUIDPipe) id: string): Promise<StaffMemberDto> {
+    return StaffMemberDto.from(await this.staff.activate(id));
   }
 
   @Get('staff/:id')

@@ -4,6 +4,8 @@ export enum ErrorCode {
   MalformedRequest = 'malformed_request',
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',
+  /** A cookie-authenticated write without the session's X-CSRF-Token. */
+  CsrfFailed = 'csrf_failed',
   NotFound = 'not_found',
   Conflict = 'conflict',
   PayloadTooLarge = 'payload_too_large',
@@ -18,6 +20,7 @@ export const ERROR_CODE_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.MalformedRequest]: 400,
   [ErrorCode.Unauthorized]: 401,
   [ErrorCode.Forbidden]: 403,
+  [ErrorCode.CsrfFailed]: 403,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.PayloadTooLarge]: 413,

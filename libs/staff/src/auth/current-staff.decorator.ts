@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { StaffMember } from '../entities/staff-member.entity';
-import { AuthenticatedRequest } from './api-key.guard';
+import { AuthenticatedRequest } from './staff-auth.guard';
 
 /** The staff member whose key authenticated the request. */
 export const CurrentStaff = createParamDecorator((_: unknown, ctx: ExecutionContext): StaffMember => {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { StaffRole } from '@touchbase/core';
+import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Locale, StaffRole } from '@touchbase/core';
 import { IsOmittable } from '@touchbase/http';
 import { StaffMember } from '../entities/staff-member.entity';
 
@@ -28,6 +28,16 @@ export class CreateStaffMemberDto {
   role!: StaffRole;
 }
 
+export class InviteStaffMemberDto extends CreateStaffMemberDto {
+  @ApiPropertyOptional({
+    enum: Locale,
+    description: 'The language of the invitation and the console (default ru)',
+  })
+  @IsOptional()
+  @IsEnum(Locale)
+  locale?: Locale;
+}
+
 export class UpdateStaffMemberDto {
   @ApiPropertyOptional()
   @IsOmittable()
@@ -49,7 +59,9 @@ export class UpdateStaffMemberDto {
   @IsEnum(StaffRole)
   role?: StaffRole;
 
-  @ApiPropertyOptional({ description: "A deactivated member's keys stop working at once." })
+  @ApiPropertyOptional({
+    description: "false deactivates: the member's sessions end and keys are revoked, at once.",
+  })
   @IsOmittable()
   @IsBoolean()
   active?: boolean;
@@ -61,6 +73,10 @@ export class StaffMemberDto {
   @ApiProperty() email!: string;
   @ApiProperty({ enum: StaffRole }) role!: StaffRole;
   @ApiProperty() active!: boolean;
+  @ApiProperty({ enum: Locale }) locale!: Locale;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastSignInAt!: string | null;
+  @ApiProperty({ description: 'Whether the member has set a password (can sign in to the console)' })
+  hasPassword!: boolean;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
@@ -71,6 +87,9 @@ export class StaffMemberDto {
       email: s.email,
       role: s.role,
       active: s.active,
+      locale: s.locale,
+      lastSignInAt: s.lastSignInAt?.toISOString() ?? null,
+      hasPassword: !!s.passwordHash,
       createdAt: s.createdAt.toISOString(),
       updatedAt: s.updatedAt.toISOString(),
     };

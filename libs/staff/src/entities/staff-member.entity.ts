@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { StaffRole } from '@touchbase/core';
+import { Locale, StaffRole } from '@touchbase/core';
 
 /** A person of the company: an account manager (client owner), a marketer, an admin. */
 @Entity('staff_members')
@@ -19,6 +19,17 @@ export class StaffMember {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** argon2id (PHC string); null until the member sets a password. Never leaves the server. */
+  @Column({ type: 'text', nullable: true })
+  passwordHash!: string | null;
+
+  /** The language of the console and of the emails sent to the member. */
+  @Column({ type: 'text', default: Locale.Ru })
+  locale!: Locale;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastSignInAt!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
