@@ -50,7 +50,7 @@ export async function watchedPage(
   browser: Browser,
   viewport = { width: 1280, height: 900 },
 ): Promise<{ context: BrowserContext; page: WatchedPage }> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, locale: 'ru-RU' });
   const page = (await context.newPage()) as WatchedPage;
   page.problems = [];
   page.on('console', (m) => {
@@ -83,4 +83,22 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Picks the language in the ru/en switch (a segmented control of radios). */
+export async function chooseLanguage(page: Page, locale: UiLocale): Promise<void> {
+  await page.locator('.ant-segmented-item', { hasText: locale.toUpperCase() }).first().click();
+}
+
+/**
+ * The value `read` gives once it equals `expected` (the screen renders after its data arrives), or
+ * the last value read when it never does — for the assertion to show.
+ */
+export async function settled<T>(read: () => Promise<T>, expected: T, tries = 50): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < tries && JSON.stringify(value) !== JSON.stringify(expected); i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    value = await read();
+  }
+  return value;
 }

@@ -14,12 +14,14 @@ import { createStaffWithPassword, TEST_PASSWORD } from '../factories/staff.facto
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 import {
   browserAvailable,
+  chooseLanguage,
   CHROMIUM,
   CHROMIUM_ARGS,
   fill,
   formatNumber,
   LOCALES,
   seriousAxeViolations,
+  settled,
   TEXTS,
   UiLocale,
   watchedPage,
@@ -97,7 +99,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       .http()
       .put(`/api/v1/clients/${featured.id}/preferences`)
       .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`)
-      .send({ channels: { smsAllowed: false } })
+      .send({ channels: { sms: false } })
       .expect(200);
 
     // Deliveries: one sent today, one suppressed by the frequency cap; a run in flight.
@@ -110,9 +112,9 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
     });
     const letter = await createCampaign(t.dataSource, { name: 'Письмо CEO', channels: [Channel.Letter] });
     const today = await createRun(t.dataSource, letter, new Date(), 'p2', RunStatus.Dispatching);
-    const others = (await api<{ items: { id: string }[] }>('/api/v1/clients?limit=10')).items.map(
-      (c) => c.id,
-    );
+    const others = (await api<{ items: { id: string }[] }>('/api/v1/clients?limit=10')).items
+      .map((c) => c.id)
+      .filter((id) => id !== featured.id);
     await createDelivery(t.dataSource, today, featured.id, {
       channel: Channel.Letter,
       status: DeliveryStatus.Sent,
@@ -156,7 +158,11 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
     expect(p.problems).toEqual([]);
   }
 
-  const heading = (p: Page) => p.getByRole('heading', { level: 1 }).first().textContent();
+  /** Waits for the screen's title (the screens are lazy chunks), then checks it is the only one. */
+  const expectHeading = async (p: Page, text: string) => {
+    await p.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
+    await expect(p.getByRole('heading', { level: 1 }).allTextContents()).resolves.toEqual([text]);
+  };
 
   describe('signing in and out', () => {
     it('signs in through the form, lands on the overview, and signs out (the session is gone)', async () => {
@@ -168,12 +174,12 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       await p.getByLabel(ui.signIn.password, { exact: true }).fill(TEST_PASSWORD);
       await p.getByRole('button', { name: ui.signIn.submit }).click();
       await p.waitForURL(/\/console\/overview/);
-      await expect(heading(p)).resolves.toBe(ui.overview.title);
+      await expectHeading(p, ui.overview.title);
       const cookies = await p.context().cookies();
       const session = cookies.find((c) => c.name === 'tb_session');
       expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 
-      await p.getByRole('button', { name: new RegExp(`^${ui.account.menu}`) }).click();
+      await p.getByRole('button', { name: new RegExp(ui.account.menu) }).click();
       await p.getByRole('menuitem', { name: ui.account.signOut, exact: true }).click();
       await p.waitForURL(/\/console\/sign-in/);
       const after = await p.request.get(`${base}/api/v1/auth/session`);
@@ -196,7 +202,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         const ui = TEXTS[locale];
         const p = await page();
         await p.goto(`${base}/console/sign-in`);
-        await p.getByRole('radio', { name: locale.toUpperCase() }).check({ force: true });
+        await chooseLanguage(p, locale);
         for (const email of [admin.email, 'nobody@example.com']) {
           await p.getByLabel(ui.signIn.email).fill(email);
           await p.getByLabel(ui.signIn.password, { exact: true }).fill('not the password');
@@ -226,7 +232,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       const p = await page();
       const ui = TEXTS.en;
       await p.goto(`${base}/console/sign-in`);
-      await p.getByRole('radio', { name: 'EN' }).check({ force: true });
+      await chooseLanguage(p, 'en');
       await p.getByLabel(ui.signIn.email).fill(staff.email);
       await p.getByLabel(ui.signIn.password, { exact: true }).fill(TEST_PASSWORD);
       const [answer] = await Promise.all([
@@ -245,7 +251,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       const first = await signedIn(marketer, 'en');
       const second = await signedIn(marketer, 'en');
       await first.page.goto(`${base}/console/overview`);
-      await first.page.getByRole('button', { name: new RegExp(`^${TEXTS.en.account.menu}`) }).click();
+      await first.page.getByRole('button', { name: new RegExp(TEXTS.en.account.menu) }).click();
       await first.page.getByRole('menuitem', { name: TEXTS.en.account.signOutEverywhere }).click();
       await first.page.waitForURL(/\/console\/sign-in/);
       expect((await second.page.request.get(`${base}/api/v1/auth/session`)).status()).toBe(401);
@@ -258,15 +264,15 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         const ui = TEXTS[locale];
         const p = await page();
         await p.goto(`${base}/console/forgot-password`);
-        await p.getByRole('radio', { name: locale.toUpperCase() }).check({ force: true });
-        await expect(heading(p)).resolves.toBe(ui.forgot.title);
+        await chooseLanguage(p, locale);
+        await expectHeading(p, ui.forgot.title);
         await p.getByLabel(ui.signIn.email).fill(marketer.email);
         await p.getByRole('button', { name: ui.forgot.submit }).click();
         await expect(p.getByRole('status').first().textContent()).resolves.toContain(ui.forgot.sent);
         await expectAccessible(p, `forgot-password-${locale}`);
 
         await p.goto(`${base}/console/set-password?token=not-a-real-token`);
-        await expect(heading(p)).resolves.toBe(ui.setPassword.title);
+        await expectHeading(p, ui.setPassword.title);
         await p.getByLabel(ui.setPassword.password, { exact: true }).fill('a long enough password');
         await p.getByLabel(ui.setPassword.confirm).fill('a long enough password');
         const [answer] = await Promise.all([
@@ -289,7 +295,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       it('overview: sent today, CEO-letter coverage, VIPs cooling, calls due, suppressions, runs, next 7 days', async () => {
         const { page: p } = await signedIn(admin, locale);
         await p.goto(`${base}/console/overview`);
-        await expect(heading(p)).resolves.toBe(ui.overview.title);
+        await expectHeading(p, ui.overview.title);
         expect(await p.evaluate(() => document.documentElement.lang)).toBe(locale);
         await p.getByTestId('sent-today').waitFor();
         const o = await api<{
@@ -349,41 +355,42 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       it('clients: the first page, a city filter, next and previous pages, as the API lists them', async () => {
         const { page: p } = await signedIn(admin, locale);
         await p.goto(`${base}/console/clients`);
-        await expect(heading(p)).resolves.toBe(ui.clients.title);
+        await expectHeading(p, ui.clients.title);
         const names = () => p.locator('.ant-table-tbody tr.ant-table-row td:first-child a').allTextContents();
         const listed = async (query: string) =>
           await api<{ items: { name: string }[]; nextCursor: string | null }>(
             `/api/v1/clients?limit=25${query}`,
           );
+        const expectNames = async (expected: string[]) =>
+          expect(await settled(names, expected)).toEqual(expected);
         const first = await listed('');
-        await p.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
-        await expect(names()).resolves.toEqual(first.items.map((c) => c.name));
+        await expectNames(first.items.map((c) => c.name));
         expect(first.nextCursor).not.toBeNull();
 
         await p.getByRole('button', { name: ui.common.next }).click();
         const second = await listed(`&cursor=${encodeURIComponent(first.nextCursor!)}`);
         await p.getByText(fill(ui.common.page, { n: 2 })).waitFor();
-        await expect.poll(names).toEqual(second.items.map((c) => c.name));
+        await expectNames(second.items.map((c) => c.name));
         await p.getByRole('button', { name: ui.common.previous }).click();
-        await expect.poll(names).toEqual(first.items.map((c) => c.name));
+        await expectNames(first.items.map((c) => c.name));
 
         await p.getByLabel(ui.clients.city).fill('Пермь');
         await p.getByRole('button', { name: ui.common.search, exact: true }).click();
         const perm = await listed(`&city=${encodeURIComponent('Пермь')}`);
         expect(perm.items.length).toBeGreaterThan(0);
-        await expect.poll(names).toEqual(perm.items.map((c) => c.name));
+        await expectNames(perm.items.map((c) => c.name));
 
         await p.getByRole('button', { name: ui.common.reset }).click();
         await p.getByLabel(ui.clients.search).fill('Ромашка');
         await p.getByLabel(ui.clients.search).press('Enter');
-        await expect.poll(names).toEqual(['ООО «Ромашка»']);
+        await expectNames(['ООО «Ромашка»']);
         await expectAccessible(p, `clients-${locale}`);
       });
 
       it('client page: contact data, category and stage with history, preferences, consent log, timeline', async () => {
         const { page: p } = await signedIn(admin, locale);
         await p.goto(`${base}/console/clients/${featuredId}`);
-        await expect(heading(p)).resolves.toBe('ООО «Ромашка»');
+        await expectHeading(p, 'ООО «Ромашка»');
         const contact = p.getByTestId('client-contact');
         await expect(contact.textContent()).resolves.toContain('info@romashka.example');
         await expect(contact.textContent()).resolves.toContain('Иван Петров');
@@ -393,7 +400,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
 
         const history = await api<unknown[]>(`/api/v1/clients/${featuredId}/history`);
         const historyRows = p.getByTestId('client-history').locator('tbody tr.ant-table-row');
-        await expect.poll(() => historyRows.count()).toBe(history.length);
+        expect(await settled(() => historyRows.count(), history.length)).toBe(history.length);
 
         const prefs = p.getByTestId('client-preferences');
         await prefs.waitFor();
@@ -404,14 +411,15 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         const consent = await api<{ items: { item: string }[] }>(`/api/v1/clients/${featuredId}/consent-log`);
         expect(consent.items.length).toBeGreaterThan(0);
         const consentRows = p.getByTestId('client-consent').locator('tbody tr.ant-table-row');
-        await expect.poll(() => consentRows.count()).toBe(Math.min(consent.items.length, 8));
+        const shown = Math.min(consent.items.length, 8);
+        expect(await settled(() => consentRows.count(), shown)).toBe(shown);
         await expect(consentRows.first().textContent()).resolves.toContain(consent.items[0].item);
 
         const timeline = await api<{ items: { type: string; data: Record<string, unknown> }[] }>(
           `/api/v1/clients/${featuredId}/timeline?limit=50`,
         );
-        const items = p.getByTestId('client-timeline').locator('.ant-list-item');
-        await expect.poll(() => items.count()).toBe(timeline.items.length);
+        const items = p.getByTestId('client-timeline').locator('li');
+        expect(await settled(() => items.count(), timeline.items.length)).toBe(timeline.items.length);
         const suppressed = timeline.items.find(
           (e) => e.type === 'delivery' && e.data.status === 'suppressed',
         )!;
@@ -433,7 +441,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
           .getByRole('link', { name: ui.nav.campaigns })
           .click();
         await p.waitForURL(/\/console\/campaigns$/);
-        await expect(heading(p)).resolves.toBe(fill(ui.coming.title, { screen: ui.nav.campaigns }));
+        await expectHeading(p, fill(ui.coming.title, { screen: ui.nav.campaigns }));
         await expect(p.getByRole('link', { name: ui.coming.docs }).getAttribute('href')).resolves.toBe(
           '/docs',
         );
@@ -444,10 +452,13 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         const { page: p } = await signedIn(admin, locale);
         await p.goto(`${base}/console/settings`);
         await p.getByRole('link', { name: ui.settings.staffLink }).click();
-        await expect(heading(p)).resolves.toBe(ui.staff.title);
+        await p.waitForURL(/\/console\/settings\/staff$/);
+        await p.getByRole('button', { name: ui.staff.invite }).waitFor();
+        await expectHeading(p, ui.staff.title);
         const rows = p.locator('.ant-table-tbody tr.ant-table-row');
         const listed = async () => (await api<{ items: { email: string }[] }>('/api/v1/staff')).items;
-        await expect.poll(() => rows.count()).toBe((await listed()).length);
+        const count = (await listed()).length;
+        expect(await settled(() => rows.count(), count)).toBe(count);
         await expectAccessible(p, `staff-${locale}`);
 
         const email = `invited-${locale}@example.com`;
@@ -457,7 +468,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         await dialog.getByLabel(ui.staff.email).fill(email);
         await dialog.getByRole('button', { name: ui.staff.invite }).click();
         await p.getByText(fill(ui.staff.invited, { email })).waitFor();
-        await expect.poll(async () => (await listed()).map((s) => s.email)).toContain(email);
+        expect((await listed()).map((s) => s.email)).toContain(email);
         const invited = rows.filter({ hasText: email });
         await invited.waitFor();
 
@@ -467,11 +478,11 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
           (
             await api<{ items: { email: string; role: string; active: boolean }[] }>('/api/v1/staff')
           ).items.find((s) => s.email === email);
-        await expect.poll(async () => (await find())?.role).toBe('sales-ops');
+        expect(await settled(async () => (await find())?.role, 'sales-ops')).toBe('sales-ops');
 
         await invited.getByRole('button', { name: ui.staff.deactivate }).click();
         await p.getByRole('tooltip').getByRole('button', { name: ui.staff.deactivate }).click();
-        await expect.poll(async () => (await find())?.active).toBe(false);
+        expect(await settled(async () => (await find())?.active, false)).toBe(false);
         await invited.getByRole('button', { name: ui.staff.activate }).waitFor();
         expect(p.problems).toEqual([]);
       });
@@ -482,7 +493,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
     const { page: p, csrfToken } = await signedIn(marketer, 'en');
     const ui = TEXTS.en;
     await p.goto(`${base}/console/settings`);
-    await expect(heading(p)).resolves.toBe(ui.settings.title);
+    await expectHeading(p, ui.settings.title);
     await expect(p.getByRole('link', { name: ui.settings.staffLink }).count()).resolves.toBe(0);
     await p.goto(`${base}/console/settings/staff`);
     await p.getByText(ui.errors.forbidden).waitFor();
@@ -521,19 +532,19 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
   it('the ru/en switch is remembered for the person (PUT /me/locale), in the next session too', async () => {
     const { page: p } = await signedIn(owner, 'ru');
     await p.goto(`${base}/console/overview`);
-    await expect(heading(p)).resolves.toBe(TEXTS.ru.overview.title);
+    await expectHeading(p, TEXTS.ru.overview.title);
     await Promise.all([
       p.waitForResponse((r) => r.url().endsWith('/api/v1/me/locale') && r.status() === 200),
-      p.getByRole('radio', { name: 'EN' }).check({ force: true }),
+      chooseLanguage(p, 'en'),
     ]);
-    await expect(heading(p)).resolves.toBe(TEXTS.en.overview.title);
+    await expectHeading(p, TEXTS.en.overview.title);
     const other = await page();
     const res = await other.request.post(`${base}/api/v1/auth/sign-in`, {
       data: { email: owner.email, password: TEST_PASSWORD },
     });
     expect(((await res.json()) as { staff: { locale: string } }).staff.locale).toBe('en');
     await other.goto(`${base}/console/overview`);
-    await expect(heading(other)).resolves.toBe(TEXTS.en.overview.title);
+    await expectHeading(other, TEXTS.en.overview.title);
   });
 
   it('at 768 px the menu is collapsed and still works; the keyboard reaches the skip link first', async () => {
@@ -549,7 +560,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       .getByRole('link', { name: ui.nav.clients })
       .click();
     await p.waitForURL(/\/console\/clients$/);
-    await expect(heading(p)).resolves.toBe(ui.clients.title);
+    await expectHeading(p, ui.clients.title);
     await expectAccessible(p, 'clients-ru-768');
   });
 

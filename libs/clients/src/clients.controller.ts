@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyStaff, Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors, PageQueryDto } from '@touchbase/http';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
@@ -27,6 +27,7 @@ export class ClientsController {
   @Get()
   @AnyStaff()
   @ApiOperation({ summary: 'List clients: filters, free text, sorting, cursor pagination' })
+  @ApiOkResponse({ type: ClientListDto })
   async list(@Query() query: ListClientsQueryDto): Promise<ClientListDto> {
     const page = await this.clients.list(query);
     return { items: page.items.map(ClientResponseDto.from), nextCursor: page.nextCursor };
@@ -43,6 +44,7 @@ export class ClientsController {
   @Get(':id')
   @AnyStaff()
   @ApiOperation({ summary: 'Get a client' })
+  @ApiOkResponse({ type: ClientResponseDto })
   @ApiErrors(404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<ClientResponseDto> {
     return ClientResponseDto.from(await this.clients.get(id));
@@ -92,6 +94,7 @@ export class ClientsController {
   @Get(':id/timeline')
   @AnyStaff()
   @ApiOperation({ summary: 'Stage changes, preference changes and purchases, newest first' })
+  @ApiOkResponse({ type: TimelineDto })
   @ApiErrors(404)
   async timelineOf(
     @Param('id', ParseUUIDPipe) id: string,

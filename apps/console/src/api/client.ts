@@ -6,7 +6,7 @@ export type Schemas = components['schemas'];
 /** The error body every API error has (libs/http ErrorResponseDto). */
 export interface ApiErrorBody {
   statusCode: number;
-  code?: string;
+  /** The error code, e.g. 'unauthorized', 'csrf_failed', 'validation_failed' */
   error?: string;
   message: string;
   details?: { field: string; messages: string[] }[];
@@ -61,7 +61,7 @@ export async function unwrap<T>(call: Promise<FetchResult<unknown>>): Promise<T>
     throw new ApiError(0, {
       statusCode: 0,
       message: e instanceof Error ? e.message : String(e),
-      code: 'network',
+      error: 'network',
     });
   }
   const { response } = result;

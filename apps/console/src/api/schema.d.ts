@@ -4,6 +4,117 @@
  */
 
 export interface paths {
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the password from a set-password or reset link; ends the other sessions
+         * @description The token is used up. 400 when it is unknown, used or expired, or the password is under 10 characters.
+         */
+        post: operations["Auth_setPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a password reset link (valid 1 hour, single use)
+         * @description Always 202: whether the address belongs to anyone is not told.
+         */
+        post: operations["Auth_requestReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current session (refreshes its idle expiry); 401 without one */
+        get: operations["Auth_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with email and password: sets the tb_session cookie
+         * @description Wrong password, unknown address and inactive member get the same 401. After 5 failures per address or 20 per IP within 15 minutes: 429 with Retry-After.
+         */
+        post: operations["Auth_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this session and clear the cookie */
+        post: operations["Auth_signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-out-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End all of the member's sessions, in every browser (API keys stay) */
+        post: operations["Auth_signOutEverywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/branding": {
         parameters: {
             query?: never;
@@ -644,9 +755,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The staff member the key belongs to */
+        /** The staff member signed in (by session or key) */
         get: operations["Staff_me"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/locale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Remember the language of the console (and of emails) for this member */
+        put: operations["Staff_setLocale"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1296,6 +1424,40 @@ export interface paths {
         patch: operations["Staff_update"];
         trace?: never;
     };
+    "/api/v1/staff/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Activate a deactivated member again (they sign in anew; old keys stay revoked) */
+        post: operations["Staff_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate: ends the member's sessions and revokes their API keys */
+        post: operations["Staff_deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/{staffId}/api-keys": {
         parameters: {
             query?: never;
@@ -1326,6 +1488,23 @@ export interface paths {
         post?: never;
         /** Revoke an API key (at once; revoking twice is harmless) */
         delete: operations["ApiKeys_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite a staff member: creates them and emails a set-password link (7 days) */
+        post: operations["Staff_invite"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1851,6 +2030,81 @@ export interface components {
             letter?: boolean;
             sms?: boolean;
         };
+        ClientAddressDto: {
+            city: string | null;
+            country: string | null;
+            lines: string[];
+            postalCode: string | null;
+            recipient: string | null;
+            region: string | null;
+        };
+        ClientListDto: {
+            items: components["schemas"]["ClientResponseDto"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        ClientResponseDto: {
+            address: components["schemas"]["ClientAddressDto"];
+            archivedAt: string | null;
+            /** @enum {string|null} */
+            category: "A" | "B" | "C" | "VIP" | null;
+            /** @enum {string|null} */
+            categoryOverride: "A" | "B" | "C" | "VIP" | null;
+            /** @enum {string|null} */
+            categorySource: "override" | "vip-flag" | "vip-rule" | "computed" | null;
+            /** @enum {string|null} */
+            computedCategory: "A" | "B" | "C" | "VIP" | null;
+            contactFlags: string[];
+            contactName: string | null;
+            contactVerifiedAt: string | null;
+            createdAt: string;
+            email: string | null;
+            erasedAt: string | null;
+            externalRef: string | null;
+            firstPurchaseAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "company" | "person";
+            lastPurchaseAt: string | null;
+            lastTouchAt: string | null;
+            /** @enum {string} */
+            locale: "ru" | "en";
+            name: string;
+            owner: components["schemas"]["OwnerSummaryDto"] | null;
+            /** @example +79123456789 */
+            phone: string | null;
+            purchaseCount: number;
+            revenueTotal: number;
+            /** @description Revenue over the classification window */
+            revenueWindow: number;
+            /** @enum {string} */
+            stage: "potential" | "probable" | "prospect" | "client" | "key" | "lapsed";
+            stageChangedAt: string;
+            tags: string[];
+            timeZone: string | null;
+            updatedAt: string;
+            vip: boolean;
+        };
+        ConsentLogDto: {
+            items: components["schemas"]["ConsentLogEntryDto"][];
+            nextCursor: string | null;
+        };
+        ConsentLogEntryDto: {
+            actorId: string | null;
+            /** @enum {string} */
+            actorType: "client" | "staff" | "system";
+            changedAt: string;
+            id: string;
+            ip: string | null;
+            /** @example channel.sms */
+            item: string;
+            newValue: Record<string, never> | null;
+            oldValue: Record<string, never> | null;
+            source: string;
+            userAgent: string | null;
+            wordingVersion: string | null;
+        };
         CreateApiKeyDto: {
             /**
              * @description What the key is for (default "API key").
@@ -2172,7 +2426,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            error: "validation_failed" | "malformed_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
+            error: "validation_failed" | "malformed_request" | "unauthorized" | "forbidden" | "csrf_failed" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
             /** @example The request is invalid: email */
             message: string;
             /** @example 400 */
@@ -2257,6 +2511,19 @@ export interface components {
             /** @description The row as the user sees it: the header is row 1 */
             row: number;
         };
+        InviteStaffMemberDto: {
+            /** @example anna@example.com */
+            email: string;
+            /**
+             * @description The language of the invitation and the console (default ru)
+             * @enum {string}
+             */
+            locale?: "ru" | "en";
+            /** @example Анна Петрова */
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "marketer" | "sales-ops";
+        };
         KeyRuleDto: {
             /**
              * @description Key client: at least this revenue a quarter, on average over the window
@@ -2283,6 +2550,10 @@ export interface components {
              */
             locale?: "ru" | "en";
         };
+        LocaleDto: {
+            /** @enum {string} */
+            locale: "ru" | "en";
+        };
         MarkReturnedDto: {
             /** @description What the post office wrote on the envelope */
             note?: string;
@@ -2297,6 +2568,16 @@ export interface components {
             local: string;
             /** @example 2026-11 */
             periodKey: string;
+        };
+        OwnerSummaryDto: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        PasswordResetRequestDto: {
+            /** @example anna@example.com */
+            email: string;
         };
         PortalAddressDto: {
             city?: string | null;
@@ -2324,6 +2605,21 @@ export interface components {
             frequency: "weekly" | "twice-monthly" | "monthly" | "quarterly" | "unlimited";
             letterAllowed: boolean;
             smsAllowed: boolean;
+        };
+        PreferencesDto: {
+            channels: components["schemas"]["ChannelsDto"];
+            clientId: string;
+            /** @enum {string} */
+            frequency: "weekly" | "twice-monthly" | "monthly" | "quarterly" | "unlimited";
+            /** @enum {string} */
+            locale: "ru" | "en";
+            optedOut: boolean;
+            /** @enum {string|null} */
+            preferredChannel: "email" | "sms" | "call" | "letter" | null;
+            quietHours: components["schemas"]["QuietHoursDto"] | null;
+            timeZone: string | null;
+            topics: components["schemas"]["TopicPreferenceDto"][];
+            updatedAt: string;
         };
         PreviewSegmentDto: {
             /**
@@ -2671,6 +2967,18 @@ export interface components {
             letter: components["schemas"]["SendingWindowDto"] | null;
             sms: components["schemas"]["SendingWindowDto"] | null;
         };
+        SetPasswordDto: {
+            /** Format: password */
+            password: string;
+            /** @description The token of the set-password link */
+            token: string;
+        };
+        SignInDto: {
+            /** @example anna@example.com */
+            email: string;
+            /** Format: password */
+            password: string;
+        };
         SimulationRequestDto: {
             /** @description Default: every active campaign */
             campaignIds?: string[];
@@ -2754,6 +3062,24 @@ export interface components {
              * @example marketer@example.com
              */
             to: string;
+        };
+        TimelineDto: {
+            items: components["schemas"]["TimelineEventDto"][];
+            nextCursor: string | null;
+        };
+        TimelineEventDto: {
+            at: string;
+            data: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            type: "stage" | "preference" | "purchase" | "delivery";
+        };
+        TopicPreferenceDto: {
+            /** @description false: the topic default applies (no explicit choice) */
+            explicit: boolean;
+            key: string;
+            subscribed: boolean;
         };
         UpdateBrandingDto: {
             /**
@@ -3052,7 +3378,7 @@ export interface components {
             titleEn?: Record<string, never> | null;
         };
         UpdateStaffMemberDto: {
-            /** @description A deactivated member's keys stop working at once. */
+            /** @description false deactivates: the member's sessions end and keys are revoked, at once. */
             active?: boolean;
             email?: string;
             name?: string;
@@ -3117,6 +3443,181 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    Auth_setPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_requestReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_signOutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Branding_get: {
         parameters: {
             query?: never;
@@ -4536,7 +5037,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClientListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -4629,6 +5132,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientResponseDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -4797,7 +5308,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConsentLogDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -4901,7 +5414,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -5015,6 +5530,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -5814,6 +6337,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Staff_setLocale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocaleDto"];
+            };
+        };
+        responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
             };
             /** @description Missing, unknown or revoked API key */
             401: {
@@ -8452,6 +9017,113 @@ export interface operations {
             };
         };
     };
+    Staff_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Staff_deactivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     ApiKeys_list: {
         parameters: {
             query?: never;
@@ -8613,6 +9285,57 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Staff_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteStaffMemberDto"];
+            };
+        };
+        responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

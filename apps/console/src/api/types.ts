@@ -1,4 +1,7 @@
-// The shapes of the answers the console reads.
+import type { Schemas } from './client';
+
+// The shapes of the answers the console reads: generated from the OpenAPI document where the API
+// declares them (Schemas), written here for the endpoints that do not (yet).
 export type Role = 'admin' | 'marketer' | 'sales-ops';
 export type Locale = 'ru' | 'en';
 export type Channel = 'email' | 'sms' | 'call' | 'letter';
@@ -47,47 +50,8 @@ export interface Overview {
   callsDueToday: { count: number; overdue: number };
 }
 
-export interface Owner {
-  id: string;
-  name: string;
-  email: string;
-}
-
-export interface Client {
-  id: string;
-  externalRef: string | null;
-  name: string;
-  kind: string;
-  contactName: string | null;
-  email: string | null;
-  phone: string | null;
-  address: {
-    recipient: string | null;
-    lines: string[];
-    city: string | null;
-    region: string | null;
-    postalCode: string | null;
-    country: string | null;
-  };
-  locale: Locale;
-  timeZone: string | null;
-  owner: Owner | null;
-  tags: string[];
-  category: Category | null;
-  categorySource: 'override' | 'vip-flag' | 'vip-rule' | 'computed' | null;
-  vip: boolean;
-  stage: Stage;
-  stageChangedAt: string;
-  lastPurchaseAt: string | null;
-  purchaseCount: number;
-  revenueTotal: number;
-  lastTouchAt: string | null;
-  contactVerifiedAt: string | null;
-  contactFlags: string[];
-  archivedAt: string | null;
-  erasedAt: string | null;
-  createdAt: string;
-}
+export type Client = Schemas['ClientResponseDto'];
+export type Owner = NonNullable<Client['owner']>;
 
 export interface Page<T> {
   items: T[];
@@ -103,35 +67,11 @@ export interface HistoryEntry {
   staffName?: string | null;
 }
 
-export interface Preferences {
-  clientId: string;
-  optedOut: boolean;
-  channels: { emailAllowed: boolean; smsAllowed: boolean; callAllowed: boolean; letterAllowed: boolean };
-  preferredChannel: Channel | null;
-  topics: { key: string; subscribed: boolean; name?: string | null; nameRu?: string; nameEn?: string }[];
-  frequency: string;
-  quietHours: { start: string; end: string } | null;
-  locale: Locale;
-  timeZone: string | null;
-  updatedAt: string;
-}
-
-export interface ConsentEntry {
-  id: string;
-  changedAt: string;
-  actorType: string;
-  actorId: string | null;
-  source: string;
-  item: string;
-  oldValue: unknown;
-  newValue: unknown;
-}
-
-export interface TimelineEvent {
+export type Preferences = Schemas['PreferencesDto'];
+export type ConsentEntry = Schemas['ConsentLogDto']['items'][number];
+export type TimelineEvent = Omit<Schemas['TimelineDto']['items'][number], 'type'> & {
   type: 'stage' | 'preference' | 'purchase' | 'delivery';
-  at: string;
-  data: Record<string, unknown>;
-}
+};
 
 export interface StaffMember {
   id: string;

@@ -17,7 +17,7 @@ export function ApiErrorAlert({ error, onRetry }: { error: unknown; onRetry?: ()
       role="alert"
       title={message}
       description={
-        details.length || api?.body.code ? (
+        details.length || api?.body.error ? (
           <>
             {details.length > 0 && (
               <ul style={{ margin: 0, paddingLeft: 20 }}>
@@ -28,7 +28,7 @@ export function ApiErrorAlert({ error, onRetry }: { error: unknown; onRetry?: ()
                 ))}
               </ul>
             )}
-            {api?.body.code && <div>{t('errors.code', { code: api.body.code })}</div>}
+            {api?.body.error && <div>{t('errors.code', { code: api.body.error })}</div>}
           </>
         ) : undefined
       }

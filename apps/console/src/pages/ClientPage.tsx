@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Descriptions, Empty, List, Row, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Empty, Row, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
@@ -213,12 +213,7 @@ function PreferencesCard({ id }: { id: string }) {
       </Card>
     );
   const p = prefs.data;
-  const allowed = {
-    email: p.channels.emailAllowed,
-    sms: p.channels.smsAllowed,
-    call: p.channels.callAllowed,
-    letter: p.channels.letterAllowed,
-  };
+  const allowed = p.channels;
   return (
     <Card title={title} size="small" style={{ height: '100%' }}>
       <Descriptions column={1} size="small" data-testid="client-preferences">
@@ -373,21 +368,18 @@ function TimelineCard({ id }: { id: string }) {
         <Empty description={t('client.timelineEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
       ) : (
         <>
-          <List
-            size="small"
-            data-testid="client-timeline"
-            dataSource={events}
-            renderItem={(e, i) => (
-              <List.Item key={`${e.type}-${e.at}-${i}`} data-type={e.type}>
+          <ol className="tb-list" data-testid="client-timeline">
+            {events.map((e, i) => (
+              <li key={`${e.type}-${e.at}-${i}`} data-type={e.type}>
                 <div style={{ display: 'flex', gap: 16, width: '100%' }}>
                   <Typography.Text type="secondary" style={{ minWidth: 140 }}>
                     {formatDateTime(e.at)}
                   </Typography.Text>
                   <div>{describe(e)}</div>
                 </div>
-              </List.Item>
-            )}
-          />
+              </li>
+            ))}
+          </ol>
           {timeline.hasNextPage && (
             <Button onClick={() => void timeline.fetchNextPage()} loading={timeline.isFetchingNextPage}>
               {t('client.more')}

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Empty, List, Progress, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { Card, Col, Empty, Progress, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
@@ -22,8 +22,18 @@ export default function Overview() {
     queryFn: () => unwrap<OverviewData>(api.GET('/api/v1/overview')),
     refetchInterval: 30_000,
   });
-  if (query.isPending) return <PageLoading />;
-  if (query.isError) return <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.isPending || query.isError) {
+    return (
+      <>
+        <PageTitle>{t('overview.title')}</PageTitle>
+        {query.isError ? (
+          <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />
+        ) : (
+          <PageLoading />
+        )}
+      </>
+    );
+  }
   const o = query.data;
   const suppressions = o.suppressions30d.map((s) => ({
     key: s.reason,
@@ -129,11 +139,9 @@ export default function Overview() {
             {o.runsInFlight.length === 0 ? (
               <Empty description={t('overview.runsEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
             ) : (
-              <List
-                data-testid="runs-in-flight"
-                dataSource={o.runsInFlight}
-                renderItem={(r) => (
-                  <List.Item key={r.id}>
+              <ul className="tb-list" data-testid="runs-in-flight">
+                {o.runsInFlight.map((r) => (
+                  <li key={r.id}>
                     <div style={{ width: '100%' }}>
                       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
                         <strong>{r.campaignName}</strong>
@@ -149,15 +157,15 @@ export default function Overview() {
                       <Typography.Text type="secondary">
                         {t('overview.progress', { done: number(r.done), total: number(r.total) })} ·{' '}
                         {t('overview.runCounts', {
-                          sent: r.sent,
-                          suppressed: r.suppressed,
-                          failed: r.failed,
+                          sent: number(r.sent),
+                          suppressed: number(r.suppressed),
+                          failed: number(r.failed),
                         })}
                       </Typography.Text>
                     </div>
-                  </List.Item>
-                )}
-              />
+                  </li>
+                ))}
+              </ul>
             )}
           </Card>
           <Card title={t('overview.upcoming')} size="small">

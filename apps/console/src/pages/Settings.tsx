@@ -1,4 +1,4 @@
-import { Card, List } from 'antd';
+import { Card } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useSession } from '../auth/session';
@@ -14,15 +14,11 @@ export default function Settings() {
       <Card size="small">
         <p>{t('settings.intro')}</p>
         {admin && (
-          <List
-            size="small"
-            dataSource={[{ to: '/settings/staff', label: t('settings.staffLink') }]}
-            renderItem={(item) => (
-              <List.Item>
-                <Link to={item.to}>{item.label}</Link>
-              </List.Item>
-            )}
-          />
+          <ul className="tb-list">
+            <li>
+              <Link to="/settings/staff">{t('settings.staffLink')}</Link>
+            </li>
+          </ul>
         )}
         <p>
           <a href="/docs">{t('coming.docs')}</a>
