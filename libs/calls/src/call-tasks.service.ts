@@ -109,6 +109,28 @@ export class CallTasksService {
     };
   }
 
+  /**
+   * How many open tasks are due today (in the workspace zone) and how many are past due, among the
+   * tasks `staff` sees by default (a sales-ops member: their own; an admin: all) — what
+   * `?due=today&status=open` and `/overdue` list.
+   */
+  async dueCounts(staff: StaffMember, now = new Date()): Promise<{ today: number; overdue: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (value: unknown) => `$${params.push(value)}`;
+    this.ownerFilter(undefined, staff, where, add);
+    const today = DateTime.fromJSDate(now, { zone: this.config.workspace.timeZone }).startOf('day');
+    const [row]: { today: number; overdue: number }[] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE t.due_at >= ${add(today.toJSDate())}
+                                 AND t.due_at < ${add(today.plus({ days: 1 }).toJSDate())})::int AS today,
+              count(*) FILTER (WHERE t.due_at < ${add(now)})::int AS overdue
+         FROM call_tasks t
+        WHERE t.status = ${add(CallTaskStatus.Open)} ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
+      params,
+    );
+    return row;
+  }
+
   /** Open tasks past due, oldest first. */
   overdue(query: CallTaskOwnerQueryDto, staff: StaffMember, now = new Date()): Promise<Page<CallTaskRow>> {
     return this.list({ ...query, due: CallTaskDue.Overdue }, staff, now);

@@ -89,7 +89,8 @@ export const LIST_PURCHASES_SQL = `
  *    A; else client. Without purchases the manual stage stays (potential/probable/prospect); a
  *    client whose purchases all moved away drops back to prospect.
  * 5. `changed` + `history`: only rows whose values differ are written, and every stage change gets
- *    a stage_history row in the same statement.
+ *    a stage_history row in the same statement; every category change a category_history row (a
+ *    client's first category is not a change).
  *
  * Archived and erased clients are classified too: their revenue is revenue, and reports must add up.
  *
@@ -210,8 +211,16 @@ export const RECOMPUTE_SQL = `
       FROM changed
      WHERE old_stage IS DISTINCT FROM new_stage
     RETURNING 1
+  ),
+  category_changes AS (
+    INSERT INTO category_history (client_id, from_category, to_category, cause, changed_at)
+    SELECT id, old_category, new_category, 'recompute', now()
+      FROM changed
+     WHERE old_category IS NOT NULL AND old_category IS DISTINCT FROM new_category
+    RETURNING 1
   )
   SELECT (SELECT count(*) FROM scope)::int AS clients,
          (SELECT count(*) FROM changed)::int AS updated,
          (SELECT count(*) FROM changed WHERE old_category IS DISTINCT FROM new_category)::int AS category_changes,
-         (SELECT count(*) FROM history)::int AS stage_changes`;
+         (SELECT count(*) FROM history)::int AS stage_changes,
+         (SELECT count(*) FROM category_changes)::int AS category_rows`;

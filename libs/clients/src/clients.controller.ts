@@ -5,6 +5,7 @@ import { ApiErrors, PageQueryDto } from '@touchbase/http';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
 import { ClientsService } from './clients.service';
 import {
+  ClientHistoryEntryDto,
   ClientListDto,
   ClientResponseDto,
   CreateClientDto,
@@ -89,6 +90,22 @@ export class ClientsController {
   @ApiErrors(404)
   async erase(@Param('id', ParseUUIDPipe) id: string): Promise<ClientResponseDto> {
     return ClientResponseDto.from(await this.clients.erase(id));
+  }
+
+  @Get(':id/history')
+  @AnyStaff()
+  @ApiOperation({ summary: "The client's category and stage changes, newest first" })
+  @ApiOkResponse({ type: [ClientHistoryEntryDto] })
+  @ApiErrors(404)
+  async history(@Param('id', ParseUUIDPipe) id: string): Promise<ClientHistoryEntryDto[]> {
+    return (await this.clients.history(id)).map((r) => ({
+      at: new Date(r.at).toISOString(),
+      field: r.field,
+      from: r.from,
+      to: r.to,
+      source: r.source,
+      ...(r.staff_name && { staffName: r.staff_name }),
+    }));
   }
 
   @Get(':id/timeline')

@@ -4,11 +4,11 @@ import { ClientErasureModule } from './client-erasure.hooks';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
 import { Client } from './entities/client.entity';
-import { StageHistoryEntry } from './entities/stage-history-entry.entity';
+import { CategoryHistoryEntry, StageHistoryEntry } from './entities/stage-history-entry.entity';
 import { TimelineService } from './timeline.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Client, StageHistoryEntry]), ClientErasureModule],
+  imports: [TypeOrmModule.forFeature([Client, StageHistoryEntry, CategoryHistoryEntry]), ClientErasureModule],
   providers: [ClientsService, TimelineService],
   exports: [ClientsService, TimelineService, TypeOrmModule],
 })

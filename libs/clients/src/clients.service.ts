@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import {
   ConflictException,
@@ -18,7 +18,16 @@ import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/cli
 import { flagsClearedBy } from './contact-flag.enum';
 import { ClientErasureHooks } from './client-erasure.hooks';
 import { Client } from './entities/client.entity';
-import { StageHistoryEntry } from './entities/stage-history-entry.entity';
+import { CategoryHistoryEntry, StageHistoryEntry } from './entities/stage-history-entry.entity';
+
+/**
+ * What the free text search looks in: name, email, phone and reference as one text, under one
+ * trigram index (clients_search_trgm_idx: the expression must stay the same as the index's).
+ */
+export const CLIENT_SEARCH_TEXT_SQL = `(c.name || ' ' || COALESCE(c.email, '') || ' ' || COALESCE(c.phone, '') || ' ' || COALESCE(c.external_ref, ''))`;
+
+/** Up to this many matches, a search page is sorted from the matches themselves. */
+const SEARCH_ID_LIMIT = 5000;
 
 // Sort keys travel in cursors as exact text (timestamps keep their microseconds) and are cast back.
 const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
@@ -27,6 +36,15 @@ const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
   revenue: { expr: 'c.revenue_total', type: 'numeric' },
   lastPurchaseAt: { expr: `COALESCE(c.last_purchase_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
 };
+
+export interface ClientHistoryRow {
+  at: Date;
+  field: 'category' | 'stage';
+  from: string | null;
+  to: string | null;
+  source: string;
+  staff_name: string | null;
+}
 
 @Injectable()
 export class ClientsService {
@@ -85,8 +103,36 @@ export class ClientsService {
       });
       const flags = client.contactFlags.filter((f) => !cleared.includes(f));
       await manager.getRepository(Client).update({ id }, { ...fields, contactFlags: flags });
-      return this.get(id, manager);
+      const updated = await this.get(id, manager);
+      if (updated.category !== client.category) {
+        await manager.getRepository(CategoryHistoryEntry).insert({
+          clientId: id,
+          fromCategory: client.category,
+          toCategory: updated.category,
+          cause: 'manual',
+          actorId: actorId ?? null,
+          changedAt: new Date(),
+        });
+      }
+      return updated;
     });
+  }
+
+  /** The client's category and stage changes, newest first, with who made the manual ones. */
+  async history(id: string): Promise<ClientHistoryRow[]> {
+    await this.get(id);
+    return this.dataSource.query(
+      `SELECT h.at, h.field, h.from, h.to, h.source, s.name AS staff_name
+         FROM (SELECT changed_at AS at, 'category' AS field, from_category AS from, to_category AS to,
+                      cause AS source, actor_id, id
+                 FROM category_history WHERE client_id = $1
+               UNION ALL
+               SELECT changed_at, 'stage', from_stage, to_stage, cause, actor_id, id
+                 FROM stage_history WHERE client_id = $1) h
+         LEFT JOIN staff_members s ON s.id = h.actor_id
+        ORDER BY h.at DESC, h.field, h.id DESC`,
+      [id],
+    );
   }
 
   async list(query: ListClientsQueryDto): Promise<Page<Client>> {
@@ -101,16 +147,22 @@ export class ClientsService {
     if (query.stage) qb.andWhere('c.stage = :stage', { stage: query.stage });
     if (query.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: query.ownerId });
     if (query.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: query.tag.trim().toLowerCase() });
+    if (query.city?.trim()) {
+      qb.andWhere('lower(c.address_city) = lower(:city)', { city: query.city.trim() });
+    }
+    const search = !!query.q?.trim();
     if (query.q?.trim()) {
       const text = query.q.trim();
-      const digits = text.replace(/\D/g, '');
+      let digits = text.replace(/[\s()+-]/g, '');
+      digits = /^\d{3,}$/.test(digits) ? digits.replace(/^8(\d{10})$/, '7$1') : '';
       qb.andWhere(
         new Brackets((w) => {
-          w.where('c.name ILIKE :like', { like: `%${escapeLike(text)}%` }).orWhere('c.email ILIKE :like');
-          if (digits.length >= 3) w.orWhere('c.phone LIKE :digits', { digits: `%${digits}%` });
+          w.where(`${CLIENT_SEARCH_TEXT_SQL} ILIKE :like`, { like: `%${escapeLike(text)}%` });
+          if (digits) w.orWhere(`${CLIENT_SEARCH_TEXT_SQL} LIKE :digits`, { digits: `%${digits}%` });
         }),
       );
     }
+    if (search) await this.narrowSearch(qb);
     if (query.cursor) {
       const [value, id] = decodeCursor(query.cursor, 2);
       qb.andWhere(`(${sortExpr}, c.id) ${desc ? '<' : '>'} (CAST(:cursorValue AS ${sortType}), :cursorId)`, {
@@ -129,6 +181,25 @@ export class ClientsService {
     const nextCursor =
       entities.length > limit && last ? encodeCursor([lastRaw?.sort_key ?? null, last.id]) : null;
     return { items, nextCursor };
+  }
+
+  /**
+   * A search matching few clients is answered from the trigram index: its matches (at most
+   * SEARCH_ID_LIMIT), then the page of them in order. One matching many is left to the ordered scan
+   * of the name index, which finds a page of dense matches at once. (PostgreSQL cannot estimate a
+   * substring's matches, so it is asked how many there are, up to the limit.)
+   */
+  private async narrowSearch(qb: SelectQueryBuilder<Client>): Promise<void> {
+    const [sql, params] = qb
+      .clone()
+      .select('c.id', 'id')
+      .orderBy()
+      .limit(SEARCH_ID_LIMIT)
+      .getQueryAndParameters();
+    const rows: { id: string }[] = await this.dataSource.query(sql, params);
+    if (rows.length < SEARCH_ID_LIMIT) {
+      qb.andWhere('c.id = ANY(CAST(:matchIds AS uuid[]))', { matchIds: rows.map((r) => r.id) });
+    }
   }
 
   async setArchived(id: string, archived: boolean): Promise<Client> {

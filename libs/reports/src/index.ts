@@ -9,3 +9,5 @@ export * from './vip-cooling.job';
 export * from './reports.module';
 export * from './dto/report-query.dto';
 export * from './dto/report.dto';
+export * from './overview/overview.dto';
+export * from './overview/overview.service';

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { CallsModule } from '@touchbase/calls';
+import { CampaignsModule } from '@touchbase/campaigns';
 import { PlanningModule } from '@touchbase/planning';
 import { SegmentsModule } from '@touchbase/segments';
+import { OverviewController } from './overview/overview.controller';
+import { OverviewService } from './overview/overview.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { VipCoolingJob } from './vip-cooling.job';
@@ -14,10 +18,11 @@ import { VipCoolingService } from './vip-cooling.service';
 })
 export class ReportsModule {}
 
-/** The API side: /api/v1/reports. */
+/** The API side: /api/v1/reports and the console's /api/v1/overview. */
 @Module({
-  imports: [ReportsModule],
-  controllers: [ReportsController],
+  imports: [ReportsModule, PlanningModule, CampaignsModule, CallsModule],
+  controllers: [ReportsController, OverviewController],
+  providers: [OverviewService],
 })
 export class ReportsApiModule {}
 

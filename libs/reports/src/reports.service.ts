@@ -164,6 +164,16 @@ export class ReportsService {
     );
   }
 
+  /** Suppressed deliveries scheduled in [from, to), by reason: the suppressions report's first table. */
+  suppressionsByReason(from: Date, to: Date, options: ReportFilters = {}): Promise<ReportRow[]> {
+    return this.rows(options, (s, p) => suppressionsByReasonSql(s, p.add(from), p.add(to)));
+  }
+
+  /** A quarter's CEO-letter coverage: the coverage report's `ceoLetter` row for it. */
+  async ceoLetterCoverage(quarter: string, options: ReportFilters = {}): Promise<ReportRow> {
+    return (await this.ceoLetterQuarter(quarter, options, 1)).row;
+  }
+
   /** Per channel: sent, delivered, failed, bounced, STOPs, returned letters, call outcomes; by ISO week. */
   async deliverability(options: ReportOptions, now = new Date()): Promise<ReportResult> {
     const period = parsePeriod(options.period, this.zone, now);

@@ -5,6 +5,7 @@ export * from './delivery-reason.enum';
 export * from './run-status.enum';
 export * from './sql-list';
 export * from './run-stats';
+export * from './delivery-counts';
 export * from './run-completion.sql';
 export * from './runs.repository';
 export * from './deliveries.repository';

@@ -332,7 +332,19 @@ export class ListClientsQueryDto {
   @MaxLength(50)
   tag?: string;
 
-  @ApiPropertyOptional({ description: 'Free text over name, email and phone' })
+  @ApiPropertyOptional({
+    description: 'The city of the postal address (any letter case)',
+    example: 'Екатеринбург',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  city?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Free text over name, email, phone and reference (a substring; a phone may be written with spaces, dashes or a leading 8)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -367,4 +379,18 @@ export class ListClientsQueryDto {
   @IsString()
   @MaxLength(500)
   cursor?: string;
+}
+
+export class ClientHistoryEntryDto {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ enum: ['category', 'stage'] }) field!: 'category' | 'stage';
+  @ApiProperty({ nullable: true, type: String, example: 'B' }) from!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'A' }) to!: string | null;
+  @ApiProperty({
+    example: 'manual',
+    description:
+      'category: manual (override or VIP flag) or recompute (classification); stage: created, manual, import, recompute:…',
+  })
+  source!: string;
+  @ApiPropertyOptional({ description: 'Who made a manual change' }) staffName?: string;
 }

@@ -5,6 +5,7 @@
 export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   api_keys: 'staff',
   call_tasks: 'calls',
+  category_history: 'clients',
   campaigns: 'campaigns',
   client_preferences: 'preferences',
   client_topic_subscriptions: 'preferences',
@@ -48,6 +49,11 @@ export const TABLE_WRITE_GRANTS: readonly { table: string; library: string; why:
     table: 'clients',
     library: 'imports',
     why: 'the import upserts a batch of staged rows in one statement',
+  },
+  {
+    table: 'category_history',
+    library: 'classification',
+    why: 'an automatic category change is recorded in the statement that makes it',
   },
   {
     table: 'stage_history',
