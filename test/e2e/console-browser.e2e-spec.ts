@@ -296,7 +296,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         const { page: p } = await signedIn(admin, locale);
         await p.goto(`${base}/console/overview`);
         await expectHeading(p, ui.overview.title);
-        expect(await p.evaluate(() => document.documentElement.lang)).toBe(locale);
+        expect(await p.evaluate<string>('document.documentElement.lang')).toBe(locale);
         await p.getByTestId('sent-today').waitFor();
         const o = await api<{
           sentToday: Record<string, number>;
@@ -553,7 +553,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
     await p.goto(`${base}/console/overview`);
     await p.getByTestId('sent-today').waitFor();
     await p.keyboard.press('Tab');
-    expect(await p.evaluate(() => document.activeElement?.textContent)).toBe(ui.app.skip);
+    expect(await p.evaluate<string>('document.activeElement.textContent')).toBe(ui.app.skip);
     await expect(p.locator('.ant-layout-sider-collapsed').count()).resolves.toBe(1);
     await p
       .getByRole('navigation', { name: ui.nav.label })

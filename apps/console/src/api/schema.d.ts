@@ -512,6 +512,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client's category and stage changes, newest first */
+        get: operations["Clients_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/preferences": {
         parameters: {
             query?: never;
@@ -775,6 +792,26 @@ export interface paths {
         get?: never;
         /** Remember the language of the console (and of emails) for this member */
         put: operations["Staff_setLocale"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console overview: runs in flight, sent today, the next 7 days, suppressions, coverage, calls
+         * @description Each number comes from the service behind its endpoint: runs (GET /runs?status=), the calendar, the suppressions report (by reason, last 30 days), the coverage report (CEO letter of this quarter), the VIP cooling report, and the call tasks (?due=today&status=open, /overdue).
+         */
+        get: operations["Overview_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1937,6 +1974,12 @@ export interface components {
             /** @example Europe/Moscow */
             timeZone: string;
         };
+        CallsDueDto: {
+            /** @description Open call tasks due today (workspace zone) */
+            count: number;
+            /** @description Open call tasks past due */
+            overdue: number;
+        };
         CampaignDto: {
             /** @description When it last became active; earlier occurrences never run */
             activatedAt: string | null;
@@ -2002,6 +2045,18 @@ export interface components {
             /** @example 7 */
             windowDays: number;
         };
+        CeoLetterCoverageDto: {
+            /** @description Clients in scope (the coverage report’s base) */
+            eligible: number;
+            /**
+             * @description reached / eligible × 100, two decimals
+             * @example 42.5
+             */
+            percent: number;
+            /** @example 2026-Q4 */
+            quarter: string;
+            reached: number;
+        };
         ChannelCapsDto: {
             call: components["schemas"]["CapDto"][];
             email: components["schemas"]["CapDto"][];
@@ -2037,6 +2092,23 @@ export interface components {
             postalCode: string | null;
             recipient: string | null;
             region: string | null;
+        };
+        ClientHistoryEntryDto: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            field: "category" | "stage";
+            /** @example B */
+            from: string | null;
+            /**
+             * @description category: manual (override or VIP flag) or recompute (classification); stage: created, manual, import, recompute:…
+             * @example manual
+             */
+            source: string;
+            /** @description Who made a manual change */
+            staffName?: string;
+            /** @example A */
+            to: string | null;
         };
         ClientListDto: {
             items: components["schemas"]["ClientResponseDto"][];
@@ -2104,6 +2176,9 @@ export interface components {
             source: string;
             userAgent: string | null;
             wordingVersion: string | null;
+        };
+        CountDto: {
+            count: number;
         };
         CreateApiKeyDto: {
             /**
@@ -2569,6 +2644,22 @@ export interface components {
             /** @example 2026-11 */
             periodKey: string;
         };
+        OverviewDto: {
+            /** @description Among the call tasks the member sees by default */
+            callsDueToday: components["schemas"]["CallsDueDto"];
+            ceoLetterCoverage: components["schemas"]["CeoLetterCoverageDto"];
+            /** Format: date-time */
+            generatedAt: string;
+            runsInFlight: components["schemas"]["RunInFlightDto"][];
+            /** @description Sent or delivered since local midnight (workspace zone) */
+            sentToday: components["schemas"]["SentTodayDto"];
+            /** @description Suppressed deliveries of the last 30 days by reason */
+            suppressions30d: components["schemas"]["SuppressionCountDto"][];
+            /** @description Occurrences of the next 7 days (the calendar) */
+            upcoming: components["schemas"]["UpcomingOccurrenceDto"][];
+            /** @description The VIP cooling report’s clients */
+            vipsCooling: components["schemas"]["CountDto"];
+        };
         OwnerSummaryDto: {
             email: string;
             /** Format: uuid */
@@ -2802,6 +2893,35 @@ export interface components {
              */
             to: string;
         };
+        RunInFlightDto: {
+            /** Format: uuid */
+            campaignId: string;
+            campaignName: string;
+            /**
+             * @description The campaign's first (preferred) channel
+             * @enum {string|null}
+             */
+            channel: "email" | "sms" | "call" | "letter" | null;
+            channels: ("email" | "sms" | "call" | "letter")[];
+            /** @description Deliveries no longer queued or sending */
+            done: number;
+            /** @description Failed or bounced */
+            failed: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Sent or delivered */
+            sent: number;
+            /**
+             * Format: date-time
+             * @description When planning ended
+             */
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "planning" | "dispatching";
+            suppressed: number;
+            /** @description Deliveries of the run, suppressed ones included */
+            total: number;
+        };
         RunNowDto: {
             /** @description Run a must-send campaign even though its letters would print without a signature image */
             confirmUnsigned?: boolean;
@@ -2967,6 +3087,12 @@ export interface components {
             letter: components["schemas"]["SendingWindowDto"] | null;
             sms: components["schemas"]["SendingWindowDto"] | null;
         };
+        SentTodayDto: {
+            call: number;
+            email: number;
+            letter: number;
+            sms: number;
+        };
         SetPasswordDto: {
             /** Format: password */
             password: string;
@@ -2986,6 +3112,11 @@ export interface components {
             from: string;
             /** @example 2027-03-01T00:00:00Z */
             to: string;
+        };
+        SuppressionCountDto: {
+            count: number;
+            /** @example frequency-cap */
+            reason: string;
         };
         SurveyAnswerDto: {
             /** @description What should we improve? */
@@ -3080,6 +3211,24 @@ export interface components {
             explicit: boolean;
             key: string;
             subscribed: boolean;
+        };
+        UpcomingOccurrenceDto: {
+            /** Format: uuid */
+            campaignId: string;
+            campaignName: string;
+            /** @enum {string} */
+            campaignStatus: "active" | "paused";
+            /** @enum {string|null} */
+            channel: "email" | "sms" | "call" | "letter" | null;
+            /**
+             * @description The day in the campaign’s time zone
+             * @example 2026-12-08
+             */
+            date: string;
+            /** @enum {string} */
+            kind: "broadcast" | "ceo-letter" | "plan" | "service";
+            /** Format: date-time */
+            occurrenceAt: string;
         };
         UpdateBrandingDto: {
             /**
@@ -5017,10 +5166,12 @@ export interface operations {
                 /** @description Archived clients (default: not archived) */
                 archived?: "false" | "true" | "all";
                 category?: "A" | "B" | "C" | "VIP";
+                /** @description The city of the postal address (any letter case) */
+                city?: string;
                 cursor?: string;
                 limit?: number;
                 ownerId?: string;
-                /** @description Free text over name, email and phone */
+                /** @description Free text over name, email, phone and reference (a substring; a phone may be written with spaces, dashes or a leading 8) */
                 q?: string;
                 /** @description One of name, createdAt, revenue, lastPurchaseAt; prefix with - for descending (default name) */
                 sort?: string;
@@ -5361,6 +5512,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Clients_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientHistoryEntryDto"][];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -6378,6 +6586,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewDto"];
                 };
             };
             /** @description Missing, unknown or revoked API key */

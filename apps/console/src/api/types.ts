@@ -27,28 +27,7 @@ export interface Session {
   expiresAt: string;
 }
 
-export interface Overview {
-  generatedAt: string;
-  runsInFlight: {
-    id: string;
-    campaignId: string;
-    campaignName: string;
-    channel: Channel;
-    status: string;
-    total: number;
-    done: number;
-    sent: number;
-    suppressed: number;
-    failed: number;
-    startedAt: string | null;
-  }[];
-  sentToday: Record<Channel, number>;
-  upcoming: { date: string; campaignId: string; campaignName: string; channel: Channel; kind: string }[];
-  suppressions30d: { reason: string; count: number }[];
-  ceoLetterCoverage: { quarter: string; eligible: number; reached: number; percent: number };
-  vipsCooling: { count: number };
-  callsDueToday: { count: number; overdue: number };
-}
+export type Overview = Schemas['OverviewDto'];
 
 export type Client = Schemas['ClientResponseDto'];
 export type Owner = NonNullable<Client['owner']>;
@@ -58,14 +37,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface HistoryEntry {
-  at: string;
-  field: 'category' | 'stage';
-  from: string | null;
-  to: string | null;
-  source: string;
-  staffName?: string | null;
-}
+export type HistoryEntry = Schemas['ClientHistoryEntryDto'];
 
 export type Preferences = Schemas['PreferencesDto'];
 export type ConsentEntry = Schemas['ConsentLogDto']['items'][number];

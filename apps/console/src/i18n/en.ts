@@ -124,6 +124,13 @@ export const en: Messages = {
     'no-answer': 'no answer',
     unknown: 'reason: {{reason}}',
   },
+  campaignKind: { broadcast: 'Broadcast', 'ceo-letter': 'CEO letter', plan: 'Plan', service: 'Service' },
+  historySource: {
+    manual: 'by hand',
+    recompute: 'recomputed from purchases',
+    created: 'on creation',
+    import: 'import',
+  },
   runStatus: {
     planned: 'Planned',
     planning: 'Planning',
@@ -158,6 +165,7 @@ export const en: Messages = {
     date: 'Date',
     channel: 'Channel',
     kind: 'Kind',
+    paused: 'paused',
   },
   clients: {
     title: 'Clients',

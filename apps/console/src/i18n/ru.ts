@@ -123,6 +123,13 @@ export const ru = {
     'no-answer': 'не ответил',
     unknown: 'причина: {{reason}}',
   },
+  campaignKind: { broadcast: 'Рассылка', 'ceo-letter': 'Письмо CEO', plan: 'План', service: 'Сервисное' },
+  historySource: {
+    manual: 'вручную',
+    recompute: 'пересчёт по покупкам',
+    created: 'при создании',
+    import: 'импорт',
+  },
   runStatus: {
     planned: 'Запланирован',
     planning: 'Планируется',
@@ -157,6 +164,7 @@ export const ru = {
     date: 'Дата',
     channel: 'Канал',
     kind: 'Тип',
+    paused: 'на паузе',
   },
   clients: {
     title: 'Клиенты',

@@ -187,8 +187,10 @@ function HistoryCard({ c }: { c: Client }) {
             {
               title: t('client.consentSource'),
               key: 'source',
-              render: (_, h) =>
-                h.staffName ? `${h.source}, ${t('client.by', { name: h.staffName })}` : h.source,
+              render: (_, h) => {
+                const source = t(`historySource.${h.source.split(':')[0]}`, { defaultValue: h.source });
+                return h.staffName ? `${source}, ${t('client.by', { name: h.staffName })}` : source;
+              },
             },
           ]}
         />

@@ -8,7 +8,7 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { TAG } from '../components/colours';
 import { PageLoading } from '../components/PageLoading';
 import { PageTitle } from '../components/Shell';
-import { formatDate, formatDateTime, formatNumber } from '../format';
+import { formatDateTime, formatNumber } from '../format';
 import { useReasonText } from '../texts';
 
 const SuppressionsChart = lazy(() => import('../components/SuppressionsChart'));
@@ -146,7 +146,9 @@ export default function Overview() {
                       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
                         <strong>{r.campaignName}</strong>
                         <span>
-                          <Tag>{t(`channel.${r.channel}`)}</Tag>
+                          {r.channels.map((c) => (
+                            <Tag key={c}>{t(`channel.${c}`)}</Tag>
+                          ))}
                           <Tag color={TAG.blue}>{t(`runStatus.${r.status}`, { defaultValue: r.status })}</Tag>
                         </span>
                       </div>
@@ -176,20 +178,33 @@ export default function Overview() {
                 size="small"
                 pagination={false}
                 data-testid="upcoming"
-                rowKey={(u) => `${u.date}-${u.campaignId}-${u.channel}`}
+                rowKey={(u) => `${u.occurrenceAt}-${u.campaignId}`}
                 dataSource={o.upcoming}
                 columns={[
                   {
                     title: t('overview.date'),
-                    dataIndex: 'date',
-                    render: (d: string) => formatDate(d),
-                    width: 120,
+                    dataIndex: 'occurrenceAt',
+                    render: (at: string) => formatDateTime(at),
+                    width: 150,
                   },
-                  { title: t('overview.campaign'), dataIndex: 'campaignName' },
+                  {
+                    title: t('overview.campaign'),
+                    dataIndex: 'campaignName',
+                    render: (name: string, u) => (
+                      <>
+                        {name} {u.campaignStatus === 'paused' && <Tag>{t('overview.paused')}</Tag>}
+                      </>
+                    ),
+                  },
                   {
                     title: t('overview.channel'),
                     dataIndex: 'channel',
-                    render: (c: string) => t(`channel.${c}`),
+                    render: (c: string | null) => (c ? t(`channel.${c}`) : t('common.none')),
+                  },
+                  {
+                    title: t('overview.kind'),
+                    dataIndex: 'kind',
+                    render: (k: string) => t(`campaignKind.${k}`),
                   },
                 ]}
               />
