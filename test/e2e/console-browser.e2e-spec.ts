@@ -429,7 +429,8 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
             : ui.reason['frequency-cap'];
         const row = items.filter({ hasText: ui.deliveryStatus.suppressed });
         await expect(row.textContent()).resolves.toContain(fill(ui.client.why, { why }));
-        await expect(items.filter({ hasText: ui.deliveryStatus.sent }).count()).resolves.toBe(1);
+        const sentTag = p.locator('.ant-tag', { hasText: new RegExp(`^${ui.deliveryStatus.sent}$`) });
+        await expect(items.filter({ has: sentTag }).count()).resolves.toBe(1);
         await expectAccessible(p, `client-${locale}`);
       });
 
@@ -473,7 +474,12 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         await invited.waitFor();
 
         await invited.getByLabel(fill(ui.staff.changeRole, { name: `Invited ${locale}` })).click();
-        await p.getByRole('option', { name: ui.account.role['sales-ops'] }).click();
+        // The visible option (antd also keeps a hidden list of the options for screen readers).
+        await p
+          .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+            hasText: ui.account.role['sales-ops'],
+          })
+          .click();
         const find = async () =>
           (
             await api<{ items: { email: string; role: string; active: boolean }[] }>('/api/v1/staff')

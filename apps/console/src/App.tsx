@@ -60,7 +60,10 @@ const queryClient: QueryClient = new QueryClient({
 const THEME: ThemeConfig = {
   token: {
     colorPrimary: '#1f5fbf',
+    colorPrimaryHover: '#174a96',
+    colorPrimaryActive: '#123b78',
     colorLink: '#1f5fbf',
+    colorLinkHover: '#174a96',
     colorInfo: '#1f5fbf',
     colorError: '#c41d1d',
     colorSuccess: '#237804',

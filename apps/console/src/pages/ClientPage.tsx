@@ -13,6 +13,7 @@ import {
   type TimelineEvent,
 } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { EmptyText } from '../components/EmptyText';
 import { TAG } from '../components/colours';
 import { PageLoading } from '../components/PageLoading';
 import { PageTitle } from '../components/Shell';
@@ -170,7 +171,7 @@ function HistoryCard({ c }: { c: Client }) {
           data-testid="client-history"
           rowKey={(h) => `${h.at}-${h.field}-${h.to}`}
           dataSource={history.data ?? []}
-          locale={{ emptyText: t('client.historyEmpty') }}
+          locale={{ emptyText: <EmptyText>{t('client.historyEmpty')}</EmptyText> }}
           columns={[
             { title: t('client.consentWhen'), dataIndex: 'at', render: formatDateTime, width: 150 },
             {
@@ -279,7 +280,7 @@ function ConsentCard({ id }: { id: string }) {
           data-testid="client-consent"
           pagination={{ pageSize: 8, hideOnSinglePage: true }}
           dataSource={log.data?.items ?? []}
-          locale={{ emptyText: t('client.consentEmpty') }}
+          locale={{ emptyText: <EmptyText>{t('client.consentEmpty')}</EmptyText> }}
           columns={[
             { title: t('client.consentWhen'), dataIndex: 'changedAt', render: formatDateTime, width: 150 },
             { title: t('client.consentItem'), dataIndex: 'item' },

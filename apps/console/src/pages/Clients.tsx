@@ -14,6 +14,7 @@ import {
   type StaffMember,
 } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { EmptyText } from '../components/EmptyText';
 import { TAG } from '../components/colours';
 import { PageTitle } from '../components/Shell';
 import { formatDate } from '../format';
@@ -153,7 +154,7 @@ export default function Clients() {
             loading={list.isFetching}
             pagination={false}
             dataSource={list.data?.items ?? []}
-            locale={{ emptyText: t('clients.empty') }}
+            locale={{ emptyText: <EmptyText>{t('clients.empty')}</EmptyText> }}
             scroll={{ x: 900 }}
             columns={[
               {
