@@ -413,7 +413,11 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         const consentRows = p.getByTestId('client-consent').locator('tbody tr.ant-table-row');
         const shown = Math.min(consent.items.length, 8);
         expect(await settled(() => consentRows.count(), shown)).toBe(shown);
-        await expect(consentRows.first().textContent()).resolves.toContain(consent.items[0].item);
+        // The newest entry is the SMS channel switched off, in words.
+        expect(consent.items[0]).toMatchObject({ item: 'channel.sms', oldValue: true, newValue: false });
+        await expect(consentRows.first().textContent()).resolves.toContain(
+          `${ui.consentItem.channel}: ${ui.channel.sms}${ui.common.yes} → ${ui.common.no}`,
+        );
 
         const timeline = await api<{ items: { type: string; data: Record<string, unknown> }[] }>(
           `/api/v1/clients/${featuredId}/timeline?limit=50`,

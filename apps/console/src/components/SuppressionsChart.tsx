@@ -34,6 +34,7 @@ export default function SuppressionsChart({
           series: [
             {
               type: 'bar',
+              barMaxWidth: 24,
               data: sorted.map((r) => r.count),
               itemStyle: { color: '#1f5fbf' },
               label: { show: true, position: 'right' },

@@ -17,8 +17,8 @@ import { EmptyText } from '../components/EmptyText';
 import { TAG } from '../components/colours';
 import { PageLoading } from '../components/PageLoading';
 import { PageTitle } from '../components/Shell';
-import { formatDateTime } from '../format';
-import { useReasonText } from '../texts';
+import { formatDateTime, formatMoney } from '../format';
+import { useConsentText, useReasonText } from '../texts';
 
 const STATUS_COLOURS: Record<string, string> = {
   sent: TAG.blue,
@@ -147,15 +147,16 @@ function HistoryCard({ c }: { c: Client }) {
         <Descriptions.Item label={t('client.category')}>
           <span data-testid="client-category">{c.category ? t(`category.${c.category}`) : '—'}</span>
           {c.categorySource && (
-            <Typography.Text type="secondary">
-              {' '}
+            <Typography.Text type="secondary" style={{ marginInlineStart: 6 }}>
               ({t(`client.categorySource.${c.categorySource}`)})
             </Typography.Text>
           )}
         </Descriptions.Item>
         <Descriptions.Item label={t('client.stage')}>
           <span data-testid="client-stage">{t(`stage.${c.stage}`)}</span>
-          <Typography.Text type="secondary"> ({formatDateTime(c.stageChangedAt)})</Typography.Text>
+          <Typography.Text type="secondary" style={{ marginInlineStart: 6 }}>
+            ({formatDateTime(c.stageChangedAt)})
+          </Typography.Text>
         </Descriptions.Item>
         <Descriptions.Item label={t('client.purchases', { count: c.purchaseCount })}>
           {formatDateTime(c.lastPurchaseAt)}
@@ -242,13 +243,17 @@ function PreferencesCard({ id }: { id: string }) {
           {p.quietHours ? `${p.quietHours.start}–${p.quietHours.end}` : '—'}
         </Descriptions.Item>
         <Descriptions.Item label={t('client.topics')}>
-          {p.topics.length === 0
-            ? t('client.topicsEmpty')
-            : p.topics.map((topic) => (
+          {p.topics.length === 0 ? (
+            t('client.topicsEmpty')
+          ) : (
+            <Space size={[0, 4]} wrap>
+              {p.topics.map((topic) => (
                 <Tag key={topic.key} color={topic.subscribed ? TAG.green : undefined}>
                   {topic.subscribed ? '✓' : '✗'} {topic.key}
                 </Tag>
               ))}
+            </Space>
+          )}
         </Descriptions.Item>
       </Descriptions>
     </Card>
@@ -257,6 +262,7 @@ function PreferencesCard({ id }: { id: string }) {
 
 function ConsentCard({ id }: { id: string }) {
   const { t } = useTranslation();
+  const consentText = useConsentText();
   const log = useQuery({
     queryKey: ['client', id, 'consent'],
     queryFn: () =>
@@ -283,13 +289,18 @@ function ConsentCard({ id }: { id: string }) {
           locale={{ emptyText: <EmptyText>{t('client.consentEmpty')}</EmptyText> }}
           columns={[
             { title: t('client.consentWhen'), dataIndex: 'changedAt', render: formatDateTime, width: 150 },
-            { title: t('client.consentItem'), dataIndex: 'item' },
+            { title: t('client.consentItem'), dataIndex: 'item', render: (i: string) => consentText.item(i) },
             {
               title: t('client.consentChange'),
               key: 'change',
-              render: (_, e) => `${show(e.oldValue)} → ${show(e.newValue)}`,
+              render: (_, e) =>
+                `${consentText.value(e.item, e.oldValue)} → ${consentText.value(e.item, e.newValue)}`,
             },
-            { title: t('client.consentSource'), dataIndex: 'source' },
+            {
+              title: t('client.consentSource'),
+              dataIndex: 'source',
+              render: (s: string) => consentText.source(s),
+            },
           ]}
         />
       )}
@@ -298,8 +309,9 @@ function ConsentCard({ id }: { id: string }) {
 }
 
 function TimelineCard({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const reasonText = useReasonText();
+  const consentText = useConsentText();
   const timeline = useInfiniteQuery({
     queryKey: ['client', id, 'timeline'],
     initialPageParam: undefined as string | undefined,
@@ -351,10 +363,14 @@ function TimelineCard({ id }: { id: string }) {
           to: t(`stage.${String(d.to)}`),
         });
       case 'preference':
-        return t('client.event.preference', { item: show(d.item), old: show(d.old), new: show(d.new) });
+        return t('client.event.preference', {
+          item: consentText.item(String(d.item)),
+          old: consentText.value(String(d.item), d.old),
+          new: consentText.value(String(d.item), d.new),
+        });
       case 'purchase':
         return t('client.event.purchase', {
-          amount: `${show(d.amount)} ${d.currency ? String(d.currency) : ''}`.trim(),
+          amount: formatMoney(Number(d.amount), d.currency ? String(d.currency) : null, i18n.language),
         });
       default:
         return e.type;
