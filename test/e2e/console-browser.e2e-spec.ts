@@ -29,6 +29,8 @@ import {
 } from './console-browser-support';
 
 const describeWithBrowser = browserAvailable('console browser tests') ? describe : describe.skip;
+// A real browser on a shared machine: each test signs in, renders and runs axe-core.
+jest.setTimeout(120_000);
 
 interface Member {
   id: string;

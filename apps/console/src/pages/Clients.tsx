@@ -155,11 +155,12 @@ export default function Clients() {
             pagination={false}
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: <EmptyText>{t('clients.empty')}</EmptyText> }}
-            scroll={{ x: 900 }}
+            scroll={{ x: 1100 }}
             columns={[
               {
                 title: t('clients.name'),
                 dataIndex: 'name',
+                width: 240,
                 render: (name: string, c) => (
                   <>
                     <Link to={`/clients/${c.id}`}>{name}</Link>
@@ -201,6 +202,7 @@ export default function Clients() {
               {
                 title: t('clients.contact'),
                 key: 'contact',
+                width: 240,
                 render: (_, c) => (
                   <>
                     {c.email && <div>{c.email}</div>}
