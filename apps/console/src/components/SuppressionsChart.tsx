@@ -23,6 +23,7 @@ export default function SuppressionsChart({
         style={{ height: Math.max(160, sorted.length * 36 + 40) }}
         notMerge
         option={{
+          animation: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
           grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
           tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
           xAxis: { type: 'value', minInterval: 1 },
