@@ -19,7 +19,7 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
-RUN npm run build
+RUN npm run build && npm run build:console
 
 # ── production dependencies only ─────────────────────────────────────────────
 FROM base AS prod-deps

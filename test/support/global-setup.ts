@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ const STATE_FILE = path.join(os.tmpdir(), `touchbase-jest-${process.pid}.json`);
  */
 export default async function globalSetup(): Promise<void> {
   buildApps();
+  buildConsole();
   const { buildDataSourceOptions, EmbeddedDatabase } = await import('@touchbase/database');
   const { SERVER_ENV, TEMPLATE_ENV, urlForDatabase, withAdminClient } = await import('./test-database');
 
@@ -73,6 +75,40 @@ function buildApps(): void {
     );
   }
   execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
+
+/**
+ * The browser suites load the console the API serves from dist/console: build it when its sources
+ * changed since the last build (a hash of apps/console beside the build; a build takes seconds).
+ */
+function buildConsole(): void {
+  const root = path.resolve(__dirname, '../..');
+  const out = path.join(root, 'dist', 'console');
+  const stamp = path.join(out, '.source-hash');
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(path.relative(root, full)).update(fs.readFileSync(full));
+    }
+  };
+  walk(path.join(root, 'apps', 'console'));
+  const digest = hash.digest('hex');
+  if (
+    fs.existsSync(path.join(out, 'index.html')) &&
+    fs.existsSync(stamp) &&
+    fs.readFileSync(stamp, 'utf8') === digest
+  ) {
+    return;
+  }
+  execFileSync(process.execPath, [path.join(root, 'apps', 'console', 'build.mjs'), out], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  fs.writeFileSync(stamp, digest);
 }
 
 function isAlive(pid: number): boolean {

@@ -28,6 +28,7 @@ export class ClientsController {
   @Get()
   @AnyStaff()
   @ApiOperation({ summary: 'List clients: filters, free text, sorting, cursor pagination' })
+  @ApiOkResponse({ type: ClientListDto })
   async list(@Query() query: ListClientsQueryDto): Promise<ClientListDto> {
     const page = await this.clients.list(query);
     return { items: page.items.map(ClientResponseDto.from), nextCursor: page.nextCursor };
@@ -44,6 +45,7 @@ export class ClientsController {
   @Get(':id')
   @AnyStaff()
   @ApiOperation({ summary: 'Get a client' })
+  @ApiOkResponse({ type: ClientResponseDto })
   @ApiErrors(404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<ClientResponseDto> {
     return ClientResponseDto.from(await this.clients.get(id));
@@ -109,6 +111,7 @@ export class ClientsController {
   @Get(':id/timeline')
   @AnyStaff()
   @ApiOperation({ summary: 'Stage changes, preference changes and purchases, newest first' })
+  @ApiOkResponse({ type: TimelineDto })
   @ApiErrors(404)
   async timelineOf(
     @Param('id', ParseUUIDPipe) id: string,

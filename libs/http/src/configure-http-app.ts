@@ -4,6 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@touchbase/config';
+import { serveConsole } from './console-host';
 import { ErrorResponseDto, FieldErrorDto } from './error-response.dto';
 import { PathParamPipe, requestInputMiddleware } from './request-input';
 import { createValidationPipe } from './validation';
@@ -26,6 +27,8 @@ export function configureHttpApp(app: INestApplication): void {
   // Depth and NUL characters are checked on the parsed body before any pipe walks it recursively.
   app.use(requestInputMiddleware);
   app.useGlobalPipes(new PathParamPipe(), createValidationPipe());
+  // The staff console (apps/console, built into dist/console), with its own strict CSP.
+  serveConsole(app);
   if (config.http.docsEnabled) {
     const document = buildOpenApiDocument(app);
     SwaggerModule.setup('docs', app, document, {

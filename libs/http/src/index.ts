@@ -1,6 +1,7 @@
 export * from './api-errors.decorator';
 export * from './api-exception.filter';
 export * from './configure-http-app';
+export * from './console-host';
 export * from './error-response.dto';
 export * from './http-platform.module';
 export * from './request-logging';

@@ -12,7 +12,7 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AnyStaff, Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors, PageQueryDto } from '@touchbase/http';
@@ -43,6 +43,7 @@ export class PreferencesController {
   @Get('clients/:id/preferences')
   @AnyStaff()
   @ApiOperation({ summary: "A client's preferences: opt-out, channels, topics, frequency, quiet hours" })
+  @ApiOkResponse({ type: PreferencesDto })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<PreferencesDto> {
     return this.preferences.get(id);
   }
@@ -71,6 +72,7 @@ export class PreferencesController {
   @Get('clients/:id/consent-log')
   @AnyStaff()
   @ApiOperation({ summary: 'The append-only consent log of a client, newest first' })
+  @ApiOkResponse({ type: ConsentLogDto })
   async consentLog(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() page: PageQueryDto,
