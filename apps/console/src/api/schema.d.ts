@@ -177,6 +177,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every occurrence in [from, to] with its status, priority, channels, run and cap collisions
+         * @description Collisions: for upcoming occurrences of active campaigns, the clients who would hit a cap, from a simulation of every active campaign up to the last of them (planned in a transaction that is rolled back). Cached per campaign, occurrence and frequency-policy version for ten minutes: the first call after a change pays for the simulation, repeated ones do not.
+         */
+        get: operations["CalendarBoard_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/call-tasks": {
         parameters: {
             query?: never;
@@ -1228,6 +1248,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A run's progress as server-sent events, every second until the run is over
+         * @description Each event is a `progress` event whose data is the JSON of `GET /api/v1/runs/{id}/progress`. The first comes at once; the last is the one with `finished: true` (completed, cancelled, failed or missed), after which the stream ends. An unknown run is a 404 before any event.
+         */
+        get: operations["RunProgress_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{id}/explain/{clientId}": {
         parameters: {
             query?: never;
@@ -1237,6 +1277,23 @@ export interface paths {
         };
         /** Why a client got what it got in a run, or nothing — in words */
         get: operations["Runs_explain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's deliveries by status now, the total and the share done */
+        get: operations["RunProgress_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1256,6 +1313,26 @@ export interface paths {
         get: operations["RunSms_sms"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The next 10 occurrences of a schedule, before it is saved
+         * @description The schedule is a campaign's (presets or a custom RRULE), evaluated in the zone with the workspace's holiday calendar, exactly as the scheduler will. Each bad field is named in `details`.
+         */
+        post: operations["SchedulePreview_preview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1299,6 +1376,23 @@ export interface paths {
         patch: operations["Segments_update"];
         trace?: never;
     };
+    "/api/v1/segments/{id}/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live count of a saved segment's rules (as POST /segments/count) */
+        get: operations["Segments_countSegment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/segments/{id}/members": {
         parameters: {
             query?: never;
@@ -1308,6 +1402,43 @@ export interface paths {
         };
         /** The clients in a segment now, by name then id, with cursor pagination */
         get: operations["Segments_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The live count of unsaved rules, with ten matching clients
+         * @description Exact when it can be counted within SEGMENT_COUNT_EXACT_MS (or was counted in the last five minutes); otherwise an estimate from a sample of the client table, `exact: false`, while the exact count is taken in the background: read it with `GET /api/v1/segments/counts/{ruleHash}`.
+         */
+        post: operations["Segments_count"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/counts/{ruleHash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The count under a rule hash: exact when ready, else the estimate it started from */
+        get: operations["Segments_countByHash"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1606,6 +1737,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates/{id}/preview/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An SMS template rendered, with its encoding, segments and estimated cost
+         * @description For a real client (as it would be sent) or a complete sample client, in the template’s locale or the sibling template of another locale. Segments are counted as carriers bill them.
+         */
+        post: operations["TemplateSmsPreview_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates/{id}/test-send": {
         parameters: {
             query?: never;
@@ -1620,6 +1771,26 @@ export interface paths {
          * @description Renders as the preview does (the client, its owner; optionally a campaign’s signer and edition) and sends through the configured email driver. The client’s portal and unsubscribe links in the message are disarmed. 400 for a template of another channel, or an address the mail server refuses.
          */
         post: operations["TemplateTestSend_testSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an unsaved template: every problem at once, with its line and column
+         * @description Syntax and compile errors (handlebars, strict), raw output, partials, unknown helpers, and every variable the message does not have (the variables: GET /api/v1/templates/variables), then a render of a complete sample message in the locale. `ok` is true when creating it would succeed.
+         */
+        post: operations["Templates_validate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1918,6 +2089,43 @@ export interface components {
             /** @example Свердловская область */
             region?: Record<string, never>;
         };
+        BoardOccurrenceDto: {
+            /** Format: uuid */
+            campaignId: string;
+            /** @enum {string} */
+            campaignKind: "broadcast" | "ceo-letter" | "plan" | "service";
+            campaignName: string;
+            /** @enum {string} */
+            campaignStatus: "active" | "paused";
+            /** @description In order of preference */
+            channels: ("email" | "sms" | "call" | "letter")[];
+            /** @description Upcoming occurrences of active campaigns: the clients the simulation shows hitting a cap (frequency-cap suppressions); null otherwise or when not simulated */
+            collisions: number | null;
+            /** @enum {string} */
+            editionStatus: "ready" | "missing" | "not-required";
+            /**
+             * @description Wall time in the campaign zone
+             * @example 2026-11-01T10:00
+             */
+            localTime: string;
+            /** @description UTC */
+            occurrenceAt: string;
+            /** @example 2026-11 */
+            periodKey: string;
+            /** @enum {string} */
+            priority: "normal" | "high" | "must-send";
+            /** Format: uuid */
+            runId: string | null;
+            runStatus: string | null;
+            /**
+             * @description upcoming: not started yet (or due within its grace hours); held: waiting for its edition; missed: not sent (past its grace hours, or missed by the scheduler); running: planned, planning or dispatching; done: completed; cancelled; failed
+             * @enum {string}
+             */
+            status: "upcoming" | "held" | "missed" | "running" | "done" | "cancelled" | "failed";
+            timeZone: string;
+            /** @description Upcoming, and its edition is required but missing: it would be held */
+            willBeHeld: boolean;
+        };
         BrandingDto: {
             /** @example #0b5394 */
             colour: string;
@@ -1929,6 +2137,16 @@ export interface components {
             nameEn: string | null;
             /** @description Changes with every change of the branding */
             version: string;
+        };
+        CalendarBoardDto: {
+            /** @description Why collisions are missing, when the simulation could not run */
+            collisionsMessage?: string;
+            from: string;
+            /** @description By occurrence time, then campaign name */
+            items: components["schemas"]["BoardOccurrenceDto"][];
+            /** @description The frequency policy the collisions were simulated under (a hash of it) */
+            policyVersion: string;
+            to: string;
         };
         CalendarDto: {
             from: string;
@@ -2960,6 +3178,89 @@ export interface components {
             /** @enum {string} */
             trigger: "manual";
         };
+        RunProgressDto: {
+            /** @description When the counts were taken */
+            at: string;
+            /**
+             * @description The run's deliveries by current status; every status is present (queued, sending, sent, delivered, failed, bounced, suppressed, cancelled)
+             * @example {
+             *       "queued": 120,
+             *       "sending": 5,
+             *       "sent": 870,
+             *       "delivered": 0,
+             *       "failed": 2,
+             *       "bounced": 1,
+             *       "suppressed": 40,
+             *       "cancelled": 0
+             *     }
+             */
+            byStatus: {
+                [key: string]: number;
+            };
+            /** @description Deliveries no longer queued or sending */
+            done: number;
+            /** @description done / total; 1 for a finished run, 0 for one without deliveries yet */
+            doneFraction: number;
+            /** @description The run is over (completed, cancelled, failed or missed): the counts will not change */
+            finished: boolean;
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            status: "planned" | "planning" | "dispatching" | "completed" | "cancelled" | "missed" | "held" | "failed";
+            /** @description Deliveries of the run so far (it grows while the run plans) */
+            total: number;
+        };
+        SchedulePreviewDto: {
+            /** @description The instant the occurrences follow (UTC) */
+            from: string;
+            /** @description The next 10 occurrences (fewer when the schedule ends sooner) */
+            occurrences: components["schemas"]["OccurrenceDto"][];
+            /** @description The RFC 5545 recurrence the schedule compiles to */
+            rrule: string;
+            /** @description The schedule in words */
+            scheduleText: string;
+            timeZone: string;
+        };
+        SchedulePreviewRequestDto: {
+            /**
+             * @description The occurrences strictly after this instant (ISO 8601); defaults to now
+             * @example 2026-11-01T00:00:00Z
+             */
+            from?: string;
+            /**
+             * @description One of: `{ "type": "monthly", "day": 1..31, "time": "HH:MM" }` (a shorter month runs on its last day); `{ "type": "quarterly", "time": "HH:MM" }` (first business day of January, April, July and October by the holiday calendar, /api/v1/holiday-calendar); `{ "type": "once", "at": "2026-11-05T10:00" }` (campaign zone unless an offset is given); `{ "type": "rrule", "rrule": "FREQ=WEEKLY;BYDAY=MO", "dtstart": "2026-11-02T09:00" }` (RFC 5545, daily at most; dtstart is wall time in the campaign zone). Times are wall-clock times in the campaign zone, so 10:00 stays 10:00 across DST changes.
+             * @example {
+             *       "type": "monthly",
+             *       "day": 1,
+             *       "time": "10:00"
+             *     }
+             */
+            schedule: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description IANA zone; defaults to the workspace zone
+             * @example Europe/Moscow
+             */
+            timeZone?: string;
+        };
+        SegmentCountDto: {
+            /** @description When the exact count was taken (exact answers only) */
+            computedAt?: string;
+            /** @description How many clients match: exact, or an estimate when `exact` is false */
+            count: number;
+            /** @description When the estimate was made (estimates only) */
+            estimatedAt?: string;
+            /** @description false: the count is an estimate from a sample of the client table (the exact count could not be taken in time); the exact count is being taken and is read under `ruleHash` */
+            exact: boolean;
+            /**
+             * @description The hash of the normalised rule tree; `GET /api/v1/segments/counts/{ruleHash}`
+             * @example a3f1…
+             */
+            ruleHash: string;
+            /** @description Ten matching clients, by name; empty while an estimate waits for its exact count */
+            sample: components["schemas"]["SegmentSampleClientDto"][];
+        };
         SegmentDto: {
             createdAt: string;
             /** Format: uuid */
@@ -3054,6 +3355,14 @@ export interface components {
             count: number;
             /** @description The first 20 by name, then id */
             sample: components["schemas"]["SegmentMemberDto"][];
+        };
+        SegmentSampleClientDto: {
+            /** @enum {string|null} */
+            category: "A" | "B" | "C" | "VIP" | null;
+            city: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         SegmentValueDto: {
             /** @description The only values allowed */
@@ -3169,6 +3478,59 @@ export interface components {
             responses: number;
             /** @description Whether more answers match than are listed (use CSV for all) */
             truncated: boolean;
+        };
+        TemplateProblemDto: {
+            /** @description 1-based */
+            column: number | null;
+            /** @enum {string} */
+            field: "subject" | "body";
+            /** @description 1-based */
+            line: number | null;
+            /** @example "client.firstName" is not available; available: client.name, client.email */
+            message: string;
+            /** @description For an unknown variable: its path as written */
+            variable?: string;
+        };
+        TemplateSmsPreviewDto: {
+            /** @description Characters (code points) of the text */
+            characters: number;
+            /** @description segments × SMS_SEGMENT_COST, in the workspace currency */
+            costEstimate: number;
+            /**
+             * @description UCS-2 as soon as one character is not GSM-7
+             * @enum {string}
+             */
+            encoding: "GSM-7" | "UCS-2";
+            /** @enum {string} */
+            locale: "ru" | "en";
+            /** @description Billable parts (153 GSM-7 / 67 UCS-2 characters each once it is split) */
+            segments: number;
+            /**
+             * Format: uuid
+             * @description The template rendered (the one in the locale asked for)
+             */
+            templateId: string;
+            /** @description The message as it would be sent */
+            text: string;
+            /** @description Septets (GSM-7, extension characters count two) or UTF-16 code units (UCS-2) */
+            units: number;
+        };
+        TemplateSmsPreviewRequestDto: {
+            /**
+             * Format: uuid
+             * @description Render for this client (its data, owner, links); without it, for a complete sample client
+             */
+            clientId?: string;
+            /**
+             * @description The template of the same name in this locale (the template's own when absent); the sample client speaks it
+             * @enum {string}
+             */
+            locale?: "ru" | "en";
+        };
+        TemplateValidationDto: {
+            errors: components["schemas"]["TemplateProblemDto"][];
+            /** @description true: the template would be accepted (no problems) */
+            ok: boolean;
         };
         TestSendTemplateDto: {
             /**
@@ -3554,6 +3916,19 @@ export interface components {
             nameEn?: string;
             /** @example Вебинары */
             nameRu?: string;
+        };
+        ValidateTemplateDto: {
+            body: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "call" | "letter";
+            /**
+             * @description The sample message checked against
+             * @default ru
+             * @enum {string}
+             */
+            locale: "ru" | "en";
+            /** @description Required for email, refused otherwise */
+            subject?: Record<string, never> | null;
         };
         VipCoolingPassDto: {
             days: number;
@@ -3991,6 +4366,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalendarDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    CalendarBoard_board: {
+        parameters: {
+            query?: {
+                /** @description false: skip the collision simulation (collisions are then null unless cached) */
+                collisions?: "true" | "false";
+                /** @description ISO date (start of that day in the workspace zone) or date-time; default: today */
+                from?: string;
+                /** @description ISO date (through the end of that day) or date-time; default: from + 31 days; at most 400 days */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarBoardDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -8008,6 +8436,64 @@ export interface operations {
             };
         };
     };
+    RunProgress_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of progress events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["RunProgressDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Runs_explain: {
         parameters: {
             query?: never;
@@ -8020,6 +8506,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    RunProgress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunProgressDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8104,6 +8647,56 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SchedulePreview_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePreviewRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreviewDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8414,6 +9007,63 @@ export interface operations {
             };
         };
     };
+    Segments_countSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentCountDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Segments_members: {
         parameters: {
             query?: {
@@ -8435,6 +9085,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SegmentMemberListDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Segments_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewSegmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentCountDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Segments_countByHash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ruleHash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentCountDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -9902,6 +10659,67 @@ export interface operations {
             };
         };
     };
+    TemplateSmsPreview_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateSmsPreviewRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSmsPreviewDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     TemplateTestSend_testSend: {
         parameters: {
             query?: never;
@@ -9955,6 +10773,56 @@ export interface operations {
             };
             /** @description The mail server did not take the message */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Templates_validate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateTemplateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateValidationDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
