@@ -1,5 +1,6 @@
 import { StaffRole } from '@touchbase/core';
 import { EmailDriver, OutgoingEmail } from '@touchbase/email';
+import { StaffMember } from '@touchbase/staff';
 import {
   createStaffWithKey,
   createStaffWithPassword,
@@ -69,6 +70,10 @@ describe('Console sign-in: sessions, CSRF, throttling, password links', () => {
 
     const me = await t.http().get('/api/v1/me').set('Cookie', sessionCookieOf(cookie)).expect(200);
     expect(me.body).toMatchObject({ id: staff.id, hasPassword: true, locale: 'ru' });
+    expect(JSON.stringify(me.body)).not.toContain('argon2');
+    const entity = await t.dataSource.getRepository(StaffMember).findOneByOrFail({ id: staff.id });
+    expect(entity.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(JSON.stringify(entity)).not.toContain('argon2');
   });
 
   it('marks the cookie Secure behind a TLS proxy', async () => {
@@ -366,6 +371,15 @@ describe('Console sign-in: sessions, CSRF, throttling, password links', () => {
     await t.http().get('/api/v1/me').set('Authorization', `Bearer ${key}`).expect(401);
     await t.http().get('/api/v1/me').set('Cookie', s.cookie).expect(401);
     await signIn(t, staff.email, TEST_PASSWORD, nextIp());
+  });
+
+  it('sends no reset link to an inactive member, and PATCH active=false ends sessions as deactivation does', async () => {
+    const { staff } = await createStaffWithPassword(t.dataSource, StaffRole.Marketer);
+    const s = await signIn(t, staff.email, TEST_PASSWORD, nextIp());
+    await t.http().patch(`/api/v1/staff/${staff.id}`).set(admin()).send({ active: false }).expect(200);
+    await t.http().get('/api/v1/me').set('Cookie', s.cookie).expect(401);
+    await t.http().post('/api/v1/auth/password-reset').send({ email: staff.email }).expect(202);
+    expect(sent).toHaveLength(0);
   });
 
   it('resets a password by an emailed link in the member’s language: single use, expiring', async () => {

@@ -426,7 +426,7 @@ describe('Client portal: JSON API, forms, link requests, survey report', () => {
       expect(doc.paths[path][method].security).toEqual([{ 'portal-token': [] }]);
     }
     expect(doc.paths['/api/v1/portal/link-request'].post.responses['202']).toBeDefined();
-    expect(doc.paths['/api/v1/reports/survey'].get.security).toEqual([{ 'api-key': [] }]);
+    expect(doc.paths['/api/v1/reports/survey'].get.security).toEqual([{ 'api-key': [] }, { session: [] }]);
   });
 
   describe('pages and forms', () => {

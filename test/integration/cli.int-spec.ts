@@ -164,6 +164,24 @@ describe('CLI: staff and API keys', () => {
     expect(JSON.stringify(rows)).not.toContain(key);
   });
 
+  it('staff:password-link prints a one-time set-password link and stores only its SHA-256', async () => {
+    const r = await cli('staff:password-link', 'anna@example.com');
+    expect(r.code).toBe(0);
+    const out = lines(r.stdout);
+    expect(out[out.length - 2]).toBe('Set-password link for anna@example.com (once, within 1 hour):');
+    const match = /^http:\/\/localhost:\d+\/console\/set-password\?token=([A-Za-z0-9_-]{43})$/.exec(
+      out[out.length - 1],
+    );
+    expect(match).not.toBeNull();
+    const { rows } = await sql.query(
+      `SELECT purpose, used_at, token_hash FROM staff_password_tokens WHERE staff_member_id = $1`,
+      [annaId],
+    );
+    expect(rows).toEqual([
+      { purpose: 'reset', used_at: null, token_hash: createHash('sha256').update(match![1]).digest('hex') },
+    ]);
+  });
+
   it('keys:list shows the prefix, never the key', async () => {
     const r = await cli('keys:list');
     expect(r.code).toBe(0);

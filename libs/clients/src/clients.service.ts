@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import {
   ConflictException,
@@ -25,9 +25,6 @@ import { CategoryHistoryEntry, StageHistoryEntry } from './entities/stage-histor
  * trigram index (clients_search_trgm_idx: the expression must stay the same as the index's).
  */
 export const CLIENT_SEARCH_TEXT_SQL = `(c.name || ' ' || COALESCE(c.email, '') || ' ' || COALESCE(c.phone, '') || ' ' || COALESCE(c.external_ref, ''))`;
-
-/** Up to this many matches, a search page is sorted from the matches themselves. */
-const SEARCH_ID_LIMIT = 5000;
 
 // Sort keys travel in cursors as exact text (timestamps keep their microseconds) and are cast back.
 const SORT_COLUMNS: Record<string, { expr: string; type: string }> = {
@@ -135,12 +132,26 @@ export class ClientsService {
     );
   }
 
+  /**
+   * A page of clients. A free-text search is answered from the trigram index, its matches sorted for
+   * the page: the time grows with the matches, never with the base. (PostgreSQL cannot estimate how
+   * many clients a substring matches; left to itself it may walk the name index looking for matches
+   * that cluster far down the alphabet, which takes seconds over a million.)
+   */
   async list(query: ListClientsQueryDto): Promise<Page<Client>> {
+    if (!query.q?.trim()) return this.listPage(this.dataSource.manager, query);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL enable_indexscan = off`);
+      return this.listPage(manager, query);
+    });
+  }
+
+  private async listPage(manager: EntityManager, query: ListClientsQueryDto): Promise<Page<Client>> {
     const limit = query.limit ?? 50;
     const sort = query.sort ?? 'name';
     const desc = sort.startsWith('-');
     const { expr: sortExpr, type: sortType } = SORT_COLUMNS[desc ? sort.slice(1) : sort];
-    const qb = this.clients.createQueryBuilder('c').leftJoinAndSelect('c.owner', 'owner');
+    const qb = manager.getRepository(Client).createQueryBuilder('c').leftJoinAndSelect('c.owner', 'owner');
     if (query.archived !== 'all')
       qb.andWhere(`c.archived_at IS ${query.archived === 'true' ? 'NOT ' : ''}NULL`);
     if (query.category) qb.andWhere('c.category = :category', { category: query.category });
@@ -150,11 +161,11 @@ export class ClientsService {
     if (query.city?.trim()) {
       qb.andWhere('lower(c.address_city) = lower(:city)', { city: query.city.trim() });
     }
-    const search = !!query.q?.trim();
     if (query.q?.trim()) {
       const text = query.q.trim();
       let digits = text.replace(/[\s()+-]/g, '');
       digits = /^\d{3,}$/.test(digits) ? digits.replace(/^8(\d{10})$/, '7$1') : '';
+      // The text somewhere in name, email, phone or reference; or, typed as a phone, its digits.
       qb.andWhere(
         new Brackets((w) => {
           w.where(`${CLIENT_SEARCH_TEXT_SQL} ILIKE :like`, { like: `%${escapeLike(text)}%` });
@@ -162,7 +173,6 @@ export class ClientsService {
         }),
       );
     }
-    if (search) await this.narrowSearch(qb);
     if (query.cursor) {
       const [value, id] = decodeCursor(query.cursor, 2);
       qb.andWhere(`(${sortExpr}, c.id) ${desc ? '<' : '>'} (CAST(:cursorValue AS ${sortType}), :cursorId)`, {
@@ -181,25 +191,6 @@ export class ClientsService {
     const nextCursor =
       entities.length > limit && last ? encodeCursor([lastRaw?.sort_key ?? null, last.id]) : null;
     return { items, nextCursor };
-  }
-
-  /**
-   * A search matching few clients is answered from the trigram index: its matches (at most
-   * SEARCH_ID_LIMIT), then the page of them in order. One matching many is left to the ordered scan
-   * of the name index, which finds a page of dense matches at once. (PostgreSQL cannot estimate a
-   * substring's matches, so it is asked how many there are, up to the limit.)
-   */
-  private async narrowSearch(qb: SelectQueryBuilder<Client>): Promise<void> {
-    const [sql, params] = qb
-      .clone()
-      .select('c.id', 'id')
-      .orderBy()
-      .limit(SEARCH_ID_LIMIT)
-      .getQueryAndParameters();
-    const rows: { id: string }[] = await this.dataSource.query(sql, params);
-    if (rows.length < SEARCH_ID_LIMIT) {
-      qb.andWhere('c.id = ANY(CAST(:matchIds AS uuid[]))', { matchIds: rows.map((r) => r.id) });
-    }
   }
 
   async setArchived(id: string, archived: boolean): Promise<Client> {

@@ -1,6 +1,8 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { StaffRole } from '@touchbase/core';
 import { ApiKeyService } from '../api-key.service';
+import { PasswordTokensService } from '../auth/password-tokens.service';
+import { PasswordTokenPurpose } from '../entities/staff-password-token.entity';
 import { StaffService } from '../staff.service';
 
 interface StaffCreateOptions {
@@ -122,4 +124,32 @@ export class KeysListCommand extends CommandRunner {
   }
 }
 
-export const STAFF_COMMANDS = [StaffCreateCommand, KeysCreateCommand, KeysRevokeCommand, KeysListCommand];
+@Command({
+  name: 'staff:password-link',
+  arguments: '<idOrEmail>',
+  description: 'Print a one-time link (valid 1 hour) for a staff member to set a console password',
+})
+export class StaffPasswordLinkCommand extends CommandRunner {
+  constructor(
+    private readonly staff: StaffService,
+    private readonly tokens: PasswordTokensService,
+  ) {
+    super();
+  }
+
+  async run([idOrEmail]: string[]): Promise<void> {
+    const member = await this.staff.find(idOrEmail);
+    const token = await this.tokens.issue(member.id, PasswordTokenPurpose.Reset);
+    process.stdout.write(
+      `Set-password link for ${member.email} (once, within 1 hour):\n${this.tokens.link(token)}\n`,
+    );
+  }
+}
+
+export const STAFF_COMMANDS = [
+  StaffCreateCommand,
+  StaffPasswordLinkCommand,
+  KeysCreateCommand,
+  KeysRevokeCommand,
+  KeysListCommand,
+];

@@ -36,4 +36,10 @@ export class StaffMember {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Never serialised with the password hash, whatever serialises it (a log line, a careless answer). */
+  toJSON(): Omit<StaffMember, 'passwordHash' | 'toJSON'> {
+    const { passwordHash: _hash, ...rest } = this;
+    return rest;
+  }
 }
