@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
+// Always the production build of React and the rest, whatever NODE_ENV the caller has (jest sets
+// 'test', which would make Vite bundle the development builds).
+process.env.NODE_ENV = 'production';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BUDGET_KB = 500;
 const outDir = path.resolve(

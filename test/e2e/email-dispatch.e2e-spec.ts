@@ -210,11 +210,15 @@ describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
   it('never sends to a client who opted out after planning: cancelled, opted-out', async () => {
     const leaving = await createClient(t.dataSource);
     const staying = await createClient(t.dataSource);
-    // Due in a moment, so that the worker cannot send before the opt-out.
-    const runId = await planNow(t, await emailCampaign(t), { edition: {}, now: new Date(Date.now() + 1500) });
+    // Due in a minute, so that the worker cannot send before the opt-out; then due at once.
+    const runId = await planNow(t, await emailCampaign(t), {
+      edition: {},
+      now: new Date(Date.now() + 60_000),
+    });
     await t.dataSource.query(`UPDATE client_preferences SET opted_out = true WHERE client_id = $1`, [
       leaving.id,
     ]);
+    await t.dataSource.query(`UPDATE deliveries SET due_at = now() WHERE run_id = $1`, [runId]);
     const rows = new Map((await drain(t, runId)).map((r) => [r.client_id, r]));
 
     expect(rows.get(leaving.id)).toMatchObject({ status: 'cancelled', reason: 'opted-out' });
