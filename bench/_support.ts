@@ -3,11 +3,13 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { DynamicModule, INestApplicationContext, Module, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, INestApplicationContext, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { validateEnvironment } from '@touchbase/config';
 import { Channel } from '@touchbase/core';
 import { buildDataSourceOptions, EmbeddedDatabase } from '@touchbase/database';
+import { configureHttpApp } from '@touchbase/http';
+import { ApiModule } from '../apps/api/src/api.module';
 import { RuntimeModule } from '@touchbase/runtime';
 import { readTemplateFiles } from '@touchbase/templates';
 
@@ -207,4 +209,34 @@ export function emailWorkerSettings(sinkPort: number, pool: number, batch: numbe
     DISPATCH_CHANNELS: 'email',
     DISPATCH_BATCH_SIZE: String(batch),
   };
+}
+
+/** The admin API key every API benchmark signs its requests with. */
+export const BENCH_ADMIN_KEY = 'tb_bench_admin_key_00000000000000000000000';
+
+/**
+ * The whole API app (guards, validation, throttling, logging at `warn`) on `url`, listening on a free
+ * port of 127.0.0.1, with the benchmark's own baseline routes (`controllers`) in the same app.
+ */
+export async function benchApi(url: string, dataDir: string, controllers: Type[]): Promise<INestApplication> {
+  const env = validateEnvironment({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    PUBLIC_URL: BENCH_PUBLIC_URL,
+    PORTAL_LINK_SECRET: 'b'.repeat(48),
+    UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(48),
+    BOOTSTRAP_ADMIN_KEY: BENCH_ADMIN_KEY,
+    // Throttling stays on (its cost is part of every public request), with a limit no run reaches.
+    THROTTLE_PUBLIC_PER_MINUTE: '100000000',
+    DATABASE_MIGRATIONS_RUN: 'false',
+  });
+  @Module({ imports: [ApiModule.register({ env, databaseUrl: url })], controllers })
+  class BenchApiModule {}
+  const app = await NestFactory.create(BenchApiModule, { logger: ['error', 'warn'] });
+  configureHttpApp(app);
+  await app.listen(0, '127.0.0.1');
+  return app;
 }

@@ -1,21 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Controller, Get, INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Get, INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { validateEnvironment } from '@touchbase/config';
 import { Public } from '@touchbase/core';
-import { configureHttpApp } from '@touchbase/http';
 import { hashApiKey } from '@touchbase/staff';
-import { ApiModule } from '../apps/api/src/api.module';
 import { buildDataSourceOptions } from '@touchbase/database';
-import { BenchDatabase, benchDatabase, result } from './_support';
+import { BenchDatabase, benchDatabase, result, benchApi, BENCH_ADMIN_KEY } from './_support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
 /** Requests per scenario (after a warm-up of a tenth as many). */
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
-const ADMIN_KEY = 'tb_bench_admin_key_00000000000000000000000';
 
 const SURNAMES = [
   'Иванов',
@@ -142,9 +137,9 @@ export default async function consoleClientsBench(): Promise<void> {
       }[]
     ).map(({ phone: p }) => `8 (${p.slice(2, 5)}) ${p.slice(5, 8)}-${p.slice(8, 10)}-${p.slice(10)}`);
 
-    app = await api(db.url, dataDir);
+    app = await benchApi(db.url, dataDir, [BarePageController]);
     const url = await app.getUrl();
-    const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+    const auth = { authorization: `Bearer ${BENCH_ADMIN_KEY}` };
     const pick = <T>(list: T[], i: number) => list[i % list.length];
 
     const scenarios: {
@@ -255,7 +250,7 @@ async function seed(q: (sql: string, params?: unknown[]) => Promise<unknown>): P
     `WITH admin AS (INSERT INTO staff_members (name, email, role) VALUES ('Bench admin', 'admin@bench.example', 'admin')
                     RETURNING id)
      INSERT INTO api_keys (staff_member_id, name, prefix, key_hash) SELECT id, 'bench', $1, $2 FROM admin`,
-    [ADMIN_KEY.slice(0, 11), hashApiKey(ADMIN_KEY)],
+    [BENCH_ADMIN_KEY.slice(0, 11), hashApiKey(BENCH_ADMIN_KEY)],
   );
   await q(
     `INSERT INTO staff_members (name, email, role)
@@ -287,25 +282,4 @@ async function seed(q: (sql: string, params?: unknown[]) => Promise<unknown>): P
                     (SELECT array_agg(id ORDER BY email) FROM staff_members WHERE role = 'sales-ops') AS owners) s`,
     [CLIENTS, SURNAMES, WORDS, CITIES],
   );
-}
-
-async function api(url: string, dataDir: string): Promise<INestApplication> {
-  const env = validateEnvironment({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    LOG_FORMAT: 'json',
-    DATA_DIR: dataDir,
-    PORT: '0',
-    PUBLIC_URL: 'https://bench.example',
-    PORTAL_LINK_SECRET: 'b'.repeat(48),
-    UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(48),
-    BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-    DATABASE_MIGRATIONS_RUN: 'false',
-  });
-  @Module({ imports: [ApiModule.register({ env, databaseUrl: url })], controllers: [BarePageController] })
-  class BenchApiModule {}
-  const app = await NestFactory.create(BenchApiModule, { logger: ['error', 'warn'] });
-  configureHttpApp(app);
-  await app.listen(0, '127.0.0.1');
-  return app;
 }

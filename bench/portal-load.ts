@@ -1,24 +1,12 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import {
-  Controller,
-  Get,
-  INestApplication,
-  Module,
-  NotFoundException,
-  Param,
-  ParseUUIDPipe,
-} from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Get, INestApplication, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
-import { validateEnvironment } from '@touchbase/config';
 import { Public } from '@touchbase/core';
-import { configureHttpApp } from '@touchbase/http';
 import { LinksService } from '@touchbase/links';
-import { ApiModule } from '../apps/api/src/api.module';
-import { benchDatabase, insertBenchClients, result } from './_support';
+import { benchDatabase, insertBenchClients, result, benchApi } from './_support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -62,7 +50,7 @@ export default async function portalLoadBench(): Promise<void> {
       [Math.min(100, (200 * SAMPLE) / CLIENTS), SAMPLE],
     );
 
-    app = await api(db.url, dataDir);
+    app = await benchApi(db.url, dataDir, [BareController]);
     const links = app.get(LinksService);
     const tokens = sample.map((c) => links.portalToken(c.id, c.link_version));
     const ids = sample.map((c) => c.id);
@@ -106,29 +94,6 @@ export default async function portalLoadBench(): Promise<void> {
     await db.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-async function api(url: string, dataDir: string): Promise<INestApplication> {
-  const env = validateEnvironment({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    LOG_FORMAT: 'json',
-    DATA_DIR: dataDir,
-    PORT: '0',
-    PUBLIC_URL: 'https://bench.example',
-    PORTAL_LINK_SECRET: 'b'.repeat(48),
-    UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(48),
-    BOOTSTRAP_ADMIN_KEY: 'tb_bench_admin_key_00000000000000000000000',
-    // Throttling stays on (its cost is part of every public request), with a limit no run reaches.
-    THROTTLE_PUBLIC_PER_MINUTE: '100000000',
-    DATABASE_MIGRATIONS_RUN: 'false',
-  });
-  @Module({ imports: [ApiModule.register({ env, databaseUrl: url })], controllers: [BareController] })
-  class BenchApiModule {}
-  const app = await NestFactory.create(BenchApiModule, { logger: ['error', 'warn'] });
-  configureHttpApp(app);
-  await app.listen(0, '127.0.0.1');
-  return app;
 }
 
 type RequestOf = (

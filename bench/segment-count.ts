@@ -1,18 +1,13 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { Controller, Get, INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Get, INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { validateEnvironment } from '@touchbase/config';
 import { Public } from '@touchbase/core';
-import { configureHttpApp } from '@touchbase/http';
-import { ApiModule } from '../apps/api/src/api.module';
-import { benchDatabase, insertBenchClients, result } from './_support';
+import { benchDatabase, insertBenchClients, result, benchApi, BENCH_ADMIN_KEY } from './_support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const ADMIN_KEY = 'tb_bench_admin_key_00000000000000000000000';
 
 /** Three-condition segments over what the bench clients vary in. */
 const SEGMENTS: { name: string; rules: unknown }[] = [
@@ -107,8 +102,8 @@ export default async function segmentCountBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'touchbase-bench-segments-'));
   let app: INestApplication | undefined;
   try {
-    // Started on the empty database, so that its first start creates the admin with ADMIN_KEY.
-    app = await api(db.url, dataDir);
+    // Started on the empty database, so that its first start creates the admin with BENCH_ADMIN_KEY.
+    app = await benchApi(db.url, dataDir, [BareCountController]);
     const url = await app.getUrl();
     process.stdout.write(`Building ${CLIENTS.toLocaleString('en')} clients…\n`);
     await insertBenchClients(q, CLIENTS);
@@ -123,7 +118,7 @@ export default async function segmentCountBench(): Promise<void> {
       const start = process.hrtime.bigint();
       const res = await fetch(`${url}/api/v1/segments/count`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ rules }),
       });
       const body = (await res.json()) as { count: number; exact: boolean; ruleHash: string };
@@ -198,26 +193,4 @@ export default async function segmentCountBench(): Promise<void> {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
-async function api(url: string, dataDir: string): Promise<INestApplication> {
-  const env = validateEnvironment({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    LOG_FORMAT: 'json',
-    DATA_DIR: dataDir,
-    PORT: '0',
-    PUBLIC_URL: 'https://bench.example',
-    PORTAL_LINK_SECRET: 'b'.repeat(48),
-    UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(48),
-    BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-    THROTTLE_PUBLIC_PER_MINUTE: '100000000',
-    DATABASE_MIGRATIONS_RUN: 'false',
-  });
-  @Module({ imports: [ApiModule.register({ env, databaseUrl: url })], controllers: [BareCountController] })
-  class BenchApiModule {}
-  const app = await NestFactory.create(BenchApiModule, { logger: ['error', 'warn'] });
-  configureHttpApp(app);
-  await app.listen(0, '127.0.0.1');
-  return app;
 }
