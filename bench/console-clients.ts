@@ -6,54 +6,13 @@ import { DataSource } from 'typeorm';
 import { Public } from '@touchbase/core';
 import { hashApiKey } from '@touchbase/staff';
 import { buildDataSourceOptions } from '@touchbase/database';
-import { BenchDatabase, benchDatabase, result, benchApi, BENCH_ADMIN_KEY } from './_support';
+import { BenchDatabase, benchDatabase, result, benchApi, BENCH_ADMIN_KEY, BENCH_SURNAMES } from './_support';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
 /** Requests per scenario (after a warm-up of a tenth as many). */
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 
-const SURNAMES = [
-  'Иванов',
-  'Смирнов',
-  'Кузнецов',
-  'Попов',
-  'Васильев',
-  'Петров',
-  'Соколов',
-  'Михайлов',
-  'Новиков',
-  'Фёдоров',
-  'Морозов',
-  'Волков',
-  'Алексеев',
-  'Лебедев',
-  'Семёнов',
-  'Егоров',
-  'Павлов',
-  'Козлов',
-  'Степанов',
-  'Николаев',
-  'Орлов',
-  'Андреев',
-  'Макаров',
-  'Никитин',
-  'Захаров',
-  'Зайцев',
-  'Соловьёв',
-  'Борисов',
-  'Яковлев',
-  'Григорьев',
-  'Романов',
-  'Воробьёв',
-  'Сергеев',
-  'Кузьмин',
-  'Фролов',
-  'Александров',
-  'Дмитриев',
-  'Королёв',
-  'Гусев',
-  'Киселёв',
-];
+const SURNAMES = [...BENCH_SURNAMES];
 const WORDS = ['Строй', 'Торг', 'Пром', 'Агро', 'Тех', 'Снаб', 'Инвест', 'Логистик', 'Металл', 'Авто'];
 const CITIES = [
   'Москва',

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { Channel, Locale } from '@touchbase/core';
@@ -184,27 +184,12 @@ export class TemplateVariablesDto {
   raw!: string[];
 }
 
-export class ValidateTemplateDto {
-  @ApiProperty({ enum: Channel })
-  @IsEnum(Channel)
-  channel!: Channel;
-
+/** What a template would be saved with (channel, subject, body), checked before it is saved. */
+export class ValidateTemplateDto extends PickType(CreateTemplateDto, ['channel', 'subject', 'body'] as const) {
   @ApiPropertyOptional({ enum: Locale, default: Locale.Ru, description: 'The sample message checked against' })
   @IsOptional()
   @IsEnum(Locale)
   locale?: Locale;
-
-  @ApiPropertyOptional({ description: 'Required for email, refused otherwise', nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  subject?: string | null;
-
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_TEMPLATE_BODY)
-  body!: string;
 }
 
 export class TemplateProblemDto {
