@@ -1,6 +1,11 @@
 import * as fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { StaffRole } from '@touchbase/core';
+import { createStaffWithPassword, TEST_PASSWORD } from '../factories/staff.factory';
+import { createTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
 import { en } from '../../apps/console/src/i18n/en';
 import { ru, type Messages } from '../../apps/console/src/i18n/ru';
 
@@ -97,4 +102,94 @@ export async function settled<T>(read: () => Promise<T>, expected: T, tries = 50
     value = await read();
   }
   return value;
+}
+
+export interface ConsoleMember {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/**
+ * One console under test: the whole app on a real port, a real Chromium, and what a browser spec
+ * needs — staff members, signed-in pages in a language, screenshots, axe-core and the API's numbers.
+ * Call `start()` in beforeAll and `close()` in afterAll.
+ */
+export class ConsoleBrowser {
+  t!: TestApp;
+  browser!: Browser;
+  base = '';
+  private readonly opened: BrowserContext[] = [];
+  // Screenshots are kept in CONSOLE_SCREENSHOTS_DIR when set (to look at them), else thrown away.
+  private readonly keepShots = process.env.CONSOLE_SCREENSHOTS_DIR;
+  private shots = '';
+
+  async start(): Promise<this> {
+    this.t = await createTestApp();
+    await this.t.app.listen(0, '127.0.0.1');
+    this.base = `http://127.0.0.1:${(this.t.app.getHttpServer().address() as AddressInfo).port}`;
+    this.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    if (this.keepShots) fs.mkdirSync(this.keepShots, { recursive: true });
+    this.shots = this.keepShots ?? fs.mkdtempSync(path.join(os.tmpdir(), 'touchbase-console-shots-'));
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const o of this.opened) await o.close().catch(() => undefined);
+    await this.browser?.close();
+    await this.t?.close();
+    if (!this.keepShots && this.shots) fs.rmSync(this.shots, { recursive: true, force: true });
+  }
+
+  /** A staff member who can sign in with TEST_PASSWORD. */
+  async member(role: StaffRole, name: string): Promise<ConsoleMember> {
+    const { staff } = await createStaffWithPassword(this.t.dataSource, role, { name });
+    return { id: staff.id, email: staff.email, name: staff.name };
+  }
+
+  /** What the API answers the admin key (the numbers the screens must show). */
+  async api<T>(url: string): Promise<T> {
+    const res = await this.t.http().get(url).set('Authorization', `Bearer ${TEST_ADMIN_KEY}`).expect(200);
+    return res.body as T;
+  }
+
+  /** A fresh page (its own cookie jar) whose script errors are collected. */
+  async page(viewport?: { width: number; height: number }): Promise<WatchedPage> {
+    const { context, page } = await watchedPage(this.browser, viewport);
+    this.opened.push(context);
+    return page;
+  }
+
+  /** A page signed in as `who` (through the API, in the page's own cookie jar) speaking `locale`. */
+  async signedIn(
+    who: ConsoleMember,
+    locale: UiLocale,
+    viewport?: { width: number; height: number },
+  ): Promise<{ page: WatchedPage; csrfToken: string }> {
+    const page = await this.page(viewport);
+    const res = await page.request.post(`${this.base}/api/v1/auth/sign-in`, {
+      data: { email: who.email, password: TEST_PASSWORD },
+    });
+    expect(res.status()).toBe(200);
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const put = await page.request.put(`${this.base}/api/v1/me/locale`, {
+      data: { locale },
+      headers: { 'X-CSRF-Token': csrfToken },
+    });
+    expect(put.status()).toBe(200);
+    return { page, csrfToken };
+  }
+
+  /** A screenshot kept under `name`, then no serious axe-core violation and no script error. */
+  async expectAccessible(page: WatchedPage, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(this.shots, `${name}.png`), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(page.problems).toEqual([]);
+  }
+}
+
+/** Waits for the screen's title (the screens are lazy chunks), then checks it is the only one. */
+export async function expectHeading(page: Page, text: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
+  await expect(page.getByRole('heading', { level: 1 }).allTextContents()).resolves.toEqual([text]);
 }

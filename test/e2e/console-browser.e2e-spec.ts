@@ -1,8 +1,3 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { Browser, chromium, Page } from 'playwright-core';
 import { Category, Stage } from '@touchbase/clients';
 import { Channel, StaffRole } from '@touchbase/core';
 import { DeliveryReason, DeliveryStatus, RunStatus } from '@touchbase/runs';
@@ -11,66 +6,46 @@ import { createClient, createPurchase, daysAgo } from '../factories/client.facto
 import { createDelivery, createDeliveries } from '../factories/delivery.factory';
 import { createRun } from '../factories/run.factory';
 import { createStaffWithPassword, TEST_PASSWORD } from '../factories/staff.factory';
-import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
+import { TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
 import {
   browserAvailable,
   chooseLanguage,
-  CHROMIUM,
-  CHROMIUM_ARGS,
+  ConsoleBrowser,
+  type ConsoleMember,
+  expectHeading,
   fill,
   formatNumber,
   LOCALES,
-  seriousAxeViolations,
   settled,
   TEXTS,
   UiLocale,
-  watchedPage,
-  WatchedPage,
+  type WatchedPage,
 } from './console-browser-support';
 
 const describeWithBrowser = browserAvailable('console browser tests') ? describe : describe.skip;
 // A real browser on a shared machine: each test signs in, renders and runs axe-core.
 jest.setTimeout(120_000);
 
-interface Member {
-  id: string;
-  email: string;
-  name: string;
-}
-
 describeWithBrowser('Staff console in a real browser (Chromium)', () => {
+  const c = new ConsoleBrowser();
   let t: TestApp;
-  let browser: Browser;
   let base: string;
-  let admin: Member;
-  let marketer: Member;
-  let owner: Member;
+  let admin: ConsoleMember;
+  let marketer: ConsoleMember;
+  let owner: ConsoleMember;
   let featuredId: string;
-  const opened: { close(): Promise<void> }[] = [];
-  // Screenshots are kept in CONSOLE_SCREENSHOTS_DIR when set (to look at them), else thrown away.
-  const keepShots = process.env.CONSOLE_SCREENSHOTS_DIR;
-  if (keepShots) fs.mkdirSync(keepShots, { recursive: true });
-  const shots = keepShots ?? fs.mkdtempSync(path.join(os.tmpdir(), 'touchbase-console-shots-'));
-
-  /** What the API answers the admin key: the numbers the screens must show. */
-  const api = async <T>(url: string): Promise<T> => {
-    const res = await t.http().get(url).set('Authorization', `Bearer ${TEST_ADMIN_KEY}`).expect(200);
-    return res.body as T;
-  };
+  const api = <T>(url: string) => c.api<T>(url);
+  const page = (viewport?: { width: number; height: number }) => c.page(viewport);
+  const signedIn = (who: ConsoleMember, locale: UiLocale, viewport?: { width: number; height: number }) =>
+    c.signedIn(who, locale, viewport);
+  const expectAccessible = (p: WatchedPage, name: string) => c.expectAccessible(p, name);
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-
-    const member = async (role: StaffRole, name: string) => {
-      const { staff } = await createStaffWithPassword(t.dataSource, role, { name });
-      return { id: staff.id, email: staff.email, name: staff.name };
-    };
-    admin = await member(StaffRole.Admin, 'Мария Админова');
-    marketer = await member(StaffRole.Marketer, 'Олег Маркетов');
-    owner = await member(StaffRole.SalesOps, 'Анна Смирнова');
+    await c.start();
+    ({ t, base } = c);
+    admin = await c.member(StaffRole.Admin, 'Мария Админова');
+    marketer = await c.member(StaffRole.Marketer, 'Олег Маркетов');
+    owner = await c.member(StaffRole.SalesOps, 'Анна Смирнова');
 
     // 30 clients: more than a page (25), in two cities, of every category, some owned.
     const categories = [Category.Vip, Category.A, Category.B, Category.C];
@@ -125,46 +100,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
     await createDeliveries(t.dataSource, today, others, { channel: Channel.Letter });
   });
 
-  afterAll(async () => {
-    for (const o of opened) await o.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-    if (!keepShots) fs.rmSync(shots, { recursive: true, force: true });
-  });
-
-  async function page(viewport?: { width: number; height: number }): Promise<WatchedPage> {
-    const { context, page: p } = await watchedPage(browser, viewport);
-    opened.push(context);
-    return p;
-  }
-
-  /** A page signed in as `who` (through the API, in the page's own cookie jar) speaking `locale`. */
-  async function signedIn(who: Member, locale: UiLocale, viewport?: { width: number; height: number }) {
-    const p = await page(viewport);
-    const res = await p.request.post(`${base}/api/v1/auth/sign-in`, {
-      data: { email: who.email, password: TEST_PASSWORD },
-    });
-    expect(res.status()).toBe(200);
-    const { csrfToken } = (await res.json()) as { csrfToken: string };
-    const put = await p.request.put(`${base}/api/v1/me/locale`, {
-      data: { locale },
-      headers: { 'X-CSRF-Token': csrfToken },
-    });
-    expect(put.status()).toBe(200);
-    return { page: p, csrfToken };
-  }
-
-  async function expectAccessible(p: WatchedPage, name: string) {
-    await p.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-    expect(await seriousAxeViolations(p)).toEqual([]);
-    expect(p.problems).toEqual([]);
-  }
-
-  /** Waits for the screen's title (the screens are lazy chunks), then checks it is the only one. */
-  const expectHeading = async (p: Page, text: string) => {
-    await p.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
-    await expect(p.getByRole('heading', { level: 1 }).allTextContents()).resolves.toEqual([text]);
-  };
+  afterAll(() => c.close());
 
   describe('signing in and out', () => {
     it('signs in through the form, lands on the overview, and signs out (the session is gone)', async () => {
@@ -445,10 +381,10 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         await p.goto(`${base}/console/overview`);
         await p
           .getByRole('navigation', { name: ui.nav.label })
-          .getByRole('link', { name: ui.nav.campaigns })
+          .getByRole('link', { name: ui.nav.letters })
           .click();
-        await p.waitForURL(/\/console\/campaigns$/);
-        await expectHeading(p, fill(ui.coming.title, { screen: ui.nav.campaigns }));
+        await p.waitForURL(/\/console\/letters$/);
+        await expectHeading(p, fill(ui.coming.title, { screen: ui.nav.letters }));
         await expect(p.getByRole('link', { name: ui.coming.docs }).getAttribute('href')).resolves.toBe(
           '/docs',
         );

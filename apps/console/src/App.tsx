@@ -17,23 +17,23 @@ const SetPassword = lazy(() => import('./pages/SetPassword'));
 const Overview = lazy(() => import('./pages/Overview'));
 const Clients = lazy(() => import('./pages/Clients'));
 const ClientPage = lazy(() => import('./pages/ClientPage'));
-const Staff = lazy(() => import('./pages/Staff'));
-const Settings = lazy(() => import('./pages/Settings'));
 const Coming = lazy(() => import('./pages/Coming'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
+/** The sections with routes of their own (pages/<section>/index.tsx), each a lazy chunk. */
+const SECTION_ROUTES: Record<string, ReturnType<typeof lazy>> = {
+  campaigns: lazy(() => import('./pages/campaigns')),
+  calendar: lazy(() => import('./pages/calendar')),
+  segments: lazy(() => import('./pages/segments')),
+  templates: lazy(() => import('./pages/templates')),
+  simulation: lazy(() => import('./pages/simulation')),
+  runs: lazy(() => import('./pages/runs')),
+  reports: lazy(() => import('./pages/reports')),
+  settings: lazy(() => import('./pages/settings')),
+};
+
 /** Screens that the next parts of the console fill in. */
-const COMING = [
-  'campaigns',
-  'calendar',
-  'segments',
-  'templates',
-  'runs',
-  'calls',
-  'letters',
-  'imports',
-  'reports',
-];
+const COMING = ['calls', 'letters', 'imports'];
 
 const queryClient: QueryClient = new QueryClient({
   defaultOptions: {
@@ -123,8 +123,9 @@ export function App({ nonce }: { nonce?: string }) {
                     <Route path="/overview" element={<Overview />} />
                     <Route path="/clients" element={<Clients />} />
                     <Route path="/clients/:id" element={<ClientPage />} />
-                    <Route path="/settings" element={<Settings />} />
-                    <Route path="/settings/staff" element={<Staff />} />
+                    {Object.entries(SECTION_ROUTES).map(([key, Section]) => (
+                      <Route key={key} path={`/${key}/*`} element={<Section />} />
+                    ))}
                     {COMING.map((key) => (
                       <Route key={key} path={`/${key}/*`} element={<Coming screen={key} />} />
                     ))}

@@ -1,4 +1,12 @@
 import type { Messages } from './ru';
+import * as calendar from './sections/calendar';
+import * as campaigns from './sections/campaigns';
+import * as reports from './sections/reports';
+import * as runs from './sections/runs';
+import * as segments from './sections/segments';
+import * as settingsAdmin from './sections/settingsAdmin';
+import * as simulation from './sections/simulation';
+import * as templates from './sections/templates';
 
 export const en: Messages = {
   app: { name: 'touchbase', console: 'touchbase console', skip: 'Skip to content' },
@@ -12,6 +20,7 @@ export const en: Messages = {
     segments: 'Segments',
     templates: 'Templates',
     runs: 'Runs',
+    simulation: 'Simulation',
     calls: 'Calls',
     letters: 'Letters',
     imports: 'Imports',
@@ -296,4 +305,12 @@ export const en: Messages = {
     docs: 'Open the API docs',
   },
   notFound: { title: 'Page not found', back: 'To the overview' },
+  campaigns: campaigns.en,
+  calendar: calendar.en,
+  segments: segments.en,
+  templates: templates.en,
+  simulation: simulation.en,
+  runs: runs.en,
+  reports: reports.en,
+  settingsAdmin: settingsAdmin.en,
 };

@@ -1,4 +1,14 @@
 // Every text of the console in Russian; en.ts has the same keys (the type checker holds them equal).
+// A section's own texts live in sections/<section>.ts.
+import * as calendar from './sections/calendar';
+import * as campaigns from './sections/campaigns';
+import * as reports from './sections/reports';
+import * as runs from './sections/runs';
+import * as segments from './sections/segments';
+import * as settingsAdmin from './sections/settingsAdmin';
+import * as simulation from './sections/simulation';
+import * as templates from './sections/templates';
+import type { Texts } from './texts';
 export const ru = {
   app: { name: 'touchbase', console: 'Консоль touchbase', skip: 'Перейти к содержанию' },
   language: { label: 'Язык', ru: 'Русский', en: 'English' },
@@ -11,6 +21,7 @@ export const ru = {
     segments: 'Сегменты',
     templates: 'Шаблоны',
     runs: 'Запуски',
+    simulation: 'Симуляция',
     calls: 'Звонки',
     letters: 'Письма',
     imports: 'Импорт',
@@ -295,8 +306,14 @@ export const ru = {
     docs: 'Открыть документацию API',
   },
   notFound: { title: 'Страница не найдена', back: 'На обзор' },
+  campaigns: campaigns.ru,
+  calendar: calendar.ru,
+  segments: segments.ru,
+  templates: templates.ru,
+  simulation: simulation.ru,
+  runs: runs.ru,
+  reports: reports.ru,
+  settingsAdmin: settingsAdmin.ru,
 };
 
-/** The shape of the texts: every leaf a string. */
-type Texts<T> = { [K in keyof T]: T[K] extends string ? string : Texts<T[K]> };
 export type Messages = Texts<typeof ru>;

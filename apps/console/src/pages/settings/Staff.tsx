@@ -15,13 +15,13 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../api/client';
-import { ROLES, type Role, type StaffMember } from '../api/types';
-import { useSession } from '../auth/session';
-import { ApiErrorAlert } from '../components/ApiErrorAlert';
-import { TAG } from '../components/colours';
-import { PageTitle } from '../components/Shell';
-import { formatDateTime } from '../format';
+import { api, unwrap } from '../../api/client';
+import { ROLES, type Role, type StaffMember } from '../../api/types';
+import { useSession } from '../../auth/session';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { TAG } from '../../components/colours';
+import { PageTitle } from '../../components/Shell';
+import { formatDateTime } from '../../format';
 
 const STAFF_KEY = ['staff', 'all'];
 

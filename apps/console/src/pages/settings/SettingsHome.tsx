@@ -1,8 +1,8 @@
 import { Card } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { useSession } from '../auth/session';
-import { PageTitle } from '../components/Shell';
+import { useSession } from '../../auth/session';
+import { PageTitle } from '../../components/Shell';
 
 export default function Settings() {
   const { t } = useTranslation();

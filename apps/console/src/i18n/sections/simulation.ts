@@ -1,0 +1,10 @@
+// The simulation section's texts; en has the same keys as ru (the type checker holds them equal).
+import type { Texts } from '../texts';
+
+export const ru = {
+  title: 'Симуляция',
+};
+
+export const en: Texts<typeof ru> = {
+  title: 'Simulation',
+};
