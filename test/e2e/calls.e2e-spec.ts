@@ -505,4 +505,123 @@ describe('Call tasks', () => {
     ]);
     expect(tasks).toEqual([]);
   });
+  it("the team's load: per owner (and the unowned queue) the open, today's and overdue tasks the lists give", async () => {
+    await planCalls([anna, boris, boris]);
+    const res = await t.http().get('/api/v1/call-tasks/load').set(as(anna.key)).expect(200);
+    const owners = res.body.owners as {
+      owner: { id: string; name: string } | null;
+      open: number;
+      today: number;
+      overdue: number;
+      nextDueAt: string;
+    }[];
+    expect(owners.length).toBeGreaterThanOrEqual(2);
+    const count = async (owner: string, query: Record<string, string>) => {
+      const list = await t
+        .http()
+        .get('/api/v1/call-tasks')
+        .query({ owner, status: 'open', limit: 500, ...query })
+        .set(as(TEST_ADMIN_KEY))
+        .expect(200);
+      return (list.body.items as unknown[]).length;
+    };
+    for (const row of owners) {
+      const owner = row.owner?.id ?? 'unassigned';
+      expect({ owner, open: row.open, today: row.today, overdue: row.overdue }).toEqual({
+        owner,
+        open: await count(owner, {}),
+        today: await count(owner, { due: 'today' }),
+        overdue: await count(owner, { due: 'overdue' }),
+      });
+    }
+    expect(owners.find((o) => o.owner?.id === boris.staff.id)?.owner?.name).toBe('Борис Орлов');
+    // Most overdue first.
+    expect(owners.map((o) => o.overdue)).toEqual([...owners.map((o) => o.overdue)].sort((a, b) => b - a));
+    await t.http().get('/api/v1/call-tasks/load').set(as(marketer)).expect(403);
+  });
+
+  describe('moving clients to another owner', () => {
+    const ownersOf = async (clientIds: string[]) => {
+      const rows: { id: string; owner_id: string | null }[] = await t.dataSource.query(
+        `SELECT id, owner_id FROM clients WHERE id = ANY($1::uuid[])`,
+        [clientIds],
+      );
+      return new Map(rows.map((r) => [r.id, r.owner_id]));
+    };
+    const taskOwner = async (taskId: string) =>
+      (
+        (await t.dataSource.query(`SELECT owner_id FROM call_tasks WHERE id = $1`, [taskId])) as {
+          owner_id: string;
+        }[]
+      )[0].owner_id;
+    const reassign = (key: string, body: Record<string, unknown>) =>
+      t.http().post('/api/v1/clients/reassign-owner').set(as(key)).send(body);
+
+    it('everything one owner has (archived clients too) moves, with the open call tasks; a done task stays', async () => {
+      const leaving = await createStaffWithKey(t.dataSource, StaffRole.SalesOps, { name: 'Галина Уходящая' });
+      const staying = await createStaffWithKey(t.dataSource, StaffRole.SalesOps, {
+        name: 'Дмитрий Остающийся',
+      });
+      const planned = await planCalls([leaving, leaving, boris]);
+      const [first, second, other] = planned.clients;
+      await outcome(planned.tasks.get(first.id)!.id, leaving.key, { outcome: 'reached' }).expect(200);
+      const archived = await createClient(t.dataSource, {
+        ownerId: leaving.staff.id,
+        archivedAt: new Date(),
+      });
+
+      const res = await reassign(anna.key, {
+        fromOwnerId: leaving.staff.id,
+        toOwnerId: staying.staff.id,
+      }).expect(200);
+      expect(res.body).toEqual({ clients: 3 });
+      const owners = await ownersOf([first.id, second.id, other.id, archived.id]);
+      expect(owners.get(first.id)).toBe(staying.staff.id);
+      expect(owners.get(second.id)).toBe(staying.staff.id);
+      expect(owners.get(archived.id)).toBe(staying.staff.id);
+      expect(owners.get(other.id)).toBe(boris.staff.id);
+      // The open task follows its client into the new owner's queue; the one already called stays.
+      await expect(taskOwner(planned.tasks.get(second.id)!.id)).resolves.toBe(staying.staff.id);
+      await expect(taskOwner(planned.tasks.get(first.id)!.id)).resolves.toBe(leaving.staff.id);
+      await expect(taskOwner(planned.tasks.get(other.id)!.id)).resolves.toBe(boris.staff.id);
+      const queue = await t.http().get('/api/v1/call-tasks').set(as(staying.key)).expect(200);
+      expect((queue.body.items as CallTaskDto[]).map((task) => task.client.id)).toEqual([second.id]);
+    });
+
+    it('a selection, and one client changed through PATCH, take their open tasks along', async () => {
+      const planned = await planCalls([anna, anna, anna]);
+      const [a, b, c] = planned.clients;
+      await reassign(anna.key, { clientIds: [a.id, b.id], toOwnerId: boris.staff.id }).expect(200, {
+        clients: 2,
+      });
+      await t.http().patch(`/api/v1/clients/${c.id}`).set(as(anna.key)).send({ ownerId: null }).expect(200);
+      await expect(taskOwner(planned.tasks.get(a.id)!.id)).resolves.toBe(boris.staff.id);
+      await expect(taskOwner(planned.tasks.get(b.id)!.id)).resolves.toBe(boris.staff.id);
+      await expect(taskOwner(planned.tasks.get(c.id)!.id)).resolves.toBeNull();
+      // Already theirs: nothing to move.
+      await reassign(anna.key, { clientIds: [a.id], toOwnerId: boris.staff.id }).expect(200, { clients: 0 });
+    });
+
+    it('refuses unclear or impossible moves with 400 and the field, and a marketer with 403; nothing moves', async () => {
+      const client = await createClient(t.dataSource, { ownerId: anna.staff.id });
+      const inactive = await createStaffWithKey(t.dataSource, StaffRole.SalesOps, { active: false });
+      const cases: [Record<string, unknown>, string][] = [
+        [{ toOwnerId: boris.staff.id }, 'clientIds'],
+        [{ clientIds: [client.id], fromOwnerId: anna.staff.id, toOwnerId: boris.staff.id }, 'clientIds'],
+        [{ clientIds: [client.id], toOwnerId: inactive.staff.id }, 'toOwnerId'],
+        [
+          { clientIds: [client.id, '00000000-0000-4000-8000-000000000000'], toOwnerId: boris.staff.id },
+          'clientIds',
+        ],
+        [{ clientIds: ['nope'], toOwnerId: boris.staff.id }, 'clientIds'],
+        [{ clientIds: [client.id] }, 'toOwnerId'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await reassign(anna.key, body).expect(400);
+        expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+      }
+      await reassign(marketer, { clientIds: [client.id], toOwnerId: boris.staff.id }).expect(403);
+      await expect(ownersOf([client.id])).resolves.toEqual(new Map([[client.id, anna.staff.id]]));
+    });
+  });
 });

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page, Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
 import { CallTasksService } from './call-tasks.service';
 import {
+  CallLoadDto,
   CallTaskDto,
   CallTaskListDto,
   CallTaskOwnerQueryDto,
@@ -44,6 +45,27 @@ export class CallTasksController {
     @CurrentStaff() staff: StaffMember,
   ): Promise<CallTaskListDto> {
     return this.page(await this.tasks.overdue(query, staff));
+  }
+
+  @Get('load')
+  @Roles(StaffRole.SalesOps)
+  @ApiOperation({
+    summary: "The team's load: each owner's open call tasks, due today and overdue",
+    description: 'Every owner with open tasks, and the unowned queue (owner null); most overdue first.',
+  })
+  @ApiOkResponse({ type: CallLoadDto })
+  async load(): Promise<CallLoadDto> {
+    const rows = await this.tasks.loadByOwner();
+    return {
+      owners: rows.map((r) => ({
+        owner: r.owner_id ? { id: r.owner_id, name: r.owner_name ?? '', email: r.owner_email ?? '' } : null,
+        ownerActive: r.owner_id ? r.owner_active : null,
+        open: r.open,
+        today: r.today,
+        overdue: r.overdue,
+        nextDueAt: r.next_due_at.toISOString(),
+      })),
+    };
   }
 
   @Get(':id')

@@ -57,6 +57,18 @@ const LOCK_RUN_OF_TASK_SQL = `
    WHERE id = (SELECT d.run_id FROM call_tasks t JOIN deliveries d ON d.id = t.delivery_id WHERE t.id = $1)
      FOR UPDATE`;
 
+/** One owner's open call tasks (owner null: the unowned queue). */
+export interface OwnerLoadRow {
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_email: string | null;
+  owner_active: boolean | null;
+  open: number;
+  today: number;
+  overdue: number;
+  next_due_at: Date;
+}
+
 @Injectable()
 export class CallTasksService {
   private readonly logger = new Logger('CallTasks');
@@ -119,16 +131,40 @@ export class CallTasksService {
     const params: unknown[] = [];
     const add = (value: unknown) => `$${params.push(value)}`;
     this.ownerFilter(undefined, staff, where, add);
-    const today = DateTime.fromJSDate(now, { zone: this.config.workspace.timeZone }).startOf('day');
     const [row]: { today: number; overdue: number }[] = await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE t.due_at >= ${add(today.toJSDate())}
-                                 AND t.due_at < ${add(today.plus({ days: 1 }).toJSDate())})::int AS today,
-              count(*) FILTER (WHERE t.due_at < ${add(now)})::int AS overdue
+      `SELECT ${this.dueCountColumns(now, add)}
          FROM call_tasks t
         WHERE t.status = ${add(CallTaskStatus.Open)} ${where.length ? `AND ${where.join(' AND ')}` : ''}`,
       params,
     );
     return row;
+  }
+
+  /**
+   * The team's load: per owner (and the unowned queue, owner null), the open tasks, how many are due
+   * today and how many are past due, and when the next one falls due. Busiest first.
+   */
+  async loadByOwner(now = new Date()): Promise<OwnerLoadRow[]> {
+    const params: unknown[] = [];
+    const add = (value: unknown) => `$${params.push(value)}`;
+    return this.dataSource.query(
+      `SELECT t.owner_id, s.name AS owner_name, s.email AS owner_email, s.active AS owner_active, count(*)::int AS open,
+              ${this.dueCountColumns(now, add)}, min(t.due_at) AS next_due_at
+         FROM call_tasks t
+         LEFT JOIN staff_members s ON s.id = t.owner_id
+        WHERE t.status = ${add(CallTaskStatus.Open)}
+        GROUP BY t.owner_id, s.name, s.email, s.active
+        ORDER BY overdue DESC, open DESC, s.name NULLS FIRST`,
+      params,
+    );
+  }
+
+  /** `today` (due today in the workspace zone) and `overdue` (past due) counts of open tasks `t`. */
+  private dueCountColumns(now: Date, add: (value: unknown) => string): string {
+    const today = DateTime.fromJSDate(now, { zone: this.config.workspace.timeZone }).startOf('day');
+    return `count(*) FILTER (WHERE t.due_at >= ${add(today.toJSDate())}
+                                 AND t.due_at < ${add(today.plus({ days: 1 }).toJSDate())})::int AS today,
+              count(*) FILTER (WHERE t.due_at < ${add(now)})::int AS overdue`;
   }
 
   /** Open tasks past due, oldest first. */

@@ -73,3 +73,8 @@ export const IS_VERIFICATION_CAMPAIGN_SQL = `
                   WHERE ca.id = $1
                     AND (ca.playbook_key = 'contact-verification' OR ca.templates->>'call' = 'contact-verification-call'))
          AS verification`;
+
+/** Clients moved to another owner take their open call tasks along (registered with clients). $1 client ids, $2 owner */
+export const MOVE_OPEN_TASKS_OF_CLIENTS_SQL = `
+  UPDATE call_tasks SET owner_id = $2, updated_at = now()
+   WHERE status = '${CallTaskStatus.Open}' AND client_id = ANY($1::uuid[]) AND owner_id IS DISTINCT FROM $2`;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ClientErasureModule } from '@touchbase/clients';
+import { ClientHooksModule } from '@touchbase/clients';
 import { SettingsModule } from '@touchbase/settings';
 import { ClassificationNightlyJob } from './classification-nightly.job';
 import { ClassificationController } from './classification.controller';
@@ -12,7 +12,7 @@ import { PurchasesService } from './purchases.service';
 
 /** Purchases and classification services, without HTTP: for the worker and other libraries (imports). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Purchase]), SettingsModule, ClientErasureModule],
+  imports: [TypeOrmModule.forFeature([Purchase]), SettingsModule, ClientHooksModule],
   providers: [ClassificationService, PurchasesService, PurchasesErasureHook],
   exports: [ClassificationService, PurchasesService],
 })

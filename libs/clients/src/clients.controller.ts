@@ -10,6 +10,8 @@ import {
   ClientResponseDto,
   CreateClientDto,
   ListClientsQueryDto,
+  ReassignOwnerDto,
+  ReassignOwnerResultDto,
   UpdateClientDto,
 } from './dto/client.dto';
 import { TimelineDto } from './dto/timeline.dto';
@@ -40,6 +42,24 @@ export class ClientsController {
   @ApiErrors(409)
   async create(@Body() dto: CreateClientDto, @CurrentStaff() staff: StaffMember): Promise<ClientResponseDto> {
     return ClientResponseDto.from(await this.clients.create(dto, staff.id));
+  }
+
+  @Post('reassign-owner')
+  @HttpCode(200)
+  @Roles(StaffRole.SalesOps)
+  @ApiOperation({
+    summary: 'Move clients to another owner: a selection, or everything one owner has',
+    description:
+      'By `clientIds` (up to 10,000) or `fromOwnerId` (every client of that owner, archived ones too: ' +
+      'when an account manager leaves, their clients stay the company’s). Their open call tasks move ' +
+      'with them, in the same transaction. `toOwnerId: null` leaves them without an owner.',
+  })
+  @ApiOkResponse({ type: ReassignOwnerResultDto })
+  async reassignOwner(@Body() dto: ReassignOwnerDto): Promise<ReassignOwnerResultDto> {
+    return this.clients.reassignOwner(
+      { clientIds: dto.clientIds, fromOwnerId: dto.fromOwnerId },
+      dto.toOwnerId,
+    );
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ClientErasureModule } from './client-erasure.hooks';
+import { ClientHooksModule } from './client.hooks';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';
 import { Client } from './entities/client.entity';
@@ -8,7 +8,7 @@ import { CategoryHistoryEntry, StageHistoryEntry } from './entities/stage-histor
 import { TimelineService } from './timeline.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Client, StageHistoryEntry, CategoryHistoryEntry]), ClientErasureModule],
+  imports: [TypeOrmModule.forFeature([Client, StageHistoryEntry, CategoryHistoryEntry]), ClientHooksModule],
   providers: [ClientsService, TimelineService],
   exports: [ClientsService, TimelineService, TypeOrmModule],
 })

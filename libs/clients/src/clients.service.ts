@@ -11,12 +11,13 @@ import {
   Page,
   ValidationException,
 } from '@touchbase/core';
+import { rowsOf } from '@touchbase/database';
 import { StaffMember } from '@touchbase/staff';
 import { Stage } from './client.enums';
 import { isMobilePhone, normalizeCountry, normalizePhone, normalizeTags } from './contact-normalizer';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
 import { flagsClearedBy } from './contact-flag.enum';
-import { ClientErasureHooks } from './client-erasure.hooks';
+import { ClientErasureHooks, ClientOwnerChangeHooks } from './client.hooks';
 import { Client } from './entities/client.entity';
 import { CategoryHistoryEntry, StageHistoryEntry } from './entities/stage-history-entry.entity';
 
@@ -50,6 +51,7 @@ export class ClientsService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly erasureHooks: ClientErasureHooks,
+    private readonly ownerHooks: ClientOwnerChangeHooks,
   ) {}
 
   async get(id: string, manager?: EntityManager): Promise<Client> {
@@ -100,6 +102,9 @@ export class ClientsService {
       });
       const flags = client.contactFlags.filter((f) => !cleared.includes(f));
       await manager.getRepository(Client).update({ id }, { ...fields, contactFlags: flags });
+      if (fields.ownerId !== undefined && fields.ownerId !== client.ownerId) {
+        await this.ownerHooks.run(manager, [id], fields.ownerId);
+      }
       const updated = await this.get(id, manager);
       if (updated.category !== client.category) {
         await manager.getRepository(CategoryHistoryEntry).insert({
@@ -112,6 +117,68 @@ export class ClientsService {
         });
       }
       return updated;
+    });
+  }
+
+  /**
+   * Moves clients to another owner (or to none): the ones listed, or every client one owner has
+   * (archived ones too — when an account manager leaves, their clients stay the company's). Their open
+   * call tasks follow them, in the same transaction. One statement, whatever the number of clients.
+   */
+  async reassignOwner(
+    target: { clientIds?: string[]; fromOwnerId?: string },
+    toOwnerId: string | null,
+  ): Promise<{ clients: number }> {
+    const byIds = target.clientIds !== undefined;
+    if (byIds === (target.fromOwnerId !== undefined)) {
+      throw new ValidationException('Name the clients to move: clientIds or fromOwnerId, one of them', [
+        { field: 'clientIds', messages: ['give clientIds or fromOwnerId (not both)'] },
+      ]);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const staff = manager.getRepository(StaffMember);
+      const problems: FieldError[] = [];
+      if (toOwnerId !== null && !(await staff.existsBy({ id: toOwnerId, active: true }))) {
+        problems.push({ field: 'toOwnerId', messages: [`no active staff member has id ${toOwnerId}`] });
+      }
+      if (target.fromOwnerId && !(await staff.existsBy({ id: target.fromOwnerId }))) {
+        problems.push({ field: 'fromOwnerId', messages: [`no staff member has id ${target.fromOwnerId}`] });
+      }
+      if (byIds) {
+        const ids = [...new Set(target.clientIds)];
+        const found: { id: string }[] = await manager.query(
+          `SELECT id FROM clients WHERE id = ANY($1::uuid[]) AND erased_at IS NULL`,
+          [ids],
+        );
+        const known = new Set(found.map((r) => r.id));
+        const missing = ids.filter((id) => !known.has(id));
+        if (missing.length > 0) {
+          problems.push({
+            field: 'clientIds',
+            messages: [
+              `no such client (or erased): ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''}`,
+            ],
+          });
+        }
+      }
+      if (problems.length > 0) {
+        throw new ValidationException(
+          `The request is invalid: ${problems.map((p) => p.field).join(', ')}`,
+          problems,
+        );
+      }
+      const moved = rowsOf<{ id: string }>(
+        await manager.query(
+          `UPDATE clients SET owner_id = $1, updated_at = now()
+          WHERE erased_at IS NULL AND owner_id IS DISTINCT FROM $1
+            AND ${byIds ? 'id = ANY($2::uuid[])' : 'owner_id = $2'}
+        RETURNING id`,
+          [toOwnerId, byIds ? target.clientIds : target.fromOwnerId],
+        ),
+      );
+      const ids = moved.map((r) => r.id);
+      if (ids.length > 0) await this.ownerHooks.run(manager, ids, toOwnerId);
+      return { clients: ids.length };
     });
   }
 

@@ -4,7 +4,7 @@ export * from './contact-flag.enum';
 export * from './client-contact.repository';
 export * from './entities/client.entity';
 export * from './entities/stage-history-entry.entity';
-export * from './client-erasure.hooks';
+export * from './client.hooks';
 export * from './clients.service';
 export * from './timeline.service';
 export * from './clients.module';

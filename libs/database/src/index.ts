@@ -5,3 +5,4 @@ export * from './migration-runner';
 export * from './table-statistics';
 export * from './find-by-id';
 export * from './query-result';
+export * from './transaction-hooks';

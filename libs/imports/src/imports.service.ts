@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import {
@@ -21,7 +21,7 @@ import { UnreadableImportFileException, UnsupportedImportFileException } from '.
 import { INSERT_IMPORT_ERRORS } from './import.sql';
 import { BatchOutcome, RowError, SourceRow } from './import.types';
 import { ColumnSet, MissingColumnsError } from './mapping/column-set';
-import { mapHeaders } from './mapping/header-mapping';
+import { HeaderMapping, IMPORT_FIELDS, mapHeaders, TopicRef } from './mapping/header-mapping';
 import { openCsv } from './reading/csv-reader';
 import { detectFormat, UnsupportedFileFormatError } from './reading/file-format';
 import { TableSource, UnreadableFileError } from './reading/table-source';
@@ -68,6 +68,9 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   failed: number;
+  /** How far into the file it has read, of totalBytes (all of it once finished). */
+  bytesRead: number;
+  totalBytes: number;
   ignoredColumns: string[];
   /** Why the whole import failed, if it did. */
   message: string | null;
@@ -82,6 +85,42 @@ export interface ImportReport extends ImportSummary {
 }
 
 export const REPORTED_ERRORS = 1000;
+
+/** The rows `inspect` shows of a file. */
+export const INSPECTED_ROWS = 5;
+
+/** How often a running import records how far it has read (and that it is alive). */
+export const PROGRESS_EVERY_MS = 250;
+
+/** A processing import silent this long was interrupted (its process stopped). */
+export const INTERRUPTED_AFTER_SECONDS = 300;
+
+const INTERRUPTED_MESSAGE =
+  'The import was interrupted (touchbase stopped while it ran); the rows before it were imported. Import the file again: rows already written are matched, not duplicated / ' +
+  'Импорт прерван остановкой touchbase; строки до этого места импортированы. Загрузите файл ещё раз: уже записанные строки будут сопоставлены, а не задублированы';
+
+export interface ImportInspectionColumn {
+  index: number;
+  header: string;
+  /** The field this column feeds; null: ignored. */
+  field: string | null;
+  /** Its values in the first rows. */
+  samples: string[];
+}
+
+export interface ImportInspection {
+  kind: ImportKind;
+  fileName: string;
+  format: 'csv' | 'xlsx';
+  encoding: string | null;
+  delimiter: string | null;
+  totalBytes: number;
+  columns: ImportInspectionColumn[];
+  /** Every field an import of this kind fills. */
+  fields: string[];
+  /** Why this file cannot be imported as mapped (a required column is missing), else null. */
+  problem: string | null;
+}
 
 /** From this many written rows on, an import refreshes the statistics of the tables it wrote. */
 export const STATISTICS_AFTER_ROWS = 1000;
@@ -115,7 +154,7 @@ class DryRunRollback extends Error {
  * overlaps with the database writing the previous one, so both cores work.
  */
 @Injectable()
-export class ImportsService {
+export class ImportsService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ImportsService.name);
   private readonly handlers: Map<ImportKind, ImportHandler>;
 
@@ -133,30 +172,33 @@ export class ImportsService {
     );
   }
 
+  /** Runs an import to its end: the final report. */
   async run(options: RunImportOptions): Promise<ImportReport> {
-    const handler = this.handlers.get(options.kind);
-    if (!handler) {
-      throw new ValidationException(`Unknown import kind ${options.kind}`, [
-        { field: 'kind', messages: [`kind must be one of ${Object.values(ImportKind).join(', ')}`] },
-      ]);
-    }
+    const { summary, done } = await this.start(options);
+    await done;
+    return this.get(summary.id);
+  }
+
+  /**
+   * Starts an import: once the file is open, its header mapped and its record made (status
+   * processing), the rows are read, validated and written in the background. `done` settles when the
+   * import has ended (it rejects on an internal error, the record marked failed); the file is read
+   * until then.
+   */
+  async start(options: RunImportOptions): Promise<{ summary: ImportSummary; done: Promise<void> }> {
+    const handler = this.handlerOf(options.kind);
     const source = await this.openSource(options.filePath, options.fileName);
-    let record: Import | undefined;
+    let record: Import;
+    let importer: KindImport<{ rowNumber: number }>;
     try {
-      const topics = options.kind === ImportKind.Preferences ? await this.topics.list() : [];
-      const mapping = mapHeaders(options.kind, source.header, options.mapping, topics);
-      let importer: KindImport<{ rowNumber: number }>;
-      try {
-        importer = await handler.open({
-          columns: new ColumnSet(mapping.columns),
-          actor: { staffId: options.staffId ?? null },
-        });
-      } catch (e) {
-        if (!(e instanceof MissingColumnsError)) throw e;
+      const opened = await this.openImport(handler, source, options);
+      if ('problem' in opened) {
         throw new UnreadableImportFileException(
-          `${e.message}. Столбцы файла / Columns in the file: ${source.header.filter((h) => h).join(', ')}`,
+          `${opened.problem}. Столбцы файла / Columns in the file: ${source.header.filter((h) => h).join(', ')}`,
         );
       }
+      const { mapping } = opened;
+      importer = opened.importer;
       record = await this.imports.save(
         this.imports.create({
           kind: options.kind,
@@ -167,9 +209,133 @@ export class ImportsService {
           mapping: mapping.stored,
           dryRun: options.dryRun ?? false,
           status: ImportStatus.Processing,
+          totalBytes: source.totalBytes,
+          heartbeatAt: new Date(),
           createdBy: options.staffId ?? null,
         }),
       );
+    } catch (e) {
+      await source.close();
+      throw e instanceof UnreadableFileError ? new UnreadableImportFileException(e.message) : e;
+    }
+    this.logger.log(
+      { importId: record.id, kind: record.kind, file: record.fileName, dryRun: record.dryRun },
+      'Import started',
+    );
+    const done = this.complete(record, source, importer, handler, options);
+    return { summary: toSummary(record), done };
+  }
+
+  /**
+   * What an import of this file would do before it runs: the file's format, each column with the
+   * field it feeds (the automatic Russian/English mapping, or `mapping`) and its first values, the
+   * fields there are, and what is missing for the import to run at all. Nothing is written.
+   */
+  async inspect(
+    options: Pick<RunImportOptions, 'filePath' | 'fileName' | 'kind' | 'mapping'>,
+  ): Promise<ImportInspection> {
+    const handler = this.handlerOf(options.kind);
+    const source = await this.openSource(options.filePath, options.fileName);
+    try {
+      const opened = await this.openImport(handler, source, { ...options, staffId: null });
+      const { mapping, topics } = opened;
+      const sample: SourceRow[] = [];
+      for await (const chunk of source.rows()) {
+        sample.push(...chunk.slice(0, INSPECTED_ROWS - sample.length));
+        if (sample.length >= INSPECTED_ROWS) break;
+      }
+      const fieldAt = new Map(mapping.columns.map((c) => [c.index, c.field]));
+      return {
+        kind: options.kind,
+        fileName: options.fileName,
+        format: source.format,
+        encoding: source.encoding,
+        delimiter: source.delimiter,
+        totalBytes: source.totalBytes,
+        columns: source.header.map((header, index) => ({
+          index,
+          header,
+          field: fieldAt.get(index) ?? null,
+          samples: sample.map((row) => row.cells[index] ?? ''),
+        })),
+        fields: [
+          ...IMPORT_FIELDS[options.kind].map((f) => f.field),
+          ...(options.kind === ImportKind.Preferences ? topics.map((t) => `topic.${t.key}`) : []),
+        ],
+        problem: 'problem' in opened ? opened.problem : null,
+      };
+    } catch (e) {
+      throw e instanceof UnreadableFileError ? new UnreadableImportFileException(e.message) : e;
+    } finally {
+      await source.close();
+    }
+  }
+
+  /**
+   * Imports still "processing" whose process has given no sign of life for a while (it was stopped or
+   * crashed): failed, saying so, with what they had written kept.
+   */
+  async failInterrupted(): Promise<number> {
+    const result = await this.imports
+      .createQueryBuilder()
+      .update()
+      .set({ status: ImportStatus.Failed, message: INTERRUPTED_MESSAGE, finishedAt: () => 'now()' })
+      .where('status = :processing', { processing: ImportStatus.Processing })
+      .andWhere(`coalesce(heartbeat_at, created_at) < now() - make_interval(secs => :seconds)`, {
+        seconds: INTERRUPTED_AFTER_SECONDS,
+      })
+      .execute();
+    const count = result.affected ?? 0;
+    if (count > 0) this.logger.warn({ count }, 'Imports interrupted by a stop were marked failed');
+    return count;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.failInterrupted();
+  }
+
+  /** The file's header mapped, and the handler opened on it — or why it cannot be (a column missing). */
+  private async openImport(
+    handler: ImportHandler,
+    source: TableSource,
+    options: Pick<RunImportOptions, 'kind' | 'mapping' | 'staffId'>,
+  ): Promise<
+    { mapping: HeaderMapping; topics: TopicRef[] } & (
+      { importer: KindImport<{ rowNumber: number }> } | { problem: string }
+    )
+  > {
+    const topics = options.kind === ImportKind.Preferences ? await this.topics.list() : [];
+    const mapping = mapHeaders(options.kind, source.header, options.mapping, topics);
+    try {
+      const importer = await handler.open({
+        columns: new ColumnSet(mapping.columns),
+        actor: { staffId: options.staffId ?? null },
+      });
+      return { mapping, topics, importer };
+    } catch (e) {
+      if (!(e instanceof MissingColumnsError)) throw e;
+      return { mapping, topics, problem: e.message };
+    }
+  }
+
+  private handlerOf(kind: ImportKind): ImportHandler {
+    const handler = this.handlers.get(kind);
+    if (!handler) {
+      throw new ValidationException(`Unknown import kind ${kind}`, [
+        { field: 'kind', messages: [`kind must be one of ${Object.values(ImportKind).join(', ')}`] },
+      ]);
+    }
+    return handler;
+  }
+
+  private async complete(
+    record: Import,
+    source: TableSource,
+    importer: KindImport<{ rowNumber: number }>,
+    handler: ImportHandler,
+    options: RunImportOptions,
+  ): Promise<void> {
+    try {
       const counts = await this.process(record, source, importer, options);
       if (!options.dryRun) {
         // A bulk load into a fresh base leaves the tables without statistics: the statements after it
@@ -182,11 +348,12 @@ export class ImportsService {
       }
       await this.imports.update(record.id, {
         ...counts,
+        bytesRead: source.totalBytes,
         status: ImportStatus.Completed,
         finishedAt: new Date(),
       });
+      this.logger.log({ importId: record.id, ...counts }, 'Import completed');
     } catch (e) {
-      if (!record) throw e instanceof UnreadableFileError ? new UnreadableImportFileException(e.message) : e;
       // Batches written before the failure stay written; the record says where it stopped.
       const message =
         e instanceof UnreadableFileError
@@ -200,7 +367,6 @@ export class ImportsService {
     } finally {
       await source.close();
     }
-    return this.get(record.id);
   }
 
   async get(id: string): Promise<ImportReport> {
@@ -285,13 +451,20 @@ export class ImportsService {
       writing = this.flush(record, source.header, importer, full, counts, options.dryRun ?? false);
       writing.catch(() => undefined); // awaited on the next submit or at the end
     };
-    const progress = () =>
+    let beat = Date.now();
+    const progress = async () => {
       options.onProgress?.({
         rows: counts.total,
         failed: counts.failed,
         bytesRead: source.bytesRead(),
         totalBytes: source.totalBytes,
       });
+      // How far it has read, and that it is alive: for whoever watches it (the console's progress bar).
+      if (Date.now() - beat >= PROGRESS_EVERY_MS) {
+        beat = Date.now();
+        await this.imports.update(record.id, { bytesRead: source.bytesRead(), heartbeatAt: new Date() });
+      }
+    };
 
     try {
       for await (const chunk of source.rows()) {
@@ -309,7 +482,7 @@ export class ImportsService {
             batch = newBatch();
           }
         }
-        progress();
+        await progress();
       }
     } catch (e) {
       // The file broke off: let the batch being written finish, so the counts say what was written.
@@ -318,7 +491,7 @@ export class ImportsService {
     }
     if (batch.sources.size > 0) await submit(batch);
     if (writing) await writing;
-    progress();
+    await progress();
     return counts;
   }
 
@@ -337,7 +510,7 @@ export class ImportsService {
     counts.updated += outcome?.updated ?? 0;
     counts.unchanged += outcome?.unchanged ?? 0;
     counts.failed += batch.failedRows + new Set(outcome?.errors.map((e) => e.row)).size;
-    await this.imports.update(record.id, { ...counts });
+    await this.imports.update(record.id, { ...counts, heartbeatAt: new Date() });
   }
 
   /** One transaction per batch; a dry run rolls it back after the handler has counted. */
@@ -397,6 +570,8 @@ export function toSummary(record: Import): ImportSummary {
     updated: record.updated,
     unchanged: record.unchanged,
     failed: record.failed,
+    bytesRead: record.status === ImportStatus.Completed ? record.totalBytes : record.bytesRead,
+    totalBytes: record.totalBytes,
     ignoredColumns: Object.entries(record.mapping ?? {})
       .filter(([, field]) => field === null)
       .map(([column]) => column),

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ClientErasureModule } from '@touchbase/clients';
+import { ClientHooksModule } from '@touchbase/clients';
 import { ClientPreferences } from './entities/client-preferences.entity';
 import { ClientTopicSubscription } from './entities/client-topic-subscription.entity';
 import { ConsentLogEntry } from './entities/consent-log-entry.entity';
@@ -13,7 +13,7 @@ import { TopicsService } from './topics.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Topic, ClientPreferences, ClientTopicSubscription, ConsentLogEntry]),
-    ClientErasureModule,
+    ClientHooksModule,
   ],
   providers: [PreferencesService, TopicsService, PreferencesErasureHook],
   exports: [PreferencesService, TopicsService],

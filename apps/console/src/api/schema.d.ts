@@ -254,6 +254,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/call-tasks/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team's load: each owner's open call tasks, due today and overdue
+         * @description Every owner with open tasks, and the unowned queue (owner null); most overdue first.
+         */
+        get: operations["CallTasks_load"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/call-tasks/overdue": {
         parameters: {
             query?: never;
@@ -601,6 +621,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/reassign-owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move clients to another owner: a selection, or everything one owner has
+         * @description By `clientIds` (up to 10,000) or `fromOwnerId` (every client of that owner, archived ones too: when an account manager leaves, their clients stay the company’s). Their open call tasks move with them, in the same transaction. `toOwnerId: null` leaves them without an owner.
+         */
+        post: operations["Clients_reassignOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deliveries/{id}/returned": {
         parameters: {
             query?: never;
@@ -675,7 +715,7 @@ export interface paths {
         put?: never;
         /**
          * Import clients, purchases or preferences from CSV or XLSX
-         * @description CSV (UTF-8 with or without BOM, or Windows-1251; delimiter ; , or tab, found from the header) or the first worksheet of an .xlsx; up to 50 MB (the CLI takes any size). Headers are recognised in Russian and English; `mapping` overrides them. Processed synchronously: the response is the final report. Rows are validated one by one and written in batches of thousands; a bad row is reported (row, column, message) and never blocks the good ones. Empty cells keep the stored value. Clients are matched by external reference, then email, then phone. Preference changes go to the consent log (source `import`); «Темы» is the full list of subscribed topics. A dry run writes nothing but the report.
+         * @description CSV (UTF-8 with or without BOM, or Windows-1251; delimiter ; , or tab, found from the header) or the first worksheet of an .xlsx; up to 50 MB (the CLI takes any size). Headers are recognised in Russian and English; `mapping` overrides them (POST /imports/inspect shows what they map to). Processed synchronously — the response is the final report — or, with `background`, answered 202 at once and followed with GET /imports/{id}. Rows are validated one by one and written in batches of thousands; a bad row is reported (row, column, message) and never blocks the good ones. Empty cells keep the stored value. Clients are matched by external reference, then email, then phone. Preference changes go to the consent log (source `import`); «Темы» is the full list of subscribed topics. A dry run writes nothing but the report.
          */
         post: operations["Imports_create"];
         delete?: never;
@@ -712,6 +752,26 @@ export interface paths {
         get: operations["Imports_errorsCsv"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/inspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What importing a file would map: each column with its field and first values; writes nothing
+         * @description For an import wizard: the file format found, every column with the field it feeds (the automatic Russian/English header mapping, or `mapping`) and its values in the first rows, the fields there are, and `problem` when a required column is missing. Then POST /imports with the mapping chosen.
+         */
+        post: operations["Imports_inspect"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2192,6 +2252,10 @@ export interface components {
             /** @example Europe/Moscow */
             timeZone: string;
         };
+        CallLoadDto: {
+            /** @description Per owner, most overdue first */
+            owners: components["schemas"]["OwnerLoadDto"][];
+        };
         CallsDueDto: {
             /** @description Open call tasks due today (workspace zone) */
             count: number;
@@ -2760,7 +2824,36 @@ export interface components {
              */
             workingDays: string[];
         };
+        ImportInspectionColumnDto: {
+            /** @description The field it feeds; null: ignored */
+            field: string | null;
+            /** @description The header text */
+            header: string;
+            /** @description Position in the file, from 0 */
+            index: number;
+            /** @description Its values in the first rows */
+            samples: string[];
+        };
+        ImportInspectionDto: {
+            columns: components["schemas"]["ImportInspectionColumnDto"][];
+            /** @example ; */
+            delimiter: string | null;
+            /** @example windows-1251 */
+            encoding: string | null;
+            /** @description Every field an import of this kind fills */
+            fields: string[];
+            fileName: string;
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** @enum {string} */
+            kind: "clients" | "purchases" | "preferences";
+            /** @description Why the file cannot be imported as mapped (a required column is missing), else null */
+            problem: string | null;
+            totalBytes: number;
+        };
         ImportReportDto: {
+            /** @description How far into the file it has read (its progress while processing) */
+            bytesRead: number;
             /** @description New records (a dry run: would be created) */
             created: number;
             createdAt: string;
@@ -2791,6 +2884,8 @@ export interface components {
             status: "processing" | "completed" | "failed";
             /** @description Data rows read (blank rows are skipped) */
             total: number;
+            /** @description The size of the file */
+            totalBytes: number;
             /** @description Rows that match a record and change nothing */
             unchanged: number;
             /** @description Changed records (a dry run: would be updated) */
@@ -2803,6 +2898,44 @@ export interface components {
             message: string;
             /** @description The row as the user sees it: the header is row 1 */
             row: number;
+        };
+        ImportSummaryDto: {
+            /** @description How far into the file it has read (its progress while processing) */
+            bytesRead: number;
+            /** @description New records (a dry run: would be created) */
+            created: number;
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @example ; */
+            delimiter: string | null;
+            dryRun: boolean;
+            /** @example windows-1251 */
+            encoding: string | null;
+            /** @description Rows not imported; see errors */
+            failed: number;
+            fileName: string;
+            finishedAt: string | null;
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** Format: uuid */
+            id: string;
+            /** @description Columns no field was found for */
+            ignoredColumns: string[];
+            /** @enum {string} */
+            kind: "clients" | "purchases" | "preferences";
+            /** @description Why the whole import failed, if it did */
+            message: string | null;
+            /** @enum {string} */
+            status: "processing" | "completed" | "failed";
+            /** @description Data rows read (blank rows are skipped) */
+            total: number;
+            /** @description The size of the file */
+            totalBytes: number;
+            /** @description Rows that match a record and change nothing */
+            unchanged: number;
+            /** @description Changed records (a dry run: would be updated) */
+            updated: number;
         };
         InviteStaffMemberDto: {
             /** @example anna@example.com */
@@ -2877,6 +3010,20 @@ export interface components {
             upcoming: components["schemas"]["UpcomingOccurrenceDto"][];
             /** @description The VIP cooling report’s clients */
             vipsCooling: components["schemas"]["CountDto"];
+        };
+        OwnerLoadDto: {
+            /** @description When the soonest open task falls due */
+            nextDueAt: string;
+            /** @description Open tasks */
+            open: number;
+            /** @description Open and past due */
+            overdue: number;
+            /** @description null: the unowned queue (anyone in sales ops) */
+            owner: components["schemas"]["StaffRefDto"] | null;
+            /** @description Whether the owner is still active (null: no owner) */
+            ownerActive: boolean | null;
+            /** @description Open and due today (workspace time zone) */
+            today: number;
         };
         OwnerSummaryDto: {
             email: string;
@@ -3067,6 +3214,24 @@ export interface components {
         RatingCountDto: {
             count: number;
             rating: number;
+        };
+        ReassignOwnerDto: {
+            /** @description These clients (a selection) */
+            clientIds?: string[];
+            /**
+             * Format: uuid
+             * @description Every client this staff member owns, archived ones too (someone who leaves)
+             */
+            fromOwnerId?: string;
+            /**
+             * Format: uuid
+             * @description The new owner (an active staff member), or null: no owner
+             */
+            toOwnerId: string | null;
+        };
+        ReassignOwnerResultDto: {
+            /** @description Clients whose owner changed (their open call tasks moved with them) */
+            clients: number;
         };
         RecordCallOutcomeDto: {
             /**
@@ -3421,6 +3586,12 @@ export interface components {
             from: string;
             /** @example 2027-03-01T00:00:00Z */
             to: string;
+        };
+        StaffRefDto: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         SuppressionCountDto: {
             count: number;
@@ -4605,6 +4776,52 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    CallTasks_load: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallLoadDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6261,6 +6478,56 @@ export interface operations {
             };
         };
     };
+    Clients_reassignOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignOwnerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignOwnerResultDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     DeliveryReturns_returned: {
         parameters: {
             query?: never;
@@ -6569,6 +6836,7 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    background?: boolean;
                     dryRun?: boolean;
                     /** Format: binary */
                     file: string;
@@ -6583,12 +6851,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The import ran: its report */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReportDto"];
+                };
+            };
+            /** @description background: the import is processing; follow it with GET /imports/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummaryDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -6730,6 +7008,79 @@ export interface operations {
                 };
                 content: {
                     "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Imports_inspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    /** @enum {string} */
+                    kind: "clients" | "purchases" | "preferences";
+                    /** @description JSON object: file column → field */
+                    mapping?: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportInspectionDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

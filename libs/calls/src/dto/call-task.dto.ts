@@ -207,3 +207,27 @@ export function toCallTaskDto(r: CallTaskRow, maxAttempts: number, now = new Dat
     updatedAt: r.updated_at.toISOString(),
   };
 }
+
+export class OwnerLoadDto {
+  @ApiProperty({
+    type: StaffRefDto,
+    nullable: true,
+    description: 'null: the unowned queue (anyone in sales ops)',
+  })
+  owner!: StaffRefDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description: 'Whether the owner is still active (null: no owner)',
+  })
+  ownerActive!: boolean | null;
+  @ApiProperty({ description: 'Open tasks' }) open!: number;
+  @ApiProperty({ description: 'Open and due today (workspace time zone)' }) today!: number;
+  @ApiProperty({ description: 'Open and past due' }) overdue!: number;
+  @ApiProperty({ description: 'When the soonest open task falls due' }) nextDueAt!: string;
+}
+
+export class CallLoadDto {
+  @ApiProperty({ type: [OwnerLoadDto], description: 'Per owner, most overdue first' })
+  owners!: OwnerLoadDto[];
+}

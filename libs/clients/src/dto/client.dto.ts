@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsEmail,
@@ -16,6 +17,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { Locale } from '@touchbase/core';
@@ -393,4 +395,40 @@ export class ClientHistoryEntryDto {
   })
   source!: string;
   @ApiPropertyOptional({ description: 'Who made a manual change' }) staffName?: string;
+}
+
+/** The most clients one reassignment lists by id (everything an owner has goes by fromOwnerId). */
+export const MAX_REASSIGNED_IDS = 10_000;
+
+export class ReassignOwnerDto {
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The new owner (an active staff member), or null: no owner',
+  })
+  @IsUUID('all', { message: 'toOwnerId must be a staff member id (or null)' })
+  @ValidateIf((_, v) => v !== null)
+  toOwnerId!: string | null;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'These clients (a selection)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_REASSIGNED_IDS)
+  @IsUUID('all', { each: true })
+  clientIds?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Every client this staff member owns, archived ones too (someone who leaves)',
+  })
+  @IsOptional()
+  @IsUUID()
+  fromOwnerId?: string;
+}
+
+export class ReassignOwnerResultDto {
+  @ApiProperty({ description: 'Clients whose owner changed (their open call tasks moved with them)' })
+  clients!: number;
 }

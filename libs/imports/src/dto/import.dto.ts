@@ -58,6 +58,55 @@ export class CreateImportDto {
   @Transform(toMapping)
   @IsObject({ message: 'mapping must be a JSON object of file column → field name (or null to skip)' })
   mapping?: Record<string, string | null>;
+
+  @ApiPropertyOptional({
+    description:
+      'Answer 202 as soon as the file is open and mapped, with the import processing; follow it with ' +
+      'GET /imports/{id} (bytesRead of totalBytes, the counts so far) until it is completed or failed',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'background must be true or false' })
+  background?: boolean;
+}
+
+export class InspectImportDto {
+  @ApiProperty({ enum: ImportKind, description: 'What the file holds' })
+  @IsEnum(ImportKind, {
+    message: `kind must be one of ${Object.values(ImportKind).join(', ')} / тип импорта: ${Object.values(ImportKind).join(', ')}`,
+  })
+  kind!: ImportKind;
+
+  @ApiPropertyOptional({ type: 'string', description: 'As for POST /imports: the mapping to try' })
+  @IsOptional()
+  @Transform(toMapping)
+  @IsObject({ message: 'mapping must be a JSON object of file column → field name (or null to skip)' })
+  mapping?: Record<string, string | null>;
+}
+
+export class ImportInspectionColumnDto {
+  @ApiProperty({ description: 'Position in the file, from 0' }) index!: number;
+  @ApiProperty({ description: 'The header text' }) header!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The field it feeds; null: ignored' })
+  field!: string | null;
+  @ApiProperty({ type: [String], description: 'Its values in the first rows' }) samples!: string[];
+}
+
+export class ImportInspectionDto {
+  @ApiProperty({ enum: ImportKind }) kind!: ImportKind;
+  @ApiProperty() fileName!: string;
+  @ApiProperty({ enum: ['csv', 'xlsx'] }) format!: 'csv' | 'xlsx';
+  @ApiProperty({ nullable: true, type: String, example: 'windows-1251' }) encoding!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: ';' }) delimiter!: string | null;
+  @ApiProperty() totalBytes!: number;
+  @ApiProperty({ type: [ImportInspectionColumnDto] }) columns!: ImportInspectionColumnDto[];
+  @ApiProperty({ type: [String], description: 'Every field an import of this kind fills' }) fields!: string[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why the file cannot be imported as mapped (a required column is missing), else null',
+  })
+  problem!: string | null;
 }
 
 export class ImportRowErrorDto {
@@ -85,6 +134,9 @@ export class ImportSummaryDto {
   @ApiProperty({ description: 'Changed records (a dry run: would be updated)' }) updated!: number;
   @ApiProperty({ description: 'Rows that match a record and change nothing' }) unchanged!: number;
   @ApiProperty({ description: 'Rows not imported; see errors' }) failed!: number;
+  @ApiProperty({ description: 'How far into the file it has read (its progress while processing)' })
+  bytesRead!: number;
+  @ApiProperty({ description: 'The size of the file' }) totalBytes!: number;
   @ApiProperty({ type: [String], description: 'Columns no field was found for' }) ignoredColumns!: string[];
   @ApiProperty({ nullable: true, type: String, description: 'Why the whole import failed, if it did' })
   message!: string | null;

@@ -12,6 +12,9 @@ export enum ImportStatus {
   Failed = 'failed',
 }
 
+/** A bigint column read as a number (file sizes stay far below 2^53). */
+const BIGINT_NUMBER = { to: (v: number) => v, from: (v: string | number) => Number(v) };
+
 /** One uploaded file and its report. */
 @Entity('imports')
 export class Import {
@@ -48,6 +51,14 @@ export class Import {
   @Column({ type: 'integer', default: 0 }) updated!: number;
   @Column({ type: 'integer', default: 0 }) unchanged!: number;
   @Column({ type: 'integer', default: 0 }) failed!: number;
+
+  /** How far into the file the import has read, of `totalBytes`: its progress while it runs. */
+  @Column({ type: 'bigint', default: 0, transformer: BIGINT_NUMBER }) bytesRead!: number;
+  @Column({ type: 'bigint', default: 0, transformer: BIGINT_NUMBER }) totalBytes!: number;
+
+  /** Last sign of life of the process running it; a processing import without one for long was interrupted. */
+  @Column({ type: 'timestamptz', nullable: true })
+  heartbeatAt!: Date | null;
 
   /** Why the whole import failed (unreadable file …), if it did. */
   @Column({ type: 'text', nullable: true })
