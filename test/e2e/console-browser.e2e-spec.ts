@@ -381,10 +381,10 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         await p.goto(`${base}/console/overview`);
         await p
           .getByRole('navigation', { name: ui.nav.label })
-          .getByRole('link', { name: ui.nav.letters })
+          .getByRole('link', { name: ui.nav.imports })
           .click();
-        await p.waitForURL(/\/console\/letters$/);
-        await expectHeading(p, fill(ui.coming.title, { screen: ui.nav.letters }));
+        await p.waitForURL(/\/console\/imports$/);
+        await expectHeading(p, fill(ui.coming.title, { screen: ui.nav.imports }));
         await expect(p.getByRole('link', { name: ui.coming.docs }).getAttribute('href')).resolves.toBe(
           '/docs',
         );

@@ -17,7 +17,6 @@ const SetPassword = lazy(() => import('./pages/SetPassword'));
 const Overview = lazy(() => import('./pages/Overview'));
 const Clients = lazy(() => import('./pages/Clients'));
 const ClientPage = lazy(() => import('./pages/ClientPage'));
-const Coming = lazy(() => import('./pages/Coming'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
 /** The sections with routes of their own (pages/<section>/index.tsx), each a lazy chunk. */
@@ -29,11 +28,11 @@ const SECTION_ROUTES: Record<string, ReturnType<typeof lazy>> = {
   simulation: lazy(() => import('./pages/simulation')),
   runs: lazy(() => import('./pages/runs')),
   reports: lazy(() => import('./pages/reports')),
+  calls: lazy(() => import('./pages/calls')),
+  letters: lazy(() => import('./pages/letters')),
+  imports: lazy(() => import('./pages/imports')),
   settings: lazy(() => import('./pages/settings')),
 };
-
-/** Screens that the next parts of the console fill in. */
-const COMING = ['calls', 'letters', 'imports'];
 
 const queryClient: QueryClient = new QueryClient({
   defaultOptions: {
@@ -125,9 +124,6 @@ export function App({ nonce }: { nonce?: string }) {
                     <Route path="/clients/:id" element={<ClientPage />} />
                     {Object.entries(SECTION_ROUTES).map(([key, Section]) => (
                       <Route key={key} path={`/${key}/*`} element={<Section />} />
-                    ))}
-                    {COMING.map((key) => (
-                      <Route key={key} path={`/${key}/*`} element={<Coming screen={key} />} />
                     ))}
                     <Route path="*" element={<NotFound />} />
                   </Route>

@@ -1,6 +1,9 @@
 import type { Messages } from './ru';
 import * as calendar from './sections/calendar';
+import * as calls from './sections/calls';
 import * as campaigns from './sections/campaigns';
+import * as imports from './sections/imports';
+import * as letters from './sections/letters';
 import * as reports from './sections/reports';
 import * as runs from './sections/runs';
 import * as segments from './sections/segments';
@@ -313,4 +316,7 @@ export const en: Messages = {
   runs: runs.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,
+  calls: calls.en,
+  letters: letters.en,
+  imports: imports.en,
 };

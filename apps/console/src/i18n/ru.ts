@@ -1,7 +1,10 @@
 // Every text of the console in Russian; en.ts has the same keys (the type checker holds them equal).
 // A section's own texts live in sections/<section>.ts.
 import * as calendar from './sections/calendar';
+import * as calls from './sections/calls';
 import * as campaigns from './sections/campaigns';
+import * as imports from './sections/imports';
+import * as letters from './sections/letters';
 import * as reports from './sections/reports';
 import * as runs from './sections/runs';
 import * as segments from './sections/segments';
@@ -314,6 +317,9 @@ export const ru = {
   runs: runs.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,
+  calls: calls.ru,
+  letters: letters.ru,
+  imports: imports.ru,
 };
 
 export type Messages = Texts<typeof ru>;

@@ -1,0 +1,10 @@
+// The letters section's texts; en has the same keys as ru (the type checker holds them equal).
+import type { Texts } from '../texts';
+
+export const ru = {
+  title: 'Письма',
+};
+
+export const en: Texts<typeof ru> = {
+  title: 'Letters',
+};
