@@ -1,11 +1,17 @@
 import { Route, Routes } from 'react-router-dom';
-import Coming from '../Coming';
+import NotFound from '../NotFound';
+import ImportPage from './ImportPage';
+import ImportsList from './ImportsList';
+import ImportWizard from './ImportWizard';
 
-/** The imports section: its own routes under /imports. */
+/** Imports: the earlier ones with their reports, and the wizard for a new one. */
 export default function ImportsSection() {
   return (
     <Routes>
-      <Route path="*" element={<Coming screen="imports" />} />
+      <Route index element={<ImportsList />} />
+      <Route path="new" element={<ImportWizard />} />
+      <Route path=":id" element={<ImportPage />} />
+      <Route path="*" element={<NotFound />} />
     </Routes>
   );
 }
