@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
-import { Campaign, DEFAULT_BUSINESS_CALENDAR } from '@touchbase/campaigns';
+import { Campaign, CampaignKind, DEFAULT_BUSINESS_CALENDAR } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
 import { DispatcherService } from '@touchbase/dispatch';
+import { PlannerService } from '@touchbase/planning';
 import { createCampaign } from '../factories/campaign.factory';
+import { createRun } from '../factories/run.factory';
 import { createSegment } from '../factories/segment.factory';
 import { TestApp } from '../support/test-app';
 
@@ -49,4 +51,28 @@ export async function createTaggedCampaign(
     value: tag,
   });
   return createCampaign(t.dataSource, { segmentId, ...overrides });
+}
+
+/**
+ * Real call tasks for the clients tagged `tag`: a call campaign planned on a past business morning
+ * and dispatched, as the worker would (the app must dispatch the call channel). The run's id.
+ */
+export async function planCallTasks(
+  t: TestApp,
+  tag: string,
+  zone: string,
+  overrides: Partial<Campaign> = {},
+): Promise<{ campaign: Campaign; runId: string }> {
+  const campaign = await createTaggedCampaign(t, tag, {
+    name: `Звонки ${tag}`,
+    kind: CampaignKind.Plan,
+    channels: [Channel.Call],
+    templates: { call: 'vip-call' },
+    ...overrides,
+  });
+  const at = pastBusinessDayAt(zone, 10);
+  const run = await createRun(t.dataSource, campaign, at, `calls-${tag}`);
+  await t.app.get(PlannerService).plan(run.id, { now: at });
+  await dispatchAll(t, Channel.Call);
+  return { campaign, runId: run.id };
 }

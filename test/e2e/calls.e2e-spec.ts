@@ -10,7 +10,7 @@ import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { cancelHalfway } from '../support/run-cancel';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
-import { createTaggedCampaign, dispatchAll, pastBusinessDayAt } from './calls-support';
+import { createTaggedCampaign, dispatchAll, pastBusinessDayAt, planCallTasks } from './calls-support';
 
 const ZONE = 'Asia/Yekaterinburg';
 
@@ -61,17 +61,10 @@ describe('Call tasks', () => {
         }),
       );
     }
-    const created = await createTaggedCampaign(t, tag, {
+    const { campaign: created, runId } = await planCallTasks(t, tag, ZONE, {
       name: `Звонки VIP ${seq}`,
-      kind: CampaignKind.Plan,
-      channels: [Channel.Call],
-      templates: { call: 'vip-call' },
       ...campaign,
     });
-    const at = pastBusinessDayAt(ZONE, 10);
-    const run = await createRun(t.dataSource, created, at, `calls-${seq}`);
-    await t.app.get(PlannerService).plan(run.id, { now: at });
-    await dispatchAll(t, Channel.Call);
     const res = await t
       .http()
       .get('/api/v1/call-tasks')
@@ -81,7 +74,7 @@ describe('Call tasks', () => {
     const mine = (res.body.items as CallTaskDto[]).filter((task) => task.campaign.id === created.id);
     return {
       campaign: created,
-      runId: run.id,
+      runId,
       clients,
       tasks: new Map(mine.map((task) => [task.client.id, task])),
     };

@@ -2130,12 +2130,12 @@ export interface components {
         };
         AddressDto: {
             /** @example Екатеринбург */
-            city?: Record<string, never>;
+            city?: string | null;
             /**
              * @description ISO 3166-1 alpha-2
              * @example RU
              */
-            country?: Record<string, never>;
+            country?: string | null;
             /**
              * @example [
              *       "ул. Ленина, д. 1, оф. 5"
@@ -2143,11 +2143,11 @@ export interface components {
              */
             lines?: string[];
             /** @example 620014 */
-            postalCode?: Record<string, never>;
+            postalCode?: string | null;
             /** @example ООО «Ромашка», отдел закупок */
-            recipient?: Record<string, never>;
+            recipient?: string | null;
             /** @example Свердловская область */
-            region?: Record<string, never>;
+            region?: string | null;
         };
         BoardOccurrenceDto: {
             /** Format: uuid */
@@ -2564,16 +2564,16 @@ export interface components {
              * @description A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name
              * @example Петрова Анна Сергеевна
              */
-            contactName?: Record<string, never> | null;
+            contactName?: string | null;
             /** @description true: the contact data was just verified (sets contactVerifiedAt) */
             contactVerified?: boolean;
             /** @example info@romashka.ru */
-            email?: Record<string, never> | null;
+            email?: string | null;
             /**
              * @description The id in the ERP/CRM; unique
              * @example ERP-000123
              */
-            externalRef?: Record<string, never>;
+            externalRef?: string | null;
             /** @enum {string} */
             kind?: "company" | "person";
             /** @enum {string} */
@@ -2584,12 +2584,12 @@ export interface components {
              * Format: uuid
              * @description The account manager (a staff member)
              */
-            ownerId?: Record<string, never> | null;
+            ownerId?: string | null;
             /**
              * @description Any format; stored as E.164
              * @example +7 912 345-67-89
              */
-            phone?: Record<string, never> | null;
+            phone?: string | null;
             /**
              * @description Only the stages before the first purchase are set by hand
              * @enum {string}
@@ -2603,7 +2603,7 @@ export interface components {
              */
             tags?: string[];
             /** @example Asia/Yekaterinburg */
-            timeZone?: Record<string, never> | null;
+            timeZone?: string | null;
             /** @description Manual VIP flag */
             vip?: boolean;
         };
@@ -3895,16 +3895,16 @@ export interface components {
              * @description A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name
              * @example Петрова Анна Сергеевна
              */
-            contactName?: Record<string, never> | null;
+            contactName?: string | null;
             /** @description true: the contact data was just verified (sets contactVerifiedAt) */
             contactVerified?: boolean;
             /** @example info@romashka.ru */
-            email?: Record<string, never> | null;
+            email?: string | null;
             /**
              * @description The id in the ERP/CRM; unique
              * @example ERP-000123
              */
-            externalRef?: Record<string, never>;
+            externalRef?: string | null;
             /** @enum {string} */
             kind?: "company" | "person";
             /** @enum {string} */
@@ -3915,12 +3915,12 @@ export interface components {
              * Format: uuid
              * @description The account manager (a staff member)
              */
-            ownerId?: Record<string, never> | null;
+            ownerId?: string | null;
             /**
              * @description Any format; stored as E.164
              * @example +7 912 345-67-89
              */
-            phone?: Record<string, never> | null;
+            phone?: string | null;
             /**
              * @description Only the stages before the first purchase are set by hand
              * @enum {string}
@@ -3934,7 +3934,7 @@ export interface components {
              */
             tags?: string[];
             /** @example Asia/Yekaterinburg */
-            timeZone?: Record<string, never> | null;
+            timeZone?: string | null;
             /** @description Manual VIP flag */
             vip?: boolean;
         };

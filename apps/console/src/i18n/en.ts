@@ -2,6 +2,7 @@ import type { Messages } from './ru';
 import * as calendar from './sections/calendar';
 import * as calls from './sections/calls';
 import * as campaigns from './sections/campaigns';
+import * as clientBase from './sections/clientBase';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -319,4 +320,5 @@ export const en: Messages = {
   calls: calls.en,
   letters: letters.en,
   imports: imports.en,
+  clientBase: clientBase.en,
 };

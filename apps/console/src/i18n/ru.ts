@@ -3,6 +3,7 @@
 import * as calendar from './sections/calendar';
 import * as calls from './sections/calls';
 import * as campaigns from './sections/campaigns';
+import * as clientBase from './sections/clientBase';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -320,6 +321,7 @@ export const ru = {
   calls: calls.ru,
   letters: letters.ru,
   imports: imports.ru,
+  clientBase: clientBase.ru,
 };
 
 export type Messages = Texts<typeof ru>;

@@ -1,5 +1,20 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Descriptions, Empty, Row, Space, Table, Tag, Typography } from 'antd';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  App as AntApp,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Input,
+  Modal,
+  Row,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
@@ -12,6 +27,7 @@ import {
   type Preferences,
   type TimelineEvent,
 } from '../api/types';
+import { useSession } from '../auth/session';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { EmptyText } from '../components/EmptyText';
 import { TAG } from '../components/colours';
@@ -19,6 +35,7 @@ import { PageLoading } from '../components/PageLoading';
 import { PageTitle } from '../components/Shell';
 import { formatDateTime, formatMoney } from '../format';
 import { useConsentText, useReasonText } from '../texts';
+import { ClientEditor } from './ClientEditor';
 
 const STATUS_COLOURS: Record<string, string> = {
   sent: TAG.blue,
@@ -62,6 +79,8 @@ export default function ClientPage() {
             )}
             <Tag>{t(`stage.${c.stage}`)}</Tag>
             {c.archivedAt && <Tag color={TAG.red}>{t('client.archived')}</Tag>}
+            {c.erasedAt && <Tag color={TAG.grey}>{t('clientBase.erasedTag')}</Tag>}
+            <ClientActions c={c} />
           </Space>
         }
       >
@@ -84,6 +103,120 @@ export default function ClientPage() {
           <TimelineCard id={id} />
         </Col>
       </Row>
+    </>
+  );
+}
+
+/** Edit, archive or bring back, erase: what the person's role may do with this client. */
+function ClientActions({ c }: { c: Client }) {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const { message, modal } = AntApp.useApp();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [erasing, setErasing] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const role = session?.staff.role;
+  if (c.erasedAt || (role !== 'admin' && role !== 'sales-ops')) return null;
+
+  const post = async (action: 'archive' | 'unarchive' | 'erase', done: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const path = `/api/v1/clients/{id}/${action}` as const;
+      const updated = await unwrap<Client>(api.POST(path, { params: { path: { id: c.id } } }));
+      queryClient.setQueryData(['client', c.id], updated);
+      void queryClient.invalidateQueries({ queryKey: ['client', c.id] });
+      void queryClient.invalidateQueries({ queryKey: ['clients'] });
+      void message.success(done);
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Button onClick={() => setEditing(true)}>{t('clientBase.edit')}</Button>
+      {c.archivedAt ? (
+        <Button loading={busy} onClick={() => void post('unarchive', t('clientBase.unarchived'))}>
+          {t('clientBase.unarchive')}
+        </Button>
+      ) : (
+        <Button
+          loading={busy}
+          onClick={() =>
+            modal.confirm({
+              title: t('clientBase.archive'),
+              content: t('clientBase.archiveConfirm', { name: c.name }),
+              okText: t('clientBase.archive'),
+              cancelText: t('common.cancel'),
+              onOk: () => post('archive', t('clientBase.archived')),
+            })
+          }
+        >
+          {t('clientBase.archive')}
+        </Button>
+      )}
+      {role === 'admin' && (
+        <Button danger onClick={() => setErasing(true)}>
+          {t('clientBase.erase')}
+        </Button>
+      )}
+      {error && !erasing ? (
+        <div style={{ width: '100%' }}>
+          <ApiErrorAlert error={error} />
+        </div>
+      ) : null}
+      <ClientEditor
+        open={editing}
+        client={c}
+        onClose={() => setEditing(false)}
+        onSaved={(saved) => {
+          queryClient.setQueryData(['client', c.id], saved);
+          void queryClient.invalidateQueries({ queryKey: ['client', c.id] });
+          setEditing(false);
+        }}
+      />
+      <Modal
+        open={erasing}
+        title={t('clientBase.eraseTitle')}
+        okText={t('clientBase.eraseConfirm')}
+        okButtonProps={{ danger: true, disabled: typed.trim() !== c.name.trim() }}
+        cancelText={t('common.cancel')}
+        confirmLoading={busy}
+        onCancel={() => {
+          setErasing(false);
+          setTyped('');
+          setError(null);
+        }}
+        onOk={async () => {
+          if (await post('erase', t('clientBase.erased'))) {
+            setErasing(false);
+            setTyped('');
+          }
+        }}
+        destroyOnHidden
+      >
+        <Typography.Paragraph>{t('clientBase.eraseText')}</Typography.Paragraph>
+        <label htmlFor="erase-confirm">{t('clientBase.eraseType', { name: c.name })}</label>
+        <Input
+          id="erase-confirm"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          autoComplete="off"
+        />
+        {error ? (
+          <div style={{ marginTop: 12 }}>
+            <ApiErrorAlert error={error} />
+          </div>
+        ) : null}
+      </Modal>
     </>
   );
 }

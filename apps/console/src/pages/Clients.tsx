@@ -1,8 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import {
   CATEGORIES,
@@ -13,11 +14,14 @@ import {
   type Stage,
   type StaffMember,
 } from '../api/types';
+import { useSession } from '../auth/session';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { EmptyText } from '../components/EmptyText';
 import { TAG } from '../components/colours';
 import { PageTitle } from '../components/Shell';
 import { formatDate } from '../format';
+import { ClientEditor, useOwners } from './ClientEditor';
+import { ReassignOwnerModal, type ReassignTarget } from './ReassignOwner';
 
 export const CLIENTS_PAGE_SIZE = 25;
 
@@ -43,12 +47,14 @@ export default function Clients() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
 
-  const owners = useQuery({
-    queryKey: ['staff', 'owners'],
-    queryFn: () =>
-      unwrap<{ items: StaffMember[] }>(api.GET('/api/v1/staff', { params: { query: { active: true } } })),
-    staleTime: 5 * 60_000,
-  });
+  const navigate = useNavigate();
+  const { session } = useSession();
+  const keepsBase = session?.staff.role === 'admin' || session?.staff.role === 'sales-ops';
+  const [creating, setCreating] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [reassign, setReassign] = useState<ReassignTarget | null>(null);
+  const owners = useOwners();
+  const filteredOwner = (owners.data?.items ?? []).find((s: StaffMember) => s.id === filters.ownerId);
   const list = useQuery({
     queryKey: ['clients', filters, cursor],
     queryFn: () =>
@@ -61,13 +67,42 @@ export default function Clients() {
   const apply = (values: Filters) => {
     setFilters(clean({ ...values, q: values.q?.trim(), tag: values.tag?.trim(), city: values.city?.trim() }));
     setCursors([undefined]);
+    setSelected([]);
   };
 
   return (
     <>
-      <PageTitle>{t('clients.title')}</PageTitle>
+      <PageTitle
+        extra={
+          keepsBase && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('clientBase.new')}
+            </Button>
+          )
+        }
+      >
+        {t('clients.title')}
+      </PageTitle>
+      <ClientEditor
+        open={creating}
+        client={null}
+        onClose={() => setCreating(false)}
+        onSaved={(saved) => {
+          setCreating(false);
+          navigate(`/clients/${saved.id}`);
+        }}
+      />
+      <ReassignOwnerModal
+        target={reassign}
+        onClose={() => setReassign(null)}
+        onDone={() => {
+          setReassign(null);
+          setSelected([]);
+        }}
+      />
       <Form
         form={form}
+        name="client-filters"
         layout="inline"
         onFinish={apply}
         className="tb-filters"
@@ -144,6 +179,33 @@ export default function Clients() {
           </Button>
         </Space>
       </Form>
+      {keepsBase && (
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Button
+            disabled={!list.data?.items.length}
+            onClick={() =>
+              setSelected((s) => [...new Set([...s, ...(list.data?.items ?? []).map((c) => c.id)])])
+            }
+          >
+            {t('clientBase.reassign.selectPage')}
+          </Button>
+          {selected.length > 0 && (
+            <Button onClick={() => setSelected([])}>{t('clientBase.reassign.clear')}</Button>
+          )}
+          {selected.length > 0 && (
+            <Button onClick={() => setReassign({ clientIds: selected })}>
+              {t('clientBase.reassign.selected', { count: selected.length })}
+            </Button>
+          )}
+          {filteredOwner && (
+            <Button
+              onClick={() => setReassign({ fromOwner: { id: filteredOwner.id, name: filteredOwner.name } })}
+            >
+              {t('clientBase.reassign.all')}
+            </Button>
+          )}
+        </Space>
+      )}
       {list.isError ? (
         <ApiErrorAlert error={list.error} onRetry={() => void list.refetch()} />
       ) : (
@@ -155,7 +217,24 @@ export default function Clients() {
             pagination={false}
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: <EmptyText>{t('clients.empty')}</EmptyText> }}
-            scroll={{ x: 1100 }}
+            // Empty, it has nothing to scroll to (and a scrollable region must hold something focusable).
+            scroll={list.data?.items.length ? { x: 1100 } : undefined}
+            rowSelection={
+              keepsBase
+                ? {
+                    selectedRowKeys: selected,
+                    preserveSelectedRowKeys: true,
+                    // The table clones its header into a hidden measuring row: a select-all checkbox
+                    // there would be a hidden focusable. "Select the page" is a button instead.
+                    hideSelectAll: true,
+                    columnTitle: <span className="tb-sr-only">{t('clientBase.reassign.column')}</span>,
+                    onChange: (keys) => setSelected(keys as string[]),
+                    getCheckboxProps: (c) => ({
+                      'aria-label': t('clientBase.reassign.select', { name: c.name }),
+                    }),
+                  }
+                : undefined
+            }
             columns={[
               {
                 title: t('clients.name'),

@@ -33,7 +33,7 @@ const emptyToNull = ({ value }: { value: unknown }) =>
 export const MANUAL_STAGES = [Stage.Potential, Stage.Probable, Stage.Prospect] as const;
 
 export class AddressDto {
-  @ApiPropertyOptional({ example: 'ООО «Ромашка», отдел закупок' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'ООО «Ромашка», отдел закупок' })
   @IsOptional()
   @Transform(emptyToNull)
   @IsString()
@@ -48,28 +48,28 @@ export class AddressDto {
   @MaxLength(300, { each: true })
   lines?: string[];
 
-  @ApiPropertyOptional({ example: 'Екатеринбург' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Екатеринбург' })
   @IsOptional()
   @Transform(emptyToNull)
   @IsString()
   @MaxLength(200)
   city?: string | null;
 
-  @ApiPropertyOptional({ example: 'Свердловская область' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Свердловская область' })
   @IsOptional()
   @Transform(emptyToNull)
   @IsString()
   @MaxLength(200)
   region?: string | null;
 
-  @ApiPropertyOptional({ example: '620014' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '620014' })
   @IsOptional()
   @Transform(emptyToNull)
   @IsString()
   @MaxLength(20)
   postalCode?: string | null;
 
-  @ApiPropertyOptional({ example: 'RU', description: 'ISO 3166-1 alpha-2' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'RU', description: 'ISO 3166-1 alpha-2' })
   @IsOptional()
   @Transform(emptyToNull)
   @IsString()
@@ -78,7 +78,12 @@ export class AddressDto {
 }
 
 export class UpdateClientDto {
-  @ApiPropertyOptional({ example: 'ERP-000123', description: 'The id in the ERP/CRM; unique' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'ERP-000123',
+    description: 'The id in the ERP/CRM; unique',
+  })
   @IsOptional()
   @Transform(emptyToNull)
   @IsString()
@@ -99,6 +104,7 @@ export class UpdateClientDto {
   kind?: ClientKind;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'Петрова Анна Сергеевна',
     nullable: true,
     description: 'A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name',
@@ -109,7 +115,7 @@ export class UpdateClientDto {
   @MaxLength(300)
   contactName?: string | null;
 
-  @ApiPropertyOptional({ example: 'info@romashka.ru', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'info@romashka.ru', nullable: true })
   @IsOptional()
   @Transform(emptyToNull)
   @IsEmail({}, { message: 'email must be an email address' })
@@ -117,6 +123,7 @@ export class UpdateClientDto {
   email?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: '+7 912 345-67-89',
     description: 'Any format; stored as E.164',
     nullable: true,
@@ -138,13 +145,14 @@ export class UpdateClientDto {
   @IsEnum(Locale)
   locale?: Locale;
 
-  @ApiPropertyOptional({ example: 'Asia/Yekaterinburg', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'Asia/Yekaterinburg', nullable: true })
   @IsOptional()
   @Transform(emptyToNull)
   @IsTimeZone()
   timeZone?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'The account manager (a staff member)',
