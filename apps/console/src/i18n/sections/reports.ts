@@ -93,6 +93,7 @@ export const ru = {
   table: {
     byCategory: 'Охват по категориям',
     byChannel: 'Охват по каналам',
+    deliveryByChannel: 'По каналам',
     ceoLetter: 'Письмо директора по кварталам',
     ceoLetterMissed: 'Кого не достигло письмо директора',
     byReason: 'По причинам',
@@ -328,6 +329,7 @@ export const en: Texts<typeof ru> = {
   table: {
     byCategory: 'Coverage by category',
     byChannel: 'Coverage by channel',
+    deliveryByChannel: 'By channel',
     ceoLetter: 'CEO letter by quarter',
     ceoLetterMissed: 'Whom the CEO letter missed',
     byReason: 'By reason',

@@ -41,7 +41,7 @@ export const ru = {
     removeCap: 'Убрать лимит',
     maxTouches: 'Не больше касаний',
     windowDays: 'За дней',
-    capMeaning: 'не больше {{count}} касаний за любые {{days}} дн. подряд',
+    capMeaning: 'Касаний за любые {{days}} дн. подряд: не больше {{count}}',
     capRow: 'Лимит {{n}}',
     windows: 'Окна отправки',
     windowsIntro:
@@ -182,7 +182,7 @@ export const en: Texts<typeof ru> = {
     removeCap: 'Remove the cap',
     maxTouches: 'At most touches',
     windowDays: 'In days',
-    capMeaning: 'at most {{count}} touches in any {{days}} days in a row',
+    capMeaning: 'Touches in any {{days}} days in a row: at most {{count}}',
     capRow: 'Cap {{n}}',
     windows: 'Sending windows',
     windowsIntro:

@@ -52,7 +52,8 @@ export default function ReportChart({
         style={{ height }}
         notMerge
         option={{
-          animation: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
+          // Still pictures: a report is read, not watched.
+          animation: false,
           color: PALETTE,
           grid: { left: 8, right: 40, top: series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
           legend: series.length > 1 ? { top: 0 } : undefined,

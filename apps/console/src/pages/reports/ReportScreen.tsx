@@ -7,11 +7,20 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { CHANNELS } from '../../api/types';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { EmptyText } from '../../components/EmptyText';
 import { PageLoading } from '../../components/PageLoading';
-import { formatDateTime, formatNumber } from '../../format';
+import { formatDate, formatDateTime, formatNumber } from '../../format';
 import { formatShare, useCells } from './cells';
 import type { ChartDef, ColumnDef, ReportData, ReportDef, ReportRow, TableDef } from './definitions';
-import { periodKind, periodMonths, reportQuery, ReportFilters, useReportParams } from './filters';
+import {
+  periodEnd,
+  periodKind,
+  periodMonths,
+  periodStart,
+  reportQuery,
+  ReportFilters,
+  useReportParams,
+} from './filters';
 
 const ReportChart = lazy(() => import('./ReportChart'));
 
@@ -73,8 +82,8 @@ function ReportBody({
       <Typography.Text type="secondary" style={{ display: 'block', marginBottom: 12 }}>
         {data.period &&
           t('reports.periodShown', {
-            from: new Date(data.period.from).toLocaleDateString(locale),
-            to: new Date(new Date(data.period.to).getTime() - 1).toLocaleDateString(locale),
+            from: formatDate(periodStart(data.period.key).format('YYYY-MM-DD')),
+            to: formatDate(periodEnd(data.period.key).format('YYYY-MM-DD')),
           })}
         {data.period && ' · '}
         {t('reports.generated', { time: formatDateTime(data.generatedAt) })}
@@ -296,7 +305,7 @@ export function ReportTable({
 }) {
   const { t } = useTranslation();
   const { text, node } = useCells();
-  const title = t(titleKey ?? `reports.table.${def.name}`);
+  const title = t(titleKey ?? `reports.table.${def.title ?? def.name}`);
   const columns: ColumnType<ReportRow>[] = def.columns.map((c: ColumnDef) => ({
     key: c.key,
     dataIndex: c.key,
@@ -335,7 +344,7 @@ export function ReportTable({
         columns={columns}
         pagination={rows.length > 25 ? { pageSize: 25, showSizeChanger: false } : false}
         scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t('reports.empty') }}
+        locale={{ emptyText: <EmptyText>{t('reports.empty')}</EmptyText> }}
       />
     </Card>
   );

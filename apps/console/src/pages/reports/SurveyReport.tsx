@@ -21,6 +21,7 @@ import { Link } from 'react-router-dom';
 import { api, unwrap, type Schemas } from '../../api/client';
 import type { Page } from '../../api/types';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { EmptyText } from '../../components/EmptyText';
 import { PageLoading } from '../../components/PageLoading';
 import { formatDateTime, formatNumber } from '../../format';
 import { useReportParams } from './filters';
@@ -182,7 +183,7 @@ export function SurveyReport() {
               dataSource={report.data.answers}
               pagination={report.data.answers.length > 25 ? { pageSize: 25, showSizeChanger: false } : false}
               scroll={{ x: 'max-content' }}
-              locale={{ emptyText: t('reports.empty') }}
+              locale={{ emptyText: <EmptyText>{t('reports.empty')}</EmptyText> }}
               columns={[
                 {
                   title: t('reports.col.answeredAt'),

@@ -49,7 +49,13 @@ export function useCells() {
       }
       case 'ceoReason': {
         const reason = String(value);
-        const detail = row.detail ? reasonText(String(row.detail)) : t('reports.ceoReason.noDetail');
+        // The detail is a delivery reason when the console knows it (in words), else the API's code.
+        const code = row.detail ? String(row.detail) : null;
+        const detail = !code
+          ? t('reports.ceoReason.noDetail')
+          : i18n.exists(`reason.${code}`)
+            ? t(`reason.${code}`)
+            : code;
         return i18n.exists(`reports.ceoReason.${reason}`)
           ? t(`reports.ceoReason.${reason}`, { detail })
           : reasonText(reason);

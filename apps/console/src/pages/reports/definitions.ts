@@ -31,6 +31,8 @@ export interface ColumnDef {
 export interface TableDef {
   name: string;
   columns: ColumnDef[];
+  /** The title's text key under reports.table (default: name). */
+  title?: string;
 }
 
 export type ReportFilter = 'period' | 'category' | 'owner' | 'segment' | 'days' | 'windowDays';
@@ -188,6 +190,7 @@ export const REPORTS: Record<ReportName, ReportDef> = {
     tables: [
       {
         name: 'byChannel',
+        title: 'deliveryByChannel',
         columns: [
           { key: 'channel', kind: 'channel' },
           int('planned'),

@@ -31,6 +31,12 @@ export function periodStart(key: string): Dayjs {
   return dayjs(`${year}-${rest}-01`);
 }
 
+/** The last day of the period a key names. */
+export function periodEnd(key: string): Dayjs {
+  const months = { month: 1, quarter: 3, year: 12 }[periodKind(key)];
+  return periodStart(key).add(months, 'month').subtract(1, 'day');
+}
+
 /** The months (2026-10 …) and, for a year, the quarters of a period. */
 export function periodMonths(key: string): string[] {
   const start = periodStart(key);
@@ -117,6 +123,7 @@ export function ReportFilters({ filters }: { filters: ReportFilter[] }) {
       {has('days') && (
         <Form.Item label={t('reports.filter.days')} style={{ marginInlineEnd: 12 }}>
           <InputNumber
+            aria-label={t('reports.filter.days')}
             min={1}
             max={730}
             precision={0}
@@ -129,6 +136,7 @@ export function ReportFilters({ filters }: { filters: ReportFilter[] }) {
       {has('windowDays') && (
         <Form.Item label={t('reports.filter.windowDays')} style={{ marginInlineEnd: 12 }}>
           <InputNumber
+            aria-label={t('reports.filter.windowDays')}
             min={1}
             max={730}
             precision={0}

@@ -1,6 +1,6 @@
-import { Tabs } from 'antd';
+import { Flex } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useParams, useSearchParams } from 'react-router-dom';
 import { PageTitle } from '../../components/Shell';
 import NotFound from '../NotFound';
 import { REPORT_TABS, REPORTS, type ReportTab } from './definitions';
@@ -25,27 +25,46 @@ function ReportsPage() {
   const { t } = useTranslation();
   const { report } = useParams();
   const [params] = useSearchParams();
-  const navigate = useNavigate();
   if (!REPORT_TABS.includes(report as ReportTab)) return <NotFound />;
   const tab = report as ReportTab;
-  const open = (next: string) => {
+  const linkTo = (next: string) => {
     const kept = new URLSearchParams();
     for (const k of SHARED) {
       const v = params.get(k);
       if (v) kept.set(k, v);
     }
     const q = kept.toString();
-    void navigate(`/reports/${next}${q ? `?${q}` : ''}`);
+    return `/reports/${next}${q ? `?${q}` : ''}`;
   };
   return (
     <>
       <PageTitle>{t('reports.title')}</PageTitle>
-      <Tabs
-        activeKey={tab}
-        onChange={open}
+      {/* Links, not tabs: each report has its own address, and they wrap on a narrow screen. */}
+      <nav
         aria-label={t('reports.tabsLabel')}
-        items={REPORT_TABS.map((key) => ({ key, label: t(`reports.tab.${key}`) }))}
-      />
+        style={{ borderBottom: '1px solid #f0f0f0', marginBottom: 16 }}
+      >
+        <Flex wrap gap="4px 20px" component="ul" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+          {REPORT_TABS.map((key) => (
+            <li key={key}>
+              <Link
+                to={linkTo(key)}
+                aria-current={key === tab ? 'page' : undefined}
+                style={{
+                  display: 'inline-block',
+                  padding: '8px 0',
+                  color: key === tab ? '#1f5fbf' : 'rgba(0,0,0,0.88)',
+                  fontWeight: key === tab ? 600 : 400,
+                  borderBottom: `2px solid ${key === tab ? '#1f5fbf' : 'transparent'}`,
+                  marginBottom: -1,
+                }}
+              >
+                {t(`reports.tab.${key}`)}
+              </Link>
+            </li>
+          ))}
+        </Flex>
+      </nav>
       {tab === 'survey' ? <SurveyReport /> : <ReportScreen key={tab} def={REPORTS[tab]} />}
     </>
   );

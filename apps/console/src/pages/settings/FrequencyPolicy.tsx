@@ -150,7 +150,7 @@ export default function FrequencyPolicy() {
             </div>
           )}
           <Row gutter={[16, 16]}>
-            <Col xs={24} xl={12}>
+            <Col xs={24}>
               <CapsCard
                 name={['overall']}
                 title={t('settingsAdmin.policy.overall')}
@@ -161,7 +161,7 @@ export default function FrequencyPolicy() {
               />
             </Col>
             {CHANNELS.map((c) => (
-              <Col xs={24} md={12} xl={6} key={c}>
+              <Col xs={24} md={12} xxl={6} key={c}>
                 <CapsCard
                   name={['perChannel', c]}
                   title={t('settingsAdmin.policy.perChannel', { channel: t(`channel.${c}`) })}
@@ -181,7 +181,7 @@ export default function FrequencyPolicy() {
           </Typography.Paragraph>
           <Row gutter={[16, 16]}>
             {CHANNELS.map((c) => (
-              <Col xs={24} md={12} xl={6} key={c}>
+              <Col xs={24} md={12} xxl={6} key={c}>
                 <WindowCard channel={c} />
               </Col>
             ))}

@@ -127,7 +127,7 @@ export default function Signers() {
           dataSource={signers.data?.items ?? []}
           pagination={false}
           scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('settingsAdmin.signers.empty') }}
+          locale={{ emptyText: <EmptyText>{t('settingsAdmin.signers.empty')}</EmptyText> }}
           columns={[
             {
               title: t('settingsAdmin.signers.name'),

@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { EmptyText } from '../../components/EmptyText';
 import { TAG } from '../../components/colours';
 import { PageTitle } from '../../components/Shell';
 import { showFieldErrors } from './apiForm';
@@ -92,7 +93,7 @@ export default function Topics() {
           dataSource={topics.data?.items ?? []}
           pagination={false}
           scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('settingsAdmin.topics.empty') }}
+          locale={{ emptyText: <EmptyText>{t('settingsAdmin.topics.empty')}</EmptyText> }}
           columns={[
             {
               title: t('settingsAdmin.topics.key'),

@@ -142,7 +142,7 @@ function BrandingCard({ admin }: { admin: boolean }) {
                 noStyle
                 getValueFromEvent={(c: { toHexString: () => string }) => c.toHexString()}
               >
-                <ColorPicker disabledAlpha aria-label={t('settingsAdmin.workspace.colour')} />
+                <ColorPicker disabledAlpha />
               </Form.Item>
               <Form.Item
                 name="colour"
