@@ -109,6 +109,14 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
       .textContent()
       .then((s) => squash(s ?? ''));
 
+  /** Every chart of the screen drawn (their chunk is lazy), each with its text alternative. */
+  const chartsDrawn = async (p: WatchedPage, l: UiLocale) => {
+    await expect(settled(() => p.getByText(TEXTS[l].reports.chart.loading).count(), 0)).resolves.toBe(0);
+    const charts = p.locator('[data-chart]');
+    const n = await charts.count();
+    await expect(settled(() => charts.locator('canvas').count(), n)).resolves.toBe(n);
+  };
+
   beforeAll(async () => {
     await c.start();
     ({ t, base } = c);
@@ -136,6 +144,22 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
     await client('anna', 'ООО «Анна и партнёры»', Category.Vip);
     await t.dataSource.query(`UPDATE client_preferences SET opted_out = true WHERE client_id = $1`, [
       made.delta.id,
+    ]);
+    // All in the base since January; Гамма lapsed in October (the funnel's one change).
+    await t.dataSource.query(
+      `UPDATE clients SET created_at = '2026-01-01T00:00:00Z', stage_changed_at = '2026-01-01T00:00:00Z'`,
+    );
+    await t.dataSource.query(
+      `UPDATE clients SET stage = 'lapsed', stage_changed_at = '2026-10-15T09:00:00Z' WHERE id = $1`,
+      [made.gamma.id],
+    );
+    await t.dataSource.query(
+      `INSERT INTO stage_history (client_id, from_stage, to_stage, cause, changed_at)
+       VALUES ($1, 'client', 'lapsed', 'test', '2026-10-15T09:00:00Z')`,
+      [made.gamma.id],
+    );
+    await t.dataSource.query(`UPDATE clients SET contact_flags = ARRAY['phone-wrong'] WHERE id = $1`, [
+      made.vega.id,
     ]);
 
     const runs = new Map<string, { id: string; campaignId: string }>();
@@ -287,6 +311,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
           Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? '' : String(v)])),
         ),
       );
+      await chartsDrawn(p, l);
       await c.expectAccessible(p, `reports-coverage-${l}-1280`);
 
       // The filters live in the URL: a category narrows the report to what the API answers for it.
@@ -299,30 +324,38 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
     },
   );
 
-  const SCREENS: { report: string; summary: [string, 'int' | 'share'][] }[] = [
+  // Each report with the figures and tables checked against the API (VIP cooling: 20 idle days).
+  const SCREENS: { report: string; query: string; summary: string[]; tables: string[] }[] = [
     {
       report: 'suppressions',
-      summary: [
-        ['suppressed', 'int'],
-        ['capped', 'int'],
-      ],
+      query: `?period=${PERIOD}`,
+      summary: ['suppressed', 'capped'],
+      tables: ['byReason', 'byCampaign', 'mostCapped'],
     },
-    { report: 'deliverability', summary: [['stops', 'int']] },
-    { report: 'funnel', summary: [['changes', 'int']] },
+    {
+      report: 'deliverability',
+      query: `?period=${PERIOD}`,
+      summary: ['stops'],
+      tables: ['byChannel', 'weekly', 'callOutcomes'],
+    },
+    { report: 'funnel', query: `?period=${PERIOD}`, summary: ['changes'], tables: ['stages', 'transitions'] },
     {
       report: 'win-back',
-      summary: [
-        ['lapsedNow', 'int'],
-        ['cameBack', 'int'],
-      ],
+      query: `?period=${PERIOD}`,
+      summary: ['lapsedNow', 'becameLapsed', 'cameBack'],
+      tables: ['winBack', 'lapsed'],
     },
-    { report: 'vip-cooling', summary: [['clients', 'int']] },
+    {
+      report: 'vip-cooling',
+      query: '?days=20',
+      summary: ['days', 'clients'],
+      tables: ['clients', 'byOwner'],
+    },
     {
       report: 'verification',
-      summary: [
-        ['clients', 'int'],
-        ['verificationTasks', 'int'],
-      ],
+      query: `?period=${PERIOD}`,
+      summary: ['clients', 'verificationTasks'],
+      tables: ['byProblem', 'backlog'],
     },
   ];
 
@@ -331,14 +364,17 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
     for (const width of [1280, 768]) {
       const { page: p } = await c.signedIn(admin, l, { width, height: 900 });
       for (const s of SCREENS) {
-        const query = s.report === 'vip-cooling' ? '' : `?period=${PERIOD}`;
-        await p.goto(`${base}/console/reports/${s.report}${query}`);
+        await p.goto(`${base}/console/reports/${s.report}${s.query}`);
         await expectHeading(p, ui.reports.title);
         await p.getByTestId(`report-${s.report}`).waitFor();
-        const report = await api<Report>(`/api/v1/reports/${s.report}${query}`);
-        for (const [key, kind] of s.summary) {
-          const want = kind === 'share' ? share(report.summary[key], l) : num(report.summary[key], l);
+        const report = await api<Report>(`/api/v1/reports/${s.report}${s.query}`);
+        for (const key of s.summary) {
+          const want = num(report.summary[key], l);
           await expect(settled(() => statistic(p, key), want)).resolves.toBe(want);
+        }
+        for (const table of s.tables) {
+          const rows = await cells(p, `table-${s.report}-${table}`);
+          expect(rows.length).toBe(report.tables[table].length);
         }
         if (s.report === 'suppressions') {
           const byReason = await cells(p, 'table-suppressions-byReason');
@@ -347,6 +383,19 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
           );
           expect(report.summary.suppressed).toBe(3);
         }
+        if (s.report === 'funnel') expect(report.summary.changes).toBe(1);
+        if (s.report === 'win-back') expect(report.summary.lapsedNow).toBe(1);
+        if (s.report === 'vip-cooling') {
+          // The VIP and A clients, idle since their last touch of October or November.
+          expect(report.summary.clients).toBe(4);
+          const names = (await cells(p, 'table-vip-cooling-clients')).map((r) => r[0]).sort();
+          expect(names).toEqual(report.tables.clients.map((r) => squash(String(r.clientName))).sort());
+        }
+        if (s.report === 'verification') {
+          const names = (await cells(p, 'table-verification-backlog')).map((r) => r[0]).sort();
+          expect(names).toEqual(report.tables.backlog.map((r) => squash(String(r.clientName))).sort());
+        }
+        await chartsDrawn(p, l);
         await c.expectAccessible(p, `reports-${s.report}-${l}-${width}`);
       }
       // The survey: its own filters (answer dates, campaign) and figures.
@@ -365,6 +414,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
       // The coverage at this width too.
       await p.goto(`${base}/console/reports/coverage?period=${PERIOD}`);
       await p.getByTestId('report-coverage').waitFor();
+      await chartsDrawn(p, l);
       if (width === 768) await c.expectAccessible(p, `reports-coverage-${l}-${width}`);
     }
   });

@@ -133,11 +133,11 @@ export const ru = {
     holidays: 'Производственный календарь',
     holidaysIntro:
       'Помимо суббот и воскресений. Нужен для расписаний «в первый рабочий день», для окон «только рабочие дни» (звонки) и для переноса звонков.',
+    year: 'Год',
     daysOff: 'Нерабочие дни',
     workingDays: 'Рабочие субботы и воскресенья',
     datesHint: 'Даты в виде 2027-01-01; введите и нажмите Enter.',
     datePattern: 'Дата в виде 2027-01-01: {{value}}',
-    dayCount: '{{count}} дн.',
   },
 };
 
@@ -274,10 +274,10 @@ export const en: Texts<typeof ru> = {
     holidays: 'Holiday calendar',
     holidaysIntro:
       'Besides Saturdays and Sundays. Used by “first business day” schedules, by “business days only” windows (calls) and when calls are rescheduled.',
+    year: 'Year',
     daysOff: 'Days off',
     workingDays: 'Working Saturdays and Sundays',
     datesHint: 'Dates like 2027-01-01; type one and press Enter.',
     datePattern: 'A date like 2027-01-01: {{value}}',
-    dayCount: '{{count}} days',
   },
 };

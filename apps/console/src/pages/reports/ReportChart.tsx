@@ -46,7 +46,7 @@ export default function ReportChart({
   };
   const height = horizontal ? Math.max(160, categories.length * series.length * 24 + 60) : 260;
   return (
-    <div role="img" aria-label={label}>
+    <div role="img" aria-label={label} data-chart="">
       <ReactEChartsCore
         echarts={echarts}
         style={{ height }}

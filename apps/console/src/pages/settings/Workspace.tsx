@@ -243,6 +243,7 @@ function CalendarCard({ admin }: { admin: boolean }) {
   const { message } = AntApp.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Calendar>();
+  const [year, setYear] = useState(new Date().getFullYear());
   const calendar = useQuery({
     queryKey: CALENDAR_KEY,
     queryFn: () => unwrap<Calendar>(api.GET('/api/v1/holiday-calendar')),
@@ -270,11 +271,13 @@ function CalendarCard({ admin }: { admin: boolean }) {
       name={name}
       extra={t('settingsAdmin.workspace.datesHint')}
       rules={[dates]}
-      getValueFromEvent={(v: string[]) => [...new Set(v.map((d) => d.trim()))].sort()}
     >
-      <Select mode="tags" tokenSeparators={[',', ' ']} open={false} suffixIcon={null} />
+      <YearDates year={year} onYear={setYear} />
     </Form.Item>
   );
+  const all = [...(calendar.data?.daysOff ?? []), ...(calendar.data?.workingDays ?? [])];
+  const thisYear = new Date().getFullYear();
+  const years = [...new Set([...all.map((d) => Number(d.slice(0, 4))), thisYear, thisYear + 1, year])].sort();
   return (
     <Card size="small" title={t('settingsAdmin.workspace.holidays')}>
       <Typography.Paragraph type="secondary">
@@ -297,6 +300,15 @@ function CalendarCard({ admin }: { admin: boolean }) {
               <ApiErrorAlert error={save.error} />
             </div>
           )}
+          <Form.Item label={t('settingsAdmin.workspace.year')}>
+            <Select<number>
+              aria-label={t('settingsAdmin.workspace.year')}
+              value={year}
+              onChange={setYear}
+              style={{ width: 120 }}
+              options={years.map((y) => ({ value: y, label: String(y) }))}
+            />
+          </Form.Item>
           <Row gutter={16}>
             <Col xs={24} lg={14}>
               {field('daysOff')}
@@ -313,5 +325,38 @@ function CalendarCard({ admin }: { admin: boolean }) {
         </Form>
       )}
     </Card>
+  );
+}
+
+/** The dates of one year of a list (the others stay as they are); a date of another year typed here shows its year. */
+function YearDates({
+  value = [],
+  onChange,
+  year,
+  onYear,
+  id,
+}: {
+  value?: string[];
+  onChange?: (dates: string[]) => void;
+  year: number;
+  onYear: (year: number) => void;
+  id?: string;
+}) {
+  const shown = (d: string) => !DATE.test(d) || d.startsWith(`${year}-`);
+  return (
+    <Select
+      id={id}
+      mode="tags"
+      value={value.filter(shown)}
+      tokenSeparators={[',', ' ']}
+      open={false}
+      suffixIcon={null}
+      onChange={(next: string[]) => {
+        const typed = next.map((d) => d.trim()).filter(Boolean);
+        const other = typed.find((d) => DATE.test(d) && !d.startsWith(`${year}-`));
+        onChange?.([...new Set([...value.filter((d) => !shown(d)), ...typed])].sort());
+        if (other) onYear(Number(other.slice(0, 4)));
+      }}
+    />
   );
 }
