@@ -296,7 +296,8 @@ export const en: Messages = {
   },
   settings: {
     title: 'Settings',
-    intro: 'How we work with clients: contact frequency and sending windows, topics, signers, company details and staff.',
+    intro:
+      'How we work with clients: contact frequency and sending windows, topics, signers, company details and staff.',
     staffLink: 'Staff and roles',
   },
   coming: {
