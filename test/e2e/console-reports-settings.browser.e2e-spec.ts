@@ -111,10 +111,13 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
 
   /** Every chart of the screen drawn (their chunk is lazy), each with its text alternative. */
   const chartsDrawn = async (p: WatchedPage, l: UiLocale) => {
-    await expect(settled(() => p.getByText(TEXTS[l].reports.chart.loading).count(), 0)).resolves.toBe(0);
-    const charts = p.locator('[data-chart]');
-    const n = await charts.count();
-    await expect(settled(() => charts.locator('canvas').count(), n)).resolves.toBe(n);
+    const pending = () =>
+      Promise.all([
+        p.getByText(TEXTS[l].reports.chart.loading).count(),
+        p.locator('.ant-spin-spinning').count(),
+        p.locator('[data-chart]:not(:has(canvas))').count(),
+      ]);
+    await expect(settled(pending, [0, 0, 0])).resolves.toEqual([0, 0, 0]);
   };
 
   beforeAll(async () => {

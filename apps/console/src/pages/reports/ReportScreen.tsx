@@ -13,6 +13,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../format';
 import { formatShare, useCells } from './cells';
 import type { ChartDef, ColumnDef, ReportData, ReportDef, ReportRow, TableDef } from './definitions';
 import {
+  currentPeriod,
   periodEnd,
   periodKind,
   periodMonths,
@@ -183,9 +184,17 @@ function ChartSuspense({ children }: { children: ReactNode }) {
 /** Coverage of each month (and, over a year, each quarter) of the period: the trend. */
 function CoverageTrend({ query }: { query: Record<string, string> }) {
   const { t, i18n } = useTranslation();
-  const period = query.period;
-  const months = period ? periodMonths(period) : [];
-  const quarters = period && periodKind(period) === 'year' ? [1, 2, 3, 4].map((q) => `${period}-Q${q}`) : [];
+  const period = query.period ?? currentPeriod();
+  // A month: the half-year up to it; a quarter or a year: its months (and a year's quarters).
+  const months =
+    periodKind(period) === 'month'
+      ? Array.from({ length: 6 }, (_, i) =>
+          periodStart(period)
+            .subtract(5 - i, 'month')
+            .format('YYYY-MM'),
+        )
+      : periodMonths(period);
+  const quarters = periodKind(period) === 'year' ? [1, 2, 3, 4].map((q) => `${period}-Q${q}`) : [];
   const keys = [...months, ...quarters];
   const results = useQueries({
     queries: keys.map((key) => ({
