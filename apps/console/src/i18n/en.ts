@@ -300,7 +300,8 @@ export const en: Messages = {
   },
   settings: {
     title: 'Settings',
-    intro: 'Frequency rules, sending windows, topics, signers, webhooks and the suppression list come here.',
+    intro:
+      'How we work with clients: contact frequency and sending windows, topics, signers, company details and staff.',
     staffLink: 'Staff and roles',
   },
   coming: {

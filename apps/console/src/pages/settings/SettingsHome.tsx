@@ -1,29 +1,55 @@
-import { Card } from 'antd';
+import { Card, Col, Row, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import type { Role } from '../../api/types';
 import { useSession } from '../../auth/session';
+import { TAG } from '../../components/colours';
 import { PageTitle } from '../../components/Shell';
+
+/** Each settings screen: who sees it, and who may change it (the API refuses the others). */
+const SCREENS: {
+  key: 'policy' | 'topics' | 'signers' | 'workspace' | 'staff';
+  path: string;
+  see: Role[];
+  change: Role[];
+}[] = [
+  { key: 'policy', path: 'policy', see: ['admin', 'marketer', 'sales-ops'], change: ['admin'] },
+  { key: 'topics', path: 'topics', see: ['admin', 'marketer', 'sales-ops'], change: ['admin'] },
+  { key: 'signers', path: 'signers', see: ['admin', 'marketer', 'sales-ops'], change: ['admin', 'marketer'] },
+  { key: 'workspace', path: 'workspace', see: ['admin', 'marketer', 'sales-ops'], change: ['admin'] },
+  { key: 'staff', path: 'staff', see: ['admin'], change: ['admin'] },
+];
 
 export default function Settings() {
   const { t } = useTranslation();
   const { session } = useSession();
-  const admin = session?.staff.role === 'admin';
+  const role = session?.staff.role ?? 'marketer';
   return (
     <>
       <PageTitle>{t('settings.title')}</PageTitle>
-      <Card size="small">
-        <p>{t('settings.intro')}</p>
-        {admin && (
-          <ul className="tb-list">
-            <li>
-              <Link to="/settings/staff">{t('settings.staffLink')}</Link>
-            </li>
-          </ul>
-        )}
-        <p>
-          <a href="/docs">{t('coming.docs')}</a>
-        </p>
-      </Card>
+      <Typography.Paragraph style={{ maxWidth: 900 }}>{t('settings.intro')}</Typography.Paragraph>
+      <Row gutter={[16, 16]} data-testid="settings-home">
+        {SCREENS.filter((s) => s.see.includes(role)).map((s) => (
+          <Col key={s.key} xs={24} md={12} xl={8}>
+            <Card size="small" style={{ height: '100%' }}>
+              <Link to={`/settings/${s.path}`} style={{ fontWeight: 600 }}>
+                {s.key === 'staff' ? t('settings.staffLink') : t(`settingsAdmin.home.${s.key}`)}
+              </Link>
+              {!s.change.includes(role) && (
+                <Tag color={TAG.grey} style={{ marginInlineStart: 8 }}>
+                  {t('settingsAdmin.home.readOnlyTag')}
+                </Tag>
+              )}
+              <Typography.Paragraph type="secondary" style={{ margin: '6px 0 0' }}>
+                {t(`settingsAdmin.home.${s.key}Hint`)}
+              </Typography.Paragraph>
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      <p style={{ marginTop: 16 }}>
+        <a href="/docs">{t('coming.docs')}</a>
+      </p>
     </>
   );
 }
