@@ -2263,6 +2263,40 @@ export interface components {
             /** @example 7 */
             windowDays: number;
         };
+        CapHitDto: {
+            /** @enum {string|null} */
+            channel: "email" | "sms" | "call" | "letter" | null;
+            /** @example monthly */
+            frequency: string | null;
+            maxTouches: number;
+            /**
+             * @description workspace: over all channels; channel: that channel's cap; client: the client's own frequency
+             * @enum {string}
+             */
+            scope: "workspace" | "channel" | "client";
+            /** @description The client's other touches in the cap's window */
+            touches: components["schemas"]["CapTouchDto"][];
+            windowDays: number;
+        };
+        CappedClientDto: {
+            /** @description The caps the delivery would exceed, with the touches in them */
+            caps: components["schemas"]["CapHitDto"][];
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        CappedClientsDto: {
+            clients: components["schemas"]["CappedClientDto"][];
+            count: number;
+        };
+        CapTouchDto: {
+            campaign: string;
+            /** Format: uuid */
+            campaignId: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "call" | "letter";
+            scheduledAt: string;
+        };
         CeoLetterCoverageDto: {
             /** @description Clients in scope (the coverage report’s base) */
             eligible: number;
@@ -2672,6 +2706,29 @@ export interface components {
             /** @example Вебинары */
             nameRu: string;
         };
+        DeliveryDto: {
+            attempts: number;
+            /** @enum {string|null} */
+            channel: "email" | "sms" | "call" | "letter" | null;
+            /** Format: uuid */
+            clientId: string;
+            clientName?: string;
+            deadlineAt: string | null;
+            error: string | null;
+            id: string;
+            providerId: string | null;
+            reason: string | null;
+            /** Format: uuid */
+            runId: string;
+            scheduledAt: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
+        };
+        DeliveryListDto: {
+            items: components["schemas"]["DeliveryDto"][];
+            nextCursor: string | null;
+        };
         EditionBlockDto: {
             /**
              * @description English text (for an image: its alt text)
@@ -2724,6 +2781,24 @@ export interface components {
             message: string;
             /** @example 400 */
             statusCode: number;
+        };
+        ExplanationDto: {
+            campaignName: string;
+            /** @description The caps a frequency-cap suppression would exceed */
+            caps: components["schemas"]["CapHitDto"][];
+            /** Format: uuid */
+            clientId: string;
+            clientName: string;
+            delivery: components["schemas"]["DeliveryDto"] | null;
+            /** @description The facts behind it */
+            details: string[];
+            /** @description The campaign that displaced the delivery */
+            displacedBy: string | null;
+            /** @description In words: what the client got and why */
+            explanation: string;
+            periodKey: string;
+            /** Format: uuid */
+            runId: string;
         };
         FieldErrorDto: {
             /** @example email */
@@ -3111,6 +3186,29 @@ export interface components {
              */
             to: string;
         };
+        RunDto: {
+            audience: number | null;
+            /** Format: uuid */
+            campaignId: string;
+            campaignName?: string;
+            completedAt: string | null;
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            message: string | null;
+            occurrenceAt: string;
+            /** @example 2026-11 */
+            periodKey: string;
+            plannedAt: string | null;
+            /** @description Counts: byStatus, byChannel (channel → status → n), byReason, displaced */
+            stats: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "planned" | "planning" | "dispatching" | "completed" | "cancelled" | "missed" | "held" | "failed";
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+        };
         RunInFlightDto: {
             /** Format: uuid */
             campaignId: string;
@@ -3139,6 +3237,10 @@ export interface components {
             suppressed: number;
             /** @description Deliveries of the run, suppressed ones included */
             total: number;
+        };
+        RunListDto: {
+            items: components["schemas"]["RunDto"][];
+            nextCursor: string | null;
         };
         RunNowDto: {
             /** @description Run a must-send campaign even though its letters would print without a signature image */
@@ -3209,6 +3311,36 @@ export interface components {
             status: "planned" | "planning" | "dispatching" | "completed" | "cancelled" | "missed" | "held" | "failed";
             /** @description Deliveries of the run so far (it grows while the run plans) */
             total: number;
+        };
+        RunSmsCostDto: {
+            /** @description SMS_SEGMENT_COST */
+            costPerSegment: number;
+            /** @example RUB */
+            currency: string;
+            delivered: number;
+            /** @description SMS deliveries of the run, suppressed and cancelled ones left out */
+            deliveries: number;
+            /**
+             * @description The top-level figures that include a projection from a sample (empty once nothing is queued)
+             * @example [
+             *       "segments",
+             *       "estimatedCost"
+             *     ]
+             */
+            estimated: string[];
+            /** @description measured.cost + projected.cost */
+            estimatedCost: number;
+            failed: number;
+            measured: components["schemas"]["SmsMeasuredDto"];
+            projected: components["schemas"]["SmsProjectedDto"];
+            /** @description Still to send */
+            queued: number;
+            /** Format: uuid */
+            runId: string;
+            /** @description measured.segments + projected.segments */
+            segments: number;
+            /** @description Accepted by Twilio (those delivered since included) */
+            sent: number;
         };
         SchedulePreviewDto: {
             /** @description The instant the occurrences follow (UTC) */
@@ -3414,6 +3546,36 @@ export interface components {
             /** Format: password */
             password: string;
         };
+        SimulatedOccurrenceDto: {
+            audience: number;
+            /** Format: uuid */
+            campaignId: string;
+            campaignName: string;
+            /** @description Clients who would hit a cap (first 50) */
+            capped: components["schemas"]["CappedClientsDto"];
+            /**
+             * @example {
+             *       "email": 812,
+             *       "sms": 40
+             *     }
+             */
+            deliveries: {
+                [key: string]: number;
+            };
+            /** @description The campaign requires an edition and none exists yet: the run would be held */
+            editionMissing: boolean;
+            occurrenceAt: string;
+            /** @example 2026-12 */
+            periodKey: string;
+            /**
+             * @example {
+             *       "frequency-cap": 12
+             *     }
+             */
+            suppressions: {
+                [key: string]: number;
+            };
+        };
         SimulationRequestDto: {
             /** @description Default: every active campaign */
             campaignIds?: string[];
@@ -3421,6 +3583,28 @@ export interface components {
             from: string;
             /** @example 2027-03-01T00:00:00Z */
             to: string;
+        };
+        SimulationResultDto: {
+            occurrences: components["schemas"]["SimulatedOccurrenceDto"][];
+        };
+        SmsMeasuredDto: {
+            /** @description segments × SMS_SEGMENT_COST */
+            cost: number;
+            /** @description Messages Twilio accepted (sent, delivered, or failed after acceptance) */
+            messages: number;
+            /** @description Their segments, counted when they were sent */
+            segments: number;
+        };
+        SmsProjectedDto: {
+            cost: number;
+            /** @description Messages still to send (queued or being sent) */
+            messages: number;
+            /** @description How many of them were rendered to estimate the rest */
+            sampled: number;
+            /** @description messages × segmentsPerMessage, rounded */
+            segments: number;
+            /** @description Average segments per message in the sample (messages that would no longer be sent count 0) */
+            segmentsPerMessage: number;
         };
         SuppressionCountDto: {
             count: number;
@@ -6336,7 +6520,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FrequencyPolicyDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -6384,7 +6570,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FrequencyPolicyDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -8242,7 +8430,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -8284,6 +8474,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8333,6 +8531,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8398,6 +8604,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8506,6 +8720,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplanationDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8616,7 +8838,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunSmsCostDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -9776,7 +10000,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SimulationResultDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
