@@ -72,6 +72,20 @@ describe('Runs API, explain and the frequency policy', () => {
       .set(as(marketer))
       .expect(200);
     expect([page1.body.items[0].clientId, page2.body.items[0].clientId].sort()).toEqual([a.id, b.id].sort());
+    // A part of the client's name, in any case.
+    const found = await t
+      .http()
+      .get(`/api/v1/runs/${run.id}/deliveries`)
+      .query({ q: 'альф' })
+      .set(as(marketer))
+      .expect(200);
+    expect(found.body.items.map((d: { clientId: string }) => d.clientId)).toEqual([a.id]);
+    await t
+      .http()
+      .get(`/api/v1/runs/${run.id}/deliveries`)
+      .query({ q: 'x'.repeat(201) })
+      .set(as(marketer))
+      .expect(400);
     await t
       .http()
       .get(`/api/v1/runs/${run.id}/deliveries`)

@@ -8593,6 +8593,8 @@ export interface operations {
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 limit?: number;
+                /** @description Part of the client's name, any case */
+                q?: string;
                 reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };

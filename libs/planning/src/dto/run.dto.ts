@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Channel } from '@touchbase/core';
 import { PageQueryDto } from '@touchbase/http';
 import { Delivery, DeliveryReason, DeliveryStatus, Run, RunStatus } from '@touchbase/runs';
@@ -63,6 +63,11 @@ export class ListDeliveriesQueryDto extends PageQueryDto {
   @IsEnum(DeliveryReason)
   reason?: DeliveryReason;
   @ApiPropertyOptional({ enum: Channel }) @IsOptional() @IsEnum(Channel) channel?: Channel;
+  @ApiPropertyOptional({ description: "Part of the client's name, any case", maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }
 
 export class DeliveryDto {
