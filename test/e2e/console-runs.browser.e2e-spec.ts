@@ -465,9 +465,12 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
         const run = await runNow(tag, `Отменяемая ${locale}`);
         expect(run.status).toBe(RunStatus.Dispatching);
 
+        // Sales-ops watches too, where the event stream does not get through: the page polls instead.
         const viewer = (await c.signedIn(salesOps, locale)).page;
+        await viewer.route('**/api/v1/runs/*/events', (route) => route.abort());
         await viewer.goto(`${base}/console/runs/${run.id}`);
         await viewer.getByTestId('run-status').getByText(ui.runStatus.dispatching).waitFor();
+        await viewer.getByTestId('progress-mode').getByText(ui.runs.detail.polling).waitFor();
         expect(await viewer.getByRole('button', { name: ui.runs.detail.cancel }).count()).toBe(0);
 
         const { page: p } = await c.signedIn(marketer, locale);
@@ -491,8 +494,9 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
         await expect(
           settled(() => p.getByRole('button', { name: ui.runs.detail.cancel }).count(), 0),
         ).resolves.toBe(0);
-        // The viewer's page follows too: the run is over.
+        // The viewer's page follows too, by polling: the run is over.
         await viewer.getByTestId('run-status').getByText(ui.runStatus.cancelled).waitFor({ timeout: 30_000 });
+        await viewer.getByTestId('progress-mode').getByText(ui.runs.detail.over).waitFor();
         await c.expectAccessible(p, `run-cancelled-${locale}`);
       });
     }

@@ -16,7 +16,7 @@ export const ru = {
   audience: 'Аудитория',
   counts: 'Доставки',
   started: 'Начат',
-  finished: 'Завершён',
+  finished: 'завершён',
   open: 'Открыть запуск «{{campaign}}», {{period}}',
   countsShort:
     'в очереди {{queued}} · отправлено {{sent}} · ошибок {{failed}} · не отправлено {{suppressed}}',
@@ -45,7 +45,7 @@ export const ru = {
     cancel: 'Отменить запуск',
     cancelTitle: 'Отменить запуск «{{campaign}}»?',
     cancelText:
-      'Доставки в очереди будут отменены и освободят лимиты частоты. Уже отправленное не вернуть. Отменить нельзя.',
+      'Доставки в очереди будут отменены и освободят лимиты частоты. Уже отправленное останется отправленным. Это действие необратимо.',
     cancelOk: 'Отменить запуск',
     cancelKeep: 'Не отменять',
     cancelled: 'Запуск отменён.',
@@ -126,7 +126,7 @@ export const en: Texts<typeof ru> = {
   audience: 'Audience',
   counts: 'Deliveries',
   started: 'Started',
-  finished: 'Finished',
+  finished: 'finished',
   open: 'Open the run of “{{campaign}}”, {{period}}',
   countsShort: 'queued {{queued}} · sent {{sent}} · failed {{failed}} · suppressed {{suppressed}}',
   detail: {

@@ -99,12 +99,12 @@ export default function RunsList() {
             pagination={false}
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: <EmptyText>{t('runs.empty')}</EmptyText> }}
-            scroll={{ x: 1080 }}
+            scroll={{ x: 960 }}
             columns={[
               {
                 title: t('runs.campaign'),
                 dataIndex: 'campaignName',
-                width: 260,
+                width: 220,
                 render: (name: string | undefined, r) => (
                   <>
                     <Link
@@ -124,7 +124,7 @@ export default function RunsList() {
               {
                 title: t('runs.occurrence'),
                 dataIndex: 'occurrenceAt',
-                width: 150,
+                width: 140,
                 render: (at: string, r) => (
                   <>
                     {formatDateTime(at)}
@@ -137,21 +137,21 @@ export default function RunsList() {
               {
                 title: t('runs.status'),
                 dataIndex: 'status',
-                width: 140,
+                width: 120,
                 render: (s: RunStatus) => <RunStatusTag status={s} />,
               },
               {
                 title: t('runs.audience'),
                 dataIndex: 'audience',
                 align: 'right',
-                width: 100,
+                width: 90,
                 render: (n: number | null) => (n === null ? t('common.none') : number(n)),
               },
               ...(['queued', 'sent', 'failed', 'suppressed'] as const).map((s) => ({
                 title: t(`deliveryStatus.${s}`),
                 key: s,
                 align: 'right' as const,
-                width: 110,
+                width: 95,
                 render: (_: unknown, r: Run) => {
                   const c = byStatusOf(r);
                   const n =
@@ -166,16 +166,15 @@ export default function RunsList() {
                 },
               })),
               {
-                title: t('runs.started'),
-                dataIndex: 'plannedAt',
+                title: `${t('runs.started')} / ${t('runs.finished')}`,
+                key: 'times',
                 width: 150,
-                render: (at: string | null, r) => formatDateTime(at ?? r.createdAt),
-              },
-              {
-                title: t('runs.finished'),
-                dataIndex: 'completedAt',
-                width: 150,
-                render: (at: string | null) => formatDateTime(at),
+                render: (_, r) => (
+                  <>
+                    <div>{formatDateTime(r.plannedAt ?? r.createdAt)}</div>
+                    <Typography.Text type="secondary">{formatDateTime(r.completedAt)}</Typography.Text>
+                  </>
+                ),
               },
             ]}
           />

@@ -4,6 +4,7 @@ import {
   Button,
   Card,
   Col,
+  Collapse,
   DatePicker,
   Empty,
   Row,
@@ -247,11 +248,6 @@ function Results({
           pagination={occurrences.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
           dataSource={occurrences}
           scroll={{ x: 900 }}
-          expandable={{
-            expandedRowKeys: expanded,
-            onExpandedRowsChange: (keys) => setExpanded(keys as string[]),
-            expandedRowRender: (o) => <OccurrenceDetail o={o} number={number} reasonText={reasonText} />,
-          }}
           columns={[
             {
               title: t('simulation.campaign'),
@@ -315,6 +311,26 @@ function Results({
                 ),
             },
           ]}
+        />
+      </Card>
+      <Card title={<span id="details-title">{t('simulation.detailsTitle')}</span>} size="small">
+        <Collapse
+          aria-labelledby="details-title"
+          activeKey={expanded}
+          onChange={(keys) => setExpanded(Array.isArray(keys) ? keys : [keys])}
+          items={occurrences.map((o) => ({
+            key: keyOf(o),
+            label: (
+              <Space wrap size={[8, 4]}>
+                <strong>{o.campaignName}</strong>
+                <span>{formatDateTime(o.occurrenceAt)}</span>
+                {o.capped.count > 0 && (
+                  <Tag color={TAG.red}>{t('simulation.cappedTag', { count: number(o.capped.count) })}</Tag>
+                )}
+              </Space>
+            ),
+            children: <OccurrenceDetail o={o} number={number} reasonText={reasonText} />,
+          }))}
         />
       </Card>
     </Space>
