@@ -19,6 +19,7 @@ import {
   fill,
   formatNumber,
   LOCALES,
+  type UiLocale,
   settled,
   TEXTS,
   type WatchedPage,
@@ -146,12 +147,24 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
     }
   }
 
-  /** The lazy charts drawn (their canvas there). */
-  async function chartsDrawn(p: WatchedPage): Promise<void> {
+  /** The screen at rest: lazy chunks loaded, loading overlays gone, charts drawn. */
+  async function atRest(p: WatchedPage): Promise<void> {
+    await expect(settled(() => p.locator('.ant-spin-blur, .ant-spin-spinning').count(), 0)).resolves.toBe(0);
     // The lazy chunk's placeholders gone, then a canvas in each chart.
     await expect(settled(() => p.locator('main [role=status]').count(), 0)).resolves.toBe(0);
     const charts = p.locator('.echarts-for-react');
     for (let i = 0; i < (await charts.count()); i += 1) await charts.nth(i).locator('canvas').waitFor();
+  }
+
+  /** A signed-in page that asks for reduced motion (charts drawn at once, for the screenshots). */
+  async function signedIn(
+    who: ConsoleMember,
+    locale: UiLocale,
+    viewport?: { width: number; height: number },
+  ) {
+    const { page } = await c.signedIn(who, locale, viewport);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    return page;
   }
 
   const statText = async (p: WatchedPage, s: string) =>
@@ -209,7 +222,7 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
     for (const locale of LOCALES) {
       it(`${locale}: shows the collision of two campaigns — the capped clients, why, and the API's numbers`, async () => {
         const ui = TEXTS[locale];
-        const { page: p } = await c.signedIn(marketer, locale);
+        const p = await signedIn(marketer, locale);
         const answer = p.waitForResponse((r) => r.url().endsWith('/api/v1/simulations'));
         await p.goto(`${base}/console/simulation?from=${day(simFrom)}&to=${day(simTo)}`);
         await expectHeading(p, ui.simulation.title);
@@ -289,20 +302,20 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
           expect(text).toContain(fill(ui.runs.cap.already, { count: 1 }));
           expect(text).toContain(`Новогодняя рассылка`);
         }
-        await chartsDrawn(p);
+        await atRest(p);
         await c.expectAccessible(p, `simulation-${locale}`);
 
-        const narrow = (await c.signedIn(marketer, locale, NARROW)).page;
+        const narrow = await signedIn(marketer, locale, NARROW);
         await narrow.goto(`${base}/console/simulation?from=${day(simFrom)}&to=${day(simTo)}`);
         await narrow.getByTestId('capped-client').first().waitFor();
-        await chartsDrawn(narrow);
+        await atRest(narrow);
         await c.expectAccessible(narrow, `simulation-${locale}-768`);
       });
     }
 
     it('en: a preset fills the range, the address keeps it; sales-ops may not simulate', async () => {
       const ui = TEXTS.en;
-      const { page: p } = await c.signedIn(marketer, 'en');
+      const p = await signedIn(marketer, 'en');
       await p.goto(`${base}/console/simulation`);
       await expectHeading(p, ui.simulation.title);
       await p.getByText(ui.simulation.pick).waitFor();
@@ -313,10 +326,10 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
       const last = new Date(now.getFullYear(), now.getMonth() + 2, 0);
       await p.waitForURL(new RegExp(`/simulation\\?from=${day(next)}&to=${day(last)}$`));
       await p.getByTestId('simulation-summary').or(p.getByText(ui.simulation.empty)).first().waitFor();
-      await chartsDrawn(p);
+      await atRest(p);
       await c.expectAccessible(p, 'simulation-preset-en');
 
-      const other = (await c.signedIn(salesOps, 'ru')).page;
+      const other = await signedIn(salesOps, 'ru');
       await other.goto(`${base}/console/simulation?from=${day(simFrom)}&to=${day(simTo)}`);
       await other.getByText(TEXTS.ru.simulation.forbidden).waitFor();
       expect(await other.getByRole('button', { name: TEXTS.ru.simulation.rerun }).count()).toBe(0);
@@ -348,12 +361,13 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
         const run = await runNow(tag, `Новости ${locale}`);
         expect(run.status).toBe(RunStatus.Dispatching);
 
-        const { page: p } = await c.signedIn(marketer, locale);
+        const p = await signedIn(marketer, locale);
         await p.goto(`${base}/console/runs/${run.id}`);
         await p.getByRole('heading', { level: 1 }).waitFor();
         await p.getByTestId('run-status').getByText(ui.runStatus.dispatching).waitFor();
         await expect(statText(p, 'queued')).resolves.toBe(formatNumber(2, locale));
         await p.getByTestId('progress-mode').getByText(ui.runs.detail.live).waitFor();
+        await atRest(p);
         await c.expectAccessible(p, `run-dispatching-${locale}`);
 
         // The worker's step sends them; the page follows without a reload.
@@ -429,7 +443,7 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
         await c.expectAccessible(p, `run-explain-${locale}`);
         await drawer.getByRole('button', { name: ui.runs.explain.close }).click();
         await drawer.waitFor({ state: 'hidden' });
-        await chartsDrawn(p);
+        await atRest(p);
         await c.expectAccessible(p, `run-completed-${locale}`);
 
         // The list: the run with the same numbers, filtered by status.
@@ -444,17 +458,19 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
         await expect(row.getByTestId('count-suppressed').textContent()).resolves.toBe(
           formatNumber(2, locale),
         );
+        await atRest(p);
         await c.expectAccessible(p, `runs-list-${locale}`);
         await row.getByRole('link').click();
         await p.waitForURL(new RegExp(`/console/runs/${run.id}$`));
 
-        const narrow = (await c.signedIn(marketer, locale, NARROW)).page;
+        const narrow = await signedIn(marketer, locale, NARROW);
         await narrow.goto(`${base}/console/runs`);
         await narrow.getByTestId('runs').locator('tbody tr.ant-table-row').first().waitFor();
+        await atRest(narrow);
         await c.expectAccessible(narrow, `runs-list-${locale}-768`);
         await narrow.goto(`${base}/console/runs/${run.id}`);
         await narrow.getByTestId('deliveries').locator('tbody tr.ant-table-row').first().waitFor();
-        await chartsDrawn(narrow);
+        await atRest(narrow);
         await c.expectAccessible(narrow, `run-completed-${locale}-768`);
       });
 
@@ -466,14 +482,14 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
         expect(run.status).toBe(RunStatus.Dispatching);
 
         // Sales-ops watches too, where the event stream does not get through: the page polls instead.
-        const viewer = (await c.signedIn(salesOps, locale)).page;
+        const viewer = await signedIn(salesOps, locale);
         await viewer.route('**/api/v1/runs/*/events', (route) => route.abort());
         await viewer.goto(`${base}/console/runs/${run.id}`);
         await viewer.getByTestId('run-status').getByText(ui.runStatus.dispatching).waitFor();
         await viewer.getByTestId('progress-mode').getByText(ui.runs.detail.polling).waitFor();
         expect(await viewer.getByRole('button', { name: ui.runs.detail.cancel }).count()).toBe(0);
 
-        const { page: p } = await c.signedIn(marketer, locale);
+        const p = await signedIn(marketer, locale);
         await p.goto(`${base}/console/runs/${run.id}`);
         await p.getByTestId('run-status').getByText(ui.runStatus.dispatching).waitFor();
         await p.getByRole('button', { name: ui.runs.detail.cancel }).click();
@@ -497,14 +513,16 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
         // The viewer's page follows too, by polling: the run is over.
         await viewer.getByTestId('run-status').getByText(ui.runStatus.cancelled).waitFor({ timeout: 30_000 });
         await viewer.getByTestId('progress-mode').getByText(ui.runs.detail.over).waitFor();
+        await atRest(p);
         await c.expectAccessible(p, `run-cancelled-${locale}`);
       });
     }
 
     it('an unknown run says so', async () => {
-      const { page: p } = await c.signedIn(marketer, 'ru');
+      const p = await signedIn(marketer, 'ru');
       await p.goto(`${base}/console/runs/00000000-0000-4000-8000-000000000000`);
       await p.getByText(TEXTS.ru.runs.detail.notFound).waitFor();
+      await atRest(p);
       await c.expectAccessible(p, 'run-unknown-ru');
     });
   });

@@ -34,7 +34,7 @@ export const ru = {
   audience: 'Аудитория',
   deliveries: 'Доставки по каналам',
   suppressed: 'Не отправлено',
-  capped: 'Лимит',
+  capped: 'Упрутся в лимит',
   editionMissing: 'нет выпуска — запуск будет приостановлен',
   details: 'Подробности: {{campaign}}, {{date}}',
   detailsTitle: 'Подробности по событиям',

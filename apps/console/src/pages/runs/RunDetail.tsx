@@ -235,7 +235,7 @@ export default function RunDetail() {
             <ByChannel byChannel={byChannel} />
           </Card>
         </Col>
-        <Col xs={24} lg={12}>
+        <Col xs={24} lg={byChannel.sms || byChannel.letter ? 12 : 24}>
           <Card title={t('runs.detail.byReason')} size="small" style={{ height: '100%' }}>
             {byReason.length === 0 ? (
               <Empty description={t('runs.detail.byReasonEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />

@@ -253,6 +253,7 @@ function Results({
               title: t('simulation.campaign'),
               dataIndex: 'campaignName',
               width: 240,
+              sorter: (a, b) => a.campaignName.localeCompare(b.campaignName),
               render: (name: string, o) => (
                 <>
                   <Link to={`/campaigns/${o.campaignId}`}>{name}</Link>
@@ -268,6 +269,7 @@ function Results({
               title: t('simulation.date'),
               dataIndex: 'occurrenceAt',
               width: 150,
+              sorter: (a, b) => a.occurrenceAt.localeCompare(b.occurrenceAt),
               render: (at: string, o) => (
                 <>
                   {formatDateTime(at)}
@@ -281,7 +283,8 @@ function Results({
               title: t('simulation.audience'),
               dataIndex: 'audience',
               align: 'right',
-              width: 100,
+              width: 110,
+              sorter: (a, b) => a.audience - b.audience,
               render: (n: number) => <span data-testid="occ-audience">{number(n)}</span>,
             },
             {
@@ -293,14 +296,16 @@ function Results({
               title: t('simulation.suppressed'),
               key: 'suppressed',
               align: 'right',
-              width: 120,
+              width: 130,
+              sorter: (a, b) => total(a.suppressions) - total(b.suppressions),
               render: (_, o) => <span data-testid="occ-suppressed">{number(total(o.suppressions))}</span>,
             },
             {
               title: t('simulation.capped'),
               key: 'capped',
               align: 'right',
-              width: 90,
+              width: 120,
+              sorter: (a, b) => a.capped.count - b.capped.count,
               render: (_, o) =>
                 o.capped.count > 0 ? (
                   <Tag color={TAG.red} style={{ marginInlineEnd: 0 }} data-testid="occ-capped">
