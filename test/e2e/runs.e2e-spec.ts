@@ -72,6 +72,20 @@ describe('Runs API, explain and the frequency policy', () => {
       .set(as(marketer))
       .expect(200);
     expect([page1.body.items[0].clientId, page2.body.items[0].clientId].sort()).toEqual([a.id, b.id].sort());
+    // A part of the client's name, in any case.
+    const found = await t
+      .http()
+      .get(`/api/v1/runs/${run.id}/deliveries`)
+      .query({ q: 'альф' })
+      .set(as(marketer))
+      .expect(200);
+    expect(found.body.items.map((d: { clientId: string }) => d.clientId)).toEqual([a.id]);
+    await t
+      .http()
+      .get(`/api/v1/runs/${run.id}/deliveries`)
+      .query({ q: 'x'.repeat(201) })
+      .set(as(marketer))
+      .expect(400);
     await t
       .http()
       .get(`/api/v1/runs/${run.id}/deliveries`)
@@ -107,6 +121,19 @@ describe('Runs API, explain and the frequency policy', () => {
     expect(res.body.explanation).toMatch(/suppressed — already 2 touches within 7 days/);
     expect(res.body.explanation).toContain('"November news" (email) on 27 Nov 2026');
     expect(res.body.explanation).toContain('"Owner call" (call) on 29 Nov 2026');
+    // The same facts for a reader in another language.
+    expect(res.body).toMatchObject({ clientName: c.name, campaignName: 'December news', displacedBy: null });
+    expect(res.body.caps[0]).toEqual({
+      scope: 'workspace',
+      channel: null,
+      frequency: null,
+      maxTouches: 2,
+      windowDays: 7,
+      touches: [
+        expect.objectContaining({ campaign: 'November news', campaignId: nov.id, channel: 'email' }),
+        expect.objectContaining({ campaign: 'Owner call', campaignId: call.id, channel: 'call' }),
+      ],
+    });
 
     const timeline = await t.http().get(`/api/v1/clients/${c.id}/timeline`).set(as(marketer)).expect(200);
     const deliveries = timeline.body.items.filter((i: { type: string }) => i.type === 'delivery');

@@ -63,7 +63,20 @@ describe('Simulation', () => {
       editionMissing: boolean;
       deliveries: Record<string, number>;
       suppressions: Record<string, number>;
-      capped: { count: number; clients: { id: string; name: string }[] };
+      capped: {
+        count: number;
+        clients: {
+          id: string;
+          name: string;
+          caps: {
+            scope: string;
+            frequency: string | null;
+            maxTouches: number;
+            windowDays: number;
+            touches: { campaign: string; scheduledAt: string }[];
+          }[];
+        }[];
+      };
     }[];
     expect(occ.map((o) => `${o.campaignName} ${o.periodKey}`)).toEqual([
       'Monthly news 2026-12',
@@ -76,6 +89,25 @@ describe('Simulation', () => {
     expect(dec.capped.clients.map((c) => c.name)).toEqual(['Занятой']);
     // The monthly client got December news: Promo ten days later would exceed its own preference.
     expect(promoDec.capped.clients.map((c) => c.name).sort()).toEqual(['Ежемесячный']);
+    // Each capped client says which cap and which touches fill it: the simulated ones included.
+    expect(promoDec.capped.clients[0].caps).toEqual([
+      {
+        scope: 'client',
+        channel: null,
+        frequency: 'monthly',
+        maxTouches: 1,
+        windowDays: 30,
+        touches: [
+          expect.objectContaining({ campaign: 'Monthly news', campaignId: news.id, channel: 'email' }),
+        ],
+      },
+    ]);
+    expect(dec.capped.clients[0].caps[0]).toMatchObject({
+      scope: 'workspace',
+      maxTouches: 2,
+      windowDays: 7,
+      touches: [{ scheduledAt: '2026-11-29T10:00:00.000Z' }, { scheduledAt: '2026-11-30T10:00:00.000Z' }],
+    });
     expect(promoDec.suppressions['no-contact-data']).toBe(1);
     expect(free.id).toBeTruthy();
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { Channel, CHANNELS, NotFoundException } from '@touchbase/core';
 import { channelAllowedSql, contactDataSql, FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
@@ -12,14 +12,45 @@ export interface Explanation {
   delivery: Delivery | null;
   explanation: string;
   details: string[];
+  clientName: string;
+  campaignName: string;
+  periodKey: string;
+  /** The caps the delivery would have exceeded (frequency-cap only), as facts. */
+  caps: CapHit[];
+  /** The higher-priority campaign that displaced the delivery (displaced only). */
+  displacedBy: string | null;
+}
+
+/** One cap a delivery would have exceeded, with the touches already in its window. */
+export interface CapHit {
+  /** workspace: over all channels; channel: that channel's cap; client: the client's own frequency */
+  scope: 'workspace' | 'channel' | 'client';
+  channel: string | null;
+  frequency: string | null;
+  maxTouches: number;
+  windowDays: number;
+  touches: { campaignId: string; campaign: string; channel: string; scheduledAt: string }[];
 }
 
 interface Touch {
+  for_id: string;
+  client_id: string;
+  campaign_id: string;
   campaign: string;
   channel: string;
   scheduled_at: Date;
   status: string;
 }
+
+/** The delivery a cap is checked for. */
+export interface CappedDelivery {
+  id: string;
+  clientId: string;
+  channel: string | null;
+  scheduledAt: Date;
+}
+
+const CAP_WINDOW_MAX_DAYS = 90;
 
 const MISSING_DATA: Record<Channel, string> = {
   [Channel.Email]: 'email allowed but no usable email address',
@@ -45,6 +76,24 @@ export class ExplainService {
   ) {}
 
   async explain(runId: string, clientId: string): Promise<Explanation> {
+    const { result, ctx } = await this.explainInner(runId, clientId);
+    return {
+      caps: [],
+      displacedBy: null,
+      ...result,
+      clientName: ctx.name,
+      campaignName: ctx.campaign,
+      periodKey: ctx.period_key,
+    };
+  }
+
+  private async explainInner(
+    runId: string,
+    clientId: string,
+  ): Promise<{
+    result: Pick<Explanation, 'delivery' | 'explanation' | 'details'> & Partial<Explanation>;
+    ctx: { name: string; campaign: string; period_key: string };
+  }> {
     const q = <T>(sql: string, params: unknown[]) => this.dataSource.query(sql, params) as Promise<T[]>;
     const [ctx] = await q<{
       campaign: string;
@@ -61,6 +110,12 @@ export class ExplainService {
       [runId, clientId],
     );
     if (!ctx) throw new NotFoundException('Run or client', `${runId}/${clientId}`);
+    const done = (
+      result: Pick<Explanation, 'delivery' | 'explanation' | 'details'> & Partial<Explanation>,
+    ) => ({
+      result,
+      ctx,
+    });
     const zone = ctx.time_zone ?? this.config.workspace.timeZone;
     const when = (d: Date) =>
       DateTime.fromJSDate(d).setZone(zone).setLocale('en').toFormat('d LLL yyyy HH:mm');
@@ -71,27 +126,27 @@ export class ExplainService {
       const why = ctx.archived_at
         ? `the client was archived on ${when(ctx.archived_at)}`
         : "the client is not in the campaign's segment";
-      return { delivery: null, explanation: `${subject}: not in the audience — ${why}.`, details: [] };
+      return done({ delivery: null, explanation: `${subject}: not in the audience — ${why}.`, details: [] });
     }
     const channel = delivery.channel ? channelPhrase(delivery.channel) : 'nothing';
     switch (delivery.reason) {
       case null:
-        return {
+        return done({
           delivery,
           explanation: `${subject}: ${delivery.status} — ${channel} at ${when(delivery.scheduledAt)} (${zone}).`,
           details: [`Channels in order: ${ctx.channels.join(', ')}`],
-        };
+        });
       case DeliveryReason.OptedOut: {
         const [log] = await q<{ changed_at: Date; source: string }>(
           `SELECT changed_at, source FROM consent_log WHERE client_id = $1 AND item = 'optedOut' ORDER BY id DESC LIMIT 1`,
           [clientId],
         );
         const since = log ? ` on ${when(log.changed_at)} (${log.source})` : '';
-        return {
+        return done({
           delivery,
           explanation: `${subject}: suppressed — the client unsubscribed from everything${since}.`,
           details: [],
-        };
+        });
       }
       case DeliveryReason.TopicUnsubscribed: {
         const [log] = await q<{ changed_at: Date; source: string }>(
@@ -101,32 +156,32 @@ export class ExplainService {
         const since = log
           ? ` on ${when(log.changed_at)} (${log.source})`
           : ' (the topic is opt-in and the client never subscribed)';
-        return {
+        return done({
           delivery,
           explanation: `${subject}: suppressed — not subscribed to "${ctx.topic_key}"${since}.`,
           details: [],
-        };
+        });
       }
       case DeliveryReason.ChannelNotAllowed:
-        return {
+        return done({
           delivery,
           explanation: `${subject}: suppressed — the client allows none of the campaign's channels (${ctx.channels.join(', ')}).`,
           details: [],
-        };
+        });
       case DeliveryReason.NoContactData:
-        return {
+        return done({
           delivery,
           explanation: `${subject}: suppressed — no usable contact data for the channels the client allows.`,
           details: await this.contactDetails(clientId),
-        };
+        });
       case DeliveryReason.FrequencyCap:
-        return { delivery, ...(await this.capExplanation(subject, delivery, clientId, when)) };
+        return done({ delivery, ...(await this.capExplanation(subject, delivery, clientId, when)) });
       case DeliveryReason.QuietHoursExpired:
-        return {
+        return done({
           delivery,
           explanation: `${subject}: suppressed — the client's next sending window opens after the deadline ${delivery.deadlineAt ? when(delivery.deadlineAt) : ''}.`,
           details: [],
-        };
+        });
       case DeliveryReason.Displaced: {
         const [by] = await q<{ name: string }>(
           `SELECT ca.name FROM deliveries d JOIN campaigns ca ON ca.id = d.campaign_id
@@ -134,14 +189,19 @@ export class ExplainService {
               AND d.created_at >= $3 ORDER BY d.created_at LIMIT 1`,
           [clientId, delivery.priority, delivery.createdAt],
         );
-        return {
+        return done({
           delivery,
           explanation: `${subject}: cancelled — displaced by the higher-priority "${by?.name ?? 'campaign'}" to keep the client within the caps.`,
           details: [],
-        };
+          displacedBy: by?.name ?? null,
+        });
       }
       default:
-        return { delivery, explanation: `${subject}: ${delivery.status} — ${delivery.reason}.`, details: [] };
+        return done({
+          delivery,
+          explanation: `${subject}: ${delivery.status} — ${delivery.reason}.`,
+          details: [],
+        });
     }
   }
 
@@ -150,58 +210,110 @@ export class ExplainService {
     delivery: Delivery,
     clientId: string,
     when: (d: Date) => string,
-  ): Promise<{ explanation: string; details: string[] }> {
-    const policy = await this.policies.get();
-    const [prefs] = await this.dataSource.query(
-      `SELECT frequency FROM client_preferences WHERE client_id = $1`,
-      [clientId],
-    );
-    const maxDays = 90;
-    const touches: Touch[] = await this.dataSource.query(
-      `SELECT ca.name AS campaign, d.channel, d.scheduled_at, d.status
-         FROM deliveries d JOIN campaigns ca ON ca.id = d.campaign_id
-        WHERE d.client_id = $1 AND d.id <> $2 AND d.counts_as_touch
-          AND d.status IN ${TOUCH_STATUSES_SQL}
-          AND d.scheduled_at > $3::timestamptz - make_interval(days => $4)
-          AND d.scheduled_at < $3::timestamptz + make_interval(days => $4)
-        ORDER BY d.scheduled_at`,
-      [clientId, delivery.id, delivery.scheduledAt, maxDays],
-    );
-    const at = delivery.scheduledAt.getTime();
-    const layers: { label: string; cap: Cap; channel?: string }[] = [
-      ...policy.overall.map((cap) => ({ label: 'workspace cap', cap })),
-      ...(delivery.channel
-        ? (policy.perChannel[delivery.channel] ?? []).map((cap) => ({
-            label: `${delivery.channel} cap`,
-            cap,
-            channel: delivery.channel!,
-          }))
-        : []),
-    ];
-    const own = FREQUENCY_CAPS[(prefs?.frequency ?? 'unlimited') as Frequency];
-    if (own) layers.push({ label: `the client's own preference (${prefs.frequency})`, cap: own });
+  ): Promise<{ explanation: string; details: string[]; caps: CapHit[] }> {
+    const [caps = []] = (
+      await this.capHits(this.dataSource.manager, [
+        { id: delivery.id, clientId, channel: delivery.channel, scheduledAt: delivery.scheduledAt },
+      ])
+    ).values();
     const details: string[] = [];
     let first: string | null = null;
-    for (const layer of layers) {
-      const window = layer.cap.windowDays * 86_400_000;
-      const inWindow = touches.filter(
-        (t) =>
-          Math.abs(new Date(t.scheduled_at).getTime() - at) < window &&
-          (!layer.channel || t.channel === layer.channel),
+    for (const hit of caps) {
+      const label =
+        hit.scope === 'workspace'
+          ? 'workspace cap'
+          : hit.scope === 'channel'
+            ? `${hit.channel} cap`
+            : `the client's own preference (${hit.frequency})`;
+      const list = hit.touches
+        .map((t) => `"${t.campaign}" (${t.channel}) on ${when(new Date(t.scheduledAt))}`)
+        .join(', ');
+      const n = hit.touches.length;
+      details.push(
+        `${label}: at most ${hit.maxTouches} in ${hit.windowDays} days; already ${n} within ${hit.windowDays} days — ${list}`,
       );
-      if (inWindow.length >= layer.cap.maxTouches) {
-        const list = inWindow
-          .map((t) => `"${t.campaign}" (${t.channel}) on ${when(new Date(t.scheduled_at))}`)
-          .join(', ');
-        const line = `${layer.label}: at most ${layer.cap.maxTouches} in ${layer.cap.windowDays} days; already ${inWindow.length} within ${layer.cap.windowDays} days — ${list}`;
-        details.push(line);
-        first ??= `already ${inWindow.length} touch${inWindow.length === 1 ? '' : 'es'} within ${layer.cap.windowDays} days (${layer.label}: at most ${layer.cap.maxTouches}) — ${list}`;
-      }
+      first ??= `already ${n} touch${n === 1 ? '' : 'es'} within ${hit.windowDays} days (${label}: at most ${hit.maxTouches}) — ${list}`;
     }
     return {
       explanation: `${subject}: suppressed — ${first ?? 'no room under the frequency caps'}.`,
       details,
+      caps,
     };
+  }
+
+  /**
+   * The caps each delivery would exceed, with the other touches of its client in each cap's window —
+   * in one pass for many deliveries (a simulation's capped clients, inside its transaction).
+   */
+  async capHits(manager: EntityManager, deliveries: CappedDelivery[]): Promise<Map<string, CapHit[]>> {
+    const out = new Map<string, CapHit[]>();
+    if (!deliveries.length) return out;
+    const policy = await this.policies.get();
+    const ids = deliveries.map((d) => d.id);
+    const prefs: { client_id: string; frequency: string }[] = await manager.query(
+      `SELECT client_id, frequency FROM client_preferences WHERE client_id = ANY($1::uuid[])`,
+      [deliveries.map((d) => d.clientId)],
+    );
+    const touches: Touch[] = await manager.query(
+      `SELECT x.id::text AS for_id, d.client_id, d.campaign_id, ca.name AS campaign, d.channel, d.scheduled_at, d.status
+         FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[]) AS x(id, client_id, at)
+         JOIN deliveries d ON d.client_id = x.client_id AND d.id <> x.id
+         JOIN campaigns ca ON ca.id = d.campaign_id
+        WHERE d.counts_as_touch AND d.status IN ${TOUCH_STATUSES_SQL}
+          AND d.scheduled_at > x.at - make_interval(days => $4)
+          AND d.scheduled_at < x.at + make_interval(days => $4)
+        ORDER BY d.scheduled_at, d.id`,
+      [ids, deliveries.map((d) => d.clientId), deliveries.map((d) => d.scheduledAt), CAP_WINDOW_MAX_DAYS],
+    );
+    for (const delivery of deliveries) {
+      const at = delivery.scheduledAt.getTime();
+      const mine = touches.filter((t) => t.for_id === String(delivery.id));
+      const layers: Omit<CapHit, 'touches'>[] = [
+        ...policy.overall.map((cap) => ({
+          scope: 'workspace' as const,
+          channel: null,
+          frequency: null,
+          ...cap,
+        })),
+        ...(delivery.channel
+          ? (policy.perChannel[delivery.channel as Channel] ?? []).map((cap) => ({
+              scope: 'channel' as const,
+              channel: delivery.channel,
+              frequency: null,
+              ...cap,
+            }))
+          : []),
+      ];
+      const frequency = prefs.find((p) => p.client_id === delivery.clientId)?.frequency ?? 'unlimited';
+      const own: Cap | null = FREQUENCY_CAPS[frequency as Frequency] ?? null;
+      if (own) layers.push({ scope: 'client', channel: null, frequency, ...own });
+      const hits: CapHit[] = [];
+      for (const layer of layers) {
+        const window = layer.windowDays * 86_400_000;
+        const inWindow = mine.filter(
+          (t) =>
+            Math.abs(new Date(t.scheduled_at).getTime() - at) < window &&
+            (!layer.channel || t.channel === layer.channel),
+        );
+        if (inWindow.length >= layer.maxTouches) {
+          hits.push({
+            scope: layer.scope,
+            channel: layer.channel,
+            frequency: layer.frequency,
+            maxTouches: layer.maxTouches,
+            windowDays: layer.windowDays,
+            touches: inWindow.map((t) => ({
+              campaignId: t.campaign_id,
+              campaign: t.campaign,
+              channel: t.channel,
+              scheduledAt: new Date(t.scheduled_at).toISOString(),
+            })),
+          });
+        }
+      }
+      out.set(delivery.id, hits);
+    }
+    return out;
   }
 
   /** What keeps the client from each channel it allows, by the one reachability rule. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyStaff, Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
@@ -33,6 +33,7 @@ export class RunsController {
   @Get()
   @AnyStaff()
   @ApiOperation({ summary: 'Runs (occurrences of campaigns), newest first' })
+  @ApiOkResponse({ type: RunListDto })
   async list(@Query() query: ListRunsQueryDto): Promise<RunListDto> {
     const page = await this.runs.list(query);
     return { items: page.items.map((i) => RunDto.from(i.run, i.campaignName)), nextCursor: page.nextCursor };
@@ -42,6 +43,7 @@ export class RunsController {
   @AnyStaff()
   @ApiOperation({ summary: 'A run with its counts by status, channel and suppression reason' })
   @ApiErrors(404)
+  @ApiOkResponse({ type: RunDto })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<RunDto> {
     const { run, campaignName } = await this.runs.get(id);
     return RunDto.from(run, campaignName);
@@ -51,6 +53,7 @@ export class RunsController {
   @AnyStaff()
   @ApiOperation({ summary: 'The deliveries of a run, filtered by status, reason and channel' })
   @ApiErrors(404)
+  @ApiOkResponse({ type: DeliveryListDto })
   async deliveries(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: ListDeliveriesQueryDto,
@@ -67,6 +70,7 @@ export class RunsController {
   @Roles(StaffRole.Marketer)
   @ApiOperation({ summary: 'Cancel a run: queued deliveries are cancelled and free their cap slots' })
   @ApiErrors(404, 409)
+  @ApiOkResponse({ type: RunDto })
   async cancel(@Param('id', ParseUUIDPipe) id: string): Promise<RunDto> {
     const run = await this.runs.cancel(id);
     return RunDto.from(run);
@@ -76,6 +80,7 @@ export class RunsController {
   @AnyStaff()
   @ApiOperation({ summary: 'Why a client got what it got in a run, or nothing — in words' })
   @ApiErrors(404)
+  @ApiOkResponse({ type: ExplanationDto })
   async explain(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('clientId', ParseUUIDPipe) clientId: string,
@@ -87,6 +92,11 @@ export class RunsController {
       delivery: result.delivery ? DeliveryDto.from(result.delivery) : null,
       explanation: result.explanation,
       details: result.details,
+      clientName: result.clientName,
+      campaignName: result.campaignName,
+      periodKey: result.periodKey,
+      caps: result.caps,
+      displacedBy: result.displacedBy,
     };
   }
 }
@@ -101,6 +111,7 @@ export class FrequencyPolicyController {
   @Get()
   @AnyStaff()
   @ApiOperation({ summary: 'Caps over all channels and per channel, and sending windows' })
+  @ApiOkResponse({ type: FrequencyPolicyDto })
   get(): Promise<FrequencyPolicy> {
     return this.policies.get();
   }
@@ -108,6 +119,7 @@ export class FrequencyPolicyController {
   @Put()
   @Roles(StaffRole.Admin)
   @ApiOperation({ summary: 'Replace the frequency policy; it applies to runs planned from now on' })
+  @ApiOkResponse({ type: FrequencyPolicyDto })
   set(@Body() dto: FrequencyPolicyDto, @CurrentStaff() staff: StaffMember): Promise<FrequencyPolicy> {
     return this.policies.set(JSON.parse(JSON.stringify(dto)) as FrequencyPolicy, staff.id);
   }
@@ -128,6 +140,7 @@ export class SimulationsController {
       'Plan every occurrence in a range as the scheduler would, without sending or keeping anything: audience, ' +
       'deliveries per channel, suppressions by reason and the clients who would hit a cap',
   })
+  @ApiOkResponse({ type: SimulationResultDto })
   async simulate(@Body() dto: SimulationRequestDto): Promise<SimulationResultDto> {
     return {
       occurrences: await this.simulations.simulate(new Date(dto.from), new Date(dto.to), dto.campaignIds),

@@ -85,6 +85,7 @@ export class RunsService {
     if (query.status) qb.andWhere('d.status = :status', { status: query.status });
     if (query.reason) qb.andWhere('d.reason = :reason', { reason: query.reason });
     if (query.channel) qb.andWhere('d.channel = :channel', { channel: query.channel });
+    if (query.q?.trim()) qb.andWhere('strpos(lower(c.name), lower(:q)) > 0', { q: query.q.trim() });
     if (query.cursor) qb.andWhere('d.id > :after', { after: String(decodeCursor(query.cursor, 1)[0]) });
     const { entities, raw } = await qb.getRawAndEntities<{ client_name: string }>();
     const items = entities

@@ -3,6 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { Campaign, CampaignStatus, HolidayCalendarService, occurrencesWithKeys } from '@touchbase/campaigns';
 import { NotFoundException, ValidationException } from '@touchbase/core';
 import { createSimulatedRun, DeliveryReason, sqlValue } from '@touchbase/runs';
+import { CapHit, ExplainService } from './explain.service';
 import { PlannerService } from './planner.service';
 
 export const MAX_SIMULATION_DAYS = 400;
@@ -18,7 +19,7 @@ export interface SimulatedOccurrence {
   audience: number;
   deliveries: Record<string, number>;
   suppressions: Record<string, number>;
-  capped: { count: number; clients: { id: string; name: string }[] };
+  capped: { count: number; clients: { id: string; name: string; caps: CapHit[] }[] };
 }
 
 class Rollback extends Error {}
@@ -35,6 +36,7 @@ export class SimulationService {
     private readonly dataSource: DataSource,
     private readonly planner: PlannerService,
     private readonly holidays: HolidayCalendarService,
+    private readonly explainer: ExplainService,
   ) {}
 
   async simulate(from: Date, to: Date, campaignIds?: string[]): Promise<SimulatedOccurrence[]> {
@@ -80,11 +82,27 @@ export class SimulationService {
             `SELECT 1 FROM editions WHERE campaign_id = $1 AND period_key = $2`,
             [o.campaign.id, o.periodKey],
           );
-          const capped: { id: string; name: string; total: number }[] = await manager.query(
-            `SELECT c.id, c.name, count(*) OVER ()::int AS total
+          const capped: {
+            id: string;
+            name: string;
+            total: number;
+            delivery_id: string;
+            channel: string | null;
+            scheduled_at: Date;
+          }[] = await manager.query(
+            `SELECT c.id, c.name, count(*) OVER ()::int AS total, d.id::text AS delivery_id, d.channel, d.scheduled_at
                FROM deliveries d JOIN clients c ON c.id = d.client_id
               WHERE d.run_id = $1 AND d.reason = ${sqlValue(DeliveryReason.FrequencyCap)} ORDER BY c.name, c.id LIMIT $2`,
             [run.id, CAPPED_SAMPLE],
+          );
+          const hits = await this.explainer.capHits(
+            manager,
+            capped.map((c) => ({
+              id: c.delivery_id,
+              clientId: c.id,
+              channel: c.channel,
+              scheduledAt: new Date(c.scheduled_at),
+            })),
           );
           results.push({
             campaignId: o.campaign.id,
@@ -102,7 +120,7 @@ export class SimulationService {
             suppressions: planned.stats.byReason ?? {},
             capped: {
               count: capped[0]?.total ?? 0,
-              clients: capped.map((c) => ({ id: c.id, name: c.name })),
+              clients: capped.map((c) => ({ id: c.id, name: c.name, caps: hits.get(c.delivery_id) ?? [] })),
             },
           });
         }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyStaff } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
 import { RunSmsCostDto } from './dto/run-sms-cost.dto';
@@ -18,6 +18,7 @@ export class RunSmsController {
     summary:
       "A run's SMS: counts, segments and estimated cost — measured for what was sent, projected from a sample for what is queued",
   })
+  @ApiOkResponse({ type: RunSmsCostDto })
   sms(@Param('id', ParseUUIDPipe) id: string): Promise<RunSmsCostDto> {
     return this.costs.estimate(id);
   }

@@ -254,26 +254,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/call-tasks/load": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The team's load: each owner's open call tasks, due today and overdue
-         * @description Every owner with open tasks, and the unowned queue (owner null); most overdue first.
-         */
-        get: operations["CallTasks_load"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/call-tasks/overdue": {
         parameters: {
             query?: never;
@@ -621,26 +601,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/clients/reassign-owner": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Move clients to another owner: a selection, or everything one owner has
-         * @description By `clientIds` (up to 10,000) or `fromOwnerId` (every client of that owner, archived ones too: when an account manager leaves, their clients stay the company’s). Their open call tasks move with them, in the same transaction. `toOwnerId: null` leaves them without an owner.
-         */
-        post: operations["Clients_reassignOwner"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/deliveries/{id}/returned": {
         parameters: {
             query?: never;
@@ -715,7 +675,7 @@ export interface paths {
         put?: never;
         /**
          * Import clients, purchases or preferences from CSV or XLSX
-         * @description CSV (UTF-8 with or without BOM, or Windows-1251; delimiter ; , or tab, found from the header) or the first worksheet of an .xlsx; up to 50 MB (the CLI takes any size). Headers are recognised in Russian and English; `mapping` overrides them (POST /imports/inspect shows what they map to). Processed synchronously — the response is the final report — or, with `background`, answered 202 at once and followed with GET /imports/{id}. Rows are validated one by one and written in batches of thousands; a bad row is reported (row, column, message) and never blocks the good ones. Empty cells keep the stored value. Clients are matched by external reference, then email, then phone. Preference changes go to the consent log (source `import`); «Темы» is the full list of subscribed topics. A dry run writes nothing but the report.
+         * @description CSV (UTF-8 with or without BOM, or Windows-1251; delimiter ; , or tab, found from the header) or the first worksheet of an .xlsx; up to 50 MB (the CLI takes any size). Headers are recognised in Russian and English; `mapping` overrides them. Processed synchronously: the response is the final report. Rows are validated one by one and written in batches of thousands; a bad row is reported (row, column, message) and never blocks the good ones. Empty cells keep the stored value. Clients are matched by external reference, then email, then phone. Preference changes go to the consent log (source `import`); «Темы» is the full list of subscribed topics. A dry run writes nothing but the report.
          */
         post: operations["Imports_create"];
         delete?: never;
@@ -752,26 +712,6 @@ export interface paths {
         get: operations["Imports_errorsCsv"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/inspect": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * What importing a file would map: each column with its field and first values; writes nothing
-         * @description For an import wizard: the file format found, every column with the field it feeds (the automatic Russian/English header mapping, or `mapping`) and its values in the first rows, the fields there are, and `problem` when a required column is missing. Then POST /imports with the mapping chosen.
-         */
-        post: operations["Imports_inspect"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2130,12 +2070,12 @@ export interface components {
         };
         AddressDto: {
             /** @example Екатеринбург */
-            city?: string | null;
+            city?: Record<string, never>;
             /**
              * @description ISO 3166-1 alpha-2
              * @example RU
              */
-            country?: string | null;
+            country?: Record<string, never>;
             /**
              * @example [
              *       "ул. Ленина, д. 1, оф. 5"
@@ -2143,11 +2083,11 @@ export interface components {
              */
             lines?: string[];
             /** @example 620014 */
-            postalCode?: string | null;
+            postalCode?: Record<string, never>;
             /** @example ООО «Ромашка», отдел закупок */
-            recipient?: string | null;
+            recipient?: Record<string, never>;
             /** @example Свердловская область */
-            region?: string | null;
+            region?: Record<string, never>;
         };
         BoardOccurrenceDto: {
             /** Format: uuid */
@@ -2252,10 +2192,6 @@ export interface components {
             /** @example Europe/Moscow */
             timeZone: string;
         };
-        CallLoadDto: {
-            /** @description Per owner, most overdue first */
-            owners: components["schemas"]["OwnerLoadDto"][];
-        };
         CallsDueDto: {
             /** @description Open call tasks due today (workspace zone) */
             count: number;
@@ -2326,6 +2262,40 @@ export interface components {
             maxTouches: number;
             /** @example 7 */
             windowDays: number;
+        };
+        CapHitDto: {
+            /** @enum {string|null} */
+            channel: "email" | "sms" | "call" | "letter" | null;
+            /** @example monthly */
+            frequency: string | null;
+            maxTouches: number;
+            /**
+             * @description workspace: over all channels; channel: that channel's cap; client: the client's own frequency
+             * @enum {string}
+             */
+            scope: "workspace" | "channel" | "client";
+            /** @description The client's other touches in the cap's window */
+            touches: components["schemas"]["CapTouchDto"][];
+            windowDays: number;
+        };
+        CappedClientDto: {
+            /** @description The caps the delivery would exceed, with the touches in them */
+            caps: components["schemas"]["CapHitDto"][];
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        CappedClientsDto: {
+            clients: components["schemas"]["CappedClientDto"][];
+            count: number;
+        };
+        CapTouchDto: {
+            campaign: string;
+            /** Format: uuid */
+            campaignId: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "call" | "letter";
+            scheduledAt: string;
         };
         CeoLetterCoverageDto: {
             /** @description Clients in scope (the coverage report’s base) */
@@ -2564,16 +2534,16 @@ export interface components {
              * @description A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name
              * @example Петрова Анна Сергеевна
              */
-            contactName?: string | null;
+            contactName?: Record<string, never> | null;
             /** @description true: the contact data was just verified (sets contactVerifiedAt) */
             contactVerified?: boolean;
             /** @example info@romashka.ru */
-            email?: string | null;
+            email?: Record<string, never> | null;
             /**
              * @description The id in the ERP/CRM; unique
              * @example ERP-000123
              */
-            externalRef?: string | null;
+            externalRef?: Record<string, never>;
             /** @enum {string} */
             kind?: "company" | "person";
             /** @enum {string} */
@@ -2584,12 +2554,12 @@ export interface components {
              * Format: uuid
              * @description The account manager (a staff member)
              */
-            ownerId?: string | null;
+            ownerId?: Record<string, never> | null;
             /**
              * @description Any format; stored as E.164
              * @example +7 912 345-67-89
              */
-            phone?: string | null;
+            phone?: Record<string, never> | null;
             /**
              * @description Only the stages before the first purchase are set by hand
              * @enum {string}
@@ -2603,7 +2573,7 @@ export interface components {
              */
             tags?: string[];
             /** @example Asia/Yekaterinburg */
-            timeZone?: string | null;
+            timeZone?: Record<string, never> | null;
             /** @description Manual VIP flag */
             vip?: boolean;
         };
@@ -2736,6 +2706,29 @@ export interface components {
             /** @example Вебинары */
             nameRu: string;
         };
+        DeliveryDto: {
+            attempts: number;
+            /** @enum {string|null} */
+            channel: "email" | "sms" | "call" | "letter" | null;
+            /** Format: uuid */
+            clientId: string;
+            clientName?: string;
+            deadlineAt: string | null;
+            error: string | null;
+            id: string;
+            providerId: string | null;
+            reason: string | null;
+            /** Format: uuid */
+            runId: string;
+            scheduledAt: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
+        };
+        DeliveryListDto: {
+            items: components["schemas"]["DeliveryDto"][];
+            nextCursor: string | null;
+        };
         EditionBlockDto: {
             /**
              * @description English text (for an image: its alt text)
@@ -2789,6 +2782,24 @@ export interface components {
             /** @example 400 */
             statusCode: number;
         };
+        ExplanationDto: {
+            campaignName: string;
+            /** @description The caps a frequency-cap suppression would exceed */
+            caps: components["schemas"]["CapHitDto"][];
+            /** Format: uuid */
+            clientId: string;
+            clientName: string;
+            delivery: components["schemas"]["DeliveryDto"] | null;
+            /** @description The facts behind it */
+            details: string[];
+            /** @description The campaign that displaced the delivery */
+            displacedBy: string | null;
+            /** @description In words: what the client got and why */
+            explanation: string;
+            periodKey: string;
+            /** Format: uuid */
+            runId: string;
+        };
         FieldErrorDto: {
             /** @example email */
             field: string;
@@ -2824,36 +2835,7 @@ export interface components {
              */
             workingDays: string[];
         };
-        ImportInspectionColumnDto: {
-            /** @description The field it feeds; null: ignored */
-            field: string | null;
-            /** @description The header text */
-            header: string;
-            /** @description Position in the file, from 0 */
-            index: number;
-            /** @description Its values in the first rows */
-            samples: string[];
-        };
-        ImportInspectionDto: {
-            columns: components["schemas"]["ImportInspectionColumnDto"][];
-            /** @example ; */
-            delimiter: string | null;
-            /** @example windows-1251 */
-            encoding: string | null;
-            /** @description Every field an import of this kind fills */
-            fields: string[];
-            fileName: string;
-            /** @enum {string} */
-            format: "csv" | "xlsx";
-            /** @enum {string} */
-            kind: "clients" | "purchases" | "preferences";
-            /** @description Why the file cannot be imported as mapped (a required column is missing), else null */
-            problem: string | null;
-            totalBytes: number;
-        };
         ImportReportDto: {
-            /** @description How far into the file it has read (its progress while processing) */
-            bytesRead: number;
             /** @description New records (a dry run: would be created) */
             created: number;
             createdAt: string;
@@ -2884,8 +2866,6 @@ export interface components {
             status: "processing" | "completed" | "failed";
             /** @description Data rows read (blank rows are skipped) */
             total: number;
-            /** @description The size of the file */
-            totalBytes: number;
             /** @description Rows that match a record and change nothing */
             unchanged: number;
             /** @description Changed records (a dry run: would be updated) */
@@ -2898,44 +2878,6 @@ export interface components {
             message: string;
             /** @description The row as the user sees it: the header is row 1 */
             row: number;
-        };
-        ImportSummaryDto: {
-            /** @description How far into the file it has read (its progress while processing) */
-            bytesRead: number;
-            /** @description New records (a dry run: would be created) */
-            created: number;
-            createdAt: string;
-            /** Format: uuid */
-            createdBy: string | null;
-            /** @example ; */
-            delimiter: string | null;
-            dryRun: boolean;
-            /** @example windows-1251 */
-            encoding: string | null;
-            /** @description Rows not imported; see errors */
-            failed: number;
-            fileName: string;
-            finishedAt: string | null;
-            /** @enum {string} */
-            format: "csv" | "xlsx";
-            /** Format: uuid */
-            id: string;
-            /** @description Columns no field was found for */
-            ignoredColumns: string[];
-            /** @enum {string} */
-            kind: "clients" | "purchases" | "preferences";
-            /** @description Why the whole import failed, if it did */
-            message: string | null;
-            /** @enum {string} */
-            status: "processing" | "completed" | "failed";
-            /** @description Data rows read (blank rows are skipped) */
-            total: number;
-            /** @description The size of the file */
-            totalBytes: number;
-            /** @description Rows that match a record and change nothing */
-            unchanged: number;
-            /** @description Changed records (a dry run: would be updated) */
-            updated: number;
         };
         InviteStaffMemberDto: {
             /** @example anna@example.com */
@@ -3010,20 +2952,6 @@ export interface components {
             upcoming: components["schemas"]["UpcomingOccurrenceDto"][];
             /** @description The VIP cooling report’s clients */
             vipsCooling: components["schemas"]["CountDto"];
-        };
-        OwnerLoadDto: {
-            /** @description When the soonest open task falls due */
-            nextDueAt: string;
-            /** @description Open tasks */
-            open: number;
-            /** @description Open and past due */
-            overdue: number;
-            /** @description null: the unowned queue (anyone in sales ops) */
-            owner: components["schemas"]["StaffRefDto"] | null;
-            /** @description Whether the owner is still active (null: no owner) */
-            ownerActive: boolean | null;
-            /** @description Open and due today (workspace time zone) */
-            today: number;
         };
         OwnerSummaryDto: {
             email: string;
@@ -3215,24 +3143,6 @@ export interface components {
             count: number;
             rating: number;
         };
-        ReassignOwnerDto: {
-            /** @description These clients (a selection) */
-            clientIds?: string[];
-            /**
-             * Format: uuid
-             * @description Every client this staff member owns, archived ones too (someone who leaves)
-             */
-            fromOwnerId?: string;
-            /**
-             * Format: uuid
-             * @description The new owner (an active staff member), or null: no owner
-             */
-            toOwnerId: string | null;
-        };
-        ReassignOwnerResultDto: {
-            /** @description Clients whose owner changed (their open call tasks moved with them) */
-            clients: number;
-        };
         RecordCallOutcomeDto: {
             /**
              * @description callback-requested only (required there): when to call back, in the future, with an offset
@@ -3276,6 +3186,29 @@ export interface components {
              */
             to: string;
         };
+        RunDto: {
+            audience: number | null;
+            /** Format: uuid */
+            campaignId: string;
+            campaignName?: string;
+            completedAt: string | null;
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            message: string | null;
+            occurrenceAt: string;
+            /** @example 2026-11 */
+            periodKey: string;
+            plannedAt: string | null;
+            /** @description Counts: byStatus, byChannel (channel → status → n), byReason, displaced */
+            stats: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "planned" | "planning" | "dispatching" | "completed" | "cancelled" | "missed" | "held" | "failed";
+            /** @enum {string} */
+            trigger: "schedule" | "manual";
+        };
         RunInFlightDto: {
             /** Format: uuid */
             campaignId: string;
@@ -3304,6 +3237,10 @@ export interface components {
             suppressed: number;
             /** @description Deliveries of the run, suppressed ones included */
             total: number;
+        };
+        RunListDto: {
+            items: components["schemas"]["RunDto"][];
+            nextCursor: string | null;
         };
         RunNowDto: {
             /** @description Run a must-send campaign even though its letters would print without a signature image */
@@ -3374,6 +3311,36 @@ export interface components {
             status: "planned" | "planning" | "dispatching" | "completed" | "cancelled" | "missed" | "held" | "failed";
             /** @description Deliveries of the run so far (it grows while the run plans) */
             total: number;
+        };
+        RunSmsCostDto: {
+            /** @description SMS_SEGMENT_COST */
+            costPerSegment: number;
+            /** @example RUB */
+            currency: string;
+            delivered: number;
+            /** @description SMS deliveries of the run, suppressed and cancelled ones left out */
+            deliveries: number;
+            /**
+             * @description The top-level figures that include a projection from a sample (empty once nothing is queued)
+             * @example [
+             *       "segments",
+             *       "estimatedCost"
+             *     ]
+             */
+            estimated: string[];
+            /** @description measured.cost + projected.cost */
+            estimatedCost: number;
+            failed: number;
+            measured: components["schemas"]["SmsMeasuredDto"];
+            projected: components["schemas"]["SmsProjectedDto"];
+            /** @description Still to send */
+            queued: number;
+            /** Format: uuid */
+            runId: string;
+            /** @description measured.segments + projected.segments */
+            segments: number;
+            /** @description Accepted by Twilio (those delivered since included) */
+            sent: number;
         };
         SchedulePreviewDto: {
             /** @description The instant the occurrences follow (UTC) */
@@ -3579,6 +3546,36 @@ export interface components {
             /** Format: password */
             password: string;
         };
+        SimulatedOccurrenceDto: {
+            audience: number;
+            /** Format: uuid */
+            campaignId: string;
+            campaignName: string;
+            /** @description Clients who would hit a cap (first 50) */
+            capped: components["schemas"]["CappedClientsDto"];
+            /**
+             * @example {
+             *       "email": 812,
+             *       "sms": 40
+             *     }
+             */
+            deliveries: {
+                [key: string]: number;
+            };
+            /** @description The campaign requires an edition and none exists yet: the run would be held */
+            editionMissing: boolean;
+            occurrenceAt: string;
+            /** @example 2026-12 */
+            periodKey: string;
+            /**
+             * @example {
+             *       "frequency-cap": 12
+             *     }
+             */
+            suppressions: {
+                [key: string]: number;
+            };
+        };
         SimulationRequestDto: {
             /** @description Default: every active campaign */
             campaignIds?: string[];
@@ -3587,11 +3584,27 @@ export interface components {
             /** @example 2027-03-01T00:00:00Z */
             to: string;
         };
-        StaffRefDto: {
-            email: string;
-            /** Format: uuid */
-            id: string;
-            name: string;
+        SimulationResultDto: {
+            occurrences: components["schemas"]["SimulatedOccurrenceDto"][];
+        };
+        SmsMeasuredDto: {
+            /** @description segments × SMS_SEGMENT_COST */
+            cost: number;
+            /** @description Messages Twilio accepted (sent, delivered, or failed after acceptance) */
+            messages: number;
+            /** @description Their segments, counted when they were sent */
+            segments: number;
+        };
+        SmsProjectedDto: {
+            cost: number;
+            /** @description Messages still to send (queued or being sent) */
+            messages: number;
+            /** @description How many of them were rendered to estimate the rest */
+            sampled: number;
+            /** @description messages × segmentsPerMessage, rounded */
+            segments: number;
+            /** @description Average segments per message in the sample (messages that would no longer be sent count 0) */
+            segmentsPerMessage: number;
         };
         SuppressionCountDto: {
             count: number;
@@ -3895,16 +3908,16 @@ export interface components {
              * @description A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name
              * @example Петрова Анна Сергеевна
              */
-            contactName?: string | null;
+            contactName?: Record<string, never> | null;
             /** @description true: the contact data was just verified (sets contactVerifiedAt) */
             contactVerified?: boolean;
             /** @example info@romashka.ru */
-            email?: string | null;
+            email?: Record<string, never> | null;
             /**
              * @description The id in the ERP/CRM; unique
              * @example ERP-000123
              */
-            externalRef?: string | null;
+            externalRef?: Record<string, never>;
             /** @enum {string} */
             kind?: "company" | "person";
             /** @enum {string} */
@@ -3915,12 +3928,12 @@ export interface components {
              * Format: uuid
              * @description The account manager (a staff member)
              */
-            ownerId?: string | null;
+            ownerId?: Record<string, never> | null;
             /**
              * @description Any format; stored as E.164
              * @example +7 912 345-67-89
              */
-            phone?: string | null;
+            phone?: Record<string, never> | null;
             /**
              * @description Only the stages before the first purchase are set by hand
              * @enum {string}
@@ -3934,7 +3947,7 @@ export interface components {
              */
             tags?: string[];
             /** @example Asia/Yekaterinburg */
-            timeZone?: string | null;
+            timeZone?: Record<string, never> | null;
             /** @description Manual VIP flag */
             vip?: boolean;
         };
@@ -4776,52 +4789,6 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    CallTasks_load: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CallLoadDto"];
-                };
-            };
-            /** @description Invalid request; `details` lists each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, unknown or revoked API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The key's role may not do this */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6478,56 +6445,6 @@ export interface operations {
             };
         };
     };
-    Clients_reassignOwner: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReassignOwnerDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReassignOwnerResultDto"];
-                };
-            };
-            /** @description Invalid request; `details` lists each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, unknown or revoked API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The key's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
     DeliveryReturns_returned: {
         parameters: {
             query?: never;
@@ -6603,7 +6520,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FrequencyPolicyDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -6651,7 +6570,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FrequencyPolicyDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -6836,7 +6757,6 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
-                    background?: boolean;
                     dryRun?: boolean;
                     /** Format: binary */
                     file: string;
@@ -6851,22 +6771,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The import ran: its report */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReportDto"];
-                };
-            };
-            /** @description background: the import is processing; follow it with GET /imports/{id} */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportSummaryDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -7008,79 +6918,6 @@ export interface operations {
                 };
                 content: {
                     "text/csv": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    Imports_inspect: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                    /** @enum {string} */
-                    kind: "clients" | "purchases" | "preferences";
-                    /** @description JSON object: file column → field */
-                    mapping?: string;
-                };
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportInspectionDto"];
-                };
-            };
-            /** @description Invalid request; `details` lists each bad field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description Missing, unknown or revoked API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description The key's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -8593,7 +8430,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -8635,6 +8474,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8684,6 +8531,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8738,6 +8593,8 @@ export interface operations {
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 limit?: number;
+                /** @description Part of the client's name, any case */
+                q?: string;
                 reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };
@@ -8749,6 +8606,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8857,6 +8722,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplanationDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -8967,7 +8840,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunSmsCostDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -10127,7 +10002,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SimulationResultDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {

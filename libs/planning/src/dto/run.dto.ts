@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Channel } from '@touchbase/core';
 import { PageQueryDto } from '@touchbase/http';
 import { Delivery, DeliveryReason, DeliveryStatus, Run, RunStatus } from '@touchbase/runs';
@@ -63,6 +63,11 @@ export class ListDeliveriesQueryDto extends PageQueryDto {
   @IsEnum(DeliveryReason)
   reason?: DeliveryReason;
   @ApiPropertyOptional({ enum: Channel }) @IsOptional() @IsEnum(Channel) channel?: Channel;
+  @ApiPropertyOptional({ description: "Part of the client's name, any case", maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }
 
 export class DeliveryDto {
@@ -104,10 +109,39 @@ export class DeliveryListDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
+export class CapTouchDto {
+  @ApiProperty({ format: 'uuid' }) campaignId!: string;
+  @ApiProperty() campaign!: string;
+  @ApiProperty({ enum: Channel }) channel!: string;
+  @ApiProperty() scheduledAt!: string;
+}
+
+export class CapHitDto {
+  @ApiProperty({
+    enum: ['workspace', 'channel', 'client'],
+    description:
+      "workspace: over all channels; channel: that channel's cap; client: the client's own frequency",
+  })
+  scope!: 'workspace' | 'channel' | 'client';
+  @ApiProperty({ enum: Channel, nullable: true, type: String }) channel!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'monthly' }) frequency!: string | null;
+  @ApiProperty() maxTouches!: number;
+  @ApiProperty() windowDays!: number;
+  @ApiProperty({ type: [CapTouchDto], description: "The client's other touches in the cap's window" })
+  touches!: CapTouchDto[];
+}
+
 export class ExplanationDto {
   @ApiProperty({ format: 'uuid' }) runId!: string;
   @ApiProperty({ format: 'uuid' }) clientId!: string;
   @ApiProperty({ nullable: true, type: DeliveryDto }) delivery!: DeliveryDto | null;
   @ApiProperty({ description: 'In words: what the client got and why' }) explanation!: string;
   @ApiProperty({ type: [String], description: 'The facts behind it' }) details!: string[];
+  @ApiProperty() clientName!: string;
+  @ApiProperty() campaignName!: string;
+  @ApiProperty() periodKey!: string;
+  @ApiProperty({ type: [CapHitDto], description: 'The caps a frequency-cap suppression would exceed' })
+  caps!: CapHitDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'The campaign that displaced the delivery' })
+  displacedBy!: string | null;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsUUID } from 'class-validator';
+import { CapHitDto } from './run.dto';
 
 export class SimulationRequestDto {
   @ApiProperty({ example: '2026-12-01T00:00:00Z' })
@@ -18,13 +19,20 @@ export class SimulationRequestDto {
   campaignIds?: string[];
 }
 
+export class CappedClientDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({
+    type: [CapHitDto],
+    description: 'The caps the delivery would exceed, with the touches in them',
+  })
+  caps!: CapHitDto[];
+}
+
 export class CappedClientsDto {
   @ApiProperty() count!: number;
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
-  })
-  clients!: { id: string; name: string }[];
+  @ApiProperty({ type: [CappedClientDto] })
+  clients!: CappedClientDto[];
 }
 
 export class SimulatedOccurrenceDto {

@@ -1,11 +1,13 @@
 import { Route, Routes } from 'react-router-dom';
-import Coming from '../Coming';
+import NotFound from '../NotFound';
+import Simulation from './Simulation';
 
 /** The simulation section: its own routes under /simulation. */
 export default function SimulationSection() {
   return (
     <Routes>
-      <Route path="*" element={<Coming screen="simulation" />} />
+      <Route index element={<Simulation />} />
+      <Route path="*" element={<NotFound />} />
     </Routes>
   );
 }
