@@ -124,8 +124,9 @@ export class ConsoleBrowser {
   private readonly keepShots = process.env.CONSOLE_SCREENSHOTS_DIR;
   private shots = '';
 
-  async start(): Promise<this> {
-    this.t = await createTestApp();
+  /** `env`: settings of the app under test (e.g. an SMTP server), as createTestApp takes them. */
+  async start(env: Record<string, string> = {}): Promise<this> {
+    this.t = await createTestApp(env);
     await this.t.app.listen(0, '127.0.0.1');
     this.base = `http://127.0.0.1:${(this.t.app.getHttpServer().address() as AddressInfo).port}`;
     this.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

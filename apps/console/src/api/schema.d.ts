@@ -1737,6 +1737,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates/{id}/preview/letter.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A letter template as its printed page for a real client: a one-letter PDF
+         * @description Laid out as a letter batch prints it (A4, DIN 5008 form B, the address in the window), with the client’s data, its owner, and the campaign’s signer and latest edition when a campaign is given. 400 for a template of another channel.
+         */
+        get: operations["TemplateLetterPreview_letter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates/{id}/preview/sms": {
         parameters: {
             query?: never;
@@ -2655,7 +2675,7 @@ export interface components {
              */
             name: string;
             /** @description Required for email, refused otherwise */
-            subject?: Record<string, never> | null;
+            subject?: string | null;
         };
         CreateTopicDto: {
             /** @description true: opt-out topic (subscribed by default); false: opt-in */
@@ -3479,6 +3499,34 @@ export interface components {
             /** @description Whether more answers match than are listed (use CSV for all) */
             truncated: boolean;
         };
+        TemplateDto: {
+            body: string;
+            /** @description Shipped with touchbase (templates/): can be edited, not deleted */
+            builtin: boolean;
+            /** @enum {string} */
+            channel: "email" | "sms" | "call" | "letter";
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "ru" | "en";
+            /** @example monthly-broadcast */
+            name: string;
+            subject: string | null;
+            updatedAt: string;
+        };
+        TemplateListDto: {
+            items: components["schemas"]["TemplateDto"][];
+        };
+        TemplatePreviewDto: {
+            /** @description Email only */
+            html?: string;
+            /** @description Email only */
+            subject?: string;
+            /** @description Email: the plain-text part; otherwise the message (plain text, not HTML) */
+            text: string;
+        };
         TemplateProblemDto: {
             /** @description 1-based */
             column: number | null;
@@ -3531,6 +3579,40 @@ export interface components {
             errors: components["schemas"]["TemplateProblemDto"][];
             /** @description true: the template would be accepted (no problems) */
             ok: boolean;
+        };
+        TemplateVariableDto: {
+            /**
+             * @description From a sample message
+             * @example ООО «Ромашка»
+             */
+            example: string;
+            /** @example client.name */
+            name: string;
+        };
+        TemplateVariablesDto: {
+            /**
+             * @example [
+             *       "formatDate",
+             *       "formatMoney",
+             *       "eq"
+             *     ]
+             */
+            helpers: string[];
+            /**
+             * @description The only values that may be written {{{raw}}} (email)
+             * @example [
+             *       "edition.html"
+             *     ]
+             */
+            raw: string[];
+            variables: components["schemas"]["TemplateVariableDto"][];
+        };
+        TestSendResultDto: {
+            /** @example <test-6c1f…@touchbase.local> */
+            messageId: string;
+            /** @example [TEST] Новости ноября */
+            subject: string;
+            to: string;
         };
         TestSendTemplateDto: {
             /**
@@ -3905,7 +3987,7 @@ export interface components {
              * @description Email only (required there); Handlebars, rendered as one line of plain text
              * @example Новости {{company.name}}: {{edition.subject}}
              */
-            subject?: Record<string, never> | null;
+            subject?: string | null;
         };
         UpdateTopicDto: {
             /** @description true: opt-out topic (subscribed by default); false: opt-in */
@@ -3928,7 +4010,7 @@ export interface components {
              */
             locale: "ru" | "en";
             /** @description Required for email, refused otherwise */
-            subject?: Record<string, never> | null;
+            subject?: string | null;
         };
         VipCoolingPassDto: {
             days: number;
@@ -10364,7 +10446,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TemplateListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -10408,6 +10492,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10457,6 +10549,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10568,6 +10668,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10621,6 +10729,80 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePreviewDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TemplateLetterPreview_letter: {
+        parameters: {
+            query: {
+                /** @description Its signer and its latest edition are used */
+                campaignId?: string;
+                clientId: string;
+                /** @description Instead of the campaign's latest edition */
+                editionId?: string;
+                /** @description Instead of the campaign's signer */
+                signerId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10735,6 +10917,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSendResultDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10848,7 +11038,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TemplateVariablesDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {

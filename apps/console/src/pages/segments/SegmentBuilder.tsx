@@ -241,7 +241,10 @@ function Builder({ fields, segment }: { fields: SegmentField[]; segment?: Segmen
                     </Tag>
                   )}
                   {(count.isFetching || (hash && !shown.exact)) && (
-                    <Spin size="small" aria-label={t('segments.counting')} />
+                    <span role="status">
+                      <Spin size="small" />
+                      <span className="tb-sr-only">{t('segments.counting')}</span>
+                    </span>
                   )}
                 </>
               ) : null}
