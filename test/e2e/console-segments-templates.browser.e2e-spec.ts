@@ -2,6 +2,7 @@ import type { Locator } from 'playwright-core';
 import { Category } from '@touchbase/clients';
 import { StaffRole } from '@touchbase/core';
 import { createClient } from '../factories/client.factory';
+import { SmtpSink } from '../support/smtp-sink';
 import { TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
 import {
   browserAvailable,
@@ -13,6 +14,7 @@ import {
   LOCALES,
   settled,
   TEXTS,
+  type UiLocale,
   type WatchedPage,
 } from './console-browser-support';
 
@@ -61,12 +63,14 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
   let t: TestApp;
   let base: string;
   let marketer: ConsoleMember;
+  let sink: SmtpSink;
   const post = async <T>(url: string, body: object): Promise<T> =>
     (await t.http().post(url).set('Authorization', `Bearer ${TEST_ADMIN_KEY}`).send(body).expect(200))
       .body as T;
 
   beforeAll(async () => {
-    await c.start();
+    sink = await SmtpSink.start();
+    await c.start({ EMAIL_DRIVER: 'smtp', SMTP_URL: sink.url, EMAIL_FROM: 'Альфа <noreply@alfa.example>' });
     ({ t, base } = c);
     marketer = await c.member(StaffRole.Marketer, 'Олег Маркетов');
     // Irbit: two VIP/A clients without the dealer tag match; the others miss one condition each.
@@ -100,7 +104,10 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
     });
   });
 
-  afterAll(() => c.close());
+  afterAll(async () => {
+    await c.close();
+    await sink?.close();
+  });
 
   describe('segments', () => {
     for (const locale of LOCALES) {
@@ -220,5 +227,225 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
       await expect(p.locator('.tb-live-count').textContent()).resolves.toBe(ui.segments.ruleInvalid);
       await c.expectAccessible(p, 'segment-builder-invalid-en');
     });
+  });
+
+  describe('templates', () => {
+    const ids: Record<string, string> = {};
+    let clientId: string;
+    const CLIENT = 'ООО «Ромашка-Превью»';
+    const create = async (body: object): Promise<string> =>
+      (
+        await t
+          .http()
+          .post('/api/v1/templates')
+          .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`)
+          .send(body)
+          .expect(201)
+      ).body.id as string;
+
+    beforeAll(async () => {
+      clientId = (
+        await createClient(t.dataSource, { name: CLIENT, addressCity: 'Тюмень', ownerId: marketer.id })
+      ).id;
+      for (const locale of LOCALES) {
+        ids[`email-${locale}`] = await create({
+          name: 'tb-welcome',
+          channel: 'email',
+          locale,
+          subject: locale === 'ru' ? 'Здравствуйте, {{client.name}}' : 'Hello, {{client.name}}',
+          body: `<p>${locale === 'ru' ? 'Здравствуйте' : 'Hello'}, {{client.name}}!</p>`,
+        });
+        ids[`sms-${locale}`] = await create({
+          name: 'tb-reminder',
+          channel: 'sms',
+          locale,
+          body: locale === 'ru' ? 'Здравствуйте, {{client.name}}! Ждём вас.' : 'Hello {{client.name}}!',
+        });
+      }
+      ids.letter = await create({
+        name: 'tb-thanks',
+        channel: 'letter',
+        locale: 'ru',
+        body: 'Уважаемый {{client.name}}!\n\nБлагодарим за сотрудничество.',
+      });
+    });
+
+    /** The client to preview for, picked in the search select. */
+    async function pickClient(p: WatchedPage, locale: UiLocale): Promise<void> {
+      const ui = TEXTS[locale];
+      const select = p
+        .locator('.ant-select')
+        .filter({ has: p.getByRole('combobox', { name: ui.templates.previewClient, exact: true }) });
+      await select.click();
+      await p.keyboard.type('Ромашка-Превью');
+      await p
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+        .filter({ hasText: CLIENT })
+        .click();
+      await expect(
+        settled(() => p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count(), 0),
+      ).resolves.toBe(0);
+    }
+
+    /** Replaces the editor's text (inserted at once, as a paste: no autocompletion in the way). */
+    async function setCode(p: WatchedPage, code: string): Promise<void> {
+      await p.locator('.cm-content').click();
+      await p.keyboard.press('ControlOrMeta+a');
+      await p.keyboard.insertText(code);
+      await p.keyboard.press('Escape');
+    }
+
+    it('lists templates by name with their languages, filtered by channel', async () => {
+      for (const locale of LOCALES) {
+        const ui = TEXTS[locale];
+        const { page: p } = await c.signedIn(marketer, locale);
+        await p.goto(`${base}/console/templates`);
+        await expectHeading(p, ui.templates.title);
+        const row = p
+          .locator('tbody tr')
+          .filter({ has: p.getByRole('link', { name: 'tb-welcome', exact: true }) });
+        await row.waitFor();
+        await expect(row.locator('.ant-tag').allTextContents()).resolves.toEqual(['RU', 'EN']);
+        await expect(row.textContent()).resolves.toContain(ui.channel.email);
+        await c.expectAccessible(p, `templates-list-${locale}-1280`);
+        await pick(p, p.locator('.tb-filters'), ui.templates.filterChannel, ui.channel.sms);
+        await p.waitForURL(/channel=sms/);
+        const api = await c.api<{ items: { name: string }[] }>('/api/v1/templates?channel=sms');
+        const names = [...new Set(api.items.map((i) => i.name))].sort();
+        const shown = p.locator('tbody tr td:first-child a');
+        await expect(settled(async () => (await shown.allTextContents()).sort(), names)).resolves.toEqual(
+          names,
+        );
+        await p.setViewportSize(NARROW);
+        await c.expectAccessible(p, `templates-list-${locale}-768`);
+      }
+    });
+
+    for (const locale of LOCALES) {
+      it(`${locale}: a handlebars error is shown at its line, then fixed, previewed for a client in ru and en, test-sent`, async () => {
+        const ui = TEXTS[locale];
+        const id = ids[`email-ru`];
+        const { page: p } = await c.signedIn(marketer, locale);
+        await p.goto(`${base}/console/templates/${id}`);
+        await expectHeading(p, fill(ui.templates.editTitle, { name: 'tb-welcome' }));
+        await p.locator('.cm-content').waitFor();
+
+        const broken = [
+          '<p>Здравствуйте, {{client.name}}!</p>',
+          '<p>Ваш менеджер: {{owner.name}}</p>',
+          '<p>{{client.nickname}}</p>',
+        ].join('\n');
+        await setCode(p, broken);
+        const check = await post<{ errors: { line: number; column: number; message: string }[] }>(
+          '/api/v1/templates/validate',
+          { channel: 'email', locale: 'ru', subject: 'Здравствуйте, {{client.name}}', body: broken },
+        );
+        expect(check.errors).toHaveLength(1);
+        const [problem] = check.errors;
+        expect(problem).toMatchObject({ line: 3, column: 6 });
+        // Underlined where it is: on the third line of the editor, the unknown variable.
+        const underline = p.locator('.cm-content .cm-lintRange-error');
+        await underline.first().waitFor();
+        await expect(underline.first().textContent()).resolves.toBe('client.nickname');
+        // The 1-based line of the editor holding the underline.
+        const lineOf = () =>
+          p
+            .locator('.cm-content .cm-line')
+            .evaluateAll((lines) => lines.findIndex((l) => l.querySelector('.cm-lintRange-error')) + 1);
+        await expect(lineOf()).resolves.toBe(problem.line);
+        await expect(p.locator('.cm-gutter-lint .cm-lint-marker-error').count()).resolves.toBe(1);
+        // And in the list below, with its place.
+        const listed = p.locator('.tb-problem-list li');
+        await expect(listed.allTextContents()).resolves.toEqual([
+          `${fill(ui.templates.at, { line: problem.line, column: problem.column })}: ${problem.message}`,
+        ]);
+        await c.expectAccessible(p, `template-error-${locale}-1280`);
+
+        // Fixed: no problem left, saved.
+        const fixed = ['<p>Здравствуйте, {{client.name}}!</p>', '<p>Ваш менеджер: {{owner.name}}</p>'].join(
+          '\n',
+        );
+        await setCode(p, fixed);
+        await p.locator('.tb-template-problems').getByText(ui.templates.noProblems).waitFor();
+        await expect(settled(() => p.locator('.cm-lintRange-error').count(), 0)).resolves.toBe(0);
+        await p.getByRole('button', { name: ui.templates.save }).click();
+        await expect(
+          settled(async () => (await c.api<{ body: string }>(`/api/v1/templates/${id}`)).body, fixed),
+        ).resolves.toBe(fixed);
+
+        // Previewed for a client, in each language.
+        await pickClient(p, locale);
+        for (const version of LOCALES) {
+          await p.getByRole('tab', { name: ui.templates.localeName[version] }).click();
+          const panel = p.getByRole('tabpanel');
+          const expected = await post<{ subject: string; html: string; text: string }>(
+            `/api/v1/templates/${ids[`email-${version}`]}/preview`,
+            { clientId },
+          );
+          expect(expected.subject).toContain(CLIENT);
+          const subject = panel.getByTestId('preview-subject');
+          await expect(settled(() => subject.textContent(), expected.subject)).resolves.toBe(
+            expected.subject,
+          );
+          const frame = p.frameLocator('[role=tabpanel]:not([aria-hidden=true]) iframe.tb-preview-frame');
+          await expect(frame.locator('body').textContent()).resolves.toContain(CLIENT);
+          await expect(panel.locator('iframe').getAttribute('sandbox')).resolves.toBe('');
+          await expect(panel.locator('pre.tb-preview-text').textContent()).resolves.toBe(expected.text);
+        }
+        await c.expectAccessible(p, `template-preview-${locale}-1280`);
+        await p.setViewportSize(NARROW);
+        await c.expectAccessible(p, `template-preview-${locale}-768`);
+
+        // Test-sent to an address: it reaches the mail server.
+        const to = `marketer-${locale}@alfa.example`;
+        const panel = p.getByRole('tabpanel');
+        await panel.getByLabel(ui.templates.testSendTo).fill(to);
+        await panel.getByRole('button', { name: ui.templates.testSendButton }).click();
+        await panel.getByRole('alert').filter({ hasText: to }).waitFor();
+        await expect(settled(() => Promise.resolve(sink.to(to).length), 1)).resolves.toBe(1);
+        const [mail] = sink.to(to);
+        expect(mail.subject).toBe(`[TEST] Hello, ${CLIENT}`);
+        expect(mail.html).toContain(CLIENT);
+      });
+    }
+
+    for (const locale of LOCALES) {
+      it(`${locale}: SMS preview shows the API's segment count and cost; a letter opens as a PDF`, async () => {
+        const ui = TEXTS[locale];
+        const { page: p } = await c.signedIn(marketer, locale);
+        await p.goto(`${base}/console/templates/${ids['sms-ru']}`);
+        await expectHeading(p, fill(ui.templates.editTitle, { name: 'tb-reminder' }));
+        await pickClient(p, locale);
+        for (const version of LOCALES) {
+          await p.getByRole('tab', { name: ui.templates.localeName[version] }).click();
+          const panel = p.getByRole('tabpanel');
+          const sms = await post<{ segments: number; costEstimate: number; text: string }>(
+            `/api/v1/templates/${ids['sms-ru']}/preview/sms`,
+            { clientId, locale: version },
+          );
+          const segments = panel.getByTestId('sms-segments');
+          await expect(
+            settled(() => segments.textContent(), formatNumber(sms.segments, locale)),
+          ).resolves.toBe(formatNumber(sms.segments, locale));
+          await expect(panel.getByTestId('sms-cost').textContent()).resolves.toBe(
+            new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(sms.costEstimate),
+          );
+          await expect(panel.locator('pre.tb-preview-text').textContent()).resolves.toBe(sms.text);
+          expect(sms.text).toContain(CLIENT);
+        }
+        await c.expectAccessible(p, `template-sms-${locale}-1280`);
+
+        await p.goto(`${base}/console/templates/${ids.letter}`);
+        await expectHeading(p, fill(ui.templates.editTitle, { name: 'tb-thanks' }));
+        await pickClient(p, locale);
+        const link = p.getByRole('tabpanel').locator('a.tb-letter-pdf');
+        await link.waitFor();
+        const pdf = await p.request.get(`${base}${await link.getAttribute('href')}`);
+        expect(pdf.status()).toBe(200);
+        expect(pdf.headers()['content-type']).toBe('application/pdf');
+        expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+        await c.expectAccessible(p, `template-letter-${locale}-1280`);
+      });
+    }
   });
 });

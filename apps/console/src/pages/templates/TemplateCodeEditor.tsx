@@ -39,7 +39,11 @@ function diagnostic(doc: Text, p: TemplateProblem): Diagnostic {
   const from = offsetOf(doc, p.line, p.column);
   const line = doc.lineAt(from);
   const rest = doc.sliceString(from, line.to);
-  const word = /^(\{\{[^}]*\}?\}?|[^\s]+)/.exec(rest)?.[0].length ?? 0;
+  // An unknown variable is underlined as written; anything else up to the end of its word or tag.
+  const word =
+    p.variable && rest.startsWith(p.variable)
+      ? p.variable.length
+      : (/^(\{\{[^}]*\}?\}?|[^\s<>{}]+)/.exec(rest)?.[0].length ?? 0);
   let to = from + Math.max(word, 1);
   if (to > line.to) to = line.to;
   // An error at the very end of a line underlines its last character.

@@ -235,7 +235,13 @@ function TestSend({ template, clientId }: { template: Template; clientId: string
           title={t('templates.testSent', { subject: send.data.subject, to: send.data.to })}
         />
       )}
-      <Form form={form} layout="inline" onFinish={(v) => send.mutate(v.to.trim())}>
+      {/* Named by the template: each language's tab has its own form, with its own field ids. */}
+      <Form
+        form={form}
+        name={`test-send-${template.id}`}
+        layout="inline"
+        onFinish={(v) => send.mutate(v.to.trim())}
+      >
         <Form.Item
           name="to"
           label={t('templates.testSendTo')}

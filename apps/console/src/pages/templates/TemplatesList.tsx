@@ -132,7 +132,7 @@ export default function TemplatesList() {
                     <Link
                       key={l}
                       to={`/templates/${f.byLocale[l]!.id}`}
-                      aria-label={`${f.name}: ${t(`templates.localeName.${l}`)}`}
+                      aria-label={`${t(`templates.localeShort.${l}`)} · ${f.name}, ${t(`templates.localeName.${l}`)}`}
                     >
                       <Tag color={TAG.blue}>{t(`templates.localeShort.${l}`)}</Tag>
                     </Link>
