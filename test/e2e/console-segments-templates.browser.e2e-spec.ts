@@ -191,6 +191,85 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
       });
     }
 
+    for (const locale of LOCALES) {
+      it(`${locale}: an estimate is marked as such until the exact count arrives`, async () => {
+        const ui = TEXTS[locale];
+        const { page: p } = await c.signedIn(marketer, locale);
+        const everyone = await post<CountAnswer>('/api/v1/segments/count', { rules: { all: [] } });
+        // A count too slow to be exact in time: the API's answer turned into an estimate (off by
+        // 1000), and its hash answers that estimate until the test lets the real (exact) one through.
+        const estimates = new Map<string, number>();
+        let release = false;
+        await p.route('**/api/v1/segments/count', async (route) => {
+          const response = await route.fetch();
+          if (response.status() !== 200) return route.fulfill({ response });
+          const real = (await response.json()) as CountAnswer;
+          estimates.set(real.ruleHash, real.count + 1000);
+          await route.fulfill({
+            json: { ruleHash: real.ruleHash, count: real.count + 1000, exact: false, sample: [] },
+          });
+        });
+        await p.route('**/api/v1/segments/counts/*', async (route) => {
+          const hash = route.request().url().split('/').pop()!;
+          if (release || !estimates.has(hash)) return route.continue();
+          await route.fulfill({
+            json: { ruleHash: hash, count: estimates.get(hash), exact: false, sample: [] },
+          });
+        });
+        await p.goto(`${base}/console/segments/new`);
+        await expectHeading(p, ui.segments.newTitle);
+        const number = p.locator('.tb-live-count-number');
+        const estimate = formatNumber(everyone.count + 1000, locale);
+        await expect(settled(() => number.textContent(), estimate)).resolves.toBe(estimate);
+        await expect(p.locator('.tb-live-count').getByText(ui.segments.estimate).count()).resolves.toBe(1);
+        await expect(p.locator('.tb-segment-side').textContent()).resolves.toContain(
+          ui.segments.sampleWaiting,
+        );
+        await c.expectAccessible(p, `segment-builder-estimate-${locale}`);
+
+        release = true;
+        const exact = formatNumber(everyone.count, locale);
+        await expect(settled(() => number.textContent(), exact)).resolves.toBe(exact);
+        await expect(number.getAttribute('data-exact')).resolves.toBe('true');
+        await expect(p.locator('.tb-live-count').getByText(ui.segments.estimate).count()).resolves.toBe(0);
+        await expect(p.locator('.tb-segment-side tbody tr a').count()).resolves.toBe(
+          Math.min(everyone.count, 10),
+        );
+      });
+    }
+
+    it('deletes a segment no campaign uses after confirming; one in use cannot be deleted', async () => {
+      const ui = TEXTS.ru;
+      const rules = { all: [{ field: 'city', op: 'eq', value: 'Ирбит' }] };
+      const created = await t
+        .http()
+        .post('/api/v1/segments')
+        .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`)
+        .send({ name: 'Временный сегмент', rules })
+        .expect(201);
+      const { page: p } = await c.signedIn(marketer, 'ru');
+      await p.goto(`${base}/console/segments`);
+      await expectHeading(p, ui.segments.title);
+      const row = (name: string) =>
+        p.locator('tbody tr').filter({ has: p.getByRole('link', { name, exact: true }) });
+      // A segment a campaign targets: its delete is not offered.
+      const campaigns = await c.api<{ items: { segmentId: string | null }[] }>('/api/v1/campaigns?limit=500');
+      const segments = await c.api<{ items: { id: string; name: string }[] }>('/api/v1/segments?limit=500');
+      const used = segments.items.find((s) => campaigns.items.some((k) => k.segmentId === s.id))!;
+      await expect(
+        settled(() => row(used.name).getByRole('button', { name: ui.segments.delete }).isDisabled(), true),
+      ).resolves.toBe(true);
+
+      await row('Временный сегмент').getByRole('button', { name: ui.segments.delete }).click();
+      await p.locator('.ant-popconfirm').getByRole('button', { name: ui.segments.delete }).click();
+      await expect(settled(() => row('Временный сегмент').count(), 0)).resolves.toBe(0);
+      await t
+        .http()
+        .get(`/api/v1/segments/${created.body.id}`)
+        .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`)
+        .expect(404);
+    });
+
     it('shows the API field error at the condition it belongs to', async () => {
       const ui = TEXTS.en;
       const { page: p } = await c.signedIn(marketer, 'en');
@@ -336,13 +415,17 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
           '<p>{{client.nickname}}</p>',
         ].join('\n');
         await setCode(p, broken);
-        const check = await post<{ errors: { line: number; column: number; message: string }[] }>(
-          '/api/v1/templates/validate',
-          { channel: 'email', locale: 'ru', subject: 'Здравствуйте, {{client.name}}', body: broken },
-        );
+        const check = await post<{
+          errors: { line: number; column: number; message: string; variable?: string }[];
+        }>('/api/v1/templates/validate', {
+          channel: 'email',
+          locale: 'ru',
+          subject: 'Здравствуйте, {{client.name}}',
+          body: broken,
+        });
         expect(check.errors).toHaveLength(1);
         const [problem] = check.errors;
-        expect(problem).toMatchObject({ line: 3, column: 6 });
+        expect(problem).toMatchObject({ line: 3, column: 6, variable: 'client.nickname' });
         // Underlined where it is: on the third line of the editor, the unknown variable.
         const underline = p.locator('.cm-content .cm-lintRange-error');
         await underline.first().waitFor();
@@ -356,8 +439,14 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
         await expect(p.locator('.cm-gutter-lint .cm-lint-marker-error').count()).resolves.toBe(1);
         // And in the list below, with its place.
         const listed = p.locator('.tb-problem-list li');
+        // An unknown variable is told in the person's language, with what the message does have.
+        const available = /available: (.*)$/.exec(problem.message)![1];
+        expect(available).toContain('client.name');
         await expect(listed.allTextContents()).resolves.toEqual([
-          `${fill(ui.templates.at, { line: problem.line, column: problem.column })}: ${problem.message}`,
+          `${fill(ui.templates.at, { line: problem.line, column: problem.column })}: ${fill(
+            ui.templates.unknownVariable,
+            { variable: 'client.nickname', available },
+          )}`,
         ]);
         await c.expectAccessible(p, `template-error-${locale}-1280`);
 

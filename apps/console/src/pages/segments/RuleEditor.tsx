@@ -138,62 +138,67 @@ function RuleCondition({ node }: { node: BuilderCondition }) {
   const set = (change: Partial<BuilderCondition>) =>
     update(node.id, (n) => (n.kind === 'condition' ? { ...n, ...change } : n));
   const own = problems.get(node.id);
+  // A value not given yet is said so in the person's language; other problems as the API words them.
+  const shown =
+    own && op && op.value.type !== 'none' && isEmptyValue(node.value) ? [t('segments.valueMissing')] : own;
   return (
     <div className={`tb-rule-condition${own ? ' tb-rule-condition-invalid' : ''}`} data-field={node.field}>
-      <Space wrap size={[8, 8]} align="start">
-        <Select
-          aria-label={t('segments.condition.field')}
-          value={node.field}
-          disabled={readOnly}
-          showSearch={{ optionFilterProp: 'label' }}
-          style={{ width: 200 }}
-          options={fields.map((f) => ({
-            value: f.field,
-            label: fieldLabel(t, f.field),
-            title: f.description,
-          }))}
-          onChange={(name: string) => {
-            const next = fields.find((f) => f.field === name);
-            const first = next?.ops[0];
-            set({
-              field: name,
-              op: first?.op ?? '',
-              value: initialValue(first),
-              windowDays: next?.windowDays ? next.windowDays.default : undefined,
-            });
-          }}
-        />
-        {field && field.ops.length > 1 && (
+      <div className="tb-rule-condition-row">
+        <Space wrap size={[8, 8]} align="start">
           <Select
-            aria-label={t('segments.condition.op')}
-            value={node.op}
+            aria-label={t('segments.condition.field')}
+            value={node.field}
             disabled={readOnly}
-            style={{ width: 210 }}
-            options={field.ops.map((o) => ({
-              value: o.op,
-              label: t(`segments.op.${o.op}`, { defaultValue: o.op }),
-              title: o.description,
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: 200 }}
+            options={fields.map((f) => ({
+              value: f.field,
+              label: fieldLabel(t, f.field),
+              title: f.description,
             }))}
             onChange={(name: string) => {
-              const next = field.ops.find((o) => o.op === name);
-              const keep = next && op && next.value.type === op.value.type;
-              set({ op: name, value: keep ? node.value : initialValue(next) });
+              const next = fields.find((f) => f.field === name);
+              const first = next?.ops[0];
+              set({
+                field: name,
+                op: first?.op ?? '',
+                value: initialValue(first),
+                windowDays: next?.windowDays ? next.windowDays.default : undefined,
+              });
             }}
           />
-        )}
-        {op && <ValueInput node={node} op={op} onChange={(value) => set({ value })} />}
-        {field?.windowDays && (
-          <InputNumber<number>
-            aria-label={t('segments.condition.windowDays')}
-            prefix={t('segments.condition.windowDays')}
-            min={field.windowDays.min}
-            max={field.windowDays.max}
-            disabled={readOnly}
-            value={node.windowDays ?? field.windowDays.default}
-            style={{ width: 190 }}
-            onChange={(v) => set({ windowDays: v ?? undefined })}
-          />
-        )}
+          {field && field.ops.length > 1 && (
+            <Select
+              aria-label={t('segments.condition.op')}
+              value={node.op}
+              disabled={readOnly}
+              style={{ width: 210 }}
+              options={field.ops.map((o) => ({
+                value: o.op,
+                label: t(`segments.op.${o.op}`, { defaultValue: o.op }),
+                title: o.description,
+              }))}
+              onChange={(name: string) => {
+                const next = field.ops.find((o) => o.op === name);
+                const keep = next && op && next.value.type === op.value.type;
+                set({ op: name, value: keep ? node.value : initialValue(next) });
+              }}
+            />
+          )}
+          {op && <ValueInput node={node} op={op} onChange={(value) => set({ value })} />}
+          {field?.windowDays && (
+            <InputNumber<number>
+              aria-label={t('segments.condition.windowDays')}
+              prefix={t('segments.condition.windowDays')}
+              min={field.windowDays.min}
+              max={field.windowDays.max}
+              disabled={readOnly}
+              value={node.windowDays ?? field.windowDays.default}
+              style={{ width: 190 }}
+              onChange={(v) => set({ windowDays: v ?? undefined })}
+            />
+          )}
+        </Space>
         {!readOnly && (
           <Button
             type="text"
@@ -204,10 +209,19 @@ function RuleCondition({ node }: { node: BuilderCondition }) {
             onClick={() => update(node.id, () => null)}
           />
         )}
-      </Space>
-      {own && <Problems messages={own} />}
+      </div>
+      {shown && <Problems messages={shown} />}
     </div>
   );
+}
+
+/** A value the person has not given yet: nothing, blank, an empty list, a topic not chosen. */
+export function isEmptyValue(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v === 'string') return v.trim() === '';
+  if (Array.isArray(v)) return v.length === 0 || v.some((x) => x === null || x === undefined);
+  if (typeof v === 'object' && 'topic' in v) return !(v as { topic: string }).topic;
+  return false;
 }
 
 function enumLabel(t: TFunction, field: string, value: string) {

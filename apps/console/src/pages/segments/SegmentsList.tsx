@@ -86,7 +86,7 @@ export default function SegmentsList() {
           <Table<Segment>
             rowKey="id"
             size="small"
-            loading={list.isFetching}
+            loading={list.isPending || list.isPlaceholderData}
             pagination={false}
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: <EmptyText>{t('segments.empty')}</EmptyText> }}
@@ -152,19 +152,24 @@ export default function SegmentsList() {
                       title: t('common.actions'),
                       key: 'actions',
                       width: 110,
-                      render: (_: unknown, s: Segment) => (
-                        <Popconfirm
-                          title={t('segments.deleteConfirm', { name: s.name })}
-                          okText={t('segments.delete')}
-                          okButtonProps={{ danger: true }}
-                          cancelText={t('common.cancel')}
-                          onConfirm={() => remove.mutate(s.id)}
-                        >
-                          <Button size="small" danger>
+                      render: (_: unknown, s: Segment) =>
+                        usedBy.has(s.id) ? (
+                          <Button size="small" danger disabled title={t('segments.inUse')}>
                             {t('segments.delete')}
                           </Button>
-                        </Popconfirm>
-                      ),
+                        ) : (
+                          <Popconfirm
+                            title={t('segments.deleteConfirm', { name: s.name })}
+                            okText={t('segments.delete')}
+                            okButtonProps={{ danger: true }}
+                            cancelText={t('common.cancel')}
+                            onConfirm={() => remove.mutate(s.id)}
+                          >
+                            <Button size="small" danger>
+                              {t('segments.delete')}
+                            </Button>
+                          </Popconfirm>
+                        ),
                     },
                   ]
                 : []),

@@ -197,11 +197,13 @@ function describeCondition(
   if (Array.isArray(v)) {
     value =
       c.op === 'between' && v.length === 2
-        ? t('segments.words.between', { from: one(v[0]), to: one(v[1]) })
+        ? t('segments.words.between', { from: one(v[0] ?? '…'), to: one(v[1] ?? '…') })
         : v.map(one).join(', ');
-  } else if (v !== undefined && v !== null) {
+  } else if (v !== undefined && v !== null && v !== '') {
     value = one(v);
   }
+  // Not given yet: an ellipsis where the value goes.
+  if (!value && c.op !== 'isSet' && c.op !== 'isNotSet' && c.op !== 'isEmpty') value = '…';
   const window = c.windowDays ? ` ${t('segments.words.window', { days: c.windowDays })}` : '';
   return [field, op, value].filter(Boolean).join(' ') + window;
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Alert, Button, Card, Form, Input, Select, Space, Tag, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, unwrap } from '../../api/client';
@@ -12,6 +12,7 @@ import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
 import {
   canWriteTemplates,
+  problemText,
   TEMPLATE_LOCALES,
   useTemplates,
   type Template,
@@ -86,11 +87,11 @@ function Editor({ template }: { template?: Template }) {
   const [bodySeeded, setBodySeeded] = useState(!!template || !fromId);
   useEffect(() => {
     if (!bodySeeded && from.data) {
+      // The form's own fields take it as their initial values (the form is shown once it is loaded).
       setBody(from.data.body);
-      form.setFieldsValue({ name: from.data.name, channel: from.data.channel, subject: from.data.subject ?? '' });
       setBodySeeded(true);
     }
-  }, [bodySeeded, from.data, form]);
+  }, [bodySeeded, from.data]);
 
   const channel = Form.useWatch('channel', form) ?? start?.channel ?? 'email';
   const locale = Form.useWatch('locale', form) ?? initialLocale;
@@ -127,6 +128,11 @@ function Editor({ template }: { template?: Template }) {
   const problems = check.data?.errors ?? [];
   const bodyProblems = problems.filter((p) => p.field === 'body');
   const subjectProblems = problems.filter((p) => p.field === 'subject');
+  const diagnostics = useMemo(
+    () =>
+      (check.data?.errors ?? []).filter((p) => p.field === 'body').map((p) => ({ ...p, message: problemText(t, p) })),
+    [check.data, t],
+  );
   const checking = check.isFetching || draft !== JSON.stringify({ channel, locale, body, subject: channel === 'email' ? subject : null });
 
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -253,7 +259,7 @@ function Editor({ template }: { template?: Template }) {
                 label={t('templates.subject')}
                 name="subject"
                 validateStatus={subjectProblems.length ? 'error' : undefined}
-                help={subjectProblems.length ? subjectProblems.map((p) => p.message).join('; ') : undefined}
+                help={subjectProblems.length ? subjectProblems.map((p) => problemText(t, p)).join('; ') : undefined}
               >
                 <Input maxLength={500} />
               </Form.Item>
@@ -271,7 +277,7 @@ function Editor({ template }: { template?: Template }) {
                 setBody(v);
                 setBodyError([]);
               }}
-              problems={bodyProblems}
+              problems={diagnostics}
               checked={check.data?.body ?? null}
               variables={variables.data}
               readOnly={readOnly}
@@ -310,7 +316,7 @@ function Editor({ template }: { template?: Template }) {
                           {t('templates.at', { line: p.line ?? '—', column: p.column ?? '—' })}
                         </Button>
                       )}
-                      : <span className="tb-problem-message">{p.message}</span>
+                      : <span className="tb-problem-message">{problemText(t, p)}</span>
                     </li>
                   ))}
                 </ul>

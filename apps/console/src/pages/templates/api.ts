@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
 import type { Channel, Locale } from '../../api/types';
 
@@ -19,4 +20,13 @@ export function useTemplates(query: { channel?: Channel; name?: string }, enable
     queryFn: () =>
       unwrap<{ items: Template[] }>(api.GET('/api/v1/templates', { params: { query } })),
   });
+}
+
+/** A problem in the person's language where its kind is known (an unknown variable), else as the API says it. */
+export function problemText(t: TFunction, p: TemplateProblem): string {
+  if (!p.variable) return p.message;
+  const available = /available: (.*)$/.exec(p.message)?.[1];
+  return available
+    ? t('templates.unknownVariable', { variable: p.variable, available })
+    : t('templates.unknownVariableShort', { variable: p.variable });
 }
