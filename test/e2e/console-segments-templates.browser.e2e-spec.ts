@@ -341,6 +341,14 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
           body: locale === 'ru' ? 'Здравствуйте, {{client.name}}! Ждём вас.' : 'Hello {{client.name}}!',
         });
       }
+      for (const locale of LOCALES) {
+        ids[`note-${locale}`] = await create({
+          name: `tb-note-${locale}`,
+          channel: 'call',
+          locale: 'ru',
+          body: 'Позвонить {{client.name}} и уточнить контакты.',
+        });
+      }
       ids.letter = await create({
         name: 'tb-thanks',
         channel: 'letter',
@@ -495,6 +503,38 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
         const [mail] = sink.to(to);
         expect(mail.subject).toBe(`[TEST] Hello, ${CLIENT}`);
         expect(mail.html).toContain(CLIENT);
+      });
+    }
+
+    for (const locale of LOCALES) {
+      it(`${locale}: adds a version in another language, starting from the template`, async () => {
+        const ui = TEXTS[locale];
+        const name = `tb-note-${locale}`;
+        const { page: p } = await c.signedIn(marketer, locale);
+        await p.goto(`${base}/console/templates/${ids[`note-${locale}`]}`);
+        await expectHeading(p, fill(ui.templates.editTitle, { name }));
+        await p
+          .getByRole('link', { name: fill(ui.templates.addLocale, { locale: ui.templates.localeName.en }) })
+          .click();
+        await expectHeading(p, ui.templates.newTitle);
+        await expect(p.getByLabel(ui.templates.name, { exact: true }).inputValue()).resolves.toBe(name);
+        await expect(p.locator('.cm-content').textContent()).resolves.toBe(
+          'Позвонить {{client.name}} и уточнить контакты.',
+        );
+        await c.expectAccessible(p, `template-new-${locale}-1280`);
+        const english = 'Call {{client.name}} to check the contact details.';
+        await setCode(p, english);
+        await p.locator('.tb-template-problems').getByText(ui.templates.noProblems).waitFor();
+        await p.getByRole('button', { name: ui.templates.save }).click();
+        await expectHeading(p, fill(ui.templates.editTitle, { name }));
+        const versions = await c.api<{ items: { id: string; locale: string; body: string }[] }>(
+          `/api/v1/templates?name=${name}`,
+        );
+        const en = versions.items.find((v) => v.locale === 'en')!;
+        expect(en.body).toBe(english);
+        await p.waitForURL(new RegExp(`/console/templates/${en.id}$`));
+        await p.setViewportSize(NARROW);
+        await c.expectAccessible(p, `template-edit-${locale}-768`);
       });
     }
 

@@ -216,6 +216,7 @@ function Editor({ template }: { template?: Template }) {
                 label={t('templates.name')}
                 name="name"
                 extra={template ? undefined : t('templates.nameHint')}
+                style={{ maxWidth: 280 }}
                 rules={[{ required: true, message: t('templates.nameRequired') }]}
               >
                 <Input style={{ width: 260 }} disabled={!!template || readOnly} />
@@ -285,7 +286,7 @@ function Editor({ template }: { template?: Template }) {
               invalid={bodyInvalid}
             />
             {bodyError.length > 0 && (
-              <div className="tb-rule-problem" role="alert">
+              <div className="tb-template-save-problem" role="alert">
                 {bodyError.join('; ')}
               </div>
             )}

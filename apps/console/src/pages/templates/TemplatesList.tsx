@@ -90,7 +90,7 @@ export default function TemplatesList() {
           loading={list.isFetching}
           pagination={false}
           dataSource={rows}
-          scroll={{ x: 800 }}
+          scroll={{ x: 640 }}
           locale={{
             emptyText: <EmptyText>{channel ? t('templates.emptyChannel') : t('templates.empty')}</EmptyText>,
           }}
@@ -118,14 +118,14 @@ export default function TemplatesList() {
             {
               title: t('templates.channel'),
               dataIndex: 'channel',
-              width: 130,
+              width: 110,
               sorter: (a, b) => a.channel.localeCompare(b.channel),
               render: (ch: Channel) => t(`channel.${ch}`),
             },
             {
               title: t('templates.locales'),
               key: 'locales',
-              width: 160,
+              width: 110,
               render: (_, f) => (
                 <Space size={4}>
                   {TEMPLATE_LOCALES.filter((l) => f.byLocale[l]).map((l) => (
@@ -143,7 +143,7 @@ export default function TemplatesList() {
             {
               title: t('templates.updated'),
               dataIndex: 'updatedAt',
-              width: 170,
+              width: 150,
               sorter: (a, b) => a.updatedAt.localeCompare(b.updatedAt),
               render: (d: string) => formatDateTime(d),
             },
