@@ -548,7 +548,7 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
         for (const version of LOCALES) {
           await p.getByRole('tab', { name: ui.templates.localeName[version] }).click();
           const panel = p.getByRole('tabpanel');
-          const sms = await post<{ segments: number; costEstimate: number; text: string }>(
+          const sms = await post<{ segments: number; costEstimate: number; currency: string; text: string }>(
             `/api/v1/templates/${ids['sms-ru']}/preview/sms`,
             { clientId, locale: version },
           );
@@ -557,7 +557,11 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
             settled(() => segments.textContent(), formatNumber(sms.segments, locale)),
           ).resolves.toBe(formatNumber(sms.segments, locale));
           await expect(panel.getByTestId('sms-cost').textContent()).resolves.toBe(
-            new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(sms.costEstimate),
+            new Intl.NumberFormat(locale, {
+              style: 'currency',
+              currency: sms.currency,
+              maximumFractionDigits: 2,
+            }).format(sms.costEstimate),
           );
           await expect(panel.locator('pre.tb-preview-text').textContent()).resolves.toBe(sms.text);
           expect(sms.text).toContain(CLIENT);

@@ -3545,6 +3545,11 @@ export interface components {
             /** @description segments × SMS_SEGMENT_COST, in the workspace currency */
             costEstimate: number;
             /**
+             * @description The workspace currency (ISO 4217) the cost is in
+             * @example RUB
+             */
+            currency: string;
+            /**
              * @description UCS-2 as soon as one character is not GSM-7
              * @enum {string}
              */

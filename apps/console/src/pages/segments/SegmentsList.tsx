@@ -90,12 +90,12 @@ export default function SegmentsList() {
             pagination={false}
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: <EmptyText>{t('segments.empty')}</EmptyText> }}
-            scroll={{ x: 900 }}
+            scroll={{ x: 1000 }}
             columns={[
               {
                 title: t('segments.name'),
                 dataIndex: 'name',
-                width: 220,
+                width: 200,
                 sorter: (a, b) => a.name.localeCompare(b.name),
                 render: (name: string, s) => (
                   <>
@@ -111,6 +111,7 @@ export default function SegmentsList() {
               {
                 title: t('segments.rule'),
                 key: 'rule',
+                width: 280,
                 render: (_, s) => labels.describe(s.rules as ApiRule),
               },
               {

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
 import type { Client, Locale, Page } from '../../api/types';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { formatNumber } from '../../format';
+import { formatMoney, formatNumber } from '../../format';
 import { TEMPLATE_LOCALES, type Preview, type SmsPreview, type Template } from './api';
 
 type TestSendResult = Schemas['TestSendResultDto'];
@@ -141,7 +141,7 @@ function LocalePreview({ template, clientId, canSend }: { template: Template; cl
               label: t('templates.sms.cost'),
               children: (
                 <span data-testid="sms-cost">
-                  {new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2 }).format(s.costEstimate)}
+                  {formatMoney(s.costEstimate, s.currency, i18n.language)}
                 </span>
               ),
             },
