@@ -128,6 +128,7 @@ describe('Template editor tools: validate and SMS preview', () => {
         units: 29,
       });
       expect(res.body.costEstimate).toBe(t.env.SMS_SEGMENT_COST);
+      expect(res.body.currency).toBe(t.env.CURRENCY);
 
       const long = await createClient(t.dataSource, { name: 'Я'.repeat(60) });
       const split = await smsPreview(ruId, { clientId: long.id }).expect(200);

@@ -23,7 +23,11 @@ export interface LetterSnapshot {
 }
 
 /** `homeCountry`: ISO code of the workspace's country, left off the address. */
-export function letterSnapshot(item: PreparedDelivery, text: string, homeCountry: string): LetterSnapshot {
+export function letterSnapshot(
+  item: Pick<PreparedDelivery, 'context' | 'signer'>,
+  text: string,
+  homeCountry: string,
+): LetterSnapshot {
   const client = item.context.client;
   const code = client.address.country?.trim() || null;
   const abroad = code !== null && code.toUpperCase() !== homeCountry.toUpperCase();

@@ -9,6 +9,8 @@ import { DeliveryReturnsController, LetterBatchesController } from './letter-bat
 import { LetterBatchesRunCancelHook } from './letter-batches-run-cancel.hook';
 import { LetterBatchesService } from './letter-batches.service';
 import { LetterHandler } from './letter.handler';
+import { TemplateLetterPreviewController } from './preview/template-letter-preview.controller';
+import { TemplateLetterPreviewService } from './preview/template-letter-preview.service';
 
 /** Letter batches as people handle them (mailed, returned), without HTTP. */
 @Module({
@@ -29,9 +31,10 @@ export class LettersModule {}
 })
 export class LettersWorkerModule {}
 
-/** The API side: /api/v1/letter-batches and returned mail. */
+/** The API side: /api/v1/letter-batches, returned mail, and a letter template's page as a PDF. */
 @Module({
-  imports: [LettersModule],
-  controllers: [LetterBatchesController, DeliveryReturnsController],
+  imports: [LettersModule, TemplatesModule],
+  providers: [TemplateLetterPreviewService],
+  controllers: [LetterBatchesController, DeliveryReturnsController, TemplateLetterPreviewController],
 })
 export class LettersApiModule {}

@@ -63,6 +63,7 @@ export class TemplateSmsPreviewController {
       characters: [...text].length,
       units,
       costEstimate: smsCost(segments, this.config.sms.segmentCost),
+      currency: this.config.workspace.currency,
     };
   }
 }

@@ -4,11 +4,20 @@ import { DataSource, Repository } from 'typeorm';
 import { Client } from '@touchbase/clients';
 import { NotFoundException, ValidationException } from '@touchbase/core';
 import { PreviewTemplateDto } from './dto/template.dto';
-import { MessageCampaign, MessageClient, MessageEdition } from './message-context';
+import { Signer } from './entities/signer.entity';
+import { Template } from './entities/template.entity';
+import { MessageCampaign, MessageClient, MessageContext, MessageEdition } from './message-context';
 import { MessageContextBuilder } from './message-context.builder';
 import { SignersService } from './signers.service';
 import { RenderedMessage, TemplateRenderer } from './template-renderer';
 import { TemplatesService } from './templates.service';
+
+export interface PreparedPreview {
+  template: Template;
+  context: MessageContext;
+  signer: Signer | null;
+  rendered: RenderedMessage;
+}
 
 interface CampaignRow extends MessageCampaign {
   id: string;
@@ -36,6 +45,11 @@ export class TemplatePreviewService {
   ) {}
 
   async preview(templateId: string, dto: PreviewTemplateDto): Promise<RenderedMessage> {
+    return (await this.prepare(templateId, dto)).rendered;
+  }
+
+  /** The preview with what it was made from: the template, the message context and the signer. */
+  async prepare(templateId: string, dto: PreviewTemplateDto): Promise<PreparedPreview> {
     const template = await this.templates.get(templateId);
     const client = await this.client(dto.clientId);
     const campaign = dto.campaignId ? await this.campaign(dto.campaignId) : null;
@@ -47,7 +61,7 @@ export class TemplatePreviewService {
     const signerId = dto.signerId ?? campaign?.signerId ?? null;
     const signer = signerId ? await this.signers.get(signerId) : null;
     const context = this.contexts.build(client, { campaign, edition, signer });
-    return this.renderer.render(template, context);
+    return { template, context, signer, rendered: this.renderer.render(template, context) };
   }
 
   private async client(id: string): Promise<MessageClient> {

@@ -10,7 +10,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyStaff, Locale, Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
 import {
@@ -43,6 +43,7 @@ export class TemplatesController {
   @Get()
   @AnyStaff()
   @ApiOperation({ summary: 'Templates, by name, channel and locale' })
+  @ApiOkResponse({ type: TemplateListDto })
   async list(@Query() query: ListTemplatesQueryDto): Promise<TemplateListDto> {
     return { items: (await this.templates.list(query)).map(TemplateDto.from) };
   }
@@ -51,6 +52,7 @@ export class TemplatesController {
   @Get('variables')
   @AnyStaff()
   @ApiOperation({ summary: 'What templates can use: variables (with sample values), helpers, raw values' })
+  @ApiOkResponse({ type: TemplateVariablesDto })
   variables(@Query() query: TemplateVariablesQueryDto): TemplateVariablesDto {
     const sample = this.templates.sampleContext(query.locale ?? Locale.Ru);
     return {
@@ -88,6 +90,7 @@ export class TemplatesController {
       '(other than `{{{edition.html}}}` in email), an unknown helper, or a variable a message does not have.',
   })
   @ApiErrors(409)
+  @ApiCreatedResponse({ type: TemplateDto })
   async create(@Body() dto: CreateTemplateDto): Promise<TemplateDto> {
     return TemplateDto.from(await this.templates.create(dto));
   }
@@ -95,6 +98,7 @@ export class TemplatesController {
   @Get(':id')
   @AnyStaff()
   @ApiErrors(404)
+  @ApiOkResponse({ type: TemplateDto })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<TemplateDto> {
     return TemplateDto.from(await this.templates.get(id));
   }
@@ -105,6 +109,7 @@ export class TemplatesController {
     summary: 'Change subject, body or description (built-in templates too); checked as on create',
   })
   @ApiErrors(404)
+  @ApiOkResponse({ type: TemplateDto })
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateTemplateDto): Promise<TemplateDto> {
     return TemplateDto.from(await this.templates.update(id, dto));
   }
@@ -128,6 +133,7 @@ export class TemplatesController {
       'a 400 naming it. The links in the result are real, signed links of that client.',
   })
   @ApiErrors(404)
+  @ApiOkResponse({ type: TemplatePreviewDto })
   async preview(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: PreviewTemplateDto,

@@ -1737,6 +1737,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates/{id}/preview/letter.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A letter template as its printed page for a real client: a one-letter PDF
+         * @description Laid out as a letter batch prints it (A4, DIN 5008 form B, the address in the window), with the client’s data, its owner, and the campaign’s signer and latest edition when a campaign is given. 400 for a template of another channel.
+         */
+        get: operations["TemplateLetterPreview_letter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates/{id}/preview/sms": {
         parameters: {
             query?: never;
@@ -2689,7 +2709,7 @@ export interface components {
              */
             name: string;
             /** @description Required for email, refused otherwise */
-            subject?: Record<string, never> | null;
+            subject?: string | null;
         };
         CreateTopicDto: {
             /** @description true: opt-out topic (subscribed by default); false: opt-in */
@@ -3663,6 +3683,34 @@ export interface components {
             /** @description Whether more answers match than are listed (use CSV for all) */
             truncated: boolean;
         };
+        TemplateDto: {
+            body: string;
+            /** @description Shipped with touchbase (templates/): can be edited, not deleted */
+            builtin: boolean;
+            /** @enum {string} */
+            channel: "email" | "sms" | "call" | "letter";
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "ru" | "en";
+            /** @example monthly-broadcast */
+            name: string;
+            subject: string | null;
+            updatedAt: string;
+        };
+        TemplateListDto: {
+            items: components["schemas"]["TemplateDto"][];
+        };
+        TemplatePreviewDto: {
+            /** @description Email only */
+            html?: string;
+            /** @description Email only */
+            subject?: string;
+            /** @description Email: the plain-text part; otherwise the message (plain text, not HTML) */
+            text: string;
+        };
         TemplateProblemDto: {
             /** @description 1-based */
             column: number | null;
@@ -3680,6 +3728,11 @@ export interface components {
             characters: number;
             /** @description segments × SMS_SEGMENT_COST, in the workspace currency */
             costEstimate: number;
+            /**
+             * @description The workspace currency (ISO 4217) the cost is in
+             * @example RUB
+             */
+            currency: string;
             /**
              * @description UCS-2 as soon as one character is not GSM-7
              * @enum {string}
@@ -3715,6 +3768,40 @@ export interface components {
             errors: components["schemas"]["TemplateProblemDto"][];
             /** @description true: the template would be accepted (no problems) */
             ok: boolean;
+        };
+        TemplateVariableDto: {
+            /**
+             * @description From a sample message
+             * @example ООО «Ромашка»
+             */
+            example: string;
+            /** @example client.name */
+            name: string;
+        };
+        TemplateVariablesDto: {
+            /**
+             * @example [
+             *       "formatDate",
+             *       "formatMoney",
+             *       "eq"
+             *     ]
+             */
+            helpers: string[];
+            /**
+             * @description The only values that may be written {{{raw}}} (email)
+             * @example [
+             *       "edition.html"
+             *     ]
+             */
+            raw: string[];
+            variables: components["schemas"]["TemplateVariableDto"][];
+        };
+        TestSendResultDto: {
+            /** @example <test-6c1f…@touchbase.local> */
+            messageId: string;
+            /** @example [TEST] Новости ноября */
+            subject: string;
+            to: string;
         };
         TestSendTemplateDto: {
             /**
@@ -4089,7 +4176,7 @@ export interface components {
              * @description Email only (required there); Handlebars, rendered as one line of plain text
              * @example Новости {{company.name}}: {{edition.subject}}
              */
-            subject?: Record<string, never> | null;
+            subject?: string | null;
         };
         UpdateTopicDto: {
             /** @description true: opt-out topic (subscribed by default); false: opt-in */
@@ -4112,7 +4199,7 @@ export interface components {
              */
             locale: "ru" | "en";
             /** @description Required for email, refused otherwise */
-            subject?: Record<string, never> | null;
+            subject?: string | null;
         };
         VipCoolingPassDto: {
             days: number;
@@ -10592,7 +10679,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TemplateListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -10636,6 +10725,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10685,6 +10782,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10796,6 +10901,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10849,6 +10962,80 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePreviewDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TemplateLetterPreview_letter: {
+        parameters: {
+            query: {
+                /** @description Its signer and its latest edition are used */
+                campaignId?: string;
+                clientId: string;
+                /** @description Instead of the campaign's latest edition */
+                editionId?: string;
+                /** @description Instead of the campaign's signer */
+                signerId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10963,6 +11150,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSendResultDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -11076,7 +11271,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TemplateVariablesDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {

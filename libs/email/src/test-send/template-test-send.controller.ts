@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors, API_KEY_SCHEME, ErrorResponseDto } from '@touchbase/http';
 import { TestSendResultDto, TestSendTemplateDto } from './dto/test-send.dto';
@@ -23,6 +23,7 @@ export class TemplateTestSendController {
       'are disarmed. 400 for a template of another channel, or an address the mail server refuses.',
   })
   @ApiErrors(404)
+  @ApiOkResponse({ type: TestSendResultDto })
   @ApiResponse({
     status: 502,
     description: 'The mail server did not take the message',

@@ -37,4 +37,6 @@ export class TemplateSmsPreviewDto {
   units!: number;
   @ApiProperty({ description: 'segments × SMS_SEGMENT_COST, in the workspace currency' })
   costEstimate!: number;
+  @ApiProperty({ example: 'RUB', description: 'The workspace currency (ISO 4217) the cost is in' })
+  currency!: string;
 }

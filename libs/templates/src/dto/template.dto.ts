@@ -34,6 +34,7 @@ export class UpdateTemplateDto {
     example: 'Новости {{company.name}}: {{edition.subject}}',
     description: 'Email only (required there); Handlebars, rendered as one line of plain text',
     nullable: true,
+    type: String,
   })
   @IsOptional()
   @IsString()
@@ -75,7 +76,7 @@ export class CreateTemplateDto {
   @IsEnum(Locale)
   locale!: Locale;
 
-  @ApiPropertyOptional({ description: 'Required for email, refused otherwise', nullable: true })
+  @ApiPropertyOptional({ description: 'Required for email, refused otherwise', nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(500)
