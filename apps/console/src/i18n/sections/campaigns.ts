@@ -31,6 +31,12 @@ export const ru = {
   hoursValue_few: '{{count}} часа',
   hoursValue_many: '{{count}} часов',
   hoursValue_other: '{{count}} часа',
+  words: {
+    monthly: 'Ежемесячно, {{day}}-го числа в {{time}}',
+    quarterly: 'Ежеквартально, в первый рабочий день января, апреля, июля и октября в {{time}}',
+    once: 'Один раз: {{when}}',
+    rrule: 'По правилу {{rrule}}, начиная с {{from}}',
+  },
   status: { draft: 'Черновик', active: 'Запущена', paused: 'На паузе', archived: 'В архиве' },
   priority: { normal: 'Обычный', high: 'Высокий', 'must-send': 'Обязательный' },
   board: {
@@ -251,6 +257,12 @@ export const en: Texts<typeof ru> = {
   hoursValue_few: '{{count}} hours',
   hoursValue_many: '{{count}} hours',
   hoursValue_other: '{{count}} hours',
+  words: {
+    monthly: 'Monthly on day {{day}} at {{time}}',
+    quarterly: 'Quarterly on the first business day of January, April, July and October at {{time}}',
+    once: 'Once: {{when}}',
+    rrule: 'By the rule {{rrule}}, from {{from}}',
+  },
   status: { draft: 'Draft', active: 'Active', paused: 'Paused', archived: 'Archived' },
   priority: { normal: 'Normal', high: 'High', 'must-send': 'Must-send' },
   board: {

@@ -74,6 +74,7 @@ function range(p: Period): { from: string; to: string } {
   return { from: ymd(p.year, p.month, 1 - lead), to: ymd(p.year, p.month + 1, trail) };
 }
 
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const dayOf = (item: BoardItem) => item.localTime.slice(0, 10);
 
 /** /calendar — every occurrence of every campaign in a month or a quarter. */
@@ -100,12 +101,13 @@ export default function CalendarBoard() {
 
   const go = (p: Period) => setParams({ view: p.view, period: periodParam(p) });
   const today = new Date();
-  const title =
+  const title = capitalise(
     period.view === 'quarter'
       ? t('calendar.quarterTitle', { q: Math.floor(period.month / 3) + 1, year: period.year })
       : new Intl.DateTimeFormat(i18n.language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
           new Date(Date.UTC(period.year, period.month, 1)),
-        );
+        ),
+  );
   const items = board.data?.items ?? [];
   const collided = items.filter((i) => (i.collisions ?? 0) > 0);
 

@@ -33,6 +33,7 @@ import {
   PRIORITIES,
   fieldPath,
   formatLocal,
+  scheduleWords,
   signerName,
   topicName,
   useCanWrite,
@@ -835,7 +836,15 @@ function ScheduleFields({
           <>
             <div>
               <Typography.Text type="secondary">
-                {preview.data.scheduleText} · {preview.data.timeZone}
+                {i18n.language === 'ru' && schedule
+                  ? scheduleWords(
+                      toSchedule(schedule) as Record<string, unknown>,
+                      preview.data.timeZone,
+                      undefined,
+                      t,
+                      'ru',
+                    )
+                  : `${preview.data.scheduleText} · ${preview.data.timeZone}`}
               </Typography.Text>
             </div>
             <ol className="tb-occurrences" data-testid="schedule-preview">

@@ -28,6 +28,7 @@ import {
   CampaignStatusTag,
   PriorityTag,
   daysUntil,
+  scheduleWords,
   formatLocal,
   signerName,
   topicName,
@@ -45,6 +46,8 @@ import {
 } from './shared';
 
 const DAY = 86_400_000;
+/** An occurrence this close without its edition is flagged in orange (later ones in grey). */
+const SOON_DAYS = 31;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The next ten occurrences of a campaign, with what the calendar board says of each. */
@@ -235,7 +238,11 @@ export default function CampaignPage() {
           size="small"
           column={{ xs: 1, md: 2 }}
           items={[
-            { key: 'schedule', label: t('campaigns.page.schedule'), children: `${c.scheduleText}` },
+            {
+              key: 'schedule',
+              label: t('campaigns.page.schedule'),
+              children: scheduleWords(c.schedule, c.timeZone, c.scheduleText, t, i18n.language),
+            },
             { key: 'zone', label: t('campaigns.form.timeZone'), children: c.timeZone },
             {
               key: 'segment',
@@ -470,7 +477,7 @@ function EditionState({
   const days = daysUntil(occurrence.at);
   return (
     <Space size={4} wrap>
-      <Tag color={willBeHeld ? TAG.orange : TAG.grey} data-testid="held-flag">
+      <Tag color={willBeHeld && days <= SOON_DAYS ? TAG.orange : TAG.grey} data-testid="held-flag">
         {willBeHeld
           ? t('campaigns.editions.willBeHeld', { count: Math.max(days, 0) })
           : t('campaigns.editions.missing')}

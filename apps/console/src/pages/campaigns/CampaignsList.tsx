@@ -12,6 +12,7 @@ import {
   formatLocal,
   KINDS,
   PriorityTag,
+  scheduleWords,
   STATUSES,
   type Campaign,
   type CampaignKind,
@@ -109,7 +110,9 @@ export default function CampaignsList() {
                   <>
                     <Link to={`/campaigns/${c.id}`}>{name}</Link>
                     <div>
-                      <Typography.Text type="secondary">{c.scheduleText}</Typography.Text>
+                      <Typography.Text type="secondary">
+                        {scheduleWords(c.schedule, c.timeZone, c.scheduleText, t, i18n.language)}
+                      </Typography.Text>
                     </div>
                   </>
                 ),

@@ -160,6 +160,7 @@ export function BoardStatusTag({ status }: { status: BoardStatus }) {
 export function formatLocal(local: string, locale: string): string {
   const [date, time] = local.split('T');
   const [y, m, d] = date.split('-').map(Number);
+  if (!y || !m || !d) return local || '—';
   const day = new Intl.DateTimeFormat(locale, {
     day: 'numeric',
     month: 'short',
@@ -185,4 +186,52 @@ export function fieldPath(field: string): (string | number)[] {
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   if (parts.length === 1 && parts[0] === 'schedule') return ['schedule', 'type'];
   return parts;
+}
+
+type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+/**
+ * A schedule in words. The API words it in English; Russian is worded here from the schedule itself
+ * (a custom rule shows the rule).
+ */
+export function scheduleWords(
+  schedule: Record<string, unknown>,
+  timeZone: string,
+  englishText: string | undefined,
+  t: Translate,
+  locale: string,
+): string {
+  if (locale !== 'ru' && englishText) return englishText;
+  const s = schedule as {
+    type?: string;
+    day?: number;
+    time?: string;
+    at?: string;
+    rrule?: string;
+    dtstart?: string;
+  };
+  const zone = ` · ${timeZone}`;
+  switch (s.type) {
+    case 'monthly':
+      return t('campaigns.words.monthly', { day: s.day, time: s.time }) + zone;
+    case 'quarterly':
+      return t('campaigns.words.quarterly', { time: s.time }) + zone;
+    case 'once': {
+      const at = s.at ?? '';
+      const instant = /([zZ]|[+-]\d\d:?\d\d)$/.test(at) ? new Date(at) : null;
+      const when =
+        instant && !Number.isNaN(instant.getTime())
+          ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+              instant,
+            )
+          : formatLocal(at, locale);
+      return t('campaigns.words.once', { when }) + zone;
+    }
+    case 'rrule':
+      return (
+        t('campaigns.words.rrule', { rrule: s.rrule, from: formatLocal(s.dtstart ?? '', locale) }) + zone
+      );
+    default:
+      return englishText ?? '';
+  }
 }
