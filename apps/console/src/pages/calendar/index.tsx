@@ -1,11 +1,13 @@
 import { Route, Routes } from 'react-router-dom';
-import Coming from '../Coming';
+import NotFound from '../NotFound';
+import CalendarBoard from './CalendarBoard';
 
 /** The calendar section: its own routes under /calendar. */
 export default function CalendarSection() {
   return (
     <Routes>
-      <Route path="*" element={<Coming screen="calendar" />} />
+      <Route index element={<CalendarBoard />} />
+      <Route path="*" element={<NotFound />} />
     </Routes>
   );
 }
