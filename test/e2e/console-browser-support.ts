@@ -124,8 +124,8 @@ export class ConsoleBrowser {
   private readonly keepShots = process.env.CONSOLE_SCREENSHOTS_DIR;
   private shots = '';
 
-  async start(): Promise<this> {
-    this.t = await createTestApp();
+  async start(...app: Parameters<typeof createTestApp>): Promise<this> {
+    this.t = await createTestApp(...app);
     await this.t.app.listen(0, '127.0.0.1');
     this.base = `http://127.0.0.1:${(this.t.app.getHttpServer().address() as AddressInfo).port}`;
     this.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -802,6 +802,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A letter batch: its letters, pages, PDF and status */
         get: operations["LetterBatches_get"];
         put?: never;
         post?: never;
@@ -2256,11 +2257,78 @@ export interface components {
             /** @description Per owner, most overdue first */
             owners: components["schemas"]["OwnerLoadDto"][];
         };
+        CallNoteDto: {
+            at: string;
+            /**
+             * Format: uuid
+             * @description The staff member who recorded it
+             */
+            by: string;
+            /** @enum {string} */
+            outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined";
+            text: string | null;
+        };
         CallsDueDto: {
             /** @description Open call tasks due today (workspace zone) */
             count: number;
             /** @description Open call tasks past due */
             overdue: number;
+        };
+        CallTaskCampaignDto: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+        };
+        CallTaskClientDto: {
+            category: string | null;
+            /** @description e.g. phone-wrong: the number awaits verification */
+            contactFlags: string[];
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The client's owner now */
+            owner: components["schemas"]["StaffRefDto"] | null;
+            phone: string | null;
+            stage: string;
+        };
+        CallTaskDto: {
+            /** @description Calls nobody answered */
+            attempts: number;
+            campaign: components["schemas"]["CallTaskCampaignDto"];
+            client: components["schemas"]["CallTaskClientDto"];
+            completedAt: string | null;
+            /** Format: uuid */
+            completedBy: string | null;
+            createdAt: string;
+            deliveryId: string;
+            /** @description The status of the delivery behind the task */
+            deliveryStatus: string;
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Unanswered calls after which the task is closed */
+            maxAttempts: number;
+            /** @description Every outcome recorded, oldest first */
+            notes: components["schemas"]["CallNoteDto"][];
+            /**
+             * @description The last outcome recorded
+             * @enum {string|null}
+             */
+            outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined" | null;
+            /** @description Open and past due */
+            overdue: boolean;
+            /** @description Who calls; null: anyone in sales ops */
+            owner: components["schemas"]["StaffRefDto"] | null;
+            /** @description The rendered call script (plain text) */
+            script: string;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
+            updatedAt: string;
+        };
+        CallTaskListDto: {
+            items: components["schemas"]["CallTaskDto"][];
+            nextCursor: string | null;
         };
         CampaignDto: {
             /** @description When it last became active; earlier occurrences never run */
@@ -2957,6 +3025,45 @@ export interface components {
              */
             minRevenuePerQuarter: number;
         };
+        LetterBatchDto: {
+            /** Format: uuid */
+            campaignId: string;
+            campaignName: string | null;
+            createdAt: string;
+            /** @description Size of the PDF in bytes */
+            fileBytes: number | null;
+            /**
+             * @description The name the PDF downloads under
+             * @example letters-ceo-letter-2026-Q4.pdf
+             */
+            fileName: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Letters in the batch (so far, while building) */
+            letters: number;
+            mailedAt: string | null;
+            /** Format: uuid */
+            mailedBy: string | null;
+            /** @description Why the last build failed, while it is retried */
+            message: string | null;
+            /** @description Pages of the PDF (0 until ready) */
+            pages: number;
+            /** @example 2026-Q4 */
+            periodKey: string;
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            status: "building" | "ready" | "mailed" | "failed";
+            /** @description Letters that print without a signature image (their signer has none) */
+            unsignedLetters: number;
+            updatedAt: string;
+            /** @description What to look at before printing, in Russian and English (e.g. letters without a signature) */
+            warnings: string[];
+        };
+        LetterBatchListDto: {
+            items: components["schemas"]["LetterBatchDto"][];
+            nextCursor: string | null;
+        };
         LinkRequestAcceptedDto: {
             /**
              * @description The same answer whether or not the address is known
@@ -3275,6 +3382,18 @@ export interface components {
              * @description Exclusive
              */
             to: string;
+        };
+        ReturnedLetterDto: {
+            /** Format: uuid */
+            clientId: string;
+            clientName: string;
+            /** @description The client's contact flags now (address-returned among them) */
+            contactFlags: string[];
+            deliveryId: string;
+            note: string | null;
+            returnedAt: string;
+            /** Format: uuid */
+            returnedBy: string;
         };
         RunInFlightDto: {
             /** Format: uuid */
@@ -4643,7 +4762,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallTaskListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -4685,6 +4806,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallTaskDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -4738,6 +4867,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The task after the outcome (dueAt: when it is due again) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallTaskDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -4850,7 +4988,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallTaskListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -6543,6 +6683,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnedLetterDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -7105,7 +7253,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LetterBatchListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -7147,6 +7297,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterBatchDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -7196,6 +7354,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterBatchDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
