@@ -347,7 +347,13 @@ function CallDetail({ id, focus, onSaved }: { id: string; focus: boolean; onSave
         <OutcomeForm task={c} onSaved={onSaved} />
       </Card>
       <Card size="small" title={<h3 style={{ fontSize: 15, margin: 0 }}>{t('calls.script')}</h3>}>
-        <div style={{ whiteSpace: 'pre-wrap', maxHeight: 320, overflow: 'auto' }} data-testid="call-script">
+        <div
+          style={{ whiteSpace: 'pre-wrap', maxHeight: 320, overflow: 'auto' }}
+          data-testid="call-script"
+          role="region"
+          aria-label={t('calls.script')}
+          tabIndex={0}
+        >
           {c.script}
         </div>
       </Card>

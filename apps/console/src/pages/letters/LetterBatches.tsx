@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Segmented, Space, Table, Typography } from 'antd';
+import { Button, Segmented, Space, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, unwrap, type Schemas } from '../../api/client';
@@ -69,20 +69,18 @@ export default function LetterBatches() {
                 key: 'campaign',
                 sorter: (a, b) => (a.campaignName ?? '').localeCompare(b.campaignName ?? ''),
                 render: (_, b) => (
-                  <>
-                    <Link
-                      to={`/letters/${b.id}`}
-                      aria-label={`${t('letters.open')}: ${b.campaignName ?? ''}`}
-                    >
-                      {b.campaignName ?? '—'}
-                    </Link>
-                    <div>
-                      <Typography.Text type="secondary">
-                        {t('letters.period')}: {b.periodKey} ·{' '}
-                        <Link to={`/runs/${b.runId}`}>{t('letters.openRun')}</Link>
-                      </Typography.Text>
-                    </div>
-                  </>
+                  <Link to={`/letters/${b.id}`} aria-label={`${t('letters.open')}: ${b.campaignName ?? ''}`}>
+                    {b.campaignName ?? '—'}
+                  </Link>
+                ),
+              },
+              {
+                title: t('letters.run'),
+                key: 'run',
+                render: (_, b) => (
+                  <Link to={`/runs/${b.runId}`} aria-label={`${t('letters.openRun')}: ${b.periodKey}`}>
+                    {b.periodKey}
+                  </Link>
                 ),
               },
               {
