@@ -307,6 +307,14 @@ describeWithBrowser('Calls and letters in the console (Chromium)', () => {
         .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`);
       expect(pass.status).toBeLessThan(300);
       await dispatchAll(t, Channel.Call);
+      // An owner who left, with calls still open: flagged in the load.
+      const gone = await c.member(StaffRole.SalesOps, `Пётр Ушедший ${locale}`);
+      await planCalls(gone);
+      const off = await t
+        .http()
+        .post(`/api/v1/staff/${gone.id}/deactivate`)
+        .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`);
+      expect(off.status).toBeLessThan(300);
 
       for (const viewport of [undefined, NARROW]) {
         const { page: p } = await c.signedIn(olga, locale, viewport);
@@ -327,7 +335,13 @@ describeWithBrowser('Calls and letters in the console (Chromium)', () => {
           );
           expect(cells).toEqual([row.open, row.today, row.overdue].map((v) => formatNumber(v, locale)));
           await expect(tr.textContent()).resolves.toContain(row.owner?.name ?? T.calls.load.unowned);
+          const flagged = (await tr.textContent())!.includes(T.calls.load.inactive);
+          expect(flagged).toBe(row.ownerActive === false);
         }
+        expect(load.owners.find((r) => r.owner?.id === gone.id)).toMatchObject({
+          ownerActive: false,
+          open: 3,
+        });
 
         // Anna's queue, as GET /call-tasks?owner=<id> lists it.
         await p.getByRole('button', { name: fill(T.calls.load.show, { name: anna.name }) }).click();
@@ -413,6 +427,7 @@ describeWithBrowser('Calls and letters in the console (Chromium)', () => {
       await dialog.getByLabel(T.letters.returnedNote).fill('Адресат выбыл');
       await dialog.getByRole('button', { name: T.letters.returnedSave }).click();
       await p.getByTestId('letter-returned').waitFor();
+      await dialog.waitFor({ state: 'hidden' });
       await expect(p.getByTestId('letter-returned').textContent()).resolves.toBe(
         fill(T.letters.returnedDone, { client: back.name }),
       );

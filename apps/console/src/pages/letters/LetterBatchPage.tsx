@@ -183,8 +183,13 @@ function LettersCard({ batch }: { batch: LetterBatch }) {
                       key: 'actions',
                       render: (_: unknown, l: Letter) =>
                         returned[l.id] ? null : (
-                          <Button size="small" onClick={() => setReturning(l)} data-testid="letter-return">
-                            {t('letters.returned')}
+                          <Button
+                            size="small"
+                            onClick={() => setReturning(l)}
+                            data-testid="letter-return"
+                            aria-label={`${t('letters.returnedSave')}: ${l.clientName ?? l.id}`}
+                          >
+                            {t('letters.returnedSave')}
                           </Button>
                         ),
                     },

@@ -78,7 +78,11 @@ export default function LetterBatches() {
                 title: t('letters.run'),
                 key: 'run',
                 render: (_, b) => (
-                  <Link to={`/runs/${b.runId}`} aria-label={`${t('letters.openRun')}: ${b.periodKey}`}>
+                  <Link
+                    to={`/runs/${b.runId}`}
+                    aria-label={`${t('letters.openRun')}: ${b.periodKey}`}
+                    style={{ whiteSpace: 'nowrap' }}
+                  >
                     {b.periodKey}
                   </Link>
                 ),
@@ -105,16 +109,24 @@ export default function LetterBatches() {
                 title: t('letters.size'),
                 dataIndex: 'fileBytes',
                 align: 'right',
-                render: (v: number | null) => formatBytes(v, i18n.language),
+                render: (v: number | null) => (
+                  <span style={{ whiteSpace: 'nowrap' }}>{formatBytes(v, i18n.language)}</span>
+                ),
               },
               {
                 title: t('letters.created'),
                 dataIndex: 'createdAt',
                 defaultSortOrder: 'descend',
                 sorter: (a, b) => a.createdAt.localeCompare(b.createdAt),
-                render: formatDateTime,
+                render: (d: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(d)}</span>,
               },
-              { title: t('letters.mailedAt'), dataIndex: 'mailedAt', render: formatDateTime },
+              {
+                title: t('letters.mailedAt'),
+                dataIndex: 'mailedAt',
+                render: (d: string | null) => (
+                  <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(d)}</span>
+                ),
+              },
               {
                 title: t('common.actions'),
                 key: 'actions',
