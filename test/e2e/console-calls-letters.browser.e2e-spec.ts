@@ -290,6 +290,41 @@ describeWithBrowser('Calls and letters in the console (Chromium)', () => {
       await c.expectAccessible(p, `calls-upcoming-${locale}-1280`);
     });
 
+    it(`${locale}: a callback requested for a day and time is due then, on the upcoming tab`, async () => {
+      const boris = await c.member(StaffRole.SalesOps, `Борис Орлов ${locale}`);
+      const { clients, tasks } = await planCalls(boris);
+      const vip = clients[1];
+      const task = tasks.find((x) => x.client.id === vip.id)!;
+      const { page: p } = await c.signedIn(boris, locale);
+      await p.goto(`${c.base}/console/calls`);
+      await p.getByRole('heading', { level: 2, name: vip.name }).waitFor();
+      // 4: callback requested; the date field takes the focus; typed in the language's format.
+      await p.keyboard.press('4');
+      const picker = p.getByLabel(T.calls.callbackAt);
+      await picker.waitFor();
+      await expect(
+        settled(() => p.evaluate("document.activeElement?.closest('.ant-picker') !== null"), true),
+      ).resolves.toBe(true);
+      const when = DateTime.now().plus({ days: 3 }).set({ hour: 15, minute: 30, second: 0, millisecond: 0 });
+      const typed = when.toFormat(locale === 'ru' ? 'dd.MM.yyyy HH:mm' : 'MM/dd/yyyy HH:mm');
+      await p.keyboard.type(typed);
+      await p.keyboard.press('Enter');
+      await p.keyboard.press('Control+Enter');
+      await savedAlert(p).waitFor();
+      await expect(savedAlert(p).textContent()).resolves.toContain(
+        fill(T.calls.saved, { client: vip.name, outcome: T.calls.outcome['callback-requested'] }),
+      );
+      const after = await c.api<CallTaskDto>(`/api/v1/call-tasks/${task.id}`);
+      expect(after).toMatchObject({ status: 'open', outcome: 'callback-requested' });
+      // The time typed, in the browser's own zone.
+      const local = await p.evaluate(
+        `(() => { const d = new Date(${JSON.stringify(after.dueAt)}); return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes()]; })()`,
+      );
+      expect(local).toEqual([when.year, when.month, when.day, 15, 30]);
+      await p.getByRole('tab', { name: T.calls.tabs.upcoming }).click();
+      await p.locator(`[data-testid="calls-queue"] button[data-task="${task.id}"]`).waitFor();
+    });
+
     it(`${locale}: sales ops see the team's load as GET /call-tasks/load has it, an owner's queue, the VIPs cooling`, async () => {
       // A VIP of Olga's idle for half a year: the cooling report's, with its pass run.
       const idle = await createClient(t.dataSource, {

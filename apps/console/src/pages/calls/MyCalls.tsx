@@ -414,6 +414,13 @@ function OutcomeForm({ task, onSaved }: { task: CallTask; onSaved: (saved: Saved
     },
   });
   const save = useCallback(() => form.submit(), [form]);
+  const focusPicker = useRef(false);
+  useEffect(() => {
+    if (outcome === 'callback-requested' && focusPicker.current) {
+      focusPicker.current = false;
+      formRef.current?.querySelector<HTMLInputElement>('.ant-picker input')?.focus();
+    }
+  }, [outcome]);
 
   // 1–5 pick the outcome, N goes to the note, Enter saves (Ctrl+Enter from a text field).
   useEffect(() => {
@@ -429,9 +436,8 @@ function OutcomeForm({ task, onSaved }: { task: CallTask; onSaved: (saved: Saved
       if (Number.isInteger(n) && n >= 1 && n <= OUTCOMES.length) {
         e.preventDefault();
         form.setFieldValue('outcome', OUTCOMES[n - 1]);
-        if (OUTCOMES[n - 1] === 'callback-requested') {
-          setTimeout(() => formRef.current?.querySelector<HTMLInputElement>('.ant-picker input')?.focus());
-        }
+        // The date is the one thing left to give: it takes the focus once it shows.
+        focusPicker.current = OUTCOMES[n - 1] === 'callback-requested';
       } else if (e.key === 'n' || e.key === 'N') {
         e.preventDefault();
         noteRef.current?.focus();

@@ -157,7 +157,7 @@ function LoadCard({
               title: t('calls.load.nextDue'),
               dataIndex: 'nextDueAt',
               sorter: (a, b) => a.nextDueAt.localeCompare(b.nextDueAt),
-              render: formatDateTime,
+              render: (d: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(d)}</span>,
             },
           ]}
         />
@@ -204,7 +204,9 @@ function TaskTable({
               defaultSortOrder: 'ascend',
               sorter: (a, b) => a.dueAt.localeCompare(b.dueAt),
               render: (d: string, task) => (
-                <span style={task.overdue ? { color: '#a8071a' } : undefined}>{formatDateTime(d)}</span>
+                <span style={{ whiteSpace: 'nowrap', color: task.overdue ? '#a8071a' : undefined }}>
+                  {formatDateTime(d)}
+                </span>
               ),
             },
             {
