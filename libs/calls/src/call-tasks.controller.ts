@@ -24,6 +24,7 @@ export class CallTasksController {
 
   @Get()
   @Roles(StaffRole.SalesOps)
+  @ApiOkResponse({ type: CallTaskListDto })
   @ApiOperation({
     summary: 'Call tasks, soonest due first',
     description:
@@ -40,6 +41,7 @@ export class CallTasksController {
   @Get('overdue')
   @Roles(StaffRole.SalesOps)
   @ApiOperation({ summary: 'Open call tasks past due, oldest first (same owner rules as the list)' })
+  @ApiOkResponse({ type: CallTaskListDto })
   async overdue(
     @Query() query: CallTaskOwnerQueryDto,
     @CurrentStaff() staff: StaffMember,
@@ -71,6 +73,7 @@ export class CallTasksController {
   @Get(':id')
   @Roles(StaffRole.SalesOps)
   @ApiOperation({ summary: 'A call task with its client, campaign, script and history' })
+  @ApiOkResponse({ type: CallTaskDto })
   @ApiErrors(404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<CallTaskDto> {
     return toCallTaskDto(await this.tasks.get(id), this.tasks.maxAttempts);
@@ -86,6 +89,10 @@ export class CallTasksController {
       'day at the same local time, until CALL_MAX_ATTEMPTS, then done and the delivery failed. ' +
       'callback-requested: due at `callbackAt`. wrong-number: done, the delivery failed and the phone flagged ' +
       'for verification. Notes are kept in the task history.',
+  })
+  @ApiOkResponse({
+    type: CallTaskDto,
+    description: 'The task after the outcome (dueAt: when it is due again)',
   })
   @ApiErrors(404, 409)
   async outcome(

@@ -9,7 +9,14 @@ import {
   Query,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
@@ -33,6 +40,7 @@ export class LetterBatchesController {
   @Get()
   @Roles(StaffRole.SalesOps, StaffRole.Marketer)
   @ApiOperation({ summary: 'Letter batches (one per run on the letter channel), newest first' })
+  @ApiOkResponse({ type: LetterBatchListDto })
   async list(@Query() query: ListLetterBatchesQueryDto): Promise<LetterBatchListDto> {
     const page = await this.batches.list(query);
     return { items: page.items.map(toLetterBatchDto), nextCursor: page.nextCursor };
@@ -40,6 +48,8 @@ export class LetterBatchesController {
 
   @Get(':id')
   @Roles(StaffRole.SalesOps, StaffRole.Marketer)
+  @ApiOperation({ summary: 'A letter batch: its letters, pages, PDF and status' })
+  @ApiOkResponse({ type: LetterBatchDto })
   @ApiErrors(404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<LetterBatchDto> {
     return toLetterBatchDto(await this.batches.get(id));
@@ -66,6 +76,7 @@ export class LetterBatchesController {
   @HttpCode(200)
   @Roles(StaffRole.SalesOps)
   @ApiOperation({ summary: 'The batch is printed and posted: its letters are sent (touches)' })
+  @ApiOkResponse({ type: LetterBatchDto })
   @ApiErrors(404, 409)
   async mailed(
     @Param('id', ParseUUIDPipe) id: string,
@@ -90,6 +101,7 @@ export class DeliveryReturnsController {
     description:
       'The delivery id is printed on the letter (Ref. / Исх. №). Recording the same return again changes nothing.',
   })
+  @ApiOkResponse({ type: ReturnedLetterDto })
   @ApiErrors(404, 409)
   async returned(
     @Param('id') id: string,
