@@ -254,6 +254,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/call-tasks/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team's load: each owner's open call tasks, due today and overdue
+         * @description Every owner with open tasks, and the unowned queue (owner null); most overdue first.
+         */
+        get: operations["CallTasks_load"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/call-tasks/overdue": {
         parameters: {
             query?: never;
@@ -601,6 +621,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/reassign-owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move clients to another owner: a selection, or everything one owner has
+         * @description By `clientIds` (up to 10,000) or `fromOwnerId` (every client of that owner, archived ones too: when an account manager leaves, their clients stay the company’s). Their open call tasks move with them, in the same transaction. `toOwnerId: null` leaves them without an owner.
+         */
+        post: operations["Clients_reassignOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deliveries/{id}/returned": {
         parameters: {
             query?: never;
@@ -675,7 +715,7 @@ export interface paths {
         put?: never;
         /**
          * Import clients, purchases or preferences from CSV or XLSX
-         * @description CSV (UTF-8 with or without BOM, or Windows-1251; delimiter ; , or tab, found from the header) or the first worksheet of an .xlsx; up to 50 MB (the CLI takes any size). Headers are recognised in Russian and English; `mapping` overrides them. Processed synchronously: the response is the final report. Rows are validated one by one and written in batches of thousands; a bad row is reported (row, column, message) and never blocks the good ones. Empty cells keep the stored value. Clients are matched by external reference, then email, then phone. Preference changes go to the consent log (source `import`); «Темы» is the full list of subscribed topics. A dry run writes nothing but the report.
+         * @description CSV (UTF-8 with or without BOM, or Windows-1251; delimiter ; , or tab, found from the header) or the first worksheet of an .xlsx; up to 50 MB (the CLI takes any size). Headers are recognised in Russian and English; `mapping` overrides them (POST /imports/inspect shows what they map to). Processed synchronously — the response is the final report — or, with `background`, answered 202 at once and followed with GET /imports/{id}. Rows are validated one by one and written in batches of thousands; a bad row is reported (row, column, message) and never blocks the good ones. Empty cells keep the stored value. Clients are matched by external reference, then email, then phone. Preference changes go to the consent log (source `import`); «Темы» is the full list of subscribed topics. A dry run writes nothing but the report.
          */
         post: operations["Imports_create"];
         delete?: never;
@@ -718,6 +758,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/inspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What importing a file would map: each column with its field and first values; writes nothing
+         * @description For an import wizard: the file format found, every column with the field it feeds (the automatic Russian/English header mapping, or `mapping`) and its values in the first rows, the fields there are, and `problem` when a required column is missing. Then POST /imports with the mapping chosen.
+         */
+        post: operations["Imports_inspect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/letter-batches": {
         parameters: {
             query?: never;
@@ -742,6 +802,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A letter batch: its letters, pages, PDF and status */
         get: operations["LetterBatches_get"];
         put?: never;
         post?: never;
@@ -2090,12 +2151,12 @@ export interface components {
         };
         AddressDto: {
             /** @example Екатеринбург */
-            city?: Record<string, never>;
+            city?: string | null;
             /**
              * @description ISO 3166-1 alpha-2
              * @example RU
              */
-            country?: Record<string, never>;
+            country?: string | null;
             /**
              * @example [
              *       "ул. Ленина, д. 1, оф. 5"
@@ -2103,11 +2164,11 @@ export interface components {
              */
             lines?: string[];
             /** @example 620014 */
-            postalCode?: Record<string, never>;
+            postalCode?: string | null;
             /** @example ООО «Ромашка», отдел закупок */
-            recipient?: Record<string, never>;
+            recipient?: string | null;
             /** @example Свердловская область */
-            region?: Record<string, never>;
+            region?: string | null;
         };
         BoardOccurrenceDto: {
             /** Format: uuid */
@@ -2212,11 +2273,82 @@ export interface components {
             /** @example Europe/Moscow */
             timeZone: string;
         };
+        CallLoadDto: {
+            /** @description Per owner, most overdue first */
+            owners: components["schemas"]["OwnerLoadDto"][];
+        };
+        CallNoteDto: {
+            at: string;
+            /**
+             * Format: uuid
+             * @description The staff member who recorded it
+             */
+            by: string;
+            /** @enum {string} */
+            outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined";
+            text: string | null;
+        };
         CallsDueDto: {
             /** @description Open call tasks due today (workspace zone) */
             count: number;
             /** @description Open call tasks past due */
             overdue: number;
+        };
+        CallTaskCampaignDto: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+        };
+        CallTaskClientDto: {
+            category: string | null;
+            /** @description e.g. phone-wrong: the number awaits verification */
+            contactFlags: string[];
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The client's owner now */
+            owner: components["schemas"]["StaffRefDto"] | null;
+            phone: string | null;
+            stage: string;
+        };
+        CallTaskDto: {
+            /** @description Calls nobody answered */
+            attempts: number;
+            campaign: components["schemas"]["CallTaskCampaignDto"];
+            client: components["schemas"]["CallTaskClientDto"];
+            completedAt: string | null;
+            /** Format: uuid */
+            completedBy: string | null;
+            createdAt: string;
+            deliveryId: string;
+            /** @description The status of the delivery behind the task */
+            deliveryStatus: string;
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Unanswered calls after which the task is closed */
+            maxAttempts: number;
+            /** @description Every outcome recorded, oldest first */
+            notes: components["schemas"]["CallNoteDto"][];
+            /**
+             * @description The last outcome recorded
+             * @enum {string|null}
+             */
+            outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined" | null;
+            /** @description Open and past due */
+            overdue: boolean;
+            /** @description Who calls; null: anyone in sales ops */
+            owner: components["schemas"]["StaffRefDto"] | null;
+            /** @description The rendered call script (plain text) */
+            script: string;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
+            updatedAt: string;
+        };
+        CallTaskListDto: {
+            items: components["schemas"]["CallTaskDto"][];
+            nextCursor: string | null;
         };
         CampaignDto: {
             /** @description When it last became active; earlier occurrences never run */
@@ -2554,16 +2686,16 @@ export interface components {
              * @description A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name
              * @example Петрова Анна Сергеевна
              */
-            contactName?: Record<string, never> | null;
+            contactName?: string | null;
             /** @description true: the contact data was just verified (sets contactVerifiedAt) */
             contactVerified?: boolean;
             /** @example info@romashka.ru */
-            email?: Record<string, never> | null;
+            email?: string | null;
             /**
              * @description The id in the ERP/CRM; unique
              * @example ERP-000123
              */
-            externalRef?: Record<string, never>;
+            externalRef?: string | null;
             /** @enum {string} */
             kind?: "company" | "person";
             /** @enum {string} */
@@ -2574,12 +2706,12 @@ export interface components {
              * Format: uuid
              * @description The account manager (a staff member)
              */
-            ownerId?: Record<string, never> | null;
+            ownerId?: string | null;
             /**
              * @description Any format; stored as E.164
              * @example +7 912 345-67-89
              */
-            phone?: Record<string, never> | null;
+            phone?: string | null;
             /**
              * @description Only the stages before the first purchase are set by hand
              * @enum {string}
@@ -2593,7 +2725,7 @@ export interface components {
              */
             tags?: string[];
             /** @example Asia/Yekaterinburg */
-            timeZone?: Record<string, never> | null;
+            timeZone?: string | null;
             /** @description Manual VIP flag */
             vip?: boolean;
         };
@@ -2855,7 +2987,36 @@ export interface components {
              */
             workingDays: string[];
         };
+        ImportInspectionColumnDto: {
+            /** @description The field it feeds; null: ignored */
+            field: string | null;
+            /** @description The header text */
+            header: string;
+            /** @description Position in the file, from 0 */
+            index: number;
+            /** @description Its values in the first rows */
+            samples: string[];
+        };
+        ImportInspectionDto: {
+            columns: components["schemas"]["ImportInspectionColumnDto"][];
+            /** @example ; */
+            delimiter: string | null;
+            /** @example windows-1251 */
+            encoding: string | null;
+            /** @description Every field an import of this kind fills */
+            fields: string[];
+            fileName: string;
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** @enum {string} */
+            kind: "clients" | "purchases" | "preferences";
+            /** @description Why the file cannot be imported as mapped (a required column is missing), else null */
+            problem: string | null;
+            totalBytes: number;
+        };
         ImportReportDto: {
+            /** @description How far into the file it has read (its progress while processing) */
+            bytesRead: number;
             /** @description New records (a dry run: would be created) */
             created: number;
             createdAt: string;
@@ -2886,6 +3047,8 @@ export interface components {
             status: "processing" | "completed" | "failed";
             /** @description Data rows read (blank rows are skipped) */
             total: number;
+            /** @description The size of the file */
+            totalBytes: number;
             /** @description Rows that match a record and change nothing */
             unchanged: number;
             /** @description Changed records (a dry run: would be updated) */
@@ -2898,6 +3061,44 @@ export interface components {
             message: string;
             /** @description The row as the user sees it: the header is row 1 */
             row: number;
+        };
+        ImportSummaryDto: {
+            /** @description How far into the file it has read (its progress while processing) */
+            bytesRead: number;
+            /** @description New records (a dry run: would be created) */
+            created: number;
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @example ; */
+            delimiter: string | null;
+            dryRun: boolean;
+            /** @example windows-1251 */
+            encoding: string | null;
+            /** @description Rows not imported; see errors */
+            failed: number;
+            fileName: string;
+            finishedAt: string | null;
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** Format: uuid */
+            id: string;
+            /** @description Columns no field was found for */
+            ignoredColumns: string[];
+            /** @enum {string} */
+            kind: "clients" | "purchases" | "preferences";
+            /** @description Why the whole import failed, if it did */
+            message: string | null;
+            /** @enum {string} */
+            status: "processing" | "completed" | "failed";
+            /** @description Data rows read (blank rows are skipped) */
+            total: number;
+            /** @description The size of the file */
+            totalBytes: number;
+            /** @description Rows that match a record and change nothing */
+            unchanged: number;
+            /** @description Changed records (a dry run: would be updated) */
+            updated: number;
         };
         InviteStaffMemberDto: {
             /** @example anna@example.com */
@@ -2918,6 +3119,45 @@ export interface components {
              * @example 450000
              */
             minRevenuePerQuarter: number;
+        };
+        LetterBatchDto: {
+            /** Format: uuid */
+            campaignId: string;
+            campaignName: string | null;
+            createdAt: string;
+            /** @description Size of the PDF in bytes */
+            fileBytes: number | null;
+            /**
+             * @description The name the PDF downloads under
+             * @example letters-ceo-letter-2026-Q4.pdf
+             */
+            fileName: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Letters in the batch (so far, while building) */
+            letters: number;
+            mailedAt: string | null;
+            /** Format: uuid */
+            mailedBy: string | null;
+            /** @description Why the last build failed, while it is retried */
+            message: string | null;
+            /** @description Pages of the PDF (0 until ready) */
+            pages: number;
+            /** @example 2026-Q4 */
+            periodKey: string;
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            status: "building" | "ready" | "mailed" | "failed";
+            /** @description Letters that print without a signature image (their signer has none) */
+            unsignedLetters: number;
+            updatedAt: string;
+            /** @description What to look at before printing, in Russian and English (e.g. letters without a signature) */
+            warnings: string[];
+        };
+        LetterBatchListDto: {
+            items: components["schemas"]["LetterBatchDto"][];
+            nextCursor: string | null;
         };
         LinkRequestAcceptedDto: {
             /**
@@ -2972,6 +3212,20 @@ export interface components {
             upcoming: components["schemas"]["UpcomingOccurrenceDto"][];
             /** @description The VIP cooling report’s clients */
             vipsCooling: components["schemas"]["CountDto"];
+        };
+        OwnerLoadDto: {
+            /** @description When the soonest open task falls due */
+            nextDueAt: string;
+            /** @description Open tasks */
+            open: number;
+            /** @description Open and past due */
+            overdue: number;
+            /** @description null: the unowned queue (anyone in sales ops) */
+            owner: components["schemas"]["StaffRefDto"] | null;
+            /** @description Whether the owner is still active (null: no owner) */
+            ownerActive: boolean | null;
+            /** @description Open and due today (workspace time zone) */
+            today: number;
         };
         OwnerSummaryDto: {
             email: string;
@@ -3163,6 +3417,24 @@ export interface components {
             count: number;
             rating: number;
         };
+        ReassignOwnerDto: {
+            /** @description These clients (a selection) */
+            clientIds?: string[];
+            /**
+             * Format: uuid
+             * @description Every client this staff member owns, archived ones too (someone who leaves)
+             */
+            fromOwnerId?: string;
+            /**
+             * Format: uuid
+             * @description The new owner (an active staff member), or null: no owner
+             */
+            toOwnerId: string | null;
+        };
+        ReassignOwnerResultDto: {
+            /** @description Clients whose owner changed (their open call tasks moved with them) */
+            clients: number;
+        };
         RecordCallOutcomeDto: {
             /**
              * @description callback-requested only (required there): when to call back, in the future, with an offset
@@ -3205,6 +3477,18 @@ export interface components {
              * @description Exclusive
              */
             to: string;
+        };
+        ReturnedLetterDto: {
+            /** Format: uuid */
+            clientId: string;
+            clientName: string;
+            /** @description The client's contact flags now (address-returned among them) */
+            contactFlags: string[];
+            deliveryId: string;
+            note: string | null;
+            returnedAt: string;
+            /** Format: uuid */
+            returnedBy: string;
         };
         RunDto: {
             audience: number | null;
@@ -3626,6 +3910,12 @@ export interface components {
             /** @description Average segments per message in the sample (messages that would no longer be sent count 0) */
             segmentsPerMessage: number;
         };
+        StaffRefDto: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         SuppressionCountDto: {
             count: number;
             /** @example frequency-cap */
@@ -3995,16 +4285,16 @@ export interface components {
              * @description A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name
              * @example Петрова Анна Сергеевна
              */
-            contactName?: Record<string, never> | null;
+            contactName?: string | null;
             /** @description true: the contact data was just verified (sets contactVerifiedAt) */
             contactVerified?: boolean;
             /** @example info@romashka.ru */
-            email?: Record<string, never> | null;
+            email?: string | null;
             /**
              * @description The id in the ERP/CRM; unique
              * @example ERP-000123
              */
-            externalRef?: Record<string, never>;
+            externalRef?: string | null;
             /** @enum {string} */
             kind?: "company" | "person";
             /** @enum {string} */
@@ -4015,12 +4305,12 @@ export interface components {
              * Format: uuid
              * @description The account manager (a staff member)
              */
-            ownerId?: Record<string, never> | null;
+            ownerId?: string | null;
             /**
              * @description Any format; stored as E.164
              * @example +7 912 345-67-89
              */
-            phone?: Record<string, never> | null;
+            phone?: string | null;
             /**
              * @description Only the stages before the first purchase are set by hand
              * @enum {string}
@@ -4034,7 +4324,7 @@ export interface components {
              */
             tags?: string[];
             /** @example Asia/Yekaterinburg */
-            timeZone?: Record<string, never> | null;
+            timeZone?: string | null;
             /** @description Manual VIP flag */
             vip?: boolean;
         };
@@ -4743,7 +5033,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallTaskListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -4785,6 +5077,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallTaskDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -4838,6 +5138,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The task after the outcome (dueAt: when it is due again) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallTaskDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -4885,6 +5194,52 @@ export interface operations {
             };
         };
     };
+    CallTasks_load: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallLoadDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     CallTasks_overdue: {
         parameters: {
             query?: {
@@ -4904,7 +5259,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallTaskListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -6532,6 +6889,56 @@ export interface operations {
             };
         };
     };
+    Clients_reassignOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignOwnerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignOwnerResultDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     DeliveryReturns_returned: {
         parameters: {
             query?: never;
@@ -6547,6 +6954,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnedLetterDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -6844,6 +7259,7 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    background?: boolean;
                     dryRun?: boolean;
                     /** Format: binary */
                     file: string;
@@ -6858,12 +7274,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The import ran: its report */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReportDto"];
+                };
+            };
+            /** @description background: the import is processing; follow it with GET /imports/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummaryDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -7009,6 +7435,79 @@ export interface operations {
             };
         };
     };
+    Imports_inspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    /** @enum {string} */
+                    kind: "clients" | "purchases" | "preferences";
+                    /** @description JSON object: file column → field */
+                    mapping?: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportInspectionDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     LetterBatches_list: {
         parameters: {
             query?: {
@@ -7029,7 +7528,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LetterBatchListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -7071,6 +7572,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterBatchDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -7120,6 +7629,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterBatchDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
