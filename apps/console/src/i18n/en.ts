@@ -305,8 +305,6 @@ export const en: Messages = {
     staffLink: 'Staff and roles',
   },
   coming: {
-    title: '{{screen}}: coming',
-    text: 'This part of the console is on its way. Meanwhile everything is available through the API.',
     docs: 'Open the API docs',
   },
   notFound: { title: 'Page not found', back: 'To the overview' },
