@@ -29,6 +29,7 @@ import { PageTitle } from '../../components/Shell';
 import { formatDateTime, formatNumber } from '../../format';
 import { useReasonText } from '../../texts';
 import { CapHits } from '../runs/shared';
+import { SuppressionsByReason } from '../runs/SuppressionsByReason';
 
 const SuppressionsChart = lazy(() => import('../../components/SuppressionsChart'));
 
@@ -400,9 +401,6 @@ function OccurrenceDetail({
   reasonText: (r: string) => string;
 }) {
   const { t } = useTranslation();
-  const rows = Object.entries(o.suppressions)
-    .filter(([, n]) => n > 0)
-    .map(([reason, count]) => ({ key: reason, reason, name: reasonText(reason), count }));
   const title = t('simulation.details', { campaign: o.campaignName, date: formatDateTime(o.occurrenceAt) });
   return (
     <section aria-label={title} data-testid="occurrence-detail">
@@ -411,33 +409,12 @@ function OccurrenceDetail({
           <Typography.Title level={2} style={{ fontSize: 15 }}>
             {t('simulation.suppressionsTitle')}
           </Typography.Title>
-          {rows.length === 0 ? (
-            <Typography.Text type="secondary">{t('simulation.suppressionsEmpty')}</Typography.Text>
-          ) : (
-            <>
-              <Suspense fallback={<PageLoading />}>
-                <SuppressionsChart rows={rows} label={`${title}: ${t('simulation.suppressionsTitle')}`} />
-              </Suspense>
-              <Table
-                size="small"
-                pagination={false}
-                data-testid="occ-reasons"
-                aria-label={`${title}: ${t('simulation.suppressionsTitle')}`}
-                dataSource={rows}
-                onRow={(r) => ({ 'data-reason': r.reason }) as React.HTMLAttributes<HTMLElement>}
-                columns={[
-                  { title: t('simulation.reasonCol'), dataIndex: 'name' },
-                  {
-                    title: t('simulation.countCol'),
-                    dataIndex: 'count',
-                    align: 'right',
-                    width: 110,
-                    render: (n: number) => <span data-testid="reason-count">{number(n)}</span>,
-                  },
-                ]}
-              />
-            </>
-          )}
+          <SuppressionsByReason
+            counts={o.suppressions}
+            label={`${title}: ${t('simulation.suppressionsTitle')}`}
+            empty={t('simulation.suppressionsEmpty')}
+            testId="occ-reasons"
+          />
         </Col>
         <Col xs={24} xl={14}>
           <Typography.Title level={2} style={{ fontSize: 15 }}>
