@@ -68,6 +68,7 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
   let marketer: ConsoleMember;
   let salesOps: ConsoleMember;
   let sink: SmtpSink;
+  let winterId: string;
   // The simulation's range: the month after next, far from the runs these tests start now.
   const now = new Date();
   const simFrom = new Date(now.getFullYear(), now.getMonth() + 2, 1);
@@ -205,12 +206,12 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
       templates: { email: TEMPLATE },
       schedule: { type: 'monthly', day: 10, time: '10:00' },
     });
-    await createCampaign(t.dataSource, {
+    ({ id: winterId } = await createCampaign(t.dataSource, {
       name: 'Зимняя акция',
       segmentId,
       templates: { email: TEMPLATE },
       schedule: { type: 'monthly', day: 12, time: '12:00' },
-    });
+    }));
   });
 
   afterAll(async () => {
@@ -329,6 +330,19 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
       await atRest(p);
       await c.expectAccessible(p, 'simulation-preset-en');
 
+      // A link for one campaign (as from the calendar): only its occurrence, and a way back to all.
+      await p.goto(`${base}/console/simulation?from=${day(simFrom)}&to=${day(simTo)}&campaignId=${winterId}`);
+      await p.getByText(fill(ui.simulation.someCampaigns, { count: 1 })).waitFor();
+      const only = p
+        .getByTestId('simulation-occurrences')
+        .locator('tr.ant-table-row')
+        .filter({ has: p.getByTestId('occ-audience') });
+      await expect(settled(() => only.count(), 1)).resolves.toBe(1);
+      await expect(only.first().getByRole('link').textContent()).resolves.toBe('Зимняя акция');
+      await p.getByRole('button', { name: ui.simulation.allCampaigns }).click();
+      await p.waitForURL(new RegExp(`/simulation\\?from=${day(simFrom)}&to=${day(simTo)}$`));
+      await expect(settled(() => only.count(), 2)).resolves.toBe(2);
+
       const other = await signedIn(salesOps, 'ru');
       await other.goto(`${base}/console/simulation?from=${day(simFrom)}&to=${day(simTo)}`);
       await other.getByText(TEXTS.ru.simulation.forbidden).waitFor();
@@ -421,6 +435,13 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
           suppressed.items.map((d) => d.clientName).sort(),
         );
 
+        // A part of a client's name finds its delivery (with the status filter still on).
+        const cappedName = suppressed.items.find((d) => d.clientId === ids[0])!.clientName;
+        const search = p.getByRole('searchbox', { name: ui.runs.deliveries.search });
+        await search.fill(cappedName.slice(0, 8).toUpperCase());
+        await search.press('Enter');
+        await expect(settled(names, [cappedName])).resolves.toEqual([cappedName]);
+
         // The capped client's delivery says why: the weekly cap, full with the autumn campaign's email.
         const capped = suppressed.items.find((d) => d.clientId === ids[0])!;
         await table
@@ -460,6 +481,14 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
         );
         await atRest(p);
         await c.expectAccessible(p, `runs-list-${locale}`);
+        // Filtered by campaign too: only this run.
+        await p.getByLabel(ui.runs.campaignFilter, { exact: true }).fill(`Новости ${locale}`);
+        await p
+          .locator('.ant-select-dropdown:visible')
+          .getByText(`Новости ${locale}`, { exact: true })
+          .click();
+        await p.waitForURL(/campaignId=/);
+        await expect(settled(() => rows.count(), 1)).resolves.toBe(1);
         await row.getByRole('link').click();
         await p.waitForURL(new RegExp(`/console/runs/${run.id}$`));
 

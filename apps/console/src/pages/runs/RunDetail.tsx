@@ -15,7 +15,7 @@ import {
   Table,
   Typography,
 } from 'antd';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, unwrap, type Schemas } from '../../api/client';
@@ -29,6 +29,7 @@ import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { useReasonText } from '../../texts';
 import { CursorPager } from './CursorPager';
 import { ExplainDrawer } from './ExplainDrawer';
+import { SuppressionsByReason } from './SuppressionsByReason';
 import {
   byStatusOf,
   CANCELLABLE,
@@ -44,8 +45,6 @@ import {
 } from './shared';
 import { useRunProgress } from './useRunProgress';
 
-const SuppressionsChart = lazy(() => import('../../components/SuppressionsChart'));
-
 export const DELIVERIES_PAGE_SIZE = 25;
 
 export default function RunDetail() {
@@ -55,7 +54,6 @@ export default function RunDetail() {
   const { session } = useSession();
   const { modal, message } = AntApp.useApp();
   const queryClient = useQueryClient();
-  const reasonText = useReasonText();
   const [cancelError, setCancelError] = useState<unknown>(null);
 
   const { progress, mode } = useRunProgress(id);
@@ -102,9 +100,6 @@ export default function RunDetail() {
   const status = progress.data?.status ?? r.status;
   const canCancel = CANCELLABLE.includes(status) && session?.staff.role !== 'sales-ops';
   const byChannel = (r.stats.byChannel ?? {}) as Record<string, Record<string, number>>;
-  const byReason = Object.entries((r.stats.byReason ?? {}) as Record<string, number>)
-    .filter(([, n]) => n > 0)
-    .map(([reason, count]) => ({ key: reason, name: reasonText(reason), count }));
   const displaced = Number(r.stats.displaced ?? 0);
 
   const cancel = () =>
@@ -237,32 +232,12 @@ export default function RunDetail() {
         </Col>
         <Col xs={24} lg={byChannel.sms || byChannel.letter ? 12 : 24}>
           <Card title={t('runs.detail.byReason')} size="small" style={{ height: '100%' }}>
-            {byReason.length === 0 ? (
-              <Empty description={t('runs.detail.byReasonEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
-            ) : (
-              <>
-                <Suspense fallback={<PageLoading />}>
-                  <SuppressionsChart rows={byReason} label={t('runs.detail.byReason')} />
-                </Suspense>
-                <Table
-                  size="small"
-                  pagination={false}
-                  data-testid="run-reasons"
-                  aria-label={t('runs.detail.byReason')}
-                  dataSource={byReason}
-                  columns={[
-                    { title: t('runs.detail.reasonCol'), dataIndex: 'name' },
-                    {
-                      title: t('runs.detail.countCol'),
-                      dataIndex: 'count',
-                      align: 'right',
-                      width: 120,
-                      render: (n: number) => number(n),
-                    },
-                  ]}
-                />
-              </>
-            )}
+            <SuppressionsByReason
+              counts={(r.stats.byReason ?? {}) as Record<string, number>}
+              label={t('runs.detail.byReason')}
+              empty={t('runs.detail.byReasonEmpty')}
+              testId="run-reasons"
+            />
           </Card>
         </Col>
         {byChannel.sms && (
@@ -286,15 +261,8 @@ export default function RunDetail() {
 function ByChannel({ byChannel }: { byChannel: Record<string, Record<string, number>> }) {
   const { t, i18n } = useTranslation();
   const channels = CHANNELS.filter((c) => byChannel[c]);
-  const shown: DeliveryStatus[] = [
-    'queued',
-    'sending',
-    'sent',
-    'delivered',
-    'failed',
-    'bounced',
-    'cancelled',
-  ];
+  // Suppressed deliveries have no channel: the reasons say what they are.
+  const shown = DELIVERY_STATUSES.filter((s) => s !== 'suppressed');
   if (!channels.length)
     return <Empty description={t('runs.detail.byChannelEmpty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />;
   return (

@@ -5,6 +5,8 @@ import type { RunProgress } from './shared';
 
 /** How often the progress is asked for when the event stream is not available. */
 export const PROGRESS_POLL_MS = 2000;
+/** The stream sends every second: this long without an event, it is taken as not getting through. */
+export const STREAM_SILENCE_MS = 6000;
 
 export type ProgressMode = 'stream' | 'poll';
 
@@ -33,18 +35,30 @@ export function useRunProgress(runId: string): {
     const source = new EventSource(`/api/v1/runs/${encodeURIComponent(runId)}/events`, {
       withCredentials: true,
     });
-    source.addEventListener('progress', (event) => {
-      const next = JSON.parse((event as MessageEvent<string>).data) as RunProgress;
-      queryClient.setQueryData(['run-progress', runId], next);
-      if (next.finished) source.close();
-    });
-    // The stream ends after the last event; an error before that is a stream that does not work here.
-    source.onerror = () => {
+    // A stream held up on the way (a buffering proxy) says nothing at all: poll instead.
+    let silence = setTimeout(() => fallBack(), STREAM_SILENCE_MS);
+    const fallBack = () => {
+      clearTimeout(silence);
       source.close();
       const last = queryClient.getQueryData<RunProgress>(['run-progress', runId]);
       if (!last?.finished) setMode('poll');
     };
-    return () => source.close();
+    source.addEventListener('progress', (event) => {
+      clearTimeout(silence);
+      silence = setTimeout(() => fallBack(), STREAM_SILENCE_MS);
+      const next = JSON.parse((event as MessageEvent<string>).data) as RunProgress;
+      queryClient.setQueryData(['run-progress', runId], next);
+      if (next.finished) {
+        clearTimeout(silence);
+        source.close();
+      }
+    });
+    // The stream ends after the last event; an error before that is a stream that does not work here.
+    source.onerror = fallBack;
+    return () => {
+      clearTimeout(silence);
+      source.close();
+    };
   }, [runId, mode, started, finished, queryClient]);
 
   return { progress, mode };

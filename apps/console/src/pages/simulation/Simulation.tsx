@@ -29,6 +29,7 @@ import { PageTitle } from '../../components/Shell';
 import { formatDateTime, formatNumber } from '../../format';
 import { useReasonText } from '../../texts';
 import { CapHits } from '../runs/shared';
+import { SuppressionsByReason } from '../runs/SuppressionsByReason';
 
 const SuppressionsChart = lazy(() => import('../../components/SuppressionsChart'));
 
@@ -51,6 +52,16 @@ function presets(today: Dayjs): { key: string; value: [Dayjs, Dayjs] }[] {
   ];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A day from the address: 2027-02-01, or the local day of a date-time (2027-02-01T00:00:00Z). */
+function parseDay(value: string | null): Dayjs | null {
+  if (!value) return null;
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const parsed = day ? dayjs(new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3]))) : dayjs(value);
+  return parsed.isValid() ? parsed.startOf('day') : null;
+}
+
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const total = (counts: Record<string, number>) => sum(Object.values(counts));
 
@@ -66,9 +77,10 @@ export default function Simulation() {
   const { session } = useSession();
   const mayRun = session?.staff.role !== 'sales-ops';
   const [params, setParams] = useSearchParams();
-  const parse = (v: string | null) => (v && dayjs(v, DAY, true).isValid() ? dayjs(v, DAY, true) : null);
-  const from = parse(params.get('from'));
-  const to = parse(params.get('to'));
+  const from = parseDay(params.get('from'));
+  const to = parseDay(params.get('to'));
+  // A link may narrow the simulation to some campaigns (?campaignId=…&campaignId=…).
+  const campaignIds = params.getAll('campaignId').filter((id) => UUID.test(id));
   // What the picker shows: the range in the address until the person picks another.
   const urlKey = `${params.get('from')}|${params.get('to')}`;
   const [pick, setPick] = useState<{ key: string; value: [Dayjs | null, Dayjs | null] }>({
@@ -79,7 +91,7 @@ export default function Simulation() {
   const setPicked = (value: [Dayjs | null, Dayjs | null]) => setPick({ key: urlKey, value });
 
   const simulation = useQuery({
-    queryKey: ['simulation', from?.format(DAY), to?.format(DAY)],
+    queryKey: ['simulation', from?.format(DAY), to?.format(DAY), campaignIds],
     enabled: mayRun && !!from && !!to,
     queryFn: () =>
       unwrap<Result>(
@@ -88,6 +100,7 @@ export default function Simulation() {
             from: from!.startOf('day').toISOString(),
             // The end day is included: up to the start of the next one.
             to: to!.add(1, 'day').startOf('day').toISOString(),
+            ...(campaignIds.length && { campaignIds }),
           },
         }),
       ),
@@ -102,7 +115,15 @@ export default function Simulation() {
       void simulation.refetch();
       return;
     }
-    setParams({ from: a.format(DAY), to: b.format(DAY) });
+    const next = new URLSearchParams(params);
+    next.set('from', a.format(DAY));
+    next.set('to', b.format(DAY));
+    setParams(next);
+  };
+  const allCampaigns = () => {
+    const next = new URLSearchParams(params);
+    next.delete('campaignId');
+    setParams(next);
   };
 
   return (
@@ -145,6 +166,19 @@ export default function Simulation() {
               </Button>
             </Space>
           </form>
+          {campaignIds.length > 0 && (
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 12 }}
+              title={t('simulation.someCampaigns', { count: campaignIds.length })}
+              action={
+                <Button size="small" onClick={allCampaigns}>
+                  {t('simulation.allCampaigns')}
+                </Button>
+              }
+            />
+          )}
           {!from || !to ? (
             <Empty description={t('simulation.pick')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
           ) : simulation.isError ? (
@@ -367,9 +401,6 @@ function OccurrenceDetail({
   reasonText: (r: string) => string;
 }) {
   const { t } = useTranslation();
-  const rows = Object.entries(o.suppressions)
-    .filter(([, n]) => n > 0)
-    .map(([reason, count]) => ({ key: reason, reason, name: reasonText(reason), count }));
   const title = t('simulation.details', { campaign: o.campaignName, date: formatDateTime(o.occurrenceAt) });
   return (
     <section aria-label={title} data-testid="occurrence-detail">
@@ -378,33 +409,12 @@ function OccurrenceDetail({
           <Typography.Title level={2} style={{ fontSize: 15 }}>
             {t('simulation.suppressionsTitle')}
           </Typography.Title>
-          {rows.length === 0 ? (
-            <Typography.Text type="secondary">{t('simulation.suppressionsEmpty')}</Typography.Text>
-          ) : (
-            <>
-              <Suspense fallback={<PageLoading />}>
-                <SuppressionsChart rows={rows} label={`${title}: ${t('simulation.suppressionsTitle')}`} />
-              </Suspense>
-              <Table
-                size="small"
-                pagination={false}
-                data-testid="occ-reasons"
-                aria-label={`${title}: ${t('simulation.suppressionsTitle')}`}
-                dataSource={rows}
-                onRow={(r) => ({ 'data-reason': r.reason }) as React.HTMLAttributes<HTMLElement>}
-                columns={[
-                  { title: t('simulation.reasonCol'), dataIndex: 'name' },
-                  {
-                    title: t('simulation.countCol'),
-                    dataIndex: 'count',
-                    align: 'right',
-                    width: 110,
-                    render: (n: number) => <span data-testid="reason-count">{number(n)}</span>,
-                  },
-                ]}
-              />
-            </>
-          )}
+          <SuppressionsByReason
+            counts={o.suppressions}
+            label={`${title}: ${t('simulation.suppressionsTitle')}`}
+            empty={t('simulation.suppressionsEmpty')}
+            testId="occ-reasons"
+          />
         </Col>
         <Col xs={24} xl={14}>
           <Typography.Title level={2} style={{ fontSize: 15 }}>
