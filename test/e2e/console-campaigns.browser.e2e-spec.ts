@@ -87,7 +87,11 @@ describeWithBrowser('Console: campaigns and calendar in a real browser (Chromium
       })
       .first()
       .click();
-    await p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' });
+    const open = p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    // The chosen option closes the list; should the click have landed mid-animation, Escape does.
+    if ((await settled(() => open.count(), 0, 25)) !== 0) await p.keyboard.press('Escape');
+    await open.waitFor({ state: 'detached' });
+    await p.locator('.ant-select-selection-item, .ant-select-content', { hasText: option }).first().waitFor();
   }
 
   /** Waits for antd's enter and leave animations (axe-core reads colours mid-fade otherwise). */
@@ -256,6 +260,16 @@ describeWithBrowser('Console: campaigns and calendar in a real browser (Chromium
       });
       await p.getByTestId('campaign-status').getByText(cui.status.draft).waitFor();
 
+      // The list shows it with its next occurrence, the API's.
+      await p.getByRole('link', { name: cui.page.toList }).click();
+      const row = p.getByRole('row').filter({ has: p.getByRole('link', { name }) });
+      const nextShown = await row.getByTestId('next-occurrence').getAttribute('data-local');
+      expect(nextShown).toBe(
+        (await c.api<{ nextOccurrences: Occurrence[] }>(`/api/v1/campaigns/${id}`)).nextOccurrences[0].local,
+      );
+      await row.getByRole('link', { name }).click();
+      await expectHeading(p, name);
+
       // Activate: the status changes, and the occurrences without an edition are flagged ahead.
       await p.getByRole('button', { name: cui.page.activate, exact: true }).click();
       await p.getByTestId('campaign-status').getByText(cui.status.active).waitFor();
@@ -394,6 +408,25 @@ describeWithBrowser('Console: campaigns and calendar in a real browser (Chromium
       .getByText(/already exists/)
       .waitFor();
     await expectHeading(p, cui.form.newTitle);
+
+    // Editing reuses the form: the campaign's values in it, saved with PATCH.
+    const existing = await createCampaign(t.dataSource, {
+      name: 'To be renamed',
+      status: CampaignStatus.Draft,
+      schedule: { type: 'quarterly', time: '09:00' },
+      templates: { email: TEMPLATE },
+    });
+    await p.goto(`${base}/console/campaigns/${existing.id}/edit`);
+    await expectHeading(p, fill(cui.form.editTitle, { name: 'To be renamed' }));
+    await p.getByLabel(cui.name, { exact: true }).fill('Renamed');
+    await p.getByText(cui.form.stepTiming).click();
+    expect(await p.getByLabel(cui.form.time, { exact: true }).inputValue()).toBe('09:00');
+    await p.getByRole('button', { name: ui.common.save }).click();
+    await expectHeading(p, 'Renamed');
+    expect(await c.api<CampaignBody>(`/api/v1/campaigns/${existing.id}`)).toMatchObject({
+      name: 'Renamed',
+      schedule: { type: 'quarterly', time: '09:00' },
+    });
   });
 
   it.each(LOCALES)(
