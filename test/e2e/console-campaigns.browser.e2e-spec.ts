@@ -11,7 +11,7 @@ import { createClient } from '../factories/client.factory';
 import { createSegment } from '../factories/segment.factory';
 import { days, setPolicy } from '../support/planning';
 import { TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
-import { createTemplates } from './campaigns-support';
+import { createSigner, createTemplates } from './campaigns-support';
 import {
   browserAvailable,
   ConsoleBrowser,
@@ -87,7 +87,11 @@ describeWithBrowser('Console: campaigns and calendar in a real browser (Chromium
       })
       .first()
       .click();
-    await p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' });
+    const open = p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    // The chosen option closes the list; should the click have landed mid-animation, Escape does.
+    if ((await settled(() => open.count(), 0, 25)) !== 0) await p.keyboard.press('Escape');
+    await open.waitFor({ state: 'detached' });
+    await p.locator('.ant-select-selection-item, .ant-select-content', { hasText: option }).first().waitFor();
   }
 
   /** Waits for antd's enter and leave animations (axe-core reads colours mid-fade otherwise). */
@@ -256,6 +260,16 @@ describeWithBrowser('Console: campaigns and calendar in a real browser (Chromium
       });
       await p.getByTestId('campaign-status').getByText(cui.status.draft).waitFor();
 
+      // The list shows it with its next occurrence, the API's.
+      await p.getByRole('link', { name: cui.page.toList }).click();
+      const row = p.getByRole('row').filter({ has: p.getByRole('link', { name }) });
+      const nextShown = await row.getByTestId('next-occurrence').getAttribute('data-local');
+      expect(nextShown).toBe(
+        (await c.api<{ nextOccurrences: Occurrence[] }>(`/api/v1/campaigns/${id}`)).nextOccurrences[0].local,
+      );
+      await row.getByRole('link', { name }).click();
+      await expectHeading(p, name);
+
       // Activate: the status changes, and the occurrences without an edition are flagged ahead.
       await p.getByRole('button', { name: cui.page.activate, exact: true }).click();
       await p.getByTestId('campaign-status').getByText(cui.status.active).waitFor();
@@ -394,6 +408,25 @@ describeWithBrowser('Console: campaigns and calendar in a real browser (Chromium
       .getByText(/already exists/)
       .waitFor();
     await expectHeading(p, cui.form.newTitle);
+
+    // Editing reuses the form: the campaign's values in it, saved with PATCH.
+    const existing = await createCampaign(t.dataSource, {
+      name: 'To be renamed',
+      status: CampaignStatus.Draft,
+      schedule: { type: 'quarterly', time: '09:00' },
+      templates: { email: TEMPLATE },
+    });
+    await p.goto(`${base}/console/campaigns/${existing.id}/edit`);
+    await expectHeading(p, fill(cui.form.editTitle, { name: 'To be renamed' }));
+    await p.getByLabel(cui.name, { exact: true }).fill('Renamed');
+    await p.getByText(cui.form.stepTiming).click();
+    expect(await p.getByLabel(cui.form.time, { exact: true }).inputValue()).toBe('09:00');
+    await p.getByRole('button', { name: ui.common.save }).click();
+    await expectHeading(p, 'Renamed');
+    expect(await c.api<CampaignBody>(`/api/v1/campaigns/${existing.id}`)).toMatchObject({
+      name: 'Renamed',
+      schedule: { type: 'quarterly', time: '09:00' },
+    });
   });
 
   it.each(LOCALES)(
@@ -474,6 +507,48 @@ describeWithBrowser('Console: campaigns and calendar in a real browser (Chromium
       await setPolicy(t.dataSource, {});
     },
   );
+
+  it('a CEO letter: the kind fixes topic and priority, the letter channel asks for a signer', async () => {
+    const ui = TEXTS.en;
+    const cui = ui.campaigns;
+    await createTemplates(t.dataSource, 'console-ceo-letter', [Channel.Letter]);
+    const signerId = await createSigner(t.dataSource, 'Пётр Иванов');
+    const { page: p } = await c.signedIn(marketer, 'en', WIDE);
+    await p.goto(`${base}/console/campaigns/new`);
+    await p.getByLabel(cui.name, { exact: true }).fill('Quarterly letter from the CEO');
+    await choose(p, cui.kind, ui.campaignKind['ceo-letter']);
+    await p.getByText(cui.form.kindHint['ceo-letter']).waitFor();
+    await p.getByText(cui.form.topicFixed).waitFor();
+    await p.getByRole('button', { name: cui.form.next }).click();
+    // Letters as well as email: a template for each, and the signer.
+    await p.getByLabel(cui.channels, { exact: true }).click();
+    await p
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: ui.channel.letter,
+      })
+      .click();
+    await p.keyboard.press('Escape');
+    await choose(p, fill(cui.form.templateFor, { channel: ui.channel.email }), TEMPLATE);
+    await choose(p, fill(cui.form.templateFor, { channel: ui.channel.letter }), 'console-ceo-letter');
+    await choose(p, cui.signer, 'Пётр Иванов');
+    await shot(p, 'campaigns-wizard-ceo-letter-en');
+    await p.getByRole('button', { name: cui.form.next }).click();
+    await p.getByText(cui.form.caps['must-send']).waitFor();
+    await radio(p, cui.form.schedule.quarterly);
+    await p.getByRole('button', { name: cui.form.next }).click();
+    await p.getByRole('button', { name: cui.form.create }).click();
+    await expectHeading(p, 'Quarterly letter from the CEO');
+    const id = /\/campaigns\/([0-9a-f-]{36})$/.exec(p.url())![1];
+    expect(await c.api<Record<string, unknown>>(`/api/v1/campaigns/${id}`)).toMatchObject({
+      kind: 'ceo-letter',
+      priority: 'must-send',
+      topicKey: 'company-letters',
+      channels: ['email', 'letter'],
+      templates: { email: TEMPLATE, letter: 'console-ceo-letter' },
+      signerId,
+      schedule: { type: 'quarterly', time: '10:00' },
+    });
+  });
 
   it('sales-ops reads campaigns but is offered no writes', async () => {
     const ui = TEXTS.ru;

@@ -184,6 +184,9 @@ function Legend() {
         <BoardStatusTag key={s} status={s} />
       ))}
       <Tag color={TAG.red}>⚠ {t('calendar.collisionLegend')}</Tag>
+      <Typography.Text type="secondary">
+        ↑ {t('campaigns.priority.high')} · ‼ {t('campaigns.priority.must-send')}
+      </Typography.Text>
     </Space>
   );
 }

@@ -26,6 +26,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, unwrap } from '../../api/client';
 import { CATEGORIES, CHANNELS, type Category, type Channel } from '../../api/types';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { TAG } from '../../components/colours';
 import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
 import {
@@ -664,7 +665,7 @@ function TemplateField({
           <Space size={4} wrap>
             {t('campaigns.form.locales')}
             {(['ru', 'en'] as const).map((l) => (
-              <Tag key={l} color={locales.includes(l) ? undefined : 'default'}>
+              <Tag key={l} color={locales.includes(l) ? undefined : TAG.orange}>
                 {t(`language.${l}`)}:{' '}
                 {locales.includes(l) ? t('campaigns.form.localeYes') : t('campaigns.form.localeNo')}
               </Tag>

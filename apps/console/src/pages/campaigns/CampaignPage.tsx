@@ -360,6 +360,27 @@ export default function CampaignPage() {
                   );
                 },
               },
+              ...([...byPeriod.values()].some((i) => i.collisions !== null)
+                ? [
+                    {
+                      title: t('calendar.collisionsLabel'),
+                      key: 'collisions',
+                      width: 200,
+                      render: (_: unknown, o: Occurrence) => {
+                        const n = byPeriod.get(o.periodKey)?.collisions;
+                        if (n === null || n === undefined) return '—';
+                        const day = o.local.slice(0, 10);
+                        return n > 0 ? (
+                          <Link to={`/simulation?from=${day}&to=${day}`}>
+                            {t('calendar.collisions', { count: n, n: formatNumber(n, i18n.language) })}
+                          </Link>
+                        ) : (
+                          t('calendar.noCollisions')
+                        );
+                      },
+                    },
+                  ]
+                : []),
               ...(c.requiresEdition
                 ? [
                     {

@@ -167,7 +167,7 @@ export default function CampaignsList() {
                   if (!next)
                     return <Typography.Text type="secondary">{t('campaigns.noNext')}</Typography.Text>;
                   return (
-                    <span data-testid="next-occurrence">
+                    <span data-testid="next-occurrence" data-local={next.local}>
                       {formatLocal(next.local, i18n.language)}
                       {c.status !== 'active' && (
                         <div>
