@@ -238,7 +238,7 @@ describe('Dispatch end to end: a monthly broadcast to 200 clients on four channe
     }
   });
 
-  it('the Twilio stand-in received each SMS exactly once, to the client, in Russian or English as they read', () => {
+  it('the Twilio stand-in received each SMS exactly once, to the client, in Russian or English as they read, its portal link short', async () => {
     const sms = ofChannel(Channel.Sms);
     expect(standIn.requests.every((r) => r.authorized)).toBe(true);
     const sent = standIn.sent;
@@ -259,7 +259,11 @@ describe('Dispatch end to end: a monthly broadcast to 200 clients on four channe
           ? 'ООО «Альфа»: November news: a warehouse in Chelyabinsk'
           : 'ООО «Альфа»: Новости ноября: склад в Челябинске',
       );
-      expect(request.params.Body).toMatch(/https:\/\/touchbase\.example\.com\/portal\/\S+/);
+      // The portal link through a short link (~35 characters instead of ~150): it leads to the client's portal.
+      const code = /https:\/\/touchbase\.example\.com\/r\/([0-9A-Za-z]{10})$/.exec(request.params.Body)?.[1];
+      expect(code).toBeDefined();
+      const res = await t.http().get(`/r/${code}`).redirects(0).expect(302);
+      expect(res.headers.location).toMatch(/^https:\/\/touchbase\.example\.com\/portal\/\S+/);
     }
   });
 

@@ -3,12 +3,13 @@ import { Locale } from '@touchbase/core';
 import { LinksService } from '@touchbase/links';
 import { SignersService } from '@touchbase/templates';
 import { createClient } from '../factories/client.factory';
-import { archiveAllClients, planNow } from '../support/planning';
+import { planNow } from '../support/planning';
 import { SmtpSink } from '../support/smtp-sink';
 import { TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 import {
   countBy,
   createEmailApp,
+  emailAppPerSuite,
   deliveries,
   drain,
   emailCampaign,
@@ -23,22 +24,10 @@ const PNG = Buffer.from(
 );
 
 describe('Email dispatch over SMTP (real nodemailer, a real SMTP sink)', () => {
+  const suite = emailAppPerSuite({ EMAIL_HARD_BOUNCE_LIMIT: '2' });
   let sink: SmtpSink;
   let t: TestApp;
-
-  beforeAll(async () => {
-    sink = await SmtpSink.start();
-    t = await createEmailApp(sink, { EMAIL_HARD_BOUNCE_LIMIT: '2' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sink?.close();
-  });
-  // Campaigns go to the whole base: each test sees only the clients it creates.
-  beforeEach(async () => {
-    sink.reset();
-    await archiveAllClients(t);
-  });
+  beforeAll(() => ({ t, sink } = suite));
 
   it('sends a broadcast to 50 clients exactly once each, Cyrillic intact', async () => {
     const clients = await Promise.all(

@@ -2,6 +2,7 @@ import { Campaign, CampaignStatus } from '@touchbase/campaigns';
 import { Channel } from '@touchbase/core';
 import { DispatcherService } from '@touchbase/dispatch';
 import { createCampaign } from '../factories/campaign.factory';
+import { archiveAllClients } from '../support/planning';
 import { SmtpSink } from '../support/smtp-sink';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -24,6 +25,31 @@ export function createEmailApp(sink: SmtpSink, overrides: Record<string, string>
     },
     { withWorker: true },
   );
+}
+
+/**
+ * One email app and SMTP sink for a describe block: started before it, closed after it; before each
+ * test the sink is emptied and the base archived (campaigns go to the whole base: each test sees only
+ * the clients it creates).
+ */
+export function emailAppPerSuite(overrides: Record<string, string> = {}): {
+  readonly t: TestApp;
+  readonly sink: SmtpSink;
+} {
+  const suite = {} as { t: TestApp; sink: SmtpSink };
+  beforeAll(async () => {
+    suite.sink = await SmtpSink.start();
+    suite.t = await createEmailApp(suite.sink, overrides);
+  });
+  afterAll(async () => {
+    await suite.t?.close();
+    await suite.sink?.close();
+  });
+  beforeEach(async () => {
+    suite.sink.reset();
+    await archiveAllClients(suite.t);
+  });
+  return suite;
 }
 
 /** A paused email campaign (the scheduler leaves it alone; runs are made here). */

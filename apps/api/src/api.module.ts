@@ -10,6 +10,7 @@ import { MetricsApiModule } from '@touchbase/metrics';
 import { RuntimeModule, RuntimeOptions, WorkerJobsModule } from '@touchbase/runtime';
 import { ImportsModule } from '@touchbase/imports';
 import { LettersApiModule } from '@touchbase/letters';
+import { ShortLinksApiModule } from '@touchbase/links';
 import { PlanningApiModule } from '@touchbase/planning';
 import { PortalModule } from '@touchbase/portal';
 import { PreferencesApiModule } from '@touchbase/preferences';
@@ -54,6 +55,7 @@ export class ApiModule {
         EmailApiModule,
         SmsApiModule,
         CallsApiModule,
+        ShortLinksApiModule,
         LettersApiModule,
         PortalModule,
         ReportsApiModule,

@@ -88,6 +88,7 @@ export class AppConfig {
       portalSecret: this.env.PORTAL_LINK_SECRET,
       unsubscribeSecret: this.env.UNSUBSCRIBE_LINK_SECRET,
       portalTtlDays: this.env.PORTAL_LINK_TTL_DAYS,
+      clickTracking: this.env.CLICK_TRACKING,
     };
   }
 

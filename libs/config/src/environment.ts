@@ -245,6 +245,14 @@ export class Environment {
   @Max(365)
   PORTAL_LINK_TTL_DAYS = 30;
 
+  /**
+   * Links in messages go through short redirects (PUBLIC_URL/r/<code>) that record clicks; false
+   * sends the links as the templates write them, untracked.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  CLICK_TRACKING = true;
+
   // ── Worker ──────────────────────────────────────────────────────────────
   @Transform(toInteger)
   @IsInt()

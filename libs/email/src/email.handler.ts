@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Channel, mapWithConcurrency } from '@touchbase/core';
 import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
+import { DeliveryLinks, ShortLinksService } from '@touchbase/links';
 import { TemplateRenderer } from '@touchbase/templates';
 import { EmailDriver, EmailSendError, InlineImage, OutgoingEmail } from './drivers/email.driver';
 import { EmailBouncesService } from './email-bounces.service';
@@ -24,19 +25,34 @@ export class EmailHandler extends ChannelHandler {
     private readonly messages: EmailMessageBuilder,
     private readonly signatures: SignatureImagesService,
     private readonly bounces: EmailBouncesService,
+    private readonly shortLinks: ShortLinksService,
   ) {
     super();
   }
 
   async dispatch(items: PreparedDelivery[]): Promise<DispatchOutcome[]> {
-    // The driver sends at most `concurrency` at once; twice as many workers keep a rendered message
-    // ready for each connection as it frees up.
-    const outcomes = await mapWithConcurrency(items, this.driver.concurrency * 2, (item) => this.send(item));
+    // Every message of the batch is built first, its short links made to work with one statement;
+    // then the driver sends at most `concurrency` at once.
+    const composed = await mapWithConcurrency(items, this.driver.concurrency * 2, (item) =>
+      this.compose(item),
+    );
+    try {
+      await this.shortLinks.save(composed.flatMap((c) => ('message' in c && c.links ? [c.links] : [])));
+    } catch (e) {
+      const error = `Could not save the messages' short links: ${errorText(e)}`;
+      return items.map(() => ({ kind: 'retry', error }));
+    }
+    const outcomes = await mapWithConcurrency(composed, this.driver.concurrency * 2, (c) =>
+      'message' in c ? this.send(c.message) : Promise.resolve(c),
+    );
     await this.recordBounces(items, outcomes);
     return outcomes;
   }
 
-  private async send(item: PreparedDelivery): Promise<DispatchOutcome> {
+  /** The delivery's message, its links through short links (when tracked) — or why there is none. */
+  private async compose(
+    item: PreparedDelivery,
+  ): Promise<{ message: OutgoingEmail; links: DeliveryLinks | null } | DispatchOutcome> {
     let signature: InlineImage | null = null;
     const signer = this.messages.signatureOf(item);
     if (signer) {
@@ -46,15 +62,21 @@ export class EmailHandler extends ChannelHandler {
         return { kind: 'retry', error: `Could not load the signature image: ${errorText(e)}` };
       }
     }
-    let message: OutgoingEmail;
     try {
       const rendered = this.renderer.render(item.template, item.context);
       if (rendered.channel !== Channel.Email)
         throw new Error(`"${item.template.name}" is not an email template`);
-      message = this.messages.build(item, rendered, signature);
+      const links = this.shortLinks.enabled ? this.shortLinks.forDelivery(item.id) : null;
+      const tracked = links
+        ? { ...rendered, html: links.html(rendered.html), text: links.text(rendered.text) }
+        : rendered;
+      return { message: this.messages.build(item, tracked, signature), links };
     } catch (e) {
       return { kind: 'failed', error: errorText(e), reason: 'template-error' };
     }
+  }
+
+  private async send(message: OutgoingEmail): Promise<DispatchOutcome> {
     try {
       const result = await this.driver.send(message);
       return {

@@ -1,3 +1,4 @@
 export * from './token-signer';
 export * from './links.service';
 export * from './links.module';
+export * from './short-links.service';

@@ -1,6 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { LinksService } from './links.service';
+import { ShortLinksController } from './short-links.controller';
+import { ShortLinksService } from './short-links.service';
 
 @Global()
-@Module({ providers: [LinksService], exports: [LinksService] })
+@Module({ providers: [LinksService, ShortLinksService], exports: [LinksService, ShortLinksService] })
 export class LinksModule {}
+
+/** The API side: the short links' redirect, /r/<code>. */
+@Module({ controllers: [ShortLinksController] })
+export class ShortLinksApiModule {}

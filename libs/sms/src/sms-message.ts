@@ -20,6 +20,8 @@ export function composeSms(
   renderer: TemplateRenderer,
   item: PreparedDelivery,
   segmentCost: number,
+  /** What the text's links become before it is counted and sent (short links), if anything. */
+  links?: (text: string) => string,
 ): ComposedSms {
   const to = item.client.phone;
   if (!to) return { ok: false, error: 'The client has no phone number', reason: 'no-contact-data' };
@@ -27,6 +29,7 @@ export function composeSms(
   try {
     const rendered = renderer.render(item.template, item.context);
     text = 'text' in rendered ? rendered.text : '';
+    if (links) text = links(text);
   } catch (e) {
     return {
       ok: false,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { ShortLinksService } from '@touchbase/links';
 import { Channel } from '@touchbase/core';
 import { ClaimedDelivery, MessagePreparerService } from '@touchbase/dispatch';
 import { TemplateRenderer } from '@touchbase/templates';
@@ -30,6 +31,7 @@ export class SmsPreviewService {
     private readonly preparer: MessagePreparerService,
     private readonly renderer: TemplateRenderer,
     private readonly config: AppConfig,
+    private readonly shortLinks: ShortLinksService,
   ) {}
 
   async compose(rows: StoredSmsDelivery[], manager?: EntityManager): Promise<Map<string, ComposedSms>> {
@@ -47,8 +49,14 @@ export class SmsPreviewService {
       meta: r.meta ?? {},
     }));
     const { ready } = await this.preparer.prepare(items, manager);
+    // Counted as sent: with short links of the same length as the real ones (not saved, never clicked).
+    const links = (item: ClaimedDelivery) =>
+      this.shortLinks.enabled ? (text: string) => this.shortLinks.forDelivery(item.id).text(text) : undefined;
     return new Map(
-      ready.map((item) => [item.id, composeSms(this.renderer, item, this.config.sms.segmentCost)]),
+      ready.map((item) => [
+        item.id,
+        composeSms(this.renderer, item, this.config.sms.segmentCost, links(item)),
+      ]),
     );
   }
 }

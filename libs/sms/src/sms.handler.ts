@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@touchbase/config';
 import { Channel, mapWithConcurrency, RateLimiter, Semaphore } from '@touchbase/core';
 import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
+import { DeliveryLinks, ShortLinksService } from '@touchbase/links';
 import { TemplateRenderer } from '@touchbase/templates';
 import { SmsDriver, SmsSendError } from './drivers/sms-driver';
 import { SmsConsentService } from './sms-consent.service';
@@ -33,6 +34,7 @@ export class SmsHandler extends ChannelHandler {
     private readonly renderer: TemplateRenderer,
     private readonly consent: SmsConsentService,
     private readonly config: AppConfig,
+    private readonly shortLinks: ShortLinksService,
   ) {
     super();
     this.slots = new Semaphore(config.sms.concurrency);
@@ -41,13 +43,34 @@ export class SmsHandler extends ChannelHandler {
   async dispatch(items: PreparedDelivery[]): Promise<DispatchOutcome[]> {
     const deadline = Date.now() + this.config.dispatch.batchSeconds * 1000;
     const limiter = this.limiterFor(this.driver.sender);
-    // Each worker renders its next message and sends it: rendering overlaps other messages' round trips.
-    return mapWithConcurrency(items, this.config.sms.concurrency, async (item): Promise<DispatchOutcome> => {
-      const c = composeSms(this.renderer, item, this.config.sms.segmentCost);
-      return c.ok
-        ? await this.slots.use(() => this.send(item, c, limiter, deadline))
-        : { kind: 'failed', error: c.error, reason: c.reason };
-    });
+    // Rendered first (with their short links, made to work before any message goes out), then sent.
+    const links = items.map((item) =>
+      this.shortLinks.enabled ? this.shortLinks.forDelivery(item.id) : null,
+    );
+    const composed = items.map((item, i) =>
+      composeSms(
+        this.renderer,
+        item,
+        this.config.sms.segmentCost,
+        links[i] ? (t) => links[i]!.text(t) : undefined,
+      ),
+    );
+    try {
+      await this.shortLinks.save(links.filter((l, i) => l && composed[i].ok) as DeliveryLinks[]);
+    } catch (e) {
+      const error = `Could not save the message's short links: ${e instanceof Error ? e.message : String(e)}`;
+      return items.map(() => ({ kind: 'retry', error }));
+    }
+    return mapWithConcurrency(
+      items,
+      this.config.sms.concurrency,
+      async (item, i): Promise<DispatchOutcome> => {
+        const c = composed[i];
+        return c.ok
+          ? await this.slots.use(() => this.send(item, c, limiter, deadline))
+          : { kind: 'failed', error: c.error, reason: c.reason };
+      },
+    );
   }
 
   private async send(

@@ -12,6 +12,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   clients: 'clients',
   consent_log: 'preferences',
   deliveries: 'runs',
+  delivery_links: 'links',
   editions: 'campaigns',
   import_errors: 'imports',
   imports: 'imports',

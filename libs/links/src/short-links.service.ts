@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import DataLoader from 'dataloader';
+import { decodeHTMLAttribute } from 'entities';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@touchbase/config';
+
+/** The characters of a short code: URL-safe in any position, case-sensitive. */
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** A delivery's key: 9 random characters, 62⁹ ≈ 1.35·10¹⁶ (53 bits) — not to be guessed. */
+export const SHORT_KEY_LENGTH = 9;
+/** A code: the delivery's key and one character for the target (up to 62 links a message). */
+export const SHORT_CODE = new RegExp(`^[0-9A-Za-z]{${SHORT_KEY_LENGTH + 1}}$`);
+const MAX_TARGETS = ALPHABET.length;
+
+/** Clicks are counted in memory and written at most this often (a redirect never waits on a write). */
+const CLICK_FLUSH_MS = 1000;
+const CLICK_FLUSH_SIZE = 1000;
+/** Codes resolved recently, kept for repeated clicks (a link shared or scanned several times). */
+const CACHE_SIZE = 50_000;
+const LOOKUP_WINDOW_MS = 5;
+
+/** The links of one delivery: the short URL of each target, and the row that makes them work. */
+export class DeliveryLinks {
+  readonly key = randomKey();
+  private readonly targets: string[] = [];
+
+  constructor(
+    readonly deliveryId: string,
+    private readonly base: string,
+  ) {}
+
+  /** The short URL standing for `target` (the target itself past the 62nd distinct link). */
+  url(target: string): string {
+    let index = this.targets.indexOf(target);
+    if (index < 0) {
+      if (this.targets.length >= MAX_TARGETS) return target;
+      index = this.targets.push(target) - 1;
+    }
+    return `${this.base}${this.key}${ALPHABET[index]}`;
+  }
+
+  /**
+   * Every absolute http(s) link of an HTML body, in href attributes, through its short URL; the
+   * target is the URL the browser would follow (entities decoded: handlebars writes = as &#x3D;).
+   */
+  html(html: string): string {
+    return html.replace(
+      /(\shref\s*=\s*)(["'])(https?:\/\/[^"']+)\2/gi,
+      (match, attr: string, quote: string, url: string) =>
+        this.isOwn(url) ? match : `${attr}${quote}${this.url(decodeHTMLAttribute(url))}${quote}`,
+    );
+  }
+
+  /** Every absolute http(s) link of a plain text (a text part, an SMS), through its short URL. */
+  text(text: string): string {
+    return text.replace(/https?:\/\/[^\s<>"'«»]+/gi, (found) => {
+      // Sentence punctuation after a link is not part of it.
+      const url = found.replace(/[.,;:!?)\]]+$/, '');
+      return this.isOwn(url) ? found : this.url(url) + found.slice(url.length);
+    });
+  }
+
+  get empty(): boolean {
+    return this.targets.length === 0;
+  }
+
+  get row(): { key: string; deliveryId: string; targets: string[] } {
+    return { key: this.key, deliveryId: this.deliveryId, targets: [...this.targets] };
+  }
+
+  private isOwn(url: string): boolean {
+    return url.startsWith(this.base);
+  }
+}
+
+/**
+ * Short signed links (issue: engagement). A message's links are replaced, when it is rendered, by
+ * PUBLIC_URL/r/<code>; the code is unguessable and bound to one delivery and one target the template
+ * produced, so the redirect can never send anyone elsewhere. A click is counted on the delivery
+ * (first, last, how many) and redirected at once; counts are written in batches.
+ */
+@Injectable()
+export class ShortLinksService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('ShortLinks');
+  private readonly base: string;
+  /**
+   * Codes resolved together: the lookups of one tick (a hundred concurrent clicks) are one query, and
+   * a code resolved recently is not looked up again (a link shared or scanned several times).
+   */
+  private readonly targets = new DataLoader<string, string[] | null>((keys) => this.load(keys), {
+    cacheMap: new BoundedCache<string, Promise<string[] | null>>(CACHE_SIZE),
+    maxBatchSize: 500,
+    // A couple of milliseconds gather the clicks arriving together into one query.
+    batchScheduleFn: (run) => setTimeout(run, LOOKUP_WINDOW_MS),
+  });
+  private pending = new Map<string, { clicks: number; first: Date; last: Date }>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {
+    this.base = `${config.http.publicUrl}/r/`;
+  }
+
+  /** Whether links are tracked (CLICK_TRACKING). */
+  get enabled(): boolean {
+    return this.config.links.clickTracking;
+  }
+
+  /** A delivery's links, to rewrite its message with; `save` them before the message goes out. */
+  forDelivery(deliveryId: string): DeliveryLinks {
+    return new DeliveryLinks(deliveryId, this.base);
+  }
+
+  /** Makes the short links of these deliveries work: one statement for the batch. */
+  async save(links: DeliveryLinks[]): Promise<void> {
+    const rows = links.filter((l) => !l.empty).map((l) => l.row);
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO delivery_links (key, delivery_id, targets)
+       SELECT r.key, r.delivery_id::bigint, ARRAY(SELECT jsonb_array_elements_text(r.targets))
+         FROM jsonb_to_recordset($1::jsonb) AS r(key text, delivery_id text, targets jsonb)`,
+      [JSON.stringify(rows.map((r) => ({ key: r.key, delivery_id: r.deliveryId, targets: r.targets })))],
+    );
+  }
+
+  /** Where a code leads, counting the click; null for a code that is not one of ours. */
+  async click(code: string, at = new Date()): Promise<string | null> {
+    if (!SHORT_CODE.test(code)) return null;
+    const key = code.slice(0, SHORT_KEY_LENGTH);
+    const targets = await this.targets.load(key);
+    const target = targets?.[ALPHABET.indexOf(code[SHORT_KEY_LENGTH])];
+    if (!target) return null;
+    const seen = this.pending.get(key);
+    if (seen) {
+      seen.clicks += 1;
+      seen.last = at;
+    } else this.pending.set(key, { clicks: 1, first: at, last: at });
+    if (this.pending.size >= CLICK_FLUSH_SIZE) void this.flushClicks();
+    else this.timer ??= setTimeout(() => void this.flushClicks(), CLICK_FLUSH_MS).unref();
+    return target;
+  }
+
+  /** Writes the clicks counted so far (on a timer, at shutdown, and for whoever must read them now). */
+  flushClicks(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.flushing = this.flushing.then(async () => {
+      if (batch.size === 0) return;
+      const rows = [...batch].map(([key, c]) => ({ key, clicks: c.clicks, first: c.first, last: c.last }));
+      try {
+        await this.dataSource.query(
+          `UPDATE delivery_links d
+              SET clicks = d.clicks + c.clicks,
+                  first_clicked_at = LEAST(COALESCE(d.first_clicked_at, c.first), c.first),
+                  last_clicked_at = GREATEST(COALESCE(d.last_clicked_at, c.last), c.last)
+             FROM jsonb_to_recordset($1::jsonb) AS c(key text, clicks int, first timestamptz, last timestamptz)
+            WHERE d.key = c.key`,
+          [JSON.stringify(rows)],
+        );
+      } catch (e) {
+        // The redirects happened; only their count is lost.
+        this.logger.error({ err: e, clicks: rows.length }, 'Could not record clicks');
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Before the database closes: the clicks counted since the last write. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flushClicks();
+  }
+
+  private async load(keys: readonly string[]): Promise<(string[] | null)[]> {
+    const rows: { key: string; targets: string[] }[] = await this.dataSource.query(
+      `SELECT key, targets FROM delivery_links WHERE key = ANY($1::text[])`,
+      [keys],
+    );
+    const found = new Map(rows.map((r) => [r.key, r.targets]));
+    return keys.map((k) => found.get(k) ?? null);
+  }
+}
+
+/** A Map that forgets its oldest entries past `limit` (DataLoader's cache, bounded). */
+class BoundedCache<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.limit && !this.has(key)) this.delete(this.keys().next().value!);
+    return super.set(key, value);
+  }
+}
+
+function randomKey(): string {
+  // 248 = 4 × 62: bytes from 248 up would favour the first characters; they are skipped.
+  let key = '';
+  while (key.length < SHORT_KEY_LENGTH) {
+    for (const b of randomBytes(16)) {
+      if (b < 248 && key.length < SHORT_KEY_LENGTH) key += ALPHABET[b % 62];
+    }
+  }
+  return key;
+}

@@ -1,0 +1,98 @@
+import { ShortLinksService } from '@touchbase/links';
+import { createClient } from '../factories/client.factory';
+import { planNow, TEST_EDITION } from '../support/planning';
+import { drain, emailAppPerSuite, emailCampaign, PUBLIC_URL } from './email-support';
+
+const SHORT = new RegExp(`${PUBLIC_URL.replace(/\./g, '\\.')}/r/([0-9A-Za-z]{10})`, 'g');
+const CATALOG = 'https://shop.example/catalog?utm_source=touchbase&utm_medium=email';
+
+/** Every short code of a text, in order, distinct. */
+const codesIn = (text: string) => [...new Set([...text.matchAll(SHORT)].map((m) => m[1]))];
+
+describe('Short links in messages: clicks counted, redirects only to what the template produced (e2e)', () => {
+  const suite = emailAppPerSuite();
+
+  async function sendOne() {
+    const client = await createClient(suite.t.dataSource, { name: 'ООО «Ромашка»' });
+    const campaign = await emailCampaign(suite.t);
+    const runId = await planNow(suite.t, campaign, {
+      edition: {
+        blocks: [...TEST_EDITION.blocks!, { type: 'link', ru: 'Каталог', en: 'Catalogue', url: CATALOG }],
+      },
+    });
+    const [row] = await drain(suite.t, runId);
+    expect(row.status).toBe('sent');
+    const [message] = suite.sink.to(client.email!);
+    return { message, deliveryId: row.id };
+  }
+
+  const follow = (code: string) => suite.t.http().get(`/r/${code}`).redirects(0);
+
+  it('every link of the email, HTML and text, is a short link that redirects to its target and counts the click', async () => {
+    const { message, deliveryId } = await sendOne();
+    // No absolute link in the HTML other than the short ones.
+    const hrefs = [...message.html.matchAll(/href="([^"]+)"/g)]
+      .map((m) => m[1])
+      .filter((h) => /^https?:/.test(h));
+    expect(hrefs.length).toBeGreaterThanOrEqual(3);
+    for (const href of hrefs) expect(href).toMatch(/^https:\/\/tb\.example\/r\/[0-9A-Za-z]{10}$/);
+    expect(message.text).not.toContain('shop.example');
+    const codes = codesIn(message.html);
+    expect(codesIn(message.text)).toEqual(expect.arrayContaining(codesIn(message.text)));
+
+    const targets: string[] = [];
+    for (const code of codes) {
+      const res = await follow(code).expect(302);
+      expect(res.headers['cache-control']).toBe('no-store');
+      targets.push(res.headers.location as string);
+    }
+    // The catalogue link as the template wrote it (entities decoded), the portal and the unsubscribe page.
+    expect(targets).toContain(CATALOG);
+    expect(targets.some((u) => u.startsWith(`${PUBLIC_URL}/portal/`))).toBe(true);
+    expect(targets.some((u) => u.startsWith(`${PUBLIC_URL}/u/`))).toBe(true);
+    // All codes of one message share its key: one row for the delivery.
+    expect(new Set(codes.map((c) => c.slice(0, 9))).size).toBe(1);
+
+    await follow(codes[0]).expect(302);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const [row] = await suite.t.dataSource.query(
+      `SELECT delivery_id::text, clicks, first_clicked_at, last_clicked_at FROM delivery_links WHERE delivery_id = $1`,
+      [deliveryId],
+    );
+    expect(row).toMatchObject({ delivery_id: deliveryId, clicks: codes.length + 1 });
+    expect(row.first_clicked_at.getTime()).toBeLessThanOrEqual(row.last_clicked_at.getTime());
+  });
+
+  it('a code altered by one character, a made-up one, or a target the message does not have answers 404', async () => {
+    const { message } = await sendOne();
+    const [code] = codesIn(message.html);
+    const flip = (c: string) => (c === 'a' ? 'b' : 'a');
+    for (let i = 0; i < 9; i += 1) {
+      const altered = code.slice(0, i) + flip(code[i]) + code.slice(i + 1);
+      const res = await follow(altered).expect(404);
+      expect(res.text).toContain('Ссылка не найдена');
+      expect(res.headers.location).toBeUndefined();
+    }
+    // The same delivery, a position past its targets: not a target the template produced.
+    await follow(`${code.slice(0, 9)}z`).expect(404);
+    await follow('0000000000').expect(404);
+    await follow('short').expect(404);
+    await follow(`${code}x`).expect(404);
+    await follow('../../etc/passwd').expect(404);
+  });
+});
+
+describe('Short links turned off (CLICK_TRACKING=false)', () => {
+  const suite = emailAppPerSuite({ CLICK_TRACKING: 'false' });
+
+  it('sends the links as the template wrote them, and records nothing', async () => {
+    const client = await createClient(suite.t.dataSource, { name: 'ООО «Без отслеживания»' });
+    const runId = await planNow(suite.t, await emailCampaign(suite.t), { edition: {} });
+    await drain(suite.t, runId);
+    const [message] = suite.sink.to(client.email!);
+    expect(message.html).not.toMatch(SHORT);
+    expect(message.html).toContain(`${PUBLIC_URL}/portal/`);
+    const [{ n }] = await suite.t.dataSource.query(`SELECT count(*)::int AS n FROM delivery_links`);
+    expect(n).toBe(0);
+  });
+});
