@@ -116,8 +116,20 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
         p.getByText(TEXTS[l].reports.chart.loading).count(),
         p.locator('.ant-spin-spinning, .ant-spin-blur').count(),
         p.locator('[data-chart]:not(:has(canvas))').count(),
+        // A table that was loading fades back in: not yet at full opacity.
+        p
+          .locator('.ant-spin-container')
+          .evaluateAll(
+            (els) =>
+              els.filter(
+                (e) =>
+                  (
+                    globalThis as unknown as { getComputedStyle: (el: unknown) => { opacity: string } }
+                  ).getComputedStyle(e).opacity !== '1',
+              ).length,
+          ),
       ]);
-    await expect(settled(pending, [0, 0, 0])).resolves.toEqual([0, 0, 0]);
+    await expect(settled(pending, [0, 0, 0, 0])).resolves.toEqual([0, 0, 0, 0]);
   };
 
   /** The screen settled (charts drawn, nothing loading), kept as a screenshot, axe-core clean. */
