@@ -484,7 +484,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
   );
 
   it.each(LOCALES)(
-    'an admin creates a topic, and a signer with a PNG signature that shows (%s)',
+    'an admin creates a topic and a signer with a PNG signature; an API field error shows on its field (%s)',
     async (l) => {
       const ui = TEXTS[l].settingsAdmin;
       const { page: p } = await c.signedIn(admin, l);
@@ -562,6 +562,18 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
           branding.name,
         );
         await look(w, l, `settings-workspace-${l}-${width}`);
+        if (width === 1280) {
+          // A weekday as a "working weekend day": the API's 400 names the list, shown on that field.
+          const before = await api<{ daysOff: string[]; workingDays: string[] }>('/api/v1/holiday-calendar');
+          const card = w.locator('.ant-card', { hasText: ui.workspace.holidays });
+          await card.getByLabel(ui.workspace.workingDays).pressSequentially('2026-12-09,');
+          await card.getByRole('button', { name: ui.save }).click();
+          const fieldError = card
+            .locator('.ant-form-item', { hasText: ui.workspace.workingDays })
+            .locator('.ant-form-item-explain-error');
+          await fieldError.filter({ hasText: '2026-12-09' }).first().waitFor();
+          expect(await api('/api/v1/holiday-calendar')).toEqual(before);
+        }
         for (const screen of ['policy', 'topics', 'signers'] as const) {
           if (width === 1280) continue;
           await w.goto(`${base}/console/settings/${screen}`);
