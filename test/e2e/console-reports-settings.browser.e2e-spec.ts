@@ -438,7 +438,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
   });
 
   it.each(LOCALES)(
-    'an admin changes the frequency policy; a bad value shows on its field (%s)',
+    'an admin changes the frequency policy (a bad value shows on its field) and the classification rules (%s)',
     async (l) => {
       const ui = TEXTS[l].settingsAdmin;
       const { page: p } = await c.signedIn(admin, l);
@@ -480,6 +480,27 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
         overall: [{ ...before.overall[0], maxTouches: next }, ...before.overall.slice(1)],
       });
       await look(p, l, `settings-policy-${l}-1280`);
+
+      // The classification rules: a change saved is what the API then answers.
+      await p.goto(`${base}/console/settings/classification`);
+      await expectHeading(p, ui.classification.title);
+      const rules = await api<{ lapsedDays: number; aShare: number }>('/api/v1/classification/settings');
+      const lapsed = p.getByLabel(ui.classification.lapsedDays);
+      await expect(lapsed.inputValue()).resolves.toBe(String(rules.lapsedDays));
+      await expect(p.getByLabel(ui.classification.aShare).inputValue()).resolves.toBe(
+        String(Math.round(rules.aShare * 10000) / 100),
+      );
+      const days = rules.lapsedDays + 10;
+      await lapsed.fill(String(days));
+      await p.getByRole('button', { name: ui.save }).click();
+      await expect(
+        settled(
+          () => api<{ lapsedDays: number }>('/api/v1/classification/settings').then((x) => x.lapsedDays),
+          days,
+        ),
+      ).resolves.toBe(days);
+      expect(await api('/api/v1/classification/settings')).toEqual({ ...rules, lapsedDays: days });
+      await look(p, l, `settings-classification-${l}-1280`);
     },
   );
 
@@ -574,10 +595,13 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
           await fieldError.filter({ hasText: '2026-12-09' }).first().waitFor();
           expect(await api('/api/v1/holiday-calendar')).toEqual(before);
         }
-        for (const screen of ['policy', 'topics', 'signers'] as const) {
+        for (const screen of ['policy', 'topics', 'signers', 'classification'] as const) {
           if (width === 1280) continue;
           await w.goto(`${base}/console/settings/${screen}`);
           await expectHeading(w, ui[screen].title);
+          if (screen === 'policy') await w.getByTestId('caps-overall').waitFor();
+          else if (screen === 'classification') await w.getByLabel(ui.classification.lapsedDays).waitFor();
+          else await w.locator(`[data-testid="${screen}"] tbody tr.ant-table-row`).first().waitFor();
           await look(w, l, `settings-${screen}-${l}-${width}`);
         }
       }
@@ -593,7 +617,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
       await expectHeading(p, TEXTS[l].settings.title);
       await p.getByRole('link', { name: ui.home.policy }).waitFor();
       await expect(p.getByRole('link', { name: TEXTS[l].settings.staffLink }).count()).resolves.toBe(0);
-      await expect(p.getByTestId('settings-home').getByText(ui.home.readOnlyTag).count()).resolves.toBe(3);
+      await expect(p.getByTestId('settings-home').getByText(ui.home.readOnlyTag).count()).resolves.toBe(4);
       await look(p, l, `settings-home-marketer-${l}-1280`);
 
       await p.goto(`${base}/console/settings/policy`);
