@@ -114,10 +114,28 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
     const pending = () =>
       Promise.all([
         p.getByText(TEXTS[l].reports.chart.loading).count(),
-        p.locator('.ant-spin-spinning').count(),
+        p.locator('.ant-spin-spinning, .ant-spin-blur').count(),
         p.locator('[data-chart]:not(:has(canvas))').count(),
+        // A table that was loading fades back in: not yet at full opacity.
+        p
+          .locator('.ant-spin-container')
+          .evaluateAll(
+            (els) =>
+              els.filter(
+                (e) =>
+                  (
+                    globalThis as unknown as { getComputedStyle: (el: unknown) => { opacity: string } }
+                  ).getComputedStyle(e).opacity !== '1',
+              ).length,
+          ),
       ]);
-    await expect(settled(pending, [0, 0, 0])).resolves.toEqual([0, 0, 0]);
+    await expect(settled(pending, [0, 0, 0, 0])).resolves.toEqual([0, 0, 0, 0]);
+  };
+
+  /** The screen settled (charts drawn, nothing loading), kept as a screenshot, axe-core clean. */
+  const look = async (p: WatchedPage, l: UiLocale, name: string) => {
+    await chartsDrawn(p, l);
+    await c.expectAccessible(p, name);
   };
 
   beforeAll(async () => {
@@ -314,8 +332,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
           Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? '' : String(v)])),
         ),
       );
-      await chartsDrawn(p, l);
-      await c.expectAccessible(p, `reports-coverage-${l}-1280`);
+      await look(p, l, `reports-coverage-${l}-1280`);
 
       // The filters live in the URL: a category narrows the report to what the API answers for it.
       await p.goto(`${base}/console/reports/coverage?period=${PERIOD}&category=VIP`);
@@ -398,8 +415,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
           const names = (await cells(p, 'table-verification-backlog')).map((r) => r[0]).sort();
           expect(names).toEqual(report.tables.backlog.map((r) => squash(String(r.clientName))).sort());
         }
-        await chartsDrawn(p, l);
-        await c.expectAccessible(p, `reports-${s.report}-${l}-${width}`);
+        await look(p, l, `reports-${s.report}-${l}-${width}`);
       }
       // The survey: its own filters (answer dates, campaign) and figures.
       await p.goto(`${base}/console/reports/survey`);
@@ -413,23 +429,22 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
       await expect(
         p.locator('[data-testid="table-survey-answers"] tbody tr.ant-table-row').count(),
       ).resolves.toBe(2);
-      await c.expectAccessible(p, `reports-survey-${l}-${width}`);
+      await look(p, l, `reports-survey-${l}-${width}`);
       // The coverage at this width too.
       await p.goto(`${base}/console/reports/coverage?period=${PERIOD}`);
       await p.getByTestId('report-coverage').waitFor();
-      await chartsDrawn(p, l);
-      if (width === 768) await c.expectAccessible(p, `reports-coverage-${l}-${width}`);
+      if (width === 768) await look(p, l, `reports-coverage-${l}-${width}`);
     }
   });
 
   it.each(LOCALES)(
-    'an admin changes the frequency policy; a bad value shows on its field (%s)',
+    'an admin changes the frequency policy (a bad value shows on its field) and the classification rules (%s)',
     async (l) => {
       const ui = TEXTS[l].settingsAdmin;
       const { page: p } = await c.signedIn(admin, l);
       await p.goto(`${base}/console/settings`);
       await expectHeading(p, TEXTS[l].settings.title);
-      await c.expectAccessible(p, `settings-home-${l}-1280`);
+      await look(p, l, `settings-home-${l}-1280`);
       await p.getByRole('link', { name: ui.home.policy }).click();
       await expectHeading(p, ui.policy.title);
       const before = await api<Policy>('/api/v1/frequency-policy');
@@ -464,12 +479,33 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
         ...before,
         overall: [{ ...before.overall[0], maxTouches: next }, ...before.overall.slice(1)],
       });
-      await c.expectAccessible(p, `settings-policy-${l}-1280`);
+      await look(p, l, `settings-policy-${l}-1280`);
+
+      // The classification rules: a change saved is what the API then answers.
+      await p.goto(`${base}/console/settings/classification`);
+      await expectHeading(p, ui.classification.title);
+      const rules = await api<{ lapsedDays: number; aShare: number }>('/api/v1/classification/settings');
+      const lapsed = p.getByLabel(ui.classification.lapsedDays);
+      await expect(lapsed.inputValue()).resolves.toBe(String(rules.lapsedDays));
+      await expect(p.getByLabel(ui.classification.aShare).inputValue()).resolves.toBe(
+        String(Math.round(rules.aShare * 10000) / 100),
+      );
+      const days = rules.lapsedDays + 10;
+      await lapsed.fill(String(days));
+      await p.getByRole('button', { name: ui.save }).click();
+      await expect(
+        settled(
+          () => api<{ lapsedDays: number }>('/api/v1/classification/settings').then((x) => x.lapsedDays),
+          days,
+        ),
+      ).resolves.toBe(days);
+      expect(await api('/api/v1/classification/settings')).toEqual({ ...rules, lapsedDays: days });
+      await look(p, l, `settings-classification-${l}-1280`);
     },
   );
 
   it.each(LOCALES)(
-    'an admin creates a topic, and a signer with a PNG signature that shows (%s)',
+    'an admin creates a topic and a signer with a PNG signature; an API field error shows on its field (%s)',
     async (l) => {
       const ui = TEXTS[l].settingsAdmin;
       const { page: p } = await c.signedIn(admin, l);
@@ -490,7 +526,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
         nameRu: `Вебинары ${l}`,
         nameEn: `Webinars ${l}`,
       });
-      await c.expectAccessible(p, `settings-topics-${l}-1280`);
+      await look(p, l, `settings-topics-${l}-1280`);
 
       // The same key again: the API's conflict is shown, nothing else changes.
       await p.getByRole('button', { name: ui.topics.create }).click();
@@ -535,7 +571,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
         hasSignature: true,
         signatureMime: 'image/png',
       });
-      await c.expectAccessible(p, `settings-signers-${l}-1280`);
+      await look(p, l, `settings-signers-${l}-1280`);
 
       // The workspace screen at both widths.
       for (const width of [1280, 768]) {
@@ -546,12 +582,27 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
         await expect(w.getByLabel(ui.workspace.name, { exact: true }).inputValue()).resolves.toBe(
           branding.name,
         );
-        await c.expectAccessible(w, `settings-workspace-${l}-${width}`);
-        for (const screen of ['policy', 'topics', 'signers'] as const) {
+        await look(w, l, `settings-workspace-${l}-${width}`);
+        if (width === 1280) {
+          // A weekday as a "working weekend day": the API's 400 names the list, shown on that field.
+          const before = await api<{ daysOff: string[]; workingDays: string[] }>('/api/v1/holiday-calendar');
+          const card = w.locator('.ant-card', { hasText: ui.workspace.holidays });
+          await card.getByLabel(ui.workspace.workingDays).pressSequentially('2026-12-09,');
+          await card.getByRole('button', { name: ui.save }).click();
+          const fieldError = card
+            .locator('.ant-form-item', { hasText: ui.workspace.workingDays })
+            .locator('.ant-form-item-explain-error');
+          await fieldError.filter({ hasText: '2026-12-09' }).first().waitFor();
+          expect(await api('/api/v1/holiday-calendar')).toEqual(before);
+        }
+        for (const screen of ['policy', 'topics', 'signers', 'classification'] as const) {
           if (width === 1280) continue;
           await w.goto(`${base}/console/settings/${screen}`);
           await expectHeading(w, ui[screen].title);
-          await c.expectAccessible(w, `settings-${screen}-${l}-${width}`);
+          if (screen === 'policy') await w.getByTestId('caps-overall').waitFor();
+          else if (screen === 'classification') await w.getByLabel(ui.classification.lapsedDays).waitFor();
+          else await w.locator(`[data-testid="${screen}"] tbody tr.ant-table-row`).first().waitFor();
+          await look(w, l, `settings-${screen}-${l}-${width}`);
         }
       }
     },
@@ -566,8 +617,8 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
       await expectHeading(p, TEXTS[l].settings.title);
       await p.getByRole('link', { name: ui.home.policy }).waitFor();
       await expect(p.getByRole('link', { name: TEXTS[l].settings.staffLink }).count()).resolves.toBe(0);
-      await expect(p.getByTestId('settings-home').getByText(ui.home.readOnlyTag).count()).resolves.toBe(3);
-      await c.expectAccessible(p, `settings-home-marketer-${l}-1280`);
+      await expect(p.getByTestId('settings-home').getByText(ui.home.readOnlyTag).count()).resolves.toBe(4);
+      await look(p, l, `settings-home-marketer-${l}-1280`);
 
       await p.goto(`${base}/console/settings/policy`);
       await expectHeading(p, ui.policy.title);
@@ -584,7 +635,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
         headers: { 'X-CSRF-Token': csrfToken },
       });
       expect(topic.status()).toBe(403);
-      await c.expectAccessible(p, `settings-policy-marketer-${l}-1280`);
+      await look(p, l, `settings-policy-marketer-${l}-1280`);
 
       await p.goto(`${base}/console/settings/staff`);
       await p.getByText(TEXTS[l].errors.forbidden).waitFor();

@@ -262,20 +262,15 @@ function WeeklyChart({ rows }: { rows: ReportRow[] }) {
   const format = (v: number) => formatNumber(v, i18n.language);
   const title = `${t('reports.chart.weekly')}: ${t(`reports.col.${metric}`)}`;
   return (
-    <Card
-      size="small"
-      title={title}
-      style={{ marginBottom: 16 }}
-      extra={
-        <Segmented
-          size="small"
-          aria-label={t('reports.chart.metric')}
-          value={metric}
-          onChange={(v) => setMetric(v as typeof metric)}
-          options={WEEKLY_METRICS.map((m) => ({ value: m, label: t(`reports.col.${m}`) }))}
-        />
-      }
-    >
+    <Card size="small" title={title} style={{ marginBottom: 16 }}>
+      <Segmented
+        size="small"
+        aria-label={t('reports.chart.metric')}
+        value={metric}
+        onChange={(v) => setMetric(v as typeof metric)}
+        options={WEEKLY_METRICS.map((m) => ({ value: m, label: t(`reports.col.${m}`) }))}
+        style={{ marginBottom: 8, maxWidth: '100%', overflowX: 'auto' }}
+      />
       {weeks.length === 0 ? (
         <Empty description={t('reports.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
       ) : (

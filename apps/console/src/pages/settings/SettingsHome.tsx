@@ -8,7 +8,7 @@ import { PageTitle } from '../../components/Shell';
 
 /** Each settings screen: who sees it, and who may change it (the API refuses the others). */
 const SCREENS: {
-  key: 'policy' | 'topics' | 'signers' | 'workspace' | 'staff';
+  key: 'policy' | 'topics' | 'signers' | 'workspace' | 'classification' | 'staff';
   path: string;
   see: Role[];
   change: Role[];
@@ -17,6 +17,12 @@ const SCREENS: {
   { key: 'topics', path: 'topics', see: ['admin', 'marketer', 'sales-ops'], change: ['admin'] },
   { key: 'signers', path: 'signers', see: ['admin', 'marketer', 'sales-ops'], change: ['admin', 'marketer'] },
   { key: 'workspace', path: 'workspace', see: ['admin', 'marketer', 'sales-ops'], change: ['admin'] },
+  {
+    key: 'classification',
+    path: 'classification',
+    see: ['admin', 'marketer', 'sales-ops'],
+    change: ['admin'],
+  },
   { key: 'staff', path: 'staff', see: ['admin'], change: ['admin'] },
 ];
 

@@ -1,23 +1,38 @@
 import type { FormInstance } from 'antd';
 import { ApiError } from '../../api/client';
 
+type NamePath = (string | number)[];
+
+/** `overall.0.maxTouches` or `workingDays[3]` as a form name path. */
+const toPath = (field: string): NamePath =>
+  field
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+
 /**
- * Puts the API's field errors (`details`: `overall.0.maxTouches`) on the form's fields; true when
- * at least one field of the form took one (the rest is for the alert above the form).
+ * Puts the API's field errors (`details`) on the form's fields: on the field named, or else on the
+ * nearest field that holds it (`workingDays[3]` on the list of working days). True when at least one
+ * field took one (the alert above the form shows them all anyway).
  */
-export function showFieldErrors(
-  form: FormInstance,
-  error: unknown,
-  prefix: (string | number)[] = [],
-): boolean {
+export function showFieldErrors(form: FormInstance, error: unknown, prefix: NamePath = []): boolean {
   if (!(error instanceof ApiError)) return false;
   const details = Array.isArray(error.body.details) ? error.body.details : [];
-  const fields = details
-    .map((d) => ({
-      name: [...prefix, ...d.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))],
-      errors: d.messages,
-    }))
-    .filter((f) => form.getFieldInstance(f.name) !== undefined || form.getFieldValue(f.name) !== undefined);
+  const registered = form.getFieldsError().map((f) => JSON.stringify(f.name));
+  const byField = new Map<string, { name: NamePath; errors: string[] }>();
+  for (const d of details) {
+    const path = [...prefix, ...toPath(d.field)];
+    for (let n = path.length; n > 0; n -= 1) {
+      const key = JSON.stringify(path.slice(0, n));
+      if (!registered.includes(key)) continue;
+      const entry = byField.get(key) ?? { name: path.slice(0, n), errors: [] };
+      entry.errors.push(...d.messages);
+      byField.set(key, entry);
+      break;
+    }
+  }
+  const fields = [...byField.values()];
   if (fields.length) form.setFields(fields);
   return fields.length > 0;
 }

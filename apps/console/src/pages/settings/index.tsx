@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router-dom';
 import NotFound from '../NotFound';
+import Classification from './Classification';
 import FrequencyPolicy from './FrequencyPolicy';
 import SettingsHome from './SettingsHome';
 import Signers from './Signers';
@@ -16,6 +17,7 @@ export default function SettingsSection() {
       <Route path="topics" element={<Topics />} />
       <Route path="signers" element={<Signers />} />
       <Route path="workspace" element={<Workspace />} />
+      <Route path="classification" element={<Classification />} />
       <Route path="staff" element={<Staff />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
