@@ -466,7 +466,16 @@ describeWithBrowser('Calls and letters in the console (Chromium)', () => {
       await expect(p.getByTestId('letter-returned').textContent()).resolves.toBe(
         fill(T.letters.returnedDone, { client: back.name }),
       );
-      await expect(letter.textContent()).resolves.toContain(T.letters.returnedTag);
+      // The letter's row says so too, and still does after a reload (the API keeps the return).
+      const says = async () => {
+        const text = (await letter.textContent()) ?? '';
+        return text.includes(T.letters.returnedOn.split(' {{')[0]) && text.includes(T.letters.addressFlagged);
+      };
+      await expect(settled(says, true)).resolves.toBe(true);
+      await p.reload();
+      await letter.waitFor();
+      await expect(settled(says, true)).resolves.toBe(true);
+      await expect(letter.getByTestId('letter-return').count()).resolves.toBe(0);
       const verification = await c.api<Report>('/api/v1/reports/verification?limit=500');
       const flagged = verification.tables.backlog.find((r) => r.clientId === back.id);
       expect(String(flagged?.problems).split(';')).toEqual(expect.arrayContaining(['address-returned']));

@@ -334,6 +334,68 @@ describe('Letter batches', () => {
       );
       expect(planned2).toEqual({ status: 'suppressed', reason: 'no-contact-data' });
     });
+
+    it("lists the batch's letters with their returns, page by page", async () => {
+      const returned = planned.clients[0];
+      const res = await t
+        .http()
+        .get(`/api/v1/letter-batches/${batch.id}/letters`)
+        .set(as(marketer))
+        .expect(200);
+      const items = res.body.items as {
+        deliveryId: string;
+        clientId: string;
+        clientName: string;
+        status: string;
+        returned: { note: string | null } | null;
+        contactFlags: string[];
+      }[];
+      expect(items).toHaveLength(5);
+      expect(res.body.nextCursor).toBeNull();
+      const ids = await t.dataSource.query(
+        `SELECT id::text FROM deliveries WHERE letter_batch_id = $1 ORDER BY id`,
+        [batch.id],
+      );
+      expect(items.map((l) => l.deliveryId)).toEqual(ids.map((r: { id: string }) => r.id));
+      for (const letter of items) {
+        const client = planned.clients.find((c) => c.id === letter.clientId)!;
+        expect(letter).toMatchObject({ clientName: client.name, status: 'sent' });
+        if (client.id === returned.id) {
+          expect(letter.returned).toMatchObject({ note: 'Адресат выбыл' });
+          expect(letter.contactFlags).toContain('address-returned');
+        } else {
+          expect(letter.returned).toBeNull();
+        }
+      }
+      const first = await t
+        .http()
+        .get(`/api/v1/letter-batches/${batch.id}/letters`)
+        .query({ limit: 3 })
+        .set(as(salesOps))
+        .expect(200);
+      expect(first.body.items).toHaveLength(3);
+      const rest = await t
+        .http()
+        .get(`/api/v1/letter-batches/${batch.id}/letters`)
+        .query({ limit: 3, cursor: first.body.nextCursor })
+        .set(as(salesOps))
+        .expect(200);
+      expect(
+        [...first.body.items, ...rest.body.items].map((l: { deliveryId: string }) => l.deliveryId),
+      ).toEqual(items.map((l) => l.deliveryId));
+      expect(rest.body.nextCursor).toBeNull();
+      await t
+        .http()
+        .get(`/api/v1/letter-batches/${batch.id}/letters`)
+        .query({ cursor: 'nonsense' })
+        .set(as(salesOps))
+        .expect(400);
+      await t
+        .http()
+        .get('/api/v1/letter-batches/00000000-0000-4000-8000-000000000000/letters')
+        .set(as(salesOps))
+        .expect(404);
+    });
   });
 
   it('two worker processes dispatching one run make one batch and one PDF with every letter once', async () => {
