@@ -8,7 +8,6 @@ import { Category, type Client } from '@touchbase/clients';
 import { Channel, StaffRole } from '@touchbase/core';
 import { LetterBatchBuilderService, type LetterBatchDto } from '@touchbase/letters';
 import { PlannerService } from '@touchbase/planning';
-import { SignersService } from '@touchbase/templates';
 import { createClient, createPurchase, daysAgo } from '../factories/client.factory';
 import { createRun } from '../factories/run.factory';
 import { TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
@@ -26,7 +25,7 @@ import {
   type UiLocale,
   type WatchedPage,
 } from './console-browser-support';
-import { pdfPages, signaturePng } from './letters-pdf';
+import { createCeoSigner, pdfPages } from './letters-pdf';
 
 const describeWithBrowser = browserAvailable('calls and letters browser tests') ? describe : describe.skip;
 // A real browser on a shared machine, with the worker: each test plans, dispatches, renders and runs axe-core.
@@ -75,16 +74,7 @@ describeWithBrowser('Calls and letters in the console (Chromium)', () => {
     t = c.t;
     anna = await c.member(StaffRole.SalesOps, 'Анна Смирнова');
     olga = await c.member(StaffRole.SalesOps, 'Ольга Продажина');
-    const signers = t.app.get(SignersService);
-    const signer = await signers.create({
-      name: 'Иван Петров',
-      nameEn: 'Ivan Petrov',
-      title: 'генеральный директор',
-      titleEn: 'Chief Executive Officer',
-      email: 'ceo@touchbase.example',
-    });
-    await signers.setSignature(signer.id, signaturePng());
-    signerId = signer.id;
+    signerId = await createCeoSigner(t.app);
   });
   afterAll(async () => {
     await c.close();

@@ -18,7 +18,7 @@ import { ApiModule } from '../../apps/api/src/api.module';
 import { cancelHalfway } from '../support/run-cancel';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTaggedCampaign, dispatchAll } from './calls-support';
-import { imageXObjects, pdfPages, signaturePng } from './letters-pdf';
+import { createCeoSigner, imageXObjects, pdfPages } from './letters-pdf';
 
 type ClientSpec = Partial<Client> & { name: string };
 
@@ -54,16 +54,7 @@ describe('Letter batches', () => {
     );
     salesOps = (await createStaffWithKey(t.dataSource, StaffRole.SalesOps)).key;
     marketer = (await createStaffWithKey(t.dataSource, StaffRole.Marketer)).key;
-    const signers = t.app.get(SignersService);
-    const signer = await signers.create({
-      name: 'Иван Петров',
-      nameEn: 'Ivan Petrov',
-      title: 'генеральный директор',
-      titleEn: 'Chief Executive Officer',
-      email: 'ceo@touchbase.example',
-    });
-    await signers.setSignature(signer.id, signaturePng());
-    signerId = signer.id;
+    signerId = await createCeoSigner(t.app);
   });
   afterAll(async () => {
     await t.close();
