@@ -401,6 +401,19 @@ describeWithBrowser('Calls and letters in the console (Chromium)', () => {
       }
     });
 
+    it(`${locale}: a marketer sees the letter batches without the post room's buttons, and no calls`, async () => {
+      const { batch } = await planLetters();
+      const marketer = await c.member(StaffRole.Marketer, `Олег Маркетов ${locale}`);
+      const { page: p } = await c.signedIn(marketer, locale);
+      await p.goto(`${c.base}/console/calls`);
+      await p.getByText(T.calls.forbidden).waitFor();
+      await p.goto(`${c.base}/console/letters/${batch.id}`);
+      await p.locator('[data-testid="batch-facts"] [data-status="ready"]').waitFor();
+      await expect(p.getByTestId('batch-pdf').count()).resolves.toBe(1);
+      await expect(p.getByTestId('batch-mailed').count()).resolves.toBe(0);
+      await c.expectAccessible(p, `letters-batch-marketer-${locale}-1280`);
+    });
+
     it(`${locale}: sales ops download a letter batch's PDF, mark it mailed and record a returned letter`, async () => {
       const { batch, clients } = await planLetters();
       const { page: p } = await c.signedIn(olga, locale);
