@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { INestApplication } from '@nestjs/common';
+import { signaturePng } from '@touchbase/demo';
+import { SignersService } from '@touchbase/templates';
 
 // pdf-parse runs pdf.js, which loads its worker with a dynamic import that Jest's module sandbox
 // refuses; a plain node process does it fine.
@@ -33,4 +36,21 @@ export function imageXObjects(pdf: Buffer): number {
   return pdf.toString('latin1').match(/\/Subtype \/Image/g)?.length ?? 0;
 }
 
-export { signaturePng } from '@touchbase/demo';
+export { signaturePng };
+
+/** The CEO who signs the letters, with a signature image: its id. */
+export async function createCeoSigner(
+  app: INestApplication,
+  email = 'ceo@touchbase.example',
+): Promise<string> {
+  const signers = app.get(SignersService);
+  const signer = await signers.create({
+    name: 'Иван Петров',
+    nameEn: 'Ivan Petrov',
+    title: 'генеральный директор',
+    titleEn: 'Chief Executive Officer',
+    email,
+  });
+  await signers.setSignature(signer.id, signaturePng());
+  return signer.id;
+}

@@ -18,7 +18,7 @@ import { ApiModule } from '../../apps/api/src/api.module';
 import { cancelHalfway } from '../support/run-cancel';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTaggedCampaign, dispatchAll } from './calls-support';
-import { imageXObjects, pdfPages, signaturePng } from './letters-pdf';
+import { createCeoSigner, imageXObjects, pdfPages } from './letters-pdf';
 
 type ClientSpec = Partial<Client> & { name: string };
 
@@ -54,16 +54,7 @@ describe('Letter batches', () => {
     );
     salesOps = (await createStaffWithKey(t.dataSource, StaffRole.SalesOps)).key;
     marketer = (await createStaffWithKey(t.dataSource, StaffRole.Marketer)).key;
-    const signers = t.app.get(SignersService);
-    const signer = await signers.create({
-      name: 'Иван Петров',
-      nameEn: 'Ivan Petrov',
-      title: 'генеральный директор',
-      titleEn: 'Chief Executive Officer',
-      email: 'ceo@touchbase.example',
-    });
-    await signers.setSignature(signer.id, signaturePng());
-    signerId = signer.id;
+    signerId = await createCeoSigner(t.app);
   });
   afterAll(async () => {
     await t.close();
@@ -333,6 +324,68 @@ describe('Letter batches', () => {
         [next.id, client.id],
       );
       expect(planned2).toEqual({ status: 'suppressed', reason: 'no-contact-data' });
+    });
+
+    it("lists the batch's letters with their returns, page by page", async () => {
+      const returned = planned.clients[0];
+      const res = await t
+        .http()
+        .get(`/api/v1/letter-batches/${batch.id}/letters`)
+        .set(as(marketer))
+        .expect(200);
+      const items = res.body.items as {
+        deliveryId: string;
+        clientId: string;
+        clientName: string;
+        status: string;
+        returned: { note: string | null } | null;
+        contactFlags: string[];
+      }[];
+      expect(items).toHaveLength(5);
+      expect(res.body.nextCursor).toBeNull();
+      const ids = await t.dataSource.query(
+        `SELECT id::text FROM deliveries WHERE letter_batch_id = $1 ORDER BY id`,
+        [batch.id],
+      );
+      expect(items.map((l) => l.deliveryId)).toEqual(ids.map((r: { id: string }) => r.id));
+      for (const letter of items) {
+        const client = planned.clients.find((c) => c.id === letter.clientId)!;
+        expect(letter).toMatchObject({ clientName: client.name, status: 'sent' });
+        if (client.id === returned.id) {
+          expect(letter.returned).toMatchObject({ note: 'Адресат выбыл' });
+          expect(letter.contactFlags).toContain('address-returned');
+        } else {
+          expect(letter.returned).toBeNull();
+        }
+      }
+      const first = await t
+        .http()
+        .get(`/api/v1/letter-batches/${batch.id}/letters`)
+        .query({ limit: 3 })
+        .set(as(salesOps))
+        .expect(200);
+      expect(first.body.items).toHaveLength(3);
+      const rest = await t
+        .http()
+        .get(`/api/v1/letter-batches/${batch.id}/letters`)
+        .query({ limit: 3, cursor: first.body.nextCursor })
+        .set(as(salesOps))
+        .expect(200);
+      expect(
+        [...first.body.items, ...rest.body.items].map((l: { deliveryId: string }) => l.deliveryId),
+      ).toEqual(items.map((l) => l.deliveryId));
+      expect(rest.body.nextCursor).toBeNull();
+      await t
+        .http()
+        .get(`/api/v1/letter-batches/${batch.id}/letters`)
+        .query({ cursor: 'nonsense' })
+        .set(as(salesOps))
+        .expect(400);
+      await t
+        .http()
+        .get('/api/v1/letter-batches/00000000-0000-4000-8000-000000000000/letters')
+        .set(as(salesOps))
+        .expect(404);
     });
   });
 

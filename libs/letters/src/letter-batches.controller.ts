@@ -18,14 +18,16 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles, StaffRole } from '@touchbase/core';
-import { ApiErrors } from '@touchbase/http';
+import { ApiErrors, PageQueryDto } from '@touchbase/http';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
 import {
+  BatchLetterListDto,
   LetterBatchDto,
   LetterBatchListDto,
   ListLetterBatchesQueryDto,
   MarkReturnedDto,
   ReturnedLetterDto,
+  toBatchLetterDto,
   toLetterBatchDto,
 } from './dto/letter-batch.dto';
 import { LetterBatchesService } from './letter-batches.service';
@@ -53,6 +55,21 @@ export class LetterBatchesController {
   @ApiErrors(404)
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<LetterBatchDto> {
     return toLetterBatchDto(await this.batches.get(id));
+  }
+
+  @Get(':id/letters')
+  @Roles(StaffRole.SalesOps, StaffRole.Marketer)
+  @ApiOperation({
+    summary: "A batch's letters: each one's reference (the delivery id), client, status and return",
+  })
+  @ApiOkResponse({ type: BatchLetterListDto })
+  @ApiErrors(404)
+  async letters(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<BatchLetterListDto> {
+    const page = await this.batches.letters(id, query);
+    return { items: page.items.map(toBatchLetterDto), nextCursor: page.nextCursor };
   }
 
   @Get(':id/pdf')

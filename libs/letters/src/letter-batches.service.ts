@@ -20,13 +20,14 @@ import {
 } from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
 import {
+  BatchLetterRow,
   batchDownloadName,
   LetterBatchRow,
   ListLetterBatchesQueryDto,
   MarkReturnedDto,
 } from './dto/letter-batch.dto';
 import { LetterBatchStatus } from './entities/letter-batch.entity';
-import { BATCH_SELECT, RETURNED_DELIVERY_SQL } from './letters.sql';
+import { BATCH_LETTERS_SQL, BATCH_SELECT, RETURNED_DELIVERY_SQL } from './letters.sql';
 
 export interface ReturnRecord {
   at: string;
@@ -101,6 +102,26 @@ export class LetterBatchesService {
     const [row]: LetterBatchRow[] = await this.dataSource.query(`${BATCH_SELECT} WHERE b.id = $1`, [id]);
     if (!row) throw new NotFoundException('Letter batch', id);
     return row;
+  }
+
+  /** The letters of a batch, by delivery id, with their returns. */
+  async letters(id: string, query: { limit?: number; cursor?: string }): Promise<Page<BatchLetterRow>> {
+    await this.get(id);
+    let after: string | null = null;
+    if (query.cursor) {
+      const [last] = decodeCursor(query.cursor, 1);
+      if (typeof last !== 'string' || !/^\d{1,18}$/.test(last)) {
+        throw new ValidationException('The cursor is invalid; use nextCursor from the previous page', [
+          { field: 'cursor', messages: ['cursor is not a cursor this list returned'] },
+        ]);
+      }
+      after = last;
+    }
+    const limit = query.limit ?? 50;
+    const rows: BatchLetterRow[] = await this.dataSource.query(BATCH_LETTERS_SQL, [id, after, limit + 1]);
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
   }
 
   /** The PDF of a ready (or mailed) batch, as a stream from its file. */

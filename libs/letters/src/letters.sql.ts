@@ -100,3 +100,13 @@ export const RETURNED_DELIVERY_SQL = `
     LEFT JOIN letter_batches b ON b.id = d.letter_batch_id
    WHERE d.id = $1
      FOR UPDATE OF d`;
+
+/** The letters of a batch with their return (if any), by delivery id: `$1` batch, `$2` after id, `$3` limit. */
+export const BATCH_LETTERS_SQL = `
+  SELECT d.id::text AS id, d.id AS key, d.client_id, c.name AS client_name, d.status, d.sent_at,
+         d.meta->'returned' AS returned, c.contact_flags
+    FROM deliveries d
+    JOIN clients c ON c.id = d.client_id
+   WHERE d.letter_batch_id = $1 AND ($2::bigint IS NULL OR d.id > $2::bigint)
+   ORDER BY d.id
+   LIMIT $3`;

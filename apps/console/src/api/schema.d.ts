@@ -812,6 +812,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/letter-batches/{id}/letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch's letters: each one's reference (the delivery id), client, status and return */
+        get: operations["LetterBatches_letters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/letter-batches/{id}/mailed": {
         parameters: {
             query?: never;
@@ -2189,6 +2206,30 @@ export interface components {
             recipient?: string | null;
             /** @example Свердловская область */
             region?: string | null;
+        };
+        BatchLetterDto: {
+            /** Format: uuid */
+            clientId: string;
+            clientName: string;
+            /** @description The client's contact flags now (address-returned among them) */
+            contactFlags: string[];
+            /** @description The delivery id, printed on the letter (Ref. / Исх. №) */
+            deliveryId: string;
+            /** @description When the letter came back */
+            returned: components["schemas"]["BatchLetterReturnDto"] | null;
+            sentAt: string | null;
+            /** @description The delivery status (sending until the batch is mailed, then sent) */
+            status: string;
+        };
+        BatchLetterListDto: {
+            items: components["schemas"]["BatchLetterDto"][];
+            nextCursor: string | null;
+        };
+        BatchLetterReturnDto: {
+            at: string;
+            /** Format: uuid */
+            by: string;
+            note: string | null;
         };
         BoardOccurrenceDto: {
             /** Format: uuid */
@@ -7598,6 +7639,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LetterBatchDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    LetterBatches_letters: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchLetterListDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */

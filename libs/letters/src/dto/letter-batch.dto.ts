@@ -59,6 +59,56 @@ export class LetterBatchListDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
+export class BatchLetterReturnDto {
+  @ApiProperty() at!: string;
+  @ApiProperty({ format: 'uuid' }) by!: string;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+}
+
+export class BatchLetterDto {
+  @ApiProperty({ description: 'The delivery id, printed on the letter (Ref. / Исх. №)' }) deliveryId!: string;
+  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty() clientName!: string;
+  @ApiProperty({ description: 'The delivery status (sending until the batch is mailed, then sent)' })
+  status!: string;
+  @ApiProperty({ nullable: true, type: String }) sentAt!: string | null;
+  @ApiProperty({ nullable: true, type: BatchLetterReturnDto, description: 'When the letter came back' })
+  returned!: BatchLetterReturnDto | null;
+  @ApiProperty({
+    type: [String],
+    description: "The client's contact flags now (address-returned among them)",
+  })
+  contactFlags!: string[];
+}
+
+export class BatchLetterListDto {
+  @ApiProperty({ type: [BatchLetterDto] }) items!: BatchLetterDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+/** A letter row as BATCH_LETTERS_SQL returns it. */
+export interface BatchLetterRow {
+  id: string;
+  client_id: string;
+  client_name: string;
+  status: string;
+  sent_at: Date | null;
+  returned: { at: string; by: string; note: string | null } | null;
+  contact_flags: string[];
+}
+
+export function toBatchLetterDto(r: BatchLetterRow): BatchLetterDto {
+  return {
+    deliveryId: r.id,
+    clientId: r.client_id,
+    clientName: r.client_name,
+    status: r.status,
+    sentAt: r.sent_at?.toISOString() ?? null,
+    returned: r.returned ? { at: r.returned.at, by: r.returned.by, note: r.returned.note ?? null } : null,
+    contactFlags: r.contact_flags,
+  };
+}
+
 export class ReturnedLetterDto {
   @ApiProperty() deliveryId!: string;
   @ApiProperty({ format: 'uuid' }) clientId!: string;

@@ -81,6 +81,21 @@ function LoadCard({
     { open: 0, today: 0, overdue: 0 },
   );
   const name = (r: OwnerLoad) => r.owner?.name ?? t('calls.load.unowned');
+  // The overdue ones stand out.
+  const count = (key: 'open' | 'today' | 'overdue') => ({
+    title: t(`calls.load.${key}`),
+    dataIndex: key,
+    align: 'right' as const,
+    sorter: (a: OwnerLoad, b: OwnerLoad) => a[key] - b[key],
+    render: (v: number) => (
+      <span
+        data-col={key}
+        style={key === 'overdue' && v > 0 ? { color: '#a8071a', fontWeight: 600 } : undefined}
+      >
+        {n(v)}
+      </span>
+    ),
+  });
   return (
     <Card
       size="small"
@@ -127,32 +142,9 @@ function LoadCard({
                 </Space>
               ),
             },
-            {
-              title: t('calls.load.open'),
-              dataIndex: 'open',
-              align: 'right',
-              sorter: (a, b) => a.open - b.open,
-              render: (v: number) => <span data-col="open">{n(v)}</span>,
-            },
-            {
-              title: t('calls.load.today'),
-              dataIndex: 'today',
-              align: 'right',
-              sorter: (a, b) => a.today - b.today,
-              render: (v: number) => <span data-col="today">{n(v)}</span>,
-            },
-            {
-              title: t('calls.load.overdue'),
-              dataIndex: 'overdue',
-              align: 'right',
-              sorter: (a, b) => a.overdue - b.overdue,
-              defaultSortOrder: 'descend',
-              render: (v: number) => (
-                <span data-col="overdue" style={v > 0 ? { color: '#a8071a', fontWeight: 600 } : undefined}>
-                  {n(v)}
-                </span>
-              ),
-            },
+            count('open'),
+            count('today'),
+            { ...count('overdue'), defaultSortOrder: 'descend' as const },
             {
               title: t('calls.load.nextDue'),
               dataIndex: 'nextDueAt',

@@ -15,7 +15,9 @@ export default function CallsSection() {
   const navigate = useNavigate();
   // The call tasks are sales ops' (and admins') work; the server refuses marketers anyway.
   if (session?.staff.role === 'marketer') return <Result status="403" title={t('calls.forbidden')} />;
-  const view = location.pathname.replace(/\/+$/, '').endsWith('/calls/team') ? 'team' : 'mine';
+  const path = location.pathname.replace(/\/+$/, '');
+  const view = path.endsWith('/calls/team') ? 'team' : path.endsWith('/calls') ? 'mine' : null;
+  if (!view) return <NotFound />;
   return (
     <>
       <PageTitle
@@ -36,7 +38,6 @@ export default function CallsSection() {
       <Routes>
         <Route index element={<MyCalls />} />
         <Route path="team" element={<Team />} />
-        <Route path="*" element={<NotFound />} />
       </Routes>
     </>
   );

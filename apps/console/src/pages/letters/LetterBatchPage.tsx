@@ -1,27 +1,18 @@
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, unwrap, type Schemas } from '../../api/client';
-import type { Page } from '../../api/types';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { EmptyText } from '../../components/EmptyText';
 import { TAG } from '../../components/colours';
 import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
-import { formatDateTime, formatNumber } from '../../format';
+import { formatDate, formatDateTime, formatNumber } from '../../format';
 import { BatchActions, batchName, BatchStatusTag, formatBytes, useMayMail, type LetterBatch } from './shared';
 
-/** A letter of the run (GET /runs/:id/deliveries?channel=letter). */
-interface Letter {
-  id: string;
-  clientId: string;
-  clientName?: string;
-  status: string;
-  sentAt: string | null;
-}
-
+type Letter = Schemas['BatchLetterDto'];
 type Returned = Schemas['ReturnedLetterDto'];
 
 export default function LetterBatchPage() {
@@ -110,16 +101,16 @@ export default function LetterBatchPage() {
 function LettersCard({ batch }: { batch: LetterBatch }) {
   const { t } = useTranslation();
   const mayMail = useMayMail();
+  const queryClient = useQueryClient();
   const [returning, setReturning] = useState<Letter | null>(null);
-  const [returned, setReturned] = useState<Record<string, Returned>>({});
   const [done, setDone] = useState<Returned | null>(null);
   const letters = useInfiniteQuery({
     queryKey: ['letter-batch', batch.id, 'letters', batch.status],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      unwrap<Page<Letter>>(
-        api.GET('/api/v1/runs/{id}/deliveries', {
-          params: { path: { id: batch.runId }, query: { channel: 'letter', limit: 200, cursor: pageParam } },
+      unwrap<Schemas['BatchLetterListDto']>(
+        api.GET('/api/v1/letter-batches/{id}/letters', {
+          params: { path: { id: batch.id }, query: { limit: 200, cursor: pageParam } },
         }),
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -150,7 +141,7 @@ function LettersCard({ batch }: { batch: LetterBatch }) {
         <>
           <Table<Letter>
             size="small"
-            rowKey="id"
+            rowKey="deliveryId"
             loading={letters.isPending}
             dataSource={items}
             pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
@@ -158,12 +149,12 @@ function LettersCard({ batch }: { batch: LetterBatch }) {
             scroll={{ x: 640 }}
             locale={{ emptyText: <EmptyText>{t('letters.noLetters')}</EmptyText> }}
             columns={[
-              { title: t('letters.ref'), dataIndex: 'id', width: 110 },
+              { title: t('letters.ref'), dataIndex: 'deliveryId', width: 110 },
               {
                 title: t('letters.client'),
                 key: 'client',
                 sorter: (a, b) => (a.clientName ?? '').localeCompare(b.clientName ?? ''),
-                render: (_, l) => <Link to={`/clients/${l.clientId}`}>{l.clientName ?? l.clientId}</Link>,
+                render: (_, l) => <Link to={`/clients/${l.clientId}`}>{l.clientName}</Link>,
               },
               {
                 title: t('letters.delivery'),
@@ -171,7 +162,14 @@ function LettersCard({ batch }: { batch: LetterBatch }) {
                 render: (s: string, l) => (
                   <Space size={4} wrap>
                     <Tag>{t(`deliveryStatus.${s}`, { defaultValue: s })}</Tag>
-                    {returned[l.id] && <Tag color={TAG.red}>{t('letters.returnedTag')}</Tag>}
+                    {l.returned && (
+                      <Tag color={TAG.red} title={l.returned.note ?? undefined}>
+                        {t('letters.returnedOn', { when: formatDate(l.returned.at) })}
+                      </Tag>
+                    )}
+                    {l.contactFlags.includes('address-returned') && (
+                      <Typography.Text type="secondary">{t('letters.addressFlagged')}</Typography.Text>
+                    )}
                   </Space>
                 ),
               },
@@ -182,12 +180,14 @@ function LettersCard({ batch }: { batch: LetterBatch }) {
                       title: t('common.actions'),
                       key: 'actions',
                       render: (_: unknown, l: Letter) =>
-                        returned[l.id] ? null : (
+                        l.returned ? (
+                          l.returned.note
+                        ) : (
                           <Button
                             size="small"
                             onClick={() => setReturning(l)}
                             data-testid="letter-return"
-                            aria-label={`${t('letters.returnedSave')}: ${l.clientName ?? l.id}`}
+                            aria-label={`${t('letters.returnedSave')}: ${l.clientName}`}
                           >
                             {t('letters.returnedSave')}
                           </Button>
@@ -212,7 +212,7 @@ function LettersCard({ batch }: { batch: LetterBatch }) {
         letter={returning}
         onClose={() => setReturning(null)}
         onDone={(r) => {
-          setReturned((all) => ({ ...all, [r.deliveryId]: r }));
+          void queryClient.invalidateQueries({ queryKey: ['letter-batch', batch.id, 'letters'] });
           setDone(r);
           setReturning(null);
         }}
@@ -236,7 +236,7 @@ function ReturnModal({
     mutationFn: (v: { note?: string }) =>
       unwrap<Returned>(
         api.POST('/api/v1/deliveries/{id}/returned', {
-          params: { path: { id: letter!.id } },
+          params: { path: { id: letter!.deliveryId } },
           body: { note: v.note?.trim() || undefined },
         }),
       ),
@@ -265,7 +265,7 @@ function ReturnModal({
         </div>
       )}
       <Typography.Paragraph>
-        {t('letters.ref')} {letter?.id}
+        {t('letters.ref')} {letter?.deliveryId}
       </Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={(v) => record.mutate(v)}>
         <Form.Item label={t('letters.returnedNote')} name="note">
