@@ -581,4 +581,41 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
       });
     }
   });
+
+  describe('what sales-ops may not change', () => {
+    for (const locale of LOCALES) {
+      it(`${locale}: segments and templates are shown, not offered for change`, async () => {
+        const ui = TEXTS[locale];
+        const sales = await c.member(StaffRole.SalesOps, `Анна Продажина ${locale}`);
+        const { page: p } = await c.signedIn(sales, locale);
+        const segments = await c.api<{ items: { id: string; name: string }[] }>('/api/v1/segments?limit=1');
+        const [segment] = segments.items;
+        await p.goto(`${base}/console/segments`);
+        await expectHeading(p, ui.segments.title);
+        await p.getByRole('link', { name: segment.name, exact: true }).waitFor();
+        await expect(p.getByRole('link', { name: ui.segments.create }).count()).resolves.toBe(0);
+        await expect(p.getByRole('button', { name: ui.segments.delete }).count()).resolves.toBe(0);
+
+        await p.goto(`${base}/console/segments/${segment.id}`);
+        await expectHeading(p, fill(ui.segments.editTitle, { name: segment.name }));
+        await p.getByText(ui.segments.readOnly).waitFor();
+        await expect(p.getByRole('button', { name: ui.segments.save }).count()).resolves.toBe(0);
+        await expect(p.getByRole('button', { name: ui.segments.group.addCondition }).count()).resolves.toBe(
+          0,
+        );
+        await c.expectAccessible(p, `segment-read-only-${locale}`);
+
+        const templates = await c.api<{ items: { id: string; name: string; locale: string }[] }>(
+          '/api/v1/templates?channel=email&locale=ru',
+        );
+        const [template] = templates.items;
+        await p.goto(`${base}/console/templates/${template.id}`);
+        await expectHeading(p, fill(ui.templates.editTitle, { name: template.name }));
+        await p.getByText(ui.templates.readOnly).waitFor();
+        await expect(p.getByRole('button', { name: ui.templates.save }).count()).resolves.toBe(0);
+        await expect(p.locator('.cm-content').getAttribute('contenteditable')).resolves.toBe('false');
+        await c.expectAccessible(p, `template-read-only-${locale}`);
+      });
+    }
+  });
 });

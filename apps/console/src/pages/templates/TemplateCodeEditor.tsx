@@ -92,9 +92,14 @@ export function TemplateCodeEditor({
       EditorState.languageData.of(() => [{ autocomplete: completions(variables) }]),
       lintGutter(),
       EditorView.lineWrapping,
-      EditorView.contentAttributes.of({ 'aria-label': label, 'aria-invalid': invalid ? 'true' : 'false' }),
+      EditorView.contentAttributes.of({
+        'aria-label': label,
+        'aria-invalid': invalid ? 'true' : 'false',
+        // Read-only, the text is still reached (and scrolled) with the keyboard.
+        ...(readOnly && { tabindex: '0', 'aria-readonly': 'true' }),
+      }),
     ],
-    [variables, label, invalid],
+    [variables, label, invalid, readOnly],
   );
 
   useImperativeHandle(ref, () => ({
