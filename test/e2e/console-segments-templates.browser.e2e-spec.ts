@@ -522,8 +522,13 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
           'Позвонить {{client.name}} и уточнить контакты.',
         );
         await c.expectAccessible(p, `template-new-${locale}-1280`);
-        const english = 'Call {{client.name}} to check the contact details.';
-        await setCode(p, english);
+        await setCode(p, 'Call {{client.name}} to check the contact details.');
+        // The variables are offered after "{{": the account manager's name, picked from the list.
+        await p.keyboard.press('ControlOrMeta+End');
+        await p.keyboard.type(' {{own');
+        await p.locator('.cm-tooltip-autocomplete li').filter({ hasText: 'owner.name' }).first().click();
+        const english = 'Call {{client.name}} to check the contact details. {{owner.name}}';
+        await expect(settled(() => p.locator('.cm-content').textContent(), english)).resolves.toBe(english);
         await p.locator('.tb-template-problems').getByText(ui.templates.noProblems).waitFor();
         await p.getByRole('button', { name: ui.templates.save }).click();
         await expectHeading(p, fill(ui.templates.editTitle, { name }));
