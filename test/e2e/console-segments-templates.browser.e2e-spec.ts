@@ -522,8 +522,13 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
           'Позвонить {{client.name}} и уточнить контакты.',
         );
         await c.expectAccessible(p, `template-new-${locale}-1280`);
-        const english = 'Call {{client.name}} to check the contact details.';
-        await setCode(p, english);
+        await setCode(p, 'Call {{client.name}} to check the contact details.');
+        // The variables are offered after "{{": the account manager's name, picked from the list.
+        await p.keyboard.press('ControlOrMeta+End');
+        await p.keyboard.type(' {{own');
+        await p.locator('.cm-tooltip-autocomplete li').filter({ hasText: 'owner.name' }).first().click();
+        const english = 'Call {{client.name}} to check the contact details. {{owner.name}}';
+        await expect(settled(() => p.locator('.cm-content').textContent(), english)).resolves.toBe(english);
         await p.locator('.tb-template-problems').getByText(ui.templates.noProblems).waitFor();
         await p.getByRole('button', { name: ui.templates.save }).click();
         await expectHeading(p, fill(ui.templates.editTitle, { name }));
@@ -578,6 +583,43 @@ describeWithBrowser('Console: segments and templates in a real browser (Chromium
         expect(pdf.headers()['content-type']).toBe('application/pdf');
         expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
         await c.expectAccessible(p, `template-letter-${locale}-1280`);
+      });
+    }
+  });
+
+  describe('what sales-ops may not change', () => {
+    for (const locale of LOCALES) {
+      it(`${locale}: segments and templates are shown, not offered for change`, async () => {
+        const ui = TEXTS[locale];
+        const sales = await c.member(StaffRole.SalesOps, `Анна Продажина ${locale}`);
+        const { page: p } = await c.signedIn(sales, locale);
+        const segments = await c.api<{ items: { id: string; name: string }[] }>('/api/v1/segments?limit=1');
+        const [segment] = segments.items;
+        await p.goto(`${base}/console/segments`);
+        await expectHeading(p, ui.segments.title);
+        await p.getByRole('link', { name: segment.name, exact: true }).waitFor();
+        await expect(p.getByRole('link', { name: ui.segments.create }).count()).resolves.toBe(0);
+        await expect(p.getByRole('button', { name: ui.segments.delete }).count()).resolves.toBe(0);
+
+        await p.goto(`${base}/console/segments/${segment.id}`);
+        await expectHeading(p, fill(ui.segments.editTitle, { name: segment.name }));
+        await p.getByText(ui.segments.readOnly).waitFor();
+        await expect(p.getByRole('button', { name: ui.segments.save }).count()).resolves.toBe(0);
+        await expect(p.getByRole('button', { name: ui.segments.group.addCondition }).count()).resolves.toBe(
+          0,
+        );
+        await c.expectAccessible(p, `segment-read-only-${locale}`);
+
+        const templates = await c.api<{ items: { id: string; name: string; locale: string }[] }>(
+          '/api/v1/templates?channel=email&locale=ru',
+        );
+        const [template] = templates.items;
+        await p.goto(`${base}/console/templates/${template.id}`);
+        await expectHeading(p, fill(ui.templates.editTitle, { name: template.name }));
+        await p.getByText(ui.templates.readOnly).waitFor();
+        await expect(p.getByRole('button', { name: ui.templates.save }).count()).resolves.toBe(0);
+        await expect(p.locator('.cm-content').getAttribute('contenteditable')).resolves.toBe('false');
+        await c.expectAccessible(p, `template-read-only-${locale}`);
       });
     }
   });

@@ -117,7 +117,7 @@ export default function SegmentsList() {
               {
                 title: t('segments.count'),
                 key: 'count',
-                width: 150,
+                width: 120,
                 align: 'right',
                 render: (_, s) => <SegmentCountCell id={s.id} />,
               },

@@ -205,5 +205,6 @@ function describeCondition(
   // Not given yet: an ellipsis where the value goes.
   if (!value && c.op !== 'isSet' && c.op !== 'isNotSet' && c.op !== 'isEmpty') value = '…';
   const window = c.windowDays ? ` ${t('segments.words.window', { days: c.windowDays })}` : '';
-  return [field, op, value].filter(Boolean).join(' ') + window;
+  // The tag operators name the tags themselves ("has the tag dealer"): the field's name would repeat them.
+  return [c.field === 'tags' ? '' : field, op, value].filter(Boolean).join(' ') + window;
 }

@@ -4,7 +4,7 @@ import { EditorState, type Text } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import CodeMirror, { type ReactCodeMirrorRef } from '@uiw/react-codemirror';
 import { handlebarsLanguage } from '@xiechao/codemirror-lang-handlebars';
-import { useEffect, useImperativeHandle, useMemo, useRef, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, type Ref } from 'react';
 import type { TemplateProblem, TemplateVariables } from './api';
 
 /** What the editor page can do with the editor: insert at the cursor, go to a place. */
@@ -86,16 +86,30 @@ export function TemplateCodeEditor({
   ref,
 }: Props) {
   const cm = useRef<ReactCodeMirrorRef>(null);
-  const extensions = useMemo(
-    () => [
+  const extensions = useMemo(() => {
+    // One source for the editor's life: the autocompletion tells its queries apart by the source's identity.
+    const source = completions(variables);
+    return [
       handlebarsLanguage,
-      EditorState.languageData.of(() => [{ autocomplete: completions(variables) }]),
+      EditorState.languageData.of(() => [{ autocomplete: source }]),
       lintGutter(),
       EditorView.lineWrapping,
-      EditorView.contentAttributes.of({ 'aria-label': label, 'aria-invalid': invalid ? 'true' : 'false' }),
-    ],
-    [variables, label, invalid],
-  );
+      EditorView.contentAttributes.of({
+        'aria-label': label,
+        // Read-only, the text is still reached (and scrolled) with the keyboard.
+        ...(readOnly && { tabindex: '0', 'aria-readonly': 'true' }),
+      }),
+    ];
+  }, [variables, label, readOnly]);
+
+  // The editor is reconfigured whenever its callbacks or setup change identity (which would close its
+  // suggestions as they open): they stay the same, the latest onChange is called through a ref.
+  const latestOnChange = useRef(onChange);
+  useEffect(() => {
+    latestOnChange.current = onChange;
+  }, [onChange]);
+  const changed = useCallback((v: string) => latestOnChange.current(v), []);
+  const setup = useMemo(() => ({ foldGutter: false, highlightActiveLine: !readOnly }), [readOnly]);
 
   useImperativeHandle(ref, () => ({
     insert(text: string) {
@@ -113,6 +127,12 @@ export function TemplateCodeEditor({
     },
   }));
 
+  // Set on the text box itself, not through the extensions: a reconfiguration (as the text becomes
+  // valid or not while typing) would close the suggestions being offered.
+  useEffect(() => {
+    cm.current?.view?.contentDOM.setAttribute('aria-invalid', invalid ? 'true' : 'false');
+  }, [invalid]);
+
   // The problems found for exactly this text become diagnostics (underlines, gutter markers).
   useEffect(() => {
     const view = cm.current?.view;
@@ -126,13 +146,13 @@ export function TemplateCodeEditor({
       <CodeMirror
         ref={cm}
         value={value}
-        onChange={onChange}
+        onChange={changed}
         readOnly={readOnly}
         editable={!readOnly}
         extensions={extensions}
         minHeight="320px"
         maxHeight="640px"
-        basicSetup={{ foldGutter: false, highlightActiveLine: !readOnly }}
+        basicSetup={setup}
       />
     </div>
   );

@@ -243,7 +243,9 @@ function Editor({ template }: { template?: Template }) {
                   const sibling = byLocale.get(l);
                   return sibling ? (
                     <Link key={l} to={`/templates/${sibling.id}`}>
-                      <Tag color={TAG.blue}>{t(`templates.localeName.${l}`)}</Tag>
+                      <Tag color={TAG.blue} disabled={false}>
+                        {t(`templates.localeName.${l}`)}
+                      </Tag>
                     </Link>
                   ) : (
                     !readOnly && (
@@ -340,18 +342,22 @@ function Editor({ template }: { template?: Template }) {
             {variables.isError ? (
               <ApiErrorAlert error={variables.error} onRetry={() => void variables.refetch()} />
             ) : (
-              <ul className="tb-variable-list">
+              // Focusable so that the keyboard can scroll it too.
+              <ul className="tb-variable-list" tabIndex={0} aria-label={t('templates.variables')}>
                 {(variables.data?.variables ?? []).map((v) => (
                   <li key={v.name}>
+                    {readOnly ? (
+                      <code>{v.name}</code>
+                    ) : (
                     <Button
                       type="link"
                       size="small"
-                      disabled={readOnly}
                       aria-label={t('templates.insert', { name: v.name })}
                       onClick={() => editor.current?.insert(`{{${v.name}}}`)}
                     >
                       <code>{v.name}</code>
                     </Button>
+                    )}
                     {v.example && <span className="tb-variable-example">{v.example}</span>}
                   </li>
                 ))}
