@@ -296,7 +296,9 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
         await expectHeading(p, ui.clients.title);
         // The name column (after the selection's checkboxes, which an admin has).
         const names = () =>
-          p.locator('.ant-table-tbody tr.ant-table-row td:not(.ant-table-selection-column) a').allTextContents();
+          p
+            .locator('.ant-table-tbody tr.ant-table-row td:not(.ant-table-selection-column) a')
+            .allTextContents();
         const listed = async (query: string) =>
           await api<{ items: { name: string }[]; nextCursor: string | null }>(
             `/api/v1/clients?limit=25${query}`,
