@@ -2671,7 +2671,7 @@ export interface components {
             /** @example What is new with us, once a month, to the whole base */
             description?: string;
             /** @example news@example.com */
-            fromAddress?: Record<string, never> | null;
+            fromAddress?: string | null;
             /**
              * @description A late occurrence still runs this long; later it is marked missed
              * @default 24
@@ -2709,12 +2709,12 @@ export interface components {
              * Format: uuid
              * @description null or absent: the whole base
              */
-            segmentId?: Record<string, never> | null;
+            segmentId?: string | null;
             /**
              * Format: uuid
              * @description Needed by ceo-letter campaigns and the letter channel
              */
-            signerId?: Record<string, never> | null;
+            signerId?: string | null;
             /**
              * @description channel → template name; each named template must exist for that channel (any locale)
              * @example {
@@ -3458,9 +3458,9 @@ export interface components {
             /** @description The body, in order */
             blocks: components["schemas"]["EditionBlockDto"][];
             /** @example November news */
-            subjectEn?: Record<string, never> | null;
+            subjectEn?: string | null;
             /** @example Новости ноября */
-            subjectRu?: Record<string, never> | null;
+            subjectRu?: string | null;
         };
         QuietHoursDto: {
             /**
@@ -4250,7 +4250,7 @@ export interface components {
             /** @example What is new with us, once a month, to the whole base */
             description?: string;
             /** @example news@example.com */
-            fromAddress?: Record<string, never> | null;
+            fromAddress?: string | null;
             /**
              * @description A late occurrence still runs this long; later it is marked missed
              * @default 24
@@ -4288,12 +4288,12 @@ export interface components {
              * Format: uuid
              * @description null or absent: the whole base
              */
-            segmentId?: Record<string, never> | null;
+            segmentId?: string | null;
             /**
              * Format: uuid
              * @description Needed by ceo-letter campaigns and the letter channel
              */
-            signerId?: Record<string, never> | null;
+            signerId?: string | null;
             /**
              * @description channel → template name; each named template must exist for that channel (any locale)
              * @example {

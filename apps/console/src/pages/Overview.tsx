@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Empty, Progress, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { CHANNELS, type Overview as OverviewData } from '../api/types';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -144,7 +145,9 @@ export default function Overview() {
                   <li key={r.id}>
                     <div style={{ width: '100%' }}>
                       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
-                        <strong>{r.campaignName}</strong>
+                        <Link to={`/runs/${r.id}`}>
+                          <strong>{r.campaignName}</strong>
+                        </Link>
                         <span>
                           {r.channels.map((c) => (
                             <Tag key={c}>{t(`channel.${c}`)}</Tag>

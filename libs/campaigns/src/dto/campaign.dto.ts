@@ -83,7 +83,12 @@ export class CreateCampaignDto {
   @IsEnum(CampaignKind, { message: 'kind must be one of broadcast, ceo-letter, plan, service' })
   kind!: CampaignKind;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'null or absent: the whole base' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null or absent: the whole base',
+  })
   @IsOptional()
   @IsUUID('all', { message: 'segmentId must be a segment id (a UUID)' })
   segmentId?: string | null;
@@ -177,6 +182,7 @@ export class CreateCampaignDto {
   requiresEdition?: boolean;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'Needed by ceo-letter campaigns and the letter channel',
@@ -185,7 +191,7 @@ export class CreateCampaignDto {
   @IsUUID('all', { message: 'signerId must be a signer id (a UUID)' })
   signerId?: string | null;
 
-  @ApiPropertyOptional({ example: 'news@example.com', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'news@example.com', nullable: true })
   @IsOptional()
   @Transform(emptyToNull)
   @IsEmail({}, { message: 'fromAddress must be an email address' })

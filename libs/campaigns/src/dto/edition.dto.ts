@@ -49,14 +49,14 @@ export class EditionBlockDto implements EditionBlock {
 }
 
 export class PutEditionDto {
-  @ApiPropertyOptional({ nullable: true, example: 'Новости ноября' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Новости ноября' })
   @IsOptional()
   @Transform(emptyToNull)
   @IsString()
   @MaxLength(300)
   subjectRu?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'November news' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'November news' })
   @IsOptional()
   @Transform(emptyToNull)
   @IsString()

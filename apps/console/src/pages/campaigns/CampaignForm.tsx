@@ -251,7 +251,7 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
       name: v.name,
       description: v.description ?? '',
       kind: v.kind,
-      segmentId: (v.segmentId === WHOLE_BASE ? null : v.segmentId) as never,
+      segmentId: v.segmentId === WHOLE_BASE ? null : v.segmentId,
       topicKey: v.topicKey,
       channels: v.channels,
       channelRules: v.channelRules.map((r) => ({
@@ -266,10 +266,8 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
       deadlineHours: v.deadlineHours,
       graceHours: v.graceHours,
       requiresEdition: v.requiresEdition,
-      signerId: (v.kind === 'ceo-letter' || usedNow.includes('letter')
-        ? (v.signerId ?? null)
-        : null) as never,
-      fromAddress: (usedNow.includes('email') ? v.fromAddress?.trim() || null : null) as never,
+      signerId: v.kind === 'ceo-letter' || usedNow.includes('letter') ? (v.signerId ?? null) : null,
+      fromAddress: usedNow.includes('email') ? v.fromAddress?.trim() || null : null,
     };
     if (v.timeZone?.trim()) body.timeZone = v.timeZone.trim();
     setStepErrors([]);

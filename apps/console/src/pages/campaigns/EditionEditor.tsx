@@ -104,8 +104,8 @@ function EditionForm({
         api.PUT('/api/v1/campaigns/{id}/editions/{periodKey}', {
           params: { path: { id: campaign.id, periodKey } },
           body: {
-            subjectRu: (body.subjectRu ?? null) as never,
-            subjectEn: (body.subjectEn ?? null) as never,
+            subjectRu: body.subjectRu ?? null,
+            subjectEn: body.subjectEn ?? null,
             blocks: (body.blocks ?? []).map((b) => ({
               type: b.type,
               ...(b.ru && { ru: b.ru }),
