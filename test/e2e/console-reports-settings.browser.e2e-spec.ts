@@ -88,6 +88,8 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
   let base: string;
   let admin: ConsoleMember;
   let marketer: ConsoleMember;
+  let surveyCampaignId: string;
+  let decemberRunId: string;
   const api = <T>(url: string) => c.api<T>(url);
   const PERIOD = '2026-Q4';
 
@@ -262,6 +264,14 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
         [made[who].id, surveyRun.id, valued, rating],
       );
     }
+    // And one to December's survey run.
+    surveyCampaignId = survey.id;
+    decemberRunId = (await createRun(t.dataSource, survey, new Date('2026-12-03T09:00:00Z'), '2026-12')).id;
+    await t.dataSource.query(
+      `INSERT INTO survey_answers (client_id, run_id, valued, improve, rating, locale, created_at)
+       VALUES ($1, $2, 'Сервис', 'Сроки', 9, 'ru', '2026-12-04T09:00:00Z')`,
+      [made.alfa.id, decemberRunId],
+    );
   });
 
   afterAll(() => c.close());
@@ -421,15 +431,32 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
       await p.goto(`${base}/console/reports/survey`);
       await p.getByTestId('report-survey').waitFor();
       const survey = await api<{ responses: number; ratings: { nps: number } }>('/api/v1/reports/survey');
-      expect(survey.responses).toBe(2);
-      await expect(settled(() => statistic(p, 'responses'), num(2, l))).resolves.toBe(num(2, l));
+      expect(survey.responses).toBe(3);
+      await expect(settled(() => statistic(p, 'responses'), num(3, l))).resolves.toBe(num(3, l));
       await expect(settled(() => statistic(p, 'nps'), num(survey.ratings.nps, l))).resolves.toBe(
         num(survey.ratings.nps, l),
       );
       await expect(
         p.locator('[data-testid="table-survey-answers"] tbody tr.ant-table-row').count(),
-      ).resolves.toBe(2);
+      ).resolves.toBe(3);
       await look(p, l, `reports-survey-${l}-${width}`);
+      // One run's answers: the campaign, then its December run, chosen in the filters.
+      await p.goto(`${base}/console/reports/survey?campaign=${surveyCampaignId}`);
+      await p.getByTestId('report-survey').waitFor();
+      const runPicker = p.getByLabel(TEXTS[l].reports.filter.run, { exact: true });
+      await runPicker.click();
+      await p
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+          hasText: '2026-12',
+        })
+        .click();
+      await p.waitForURL(new RegExp(`run=${decemberRunId}`));
+      const december = await api<{ responses: number }>(`/api/v1/reports/survey?runId=${decemberRunId}`);
+      expect(december.responses).toBe(1);
+      await expect(settled(() => statistic(p, 'responses'), num(1, l))).resolves.toBe(num(1, l));
+      await expect(
+        settled(() => p.locator('[data-testid="table-survey-answers"] tbody tr.ant-table-row').count(), 1),
+      ).resolves.toBe(1);
       // The coverage at this width too.
       await p.goto(`${base}/console/reports/coverage?period=${PERIOD}`);
       await p.getByTestId('report-coverage').waitFor();

@@ -23,7 +23,7 @@ import type { Page } from '../../api/types';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { EmptyText } from '../../components/EmptyText';
 import { PageLoading } from '../../components/PageLoading';
-import { formatDateTime, formatNumber } from '../../format';
+import { formatDate, formatDateTime, formatNumber } from '../../format';
 import { useReportParams } from './filters';
 
 const ReportChart = lazy(() => import('./ReportChart'));
@@ -40,11 +40,13 @@ export function SurveyReport() {
   const from = get('from');
   const to = get('to');
   const campaignId = get('campaign');
+  const runId = get('run');
   // The picker's "to" is the last day shown; the API's `to` is exclusive.
   const query = {
     ...(from && { from }),
     ...(to && { to: dayjs(to).add(1, 'day').format('YYYY-MM-DD') }),
     ...(campaignId && { campaignId }),
+    ...(runId && { runId }),
   };
   const campaigns = useQuery({
     queryKey: ['campaigns', 'picker'],
@@ -52,6 +54,16 @@ export function SurveyReport() {
       unwrap<Page<{ id: string; name: string }>>(
         api.GET('/api/v1/campaigns', { params: { query: { limit: 100 } } }),
       ),
+    staleTime: 60_000,
+  });
+  // The runs of the campaign chosen, newest first: the answers of one run (one month's survey).
+  const runs = useQuery({
+    queryKey: ['runs', 'picker', campaignId],
+    queryFn: () =>
+      unwrap<Page<{ id: string; periodKey: string; occurrenceAt: string }>>(
+        api.GET('/api/v1/runs', { params: { query: { campaignId, limit: 100 } } }),
+      ),
+    enabled: !!campaignId,
     staleTime: 60_000,
   });
   const report = useQuery({
@@ -89,11 +101,28 @@ export function SurveyReport() {
             value={campaignId}
             style={{ width: 220 }}
             options={(campaigns.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
-            onChange={(v?: string) => set({ campaign: v })}
+            onChange={(v?: string) => set({ campaign: v, run: null })}
           />
         </Form.Item>
+        {campaignId && (
+          <Form.Item style={{ marginInlineEnd: 12 }}>
+            <Select
+              aria-label={t('reports.filter.run')}
+              placeholder={t('reports.filter.allRuns')}
+              allowClear
+              loading={runs.isPending}
+              value={runId}
+              style={{ width: 220 }}
+              options={(runs.data?.items ?? []).map((r) => ({
+                value: r.id,
+                label: `${r.periodKey} · ${formatDate(r.occurrenceAt)}`,
+              }))}
+              onChange={(v?: string) => set({ run: v })}
+            />
+          </Form.Item>
+        )}
         <Form.Item>
-          <Button onClick={() => set({ from: null, to: null, campaign: null })}>
+          <Button onClick={() => set({ from: null, to: null, campaign: null, run: null })}>
             {t('reports.filter.reset')}
           </Button>
         </Form.Item>
