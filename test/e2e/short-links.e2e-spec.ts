@@ -63,6 +63,20 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     expect(row.first_clicked_at.getTime()).toBeLessThanOrEqual(row.last_clicked_at.getTime());
   });
 
+  it('a campaign with click tracking off sends its links as written, though the workspace tracks', async () => {
+    const client = await createClient(suite.t.dataSource, { name: 'ООО «Без ссылок»' });
+    const campaign = await emailCampaign(suite.t, { clickTracking: false });
+    const [row] = await drain(suite.t, await planNow(suite.t, campaign, { edition: {} }));
+    expect(row.status).toBe('sent');
+    const [message] = suite.sink.to(client.email!);
+    expect(message.html).not.toMatch(SHORT);
+    expect(message.html).toContain(`${PUBLIC_URL}/portal/`);
+    const links = await suite.t.dataSource.query(`SELECT 1 FROM delivery_links WHERE delivery_id = $1`, [
+      row.id,
+    ]);
+    expect(links).toEqual([]);
+  });
+
   it('a code altered by one character, a made-up one, or a target the message does not have answers 404', async () => {
     const { message } = await sendOne();
     const [code] = codesIn(message.html);

@@ -98,6 +98,7 @@ export class CampaignsService {
           deadlineHours: given.deadlineHours ?? 72,
           graceHours: given.graceHours ?? 24,
           requiresEdition: given.requiresEdition ?? false,
+          clickTracking: given.clickTracking ?? true,
           fromAddress: given.fromAddress ?? null,
           createdBy: actorId ?? null,
         }),

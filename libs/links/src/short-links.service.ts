@@ -110,6 +110,11 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     return this.config.links.clickTracking;
   }
 
+  /** Whether a campaign's messages get short links: tracking on for the workspace and the campaign. */
+  tracks(campaign: { clickTracking: boolean }): boolean {
+    return this.enabled && campaign.clickTracking;
+  }
+
   /** A delivery's links, to rewrite its message with; `save` them before the message goes out. */
   forDelivery(deliveryId: string): DeliveryLinks {
     return new DeliveryLinks(deliveryId, this.base);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
-import { ShortLinksService } from '@touchbase/links';
 import { Channel } from '@touchbase/core';
-import { ClaimedDelivery, MessagePreparerService } from '@touchbase/dispatch';
+import { ClaimedDelivery, MessagePreparerService, PreparedDelivery } from '@touchbase/dispatch';
+import { ShortLinksService } from '@touchbase/links';
 import { TemplateRenderer } from '@touchbase/templates';
 import { ComposedSms, composeSms } from './sms-message';
 
@@ -50,8 +50,10 @@ export class SmsPreviewService {
     }));
     const { ready } = await this.preparer.prepare(items, manager);
     // Counted as sent: with short links of the same length as the real ones (not saved, never clicked).
-    const links = (item: ClaimedDelivery) =>
-      this.shortLinks.enabled ? (text: string) => this.shortLinks.forDelivery(item.id).text(text) : undefined;
+    const links = (item: PreparedDelivery) =>
+      this.shortLinks.tracks(item.campaign)
+        ? (text: string) => this.shortLinks.forDelivery(item.id).text(text)
+        : undefined;
     return new Map(
       ready.map((item) => [
         item.id,

@@ -45,7 +45,7 @@ export class SmsHandler extends ChannelHandler {
     const limiter = this.limiterFor(this.driver.sender);
     // Rendered first (with their short links, made to work before any message goes out), then sent.
     const links = items.map((item) =>
-      this.shortLinks.enabled ? this.shortLinks.forDelivery(item.id) : null,
+      this.shortLinks.tracks(item.campaign) ? this.shortLinks.forDelivery(item.id) : null,
     );
     const composed = items.map((item, i) =>
       composeSms(

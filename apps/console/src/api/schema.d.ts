@@ -2416,6 +2416,8 @@ export interface components {
             activatedAt: string | null;
             channelRules: components["schemas"]["ChannelRuleDto"][];
             channels: ("email" | "sms" | "call" | "letter")[];
+            /** @description Links through short links that count clicks */
+            clickTracking: boolean;
             createdAt: string;
             /** Format: uuid */
             createdBy: string | null;
@@ -2663,6 +2665,11 @@ export interface components {
              *     ]
              */
             channels: ("email" | "sms" | "call" | "letter")[];
+            /**
+             * @description Links through short links that count clicks; false sends them as written (untracked)
+             * @default true
+             */
+            clickTracking: boolean;
             /**
              * @description Deliveries may go out this long after the occurrence
              * @default 72
@@ -4242,6 +4249,11 @@ export interface components {
              *     ]
              */
             channels?: ("email" | "sms" | "call" | "letter")[];
+            /**
+             * @description Links through short links that count clicks; false sends them as written (untracked)
+             * @default true
+             */
+            clickTracking: boolean;
             /**
              * @description Deliveries may go out this long after the occurrence
              * @default 72

@@ -29,7 +29,10 @@ export function ReassignOwnerModal({
   const [form] = Form.useForm<{ toOwnerId: string }>();
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
-  const all = target !== null && 'fromOwner' in target;
+  // The last target, kept while the dialog closes (its title must not go blank mid-animation).
+  const [shown, setShown] = useState<ReassignTarget | null>(target);
+  if (target !== null && target !== shown) setShown(target);
+  const all = shown !== null && 'fromOwner' in shown;
 
   const submit = async ({ toOwnerId }: { toOwnerId: string }) => {
     if (!target) return;
@@ -62,11 +65,11 @@ export function ReassignOwnerModal({
     <Modal
       open={target !== null}
       title={
-        target === null
+        shown === null
           ? ''
-          : 'fromOwner' in target
-            ? t('clientBase.reassign.titleAll', { name: target.fromOwner.name })
-            : t('clientBase.reassign.titleSelected', { count: target.clientIds.length })
+          : 'fromOwner' in shown
+            ? t('clientBase.reassign.titleAll', { name: shown.fromOwner.name })
+            : t('clientBase.reassign.titleSelected', { count: shown.clientIds.length })
       }
       okText={t('clientBase.reassign.submit')}
       cancelText={t('common.cancel')}
@@ -94,7 +97,7 @@ export function ReassignOwnerModal({
             options={[
               { value: NONE, label: t('clientBase.noOwner') },
               ...(owners.data?.items ?? [])
-                .filter((s) => !(target && 'fromOwner' in target && target.fromOwner.id === s.id))
+                .filter((s) => !(shown && 'fromOwner' in shown && shown.fromOwner.id === s.id))
                 .map((s) => ({ value: s.id, label: s.name })),
             ]}
           />

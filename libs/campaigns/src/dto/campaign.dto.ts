@@ -182,6 +182,14 @@ export class CreateCampaignDto {
   requiresEdition?: boolean;
 
   @ApiPropertyOptional({
+    default: true,
+    description: 'Links through short links that count clicks; false sends them as written (untracked)',
+  })
+  @IsOmittable()
+  @IsBoolean()
+  clickTracking?: boolean;
+
+  @ApiPropertyOptional({
     type: String,
     format: 'uuid',
     nullable: true,
@@ -259,6 +267,7 @@ export class CampaignDto {
   @ApiProperty() deadlineHours!: number;
   @ApiProperty() graceHours!: number;
   @ApiProperty() requiresEdition!: boolean;
+  @ApiProperty({ description: 'Links through short links that count clicks' }) clickTracking!: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) signerId!: string | null;
   @ApiProperty({ nullable: true, type: String }) fromAddress!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Set on the programs touchbase proposes' })
@@ -313,6 +322,7 @@ export class CampaignDto {
       deadlineHours: c.deadlineHours,
       graceHours: c.graceHours,
       requiresEdition: c.requiresEdition,
+      clickTracking: c.clickTracking,
       signerId: c.signerId,
       fromAddress: c.fromAddress,
       playbookKey: c.playbookKey,

@@ -66,6 +66,10 @@ export class Campaign {
   @Column({ type: 'boolean', default: false })
   requiresEdition!: boolean;
 
+  /** Its links through short links that count clicks (unless CLICK_TRACKING is off for the workspace). */
+  @Column({ type: 'boolean', default: true })
+  clickTracking!: boolean;
+
   @Column({ type: 'uuid', nullable: true })
   signerId!: string | null;
 

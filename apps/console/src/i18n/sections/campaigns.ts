@@ -144,6 +144,9 @@ export const ru = {
     timeZoneHint: 'Пусто — пояс рабочего пространства.',
     requiresEdition: 'Нужен выпуск на каждый период',
     requiresEditionHint: 'Без выпуска отправка задерживается, а не уходит со старым содержанием.',
+    clickTracking: 'Считать переходы по ссылкам',
+    clickTrackingHint:
+      'Ссылки писем и SMS идут через короткие ссылки, которые считают переходы. Без этого ссылки уходят как есть.',
   },
   page: {
     edit: 'Изменить',
@@ -370,6 +373,9 @@ export const en: Texts<typeof ru> = {
     timeZoneHint: "Empty: the workspace's zone.",
     requiresEdition: 'Needs an edition for every period',
     requiresEditionHint: 'Without its edition an occurrence is held, never sent with stale content.',
+    clickTracking: 'Count link clicks',
+    clickTrackingHint:
+      'Links in emails and SMS go through short links that count clicks. Off, links go out as written.',
   },
   page: {
     edit: 'Edit',

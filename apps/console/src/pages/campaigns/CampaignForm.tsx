@@ -75,6 +75,7 @@ interface FormValues {
   deadlineHours: number;
   graceHours: number;
   requiresEdition: boolean;
+  clickTracking: boolean;
 }
 
 const WHOLE_BASE = '';
@@ -99,6 +100,7 @@ const STEP_OF: Record<string, number> = {
   deadlineHours: 2,
   graceHours: 2,
   requiresEdition: 2,
+  clickTracking: 1,
 };
 
 const RRULE_EXAMPLES = [
@@ -147,6 +149,7 @@ function fromCampaign(c: Campaign): FormValues {
     deadlineHours: c.deadlineHours,
     graceHours: c.graceHours,
     requiresEdition: c.requiresEdition,
+    clickTracking: c.clickTracking,
   };
 }
 
@@ -161,6 +164,7 @@ const DEFAULTS: Partial<FormValues> = {
   deadlineHours: 72,
   graceHours: 24,
   requiresEdition: false,
+  clickTracking: true,
 };
 
 /** /campaigns/new and /campaigns/:id/edit: the same form, in steps. */
@@ -266,6 +270,7 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
       deadlineHours: v.deadlineHours,
       graceHours: v.graceHours,
       requiresEdition: v.requiresEdition,
+      clickTracking: v.clickTracking,
       signerId: v.kind === 'ceo-letter' || usedNow.includes('letter') ? (v.signerId ?? null) : null,
       fromAddress: usedNow.includes('email') ? v.fromAddress?.trim() || null : null,
     };
@@ -528,6 +533,13 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
               </Col>
             )}
           </Row>
+          <Form.Item
+            name="clickTracking"
+            valuePropName="checked"
+            extra={t('campaigns.form.clickTrackingHint')}
+          >
+            <Checkbox>{t('campaigns.form.clickTracking')}</Checkbox>
+          </Form.Item>
         </section>
 
         {/* Step 3: priority and time */}
@@ -925,6 +937,11 @@ function Review({ values }: { values: FormValues }) {
           key: 'edition',
           label: t('campaigns.form.requiresEdition'),
           children: values.requiresEdition ? t('common.yes') : t('common.no'),
+        },
+        {
+          key: 'clicks',
+          label: t('campaigns.form.clickTracking'),
+          children: values.clickTracking ? t('common.yes') : t('common.no'),
         },
       ]}
     />
