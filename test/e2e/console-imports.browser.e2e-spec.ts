@@ -9,28 +9,10 @@ import {
   LOCALES,
   TEXTS,
 } from './console-browser-support';
-import { clientRows, csv, utf8, xlsx } from './imports-files';
+import { clientRows, csv, RU_HEADER as HEADER, utf8, xlsx } from './imports-files';
 
 const describeWithBrowser = browserAvailable('console imports browser tests') ? describe : describe.skip;
 jest.setTimeout(180_000);
-
-const HEADER = [
-  'Внешний код',
-  'Наименование',
-  'Тип',
-  'Телефон',
-  'E-mail',
-  'Адрес',
-  'Город',
-  'Область',
-  'Индекс',
-  'Страна',
-  'Менеджер',
-  'Теги',
-  'Часовой пояс',
-  'VIP',
-  'Комментарий',
-];
 
 interface Report {
   id: string;

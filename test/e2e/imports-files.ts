@@ -28,6 +28,25 @@ export async function xlsx(rows: Cell[][], sheetName = 'Клиенты'): Promis
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
+/** The client columns as a Russian ERP export names them (what clientRows fills, in this order). */
+export const RU_HEADER = [
+  'Внешний код',
+  'Наименование',
+  'Тип',
+  'Телефон',
+  'E-mail',
+  'Адрес',
+  'Город',
+  'Область',
+  'Индекс',
+  'Страна',
+  'Менеджер',
+  'Теги',
+  'Часовой пояс',
+  'VIP',
+  'Комментарий',
+];
+
 export type BadKind = 'phone' | 'email' | 'name' | 'duplicate';
 
 export interface ClientFile {

@@ -3,7 +3,18 @@ import { neutraliseFormula, StaffRole } from '@touchbase/core';
 import { createClient } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
 import { createTestApp, TestApp } from '../support/test-app';
-import { BadKind, Cell, ClientFile, clientRows, cp1251, csv, PNG, utf8, xlsx } from './imports-files';
+import {
+  BadKind,
+  Cell,
+  ClientFile,
+  clientRows,
+  cp1251,
+  csv,
+  PNG,
+  RU_HEADER,
+  utf8,
+  xlsx,
+} from './imports-files';
 
 interface ReportBody {
   id: string;
@@ -24,24 +35,6 @@ interface ReportBody {
   createdAt: string;
   finishedAt: string | null;
 }
-
-const RU_HEADER = [
-  'Внешний код',
-  'Наименование',
-  'Тип',
-  'Телефон',
-  'E-mail',
-  'Адрес',
-  'Город',
-  'Область',
-  'Индекс',
-  'Страна',
-  'Менеджер',
-  'Теги',
-  'Часовой пояс',
-  'VIP',
-  'Комментарий',
-];
 
 // Other Russian spellings, with stray case, spaces and punctuation.
 const RU_HEADER_2 = [

@@ -16,6 +16,7 @@ import {
 } from '../api/types';
 import { useSession } from '../auth/session';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { EmptyText } from '../components/EmptyText';
 import { TAG } from '../components/colours';
 import { PageTitle } from '../components/Shell';
@@ -43,9 +44,8 @@ export default function Clients() {
   const { t } = useTranslation();
   const [form] = Form.useForm<Filters>();
   const [filters, setFilters] = useState<Filters>({});
-  // The cursors of the pages seen so far: "previous" goes back one, "next" adds the answer's cursor.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
 
   const navigate = useNavigate();
   const { session } = useSession();
@@ -66,7 +66,7 @@ export default function Clients() {
 
   const apply = (values: Filters) => {
     setFilters(clean({ ...values, q: values.q?.trim(), tag: values.tag?.trim(), city: values.city?.trim() }));
-    setCursors([undefined]);
+    pages.reset();
     setSelected([]);
   };
 
@@ -297,18 +297,12 @@ export default function Clients() {
               },
             ]}
           />
-          <nav className="tb-pager" aria-label={t('clients.title')}>
-            <Typography.Text type="secondary">{t('common.page', { n: cursors.length })}</Typography.Text>
-            <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              {t('common.previous')}
-            </Button>
-            <Button
-              disabled={!list.data?.nextCursor || list.isPlaceholderData}
-              onClick={() => setCursors((c) => [...c, list.data!.nextCursor!])}
-            >
-              {t('common.next')}
-            </Button>
-          </nav>
+          <CursorPager
+            label={t('clients.title')}
+            page={pages.page}
+            onPrevious={pages.previous}
+            onNext={list.isPlaceholderData ? null : pages.next(list.data?.nextCursor)}
+          />
         </>
       )}
     </>

@@ -1,13 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
 import type { Page } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { TAG } from '../../components/colours';
 import { EmptyText } from '../../components/EmptyText';
 import { PageTitle } from '../../components/Shell';
@@ -27,8 +27,8 @@ export default function ImportsList() {
   const { t, i18n } = useTranslation();
   const mayImport = useMayImport();
   const navigate = useNavigate();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const list = useQuery({
     queryKey: ['imports', 'list', cursor],
     queryFn: () =>
@@ -126,18 +126,12 @@ export default function ImportsList() {
               },
             ]}
           />
-          <nav className="tb-pager" aria-label={t('imports.title')}>
-            <Typography.Text type="secondary">{t('common.page', { n: cursors.length })}</Typography.Text>
-            <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              {t('common.previous')}
-            </Button>
-            <Button
-              disabled={!list.data?.nextCursor || list.isPlaceholderData}
-              onClick={() => setCursors((c) => [...c, list.data!.nextCursor!])}
-            >
-              {t('common.next')}
-            </Button>
-          </nav>
+          <CursorPager
+            label={t('imports.title')}
+            page={pages.page}
+            onPrevious={pages.previous}
+            onNext={list.isPlaceholderData ? null : pages.next(list.data?.nextCursor)}
+          />
         </>
       )}
     </>

@@ -27,7 +27,7 @@ import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { useReasonText } from '../../texts';
-import { CursorPager } from './CursorPager';
+import { CursorPager } from '../../components/CursorPager';
 import { ExplainDrawer } from './ExplainDrawer';
 import { SuppressionsByReason } from './SuppressionsByReason';
 import {

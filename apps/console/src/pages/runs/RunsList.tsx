@@ -7,7 +7,7 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { EmptyText } from '../../components/EmptyText';
 import { PageTitle } from '../../components/Shell';
 import { formatDateTime, formatNumber } from '../../format';
-import { CursorPager } from './CursorPager';
+import { CursorPager } from '../../components/CursorPager';
 import { byStatusOf, periodText, RUN_STATUSES, RunStatusTag, type Run, type RunStatus } from './shared';
 
 export const RUNS_PAGE_SIZE = 25;

@@ -1,11 +1,11 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Popconfirm, Space, Spin, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, unwrap } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { TAG } from '../../components/colours';
 import { EmptyText } from '../../components/EmptyText';
 import { PageTitle } from '../../components/Shell';
@@ -30,8 +30,8 @@ export default function SegmentsList() {
   const queryClient = useQueryClient();
   const writable = canWriteSegments(session?.staff.role);
   const labels = useRuleLabels();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const list = useQuery({
     queryKey: ['segments', 'list', cursor],
     queryFn: () =>
@@ -176,19 +176,13 @@ export default function SegmentsList() {
                 : []),
             ]}
           />
-          {(cursors.length > 1 || list.data?.nextCursor) && (
-            <nav className="tb-pager" aria-label={t('segments.title')}>
-              <Typography.Text type="secondary">{t('common.page', { n: cursors.length })}</Typography.Text>
-              <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                {t('common.previous')}
-              </Button>
-              <Button
-                disabled={!list.data?.nextCursor || list.isPlaceholderData}
-                onClick={() => setCursors((c) => [...c, list.data!.nextCursor!])}
-              >
-                {t('common.next')}
-              </Button>
-            </nav>
+          {(pages.page > 1 || list.data?.nextCursor) && (
+            <CursorPager
+              label={t('segments.title')}
+              page={pages.page}
+              onPrevious={pages.previous}
+              onNext={list.isPlaceholderData ? null : pages.next(list.data?.nextCursor)}
+            />
           )}
         </>
       )}
