@@ -69,6 +69,25 @@ describe('Segment live counts', () => {
     expect(byHash.body).toEqual(res.body);
   });
 
+  it('forgets the counts untouched for a day (the hourly retention), keeping the recent ones', async () => {
+    await fixture();
+    const old = (await count(threeConditions).expect(200)).body.ruleHash as string;
+    const recent = (await count({ field: 'city', op: 'eq', value: 'Пермь' }).expect(200)).body
+      .ruleHash as string;
+    await t.dataSource.query(
+      `UPDATE segment_counts SET requested_at = now() - interval '25 hours', computed_at = now() - interval '25 hours'
+        WHERE rule_hash = $1`,
+      [old],
+    );
+    await expect(t.app.get(SegmentCountService).pruneStale()).resolves.toBe(1);
+    await t.http().get(`/api/v1/segments/counts/${old}`).set(as()).expect(404);
+    await t.http().get(`/api/v1/segments/counts/${recent}`).set(as()).expect(200);
+    // Asked again, it is counted afresh.
+    await expect(count(threeConditions).expect(200)).resolves.toMatchObject({
+      body: { ruleHash: old, exact: true },
+    });
+  });
+
   it('hashes equal trees alike whatever the key order, and different trees differently', async () => {
     await fixture();
     const a = await count(threeConditions).expect(200);

@@ -8,3 +8,4 @@ export * from './segments.service';
 export * from './segment-count.service';
 export * from './segments.module';
 export * from './named-segment.repository';
+export * from './segment-counts-retention.job';

@@ -33,6 +33,9 @@ export interface SegmentCount {
 export const SEGMENT_COUNT_SAMPLE_SIZE = 10;
 /** An exact count younger than this is answered from the cache. */
 export const SEGMENT_COUNT_MAX_AGE_SECONDS = 300;
+
+/** Cached counts untouched this long are deleted (SegmentCountsRetentionJob). */
+export const SEGMENT_COUNT_RETENTION_HOURS = 24;
 /** About this many rows of `clients` are read for an estimate. */
 const ESTIMATE_SAMPLE_ROWS = 10_000;
 const ESTIMATE_TIMEOUT_MS = 2_000;
@@ -136,6 +139,23 @@ export class SegmentCountService implements BeforeApplicationShutdown {
       estimatedAt: row.requested_at.toISOString(),
       sample: [],
     };
+  }
+
+  /**
+   * Deletes the counts neither asked for nor computed for SEGMENT_COUNT_RETENTION_HOURS (their rules
+   * are counted afresh when asked again); returns how many.
+   */
+  async pruneStale(now = new Date()): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM segment_counts
+          WHERE GREATEST(requested_at, COALESCE(computed_at, requested_at))
+                < $1::timestamptz - make_interval(hours => $2)
+          RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [now.toISOString(), SEGMENT_COUNT_RETENTION_HOURS],
+    );
+    return n;
   }
 
   /** Resolves when the background count for the hash (if any runs in this process) is done. */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Segment } from './entities/segment.entity';
 import { SegmentsController } from './segments.controller';
 import { SegmentCountService } from './segment-count.service';
+import { SegmentCountsRetentionJob } from './segment-counts-retention.job';
 import { SegmentsService } from './segments.service';
 
 @Module({
@@ -15,5 +16,6 @@ export class SegmentsModule {}
 @Module({
   imports: [SegmentsModule],
   controllers: [SegmentsController],
+  providers: [SegmentCountsRetentionJob],
 })
 export class SegmentsApiModule {}
