@@ -99,6 +99,7 @@ export class PreferencesController {
   @Get('preferences/defaults')
   @AnyStaff()
   @ApiOperation({ summary: 'Preferences given to new clients' })
+  @ApiOkResponse({ type: PreferenceDefaultsDto })
   defaults(): Promise<PreferenceDefaultsDto> {
     return this.settings.get(PREFERENCE_DEFAULTS_KEY, PREFERENCE_DEFAULTS);
   }
@@ -124,6 +125,7 @@ export class TopicsController {
   @Get()
   @AnyStaff()
   @ApiOperation({ summary: 'Topics messages are about, with Russian and English names' })
+  @ApiOkResponse({ type: TopicListDto })
   async list(): Promise<TopicListDto> {
     return { items: (await this.topics.list()).map(TopicDto.from) };
   }
@@ -131,6 +133,7 @@ export class TopicsController {
   @Get(':key')
   @AnyStaff()
   @ApiErrors(404)
+  @ApiOkResponse({ type: TopicDto })
   async get(@Param('key') key: string): Promise<TopicDto> {
     return TopicDto.from(await this.topics.get(key));
   }
@@ -139,6 +142,7 @@ export class TopicsController {
   @Roles(StaffRole.Admin)
   @ApiErrors(409)
   @ApiOperation({ summary: 'Create a topic' })
+  @ApiOkResponse({ type: TopicDto })
   async create(@Body() dto: CreateTopicDto): Promise<TopicDto> {
     return TopicDto.from(await this.topics.create(dto));
   }
@@ -147,6 +151,7 @@ export class TopicsController {
   @Roles(StaffRole.Admin)
   @ApiErrors(404)
   @ApiOperation({ summary: 'Rename or re-describe a topic, or change its default' })
+  @ApiOkResponse({ type: TopicDto })
   async update(@Param('key') key: string, @Body() dto: UpdateTopicDto): Promise<TopicDto> {
     return TopicDto.from(await this.topics.update(key, dto));
   }

@@ -17,6 +17,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiResponse,
@@ -44,6 +45,7 @@ export class SignersController {
   @Get()
   @AnyStaff()
   @ApiOperation({ summary: 'Who signs letters and CEO mail' })
+  @ApiOkResponse({ type: SignerListDto })
   async list(): Promise<SignerListDto> {
     return { items: (await this.signers.list()).map(SignerDto.from) };
   }
@@ -51,6 +53,7 @@ export class SignersController {
   @Post()
   @Roles(StaffRole.Marketer)
   @ApiOperation({ summary: 'Add a signer (then upload the signature image)' })
+  @ApiOkResponse({ type: SignerDto })
   async create(@Body() dto: CreateSignerDto): Promise<SignerDto> {
     return SignerDto.from(await this.signers.create(dto));
   }
@@ -58,6 +61,7 @@ export class SignersController {
   @Get(':id')
   @AnyStaff()
   @ApiErrors(404)
+  @ApiOkResponse({ type: SignerDto })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<SignerDto> {
     return SignerDto.from(await this.signers.get(id));
   }
@@ -66,6 +70,7 @@ export class SignersController {
   @Roles(StaffRole.Marketer)
   @ApiOperation({ summary: 'Change name, titles or email' })
   @ApiErrors(404)
+  @ApiOkResponse({ type: SignerDto })
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSignerDto): Promise<SignerDto> {
     return SignerDto.from(await this.signers.update(id, dto));
   }
@@ -98,6 +103,7 @@ export class SignersController {
   })
   @ApiResponse({ status: 413, description: `Larger than ${MAX_SIGNATURE_BYTES} bytes` })
   @ApiResponse({ status: 415, description: 'Not a PNG or JPEG image' })
+  @ApiOkResponse({ type: SignerDto })
   @ApiErrors(404)
   async upload(
     @Param('id', ParseUUIDPipe) id: string,
@@ -130,6 +136,7 @@ export class SignersController {
   @Roles(StaffRole.Marketer)
   @ApiOperation({ summary: 'Remove the signature image' })
   @ApiErrors(404)
+  @ApiOkResponse({ type: SignerDto })
   async removeSignature(@Param('id', ParseUUIDPipe) id: string): Promise<SignerDto> {
     return SignerDto.from(await this.signers.removeSignature(id));
   }

@@ -3912,6 +3912,29 @@ export interface components {
             /** @description The token of the set-password link */
             token: string;
         };
+        SignerDto: {
+            createdAt: string;
+            email: string | null;
+            hasSignature: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description In Russian; what clients see unless they read English and nameEn is set */
+            name: string;
+            /** @example Ivan Petrov */
+            nameEn: string | null;
+            /** @enum {string|null} */
+            signatureMime: "image/png" | "image/jpeg" | null;
+            /** @example /api/v1/signers/…/signature */
+            signatureUrl: string | null;
+            /** @description In Russian; what clients see unless they read English and titleEn is set */
+            title: string;
+            /** @example Chief Executive Officer */
+            titleEn: string | null;
+            updatedAt: string;
+        };
+        SignerListDto: {
+            items: components["schemas"]["SignerDto"][];
+        };
         SignInDto: {
             /** @example anna@example.com */
             email: string;
@@ -4196,6 +4219,19 @@ export interface components {
             };
             /** @enum {string} */
             type: "stage" | "preference" | "purchase" | "delivery";
+        };
+        TopicDto: {
+            defaultSubscribed: boolean;
+            descriptionEn: string;
+            descriptionRu: string;
+            key: string;
+            nameEn: string;
+            nameRu: string;
+            /** @description Seeded topics can be renamed, not deleted */
+            system: boolean;
+        };
+        TopicListDto: {
+            items: components["schemas"]["TopicDto"][];
         };
         TopicPreferenceDto: {
             /** @description false: the topic default applies (no explicit choice) */
@@ -8304,7 +8340,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PreferenceDefaultsDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -10305,7 +10343,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignerListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -10349,11 +10389,13 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignerDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -10395,6 +10437,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignerDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10506,6 +10556,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignerDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10622,6 +10680,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignerDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -10685,6 +10751,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignerDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -11968,7 +12042,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TopicListDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -12012,6 +12088,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -12061,6 +12145,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {
@@ -12172,6 +12264,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDto"];
+                };
+            };
             /** @description Invalid request; `details` lists each bad field */
             400: {
                 headers: {

@@ -30,6 +30,8 @@ export interface Session {
 export type Overview = Schemas['OverviewDto'];
 
 export type Client = Schemas['ClientResponseDto'];
+export type Topic = Schemas['TopicDto'];
+export type Signer = Schemas['SignerDto'];
 export type Owner = NonNullable<Client['owner']>;
 
 export interface Page<T> {

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
-import type { Channel, Locale } from '../../api/types';
+import type { Signer, Topic } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { TAG } from '../../components/colours';
 
@@ -15,18 +15,7 @@ export type Edition = Schemas['EditionDto'];
 export type EditionBlock = Schemas['EditionBlockDto'];
 export type BoardItem = Schemas['BoardOccurrenceDto'];
 export type Board = Schemas['CalendarBoardDto'];
-/** GET /api/v1/runs (its answer is not declared in the OpenAPI document). */
-export interface Run {
-  id: string;
-  campaignId: string;
-  campaignName?: string;
-  periodKey: string;
-  occurrenceAt: string;
-  status: string;
-  trigger: 'schedule' | 'manual';
-  audience: number | null;
-  completedAt: string | null;
-}
+export type Run = Schemas['RunDto'];
 export type Segment = Schemas['SegmentDto'];
 
 export type CampaignKind = Campaign['kind'];
@@ -47,29 +36,11 @@ export const BOARD_STATUSES: BoardStatus[] = [
   'failed',
 ];
 
-/** The answers of the endpoints that do not declare their shape in the OpenAPI document. */
-export interface Topic {
-  key: string;
-  nameRu: string;
-  nameEn: string;
-  system: boolean;
-}
-export interface TemplateSummary {
-  id: string;
-  name: string;
-  channel: Channel;
-  locale: Locale;
-  subject: string | null;
-  description: string;
-}
-export interface Signer {
-  id: string;
-  name: string;
-  nameEn: string | null;
-  title: string;
-  titleEn: string | null;
-  hasSignature: boolean;
-}
+export type { Signer, Topic };
+export type TemplateSummary = Pick<
+  Schemas['TemplateDto'],
+  'id' | 'name' | 'channel' | 'locale' | 'subject' | 'description'
+>;
 
 const LONG = 5 * 60_000;
 

@@ -2,15 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import type { StaffMember } from '../../api/types';
+import type { StaffMember, Topic } from '../../api/types';
 import { formatNumber } from '../../format';
 import { describeRule, type ApiRule } from './rules';
-
-interface Topic {
-  key: string;
-  nameRu: string;
-  nameEn: string;
-}
 
 /** The names a rule refers to (account managers, topics) and the rule in words. */
 export function useRuleLabels() {

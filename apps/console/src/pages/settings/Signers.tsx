@@ -1,3 +1,4 @@
+import type { Signer } from '../../api/types';
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -23,18 +24,6 @@ import { PageTitle } from '../../components/Shell';
 import { IMAGE_TYPES, showFieldErrors, uploadForm } from './apiForm';
 import { SettingsBack } from './SettingsBack';
 
-export interface Signer {
-  id: string;
-  name: string;
-  nameEn: string | null;
-  title: string;
-  titleEn: string | null;
-  email: string | null;
-  hasSignature: boolean;
-  signatureMime: string | null;
-  signatureUrl: string | null;
-  updatedAt: string;
-}
 type SignerForm = Pick<Signer, 'name' | 'nameEn' | 'title' | 'titleEn' | 'email'>;
 
 const SIGNERS_KEY = ['signers'];

@@ -1,3 +1,4 @@
+import type { Topic } from '../../api/types';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -24,15 +25,6 @@ import { PageTitle } from '../../components/Shell';
 import { showFieldErrors } from './apiForm';
 import { SettingsBack } from './SettingsBack';
 
-export interface Topic {
-  key: string;
-  nameRu: string;
-  nameEn: string;
-  descriptionRu: string;
-  descriptionEn: string;
-  defaultSubscribed: boolean;
-  system: boolean;
-}
 type TopicForm = Omit<Topic, 'system'>;
 
 const TOPICS_KEY = ['topics'];
