@@ -1,5 +1,6 @@
-import { ShortLinksService } from '@touchbase/links';
+import { lastEngagedAtSql, ShortLinksService } from '@touchbase/links';
 import { createClient } from '../factories/client.factory';
+import { TEST_ADMIN_KEY } from '../support/test-app';
 import { planNow, TEST_EDITION } from '../support/planning';
 import { drain, emailAppPerSuite, emailCampaign, PUBLIC_URL } from './email-support';
 
@@ -23,7 +24,7 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     const [row] = await drain(suite.t, runId);
     expect(row.status).toBe('sent');
     const [message] = suite.sink.to(client.email!);
-    return { message, deliveryId: row.id };
+    return { message, deliveryId: row.id, clientId: client.id };
   }
 
   const follow = (code: string) => suite.t.http().get(`/r/${code}`).redirects(0);
@@ -61,6 +62,56 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     );
     expect(row).toMatchObject({ delivery_id: deliveryId, clicks: codes.length + 1 });
     expect(row.first_clicked_at.getTime()).toBeLessThanOrEqual(row.last_clicked_at.getTime());
+  });
+
+  it("a client's clicks are its engagement: count and last click kept per client, last engaged by the one rule, forgotten on erasure", async () => {
+    const { message, clientId } = await sendOne();
+    const codes = codesIn(message.html);
+    const engagement = async () =>
+      (await suite.t.dataSource.query(
+        `SELECT e.clicks, e.last_click_at, e.opens, e.machine_opens, ${lastEngagedAtSql('c', 'e')} AS engaged
+           FROM clients c LEFT JOIN client_engagement e ON e.client_id = c.id WHERE c.id = $1`,
+        [clientId],
+      )) as { clicks: number | null; last_click_at: Date | null; engaged: Date | null }[];
+    expect(await engagement()).toEqual([expect.objectContaining({ clicks: null, engaged: null })]);
+
+    await follow(codes[0]).expect(302);
+    await follow(codes[1]).expect(302);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const [first] = await engagement();
+    expect(first).toMatchObject({ clicks: 2, opens: 0, machine_opens: 0 });
+    expect(first.engaged).toEqual(first.last_click_at);
+
+    // A later click in another flush adds to the count and moves the last click on.
+    await follow(codes[0]).expect(302);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const [second] = await engagement();
+    expect(second.clicks).toBe(3);
+    expect(second.last_click_at!.getTime()).toBeGreaterThanOrEqual(first.last_click_at!.getTime());
+
+    // A purchase after the click is the later engagement.
+    const purchased = new Date(Date.now() + 60_000);
+    await suite.t.dataSource.query(`UPDATE clients SET last_purchase_at = $2 WHERE id = $1`, [
+      clientId,
+      purchased,
+    ]);
+    expect((await engagement())[0].engaged).toEqual(purchased);
+
+    await suite.t
+      .http()
+      .post(`/api/v1/clients/${clientId}/erase`)
+      .set({ Authorization: `Bearer ${TEST_ADMIN_KEY}` })
+      .expect(200);
+    const rows = await suite.t.dataSource.query(`SELECT 1 FROM client_engagement WHERE client_id = $1`, [
+      clientId,
+    ]);
+    expect(rows).toEqual([]);
+    // A click on an erased client's old message still redirects, and records nothing about the client.
+    await follow(codes[0]).expect(302);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    expect(
+      await suite.t.dataSource.query(`SELECT 1 FROM client_engagement WHERE client_id = $1`, [clientId]),
+    ).toEqual([]);
   });
 
   it('a campaign with click tracking off sends its links as written, though the workspace tracks', async () => {

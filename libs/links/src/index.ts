@@ -2,3 +2,4 @@ export * from './token-signer';
 export * from './links.service';
 export * from './links.module';
 export * from './short-links.service';
+export * from './engagement';

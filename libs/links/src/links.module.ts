@@ -1,10 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { ClientHooksModule } from '@touchbase/clients';
+import { EngagementErasureHook } from './engagement-erasure.hook';
 import { LinksService } from './links.service';
 import { ShortLinksController } from './short-links.controller';
 import { ShortLinksService } from './short-links.service';
 
 @Global()
-@Module({ providers: [LinksService, ShortLinksService], exports: [LinksService, ShortLinksService] })
+@Module({
+  imports: [ClientHooksModule],
+  providers: [LinksService, ShortLinksService, EngagementErasureHook],
+  exports: [LinksService, ShortLinksService],
+})
 export class LinksModule {}
 
 /** The API side: the short links' redirect, /r/<code>. */

@@ -159,13 +159,26 @@ export class ShortLinksService implements BeforeApplicationShutdown {
       if (batch.size === 0) return;
       const rows = [...batch].map(([key, c]) => ({ key, clicks: c.clicks, first: c.first, last: c.last }));
       try {
+        // The deliveries' counts and their clients' engagement, in one statement.
         await this.dataSource.query(
-          `UPDATE delivery_links d
-              SET clicks = d.clicks + c.clicks,
-                  first_clicked_at = LEAST(COALESCE(d.first_clicked_at, c.first), c.first),
-                  last_clicked_at = GREATEST(COALESCE(d.last_clicked_at, c.last), c.last)
-             FROM jsonb_to_recordset($1::jsonb) AS c(key text, clicks int, first timestamptz, last timestamptz)
-            WHERE d.key = c.key`,
+          `WITH counted AS (
+             UPDATE delivery_links d
+                SET clicks = d.clicks + c.clicks,
+                    first_clicked_at = LEAST(COALESCE(d.first_clicked_at, c.first), c.first),
+                    last_clicked_at = GREATEST(COALESCE(d.last_clicked_at, c.last), c.last)
+               FROM jsonb_to_recordset($1::jsonb) AS c(key text, clicks int, first timestamptz, last timestamptz)
+              WHERE d.key = c.key
+          RETURNING d.delivery_id, c.clicks, c.last)
+           INSERT INTO client_engagement AS e (client_id, last_click_at, clicks)
+           SELECT dv.client_id, max(counted.last), sum(counted.clicks)
+             FROM counted
+             JOIN deliveries dv ON dv.id = counted.delivery_id
+             JOIN clients cl ON cl.id = dv.client_id AND cl.erased_at IS NULL
+            GROUP BY dv.client_id
+               ON CONFLICT (client_id) DO UPDATE
+              SET last_click_at = GREATEST(e.last_click_at, EXCLUDED.last_click_at),
+                  clicks = e.clicks + EXCLUDED.clicks,
+                  updated_at = now()`,
           [JSON.stringify(rows)],
         );
       } catch (e) {

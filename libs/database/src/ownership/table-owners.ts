@@ -7,6 +7,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   call_tasks: 'calls',
   category_history: 'clients',
   campaigns: 'campaigns',
+  client_engagement: 'links',
   client_preferences: 'preferences',
   client_topic_subscriptions: 'preferences',
   clients: 'clients',
