@@ -127,6 +127,7 @@ describe('Runs API, explain and the frequency policy', () => {
       scope: 'workspace',
       channel: null,
       frequency: null,
+      engagedSince: null,
       maxTouches: 2,
       windowDays: 7,
       touches: [

@@ -95,6 +95,7 @@ describe('Simulation', () => {
         scope: 'client',
         channel: null,
         frequency: 'monthly',
+        engagedSince: null,
         maxTouches: 1,
         windowDays: 30,
         touches: [

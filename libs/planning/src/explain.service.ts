@@ -5,7 +5,7 @@ import { AppConfig } from '@touchbase/config';
 import { Channel, CHANNELS, NotFoundException } from '@touchbase/core';
 import { channelAllowedSql, contactDataSql, FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
 import { Delivery, DeliveryReason, TOUCH_STATUSES_SQL } from '@touchbase/runs';
-import { Cap } from './frequency-policy';
+import { Cap, capsJson, effectiveFrequencySql, engagedSinceSql, engagementJoin } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
 
 export interface Explanation {
@@ -23,12 +23,17 @@ export interface Explanation {
 
 /** One cap a delivery would have exceeded, with the touches already in its window. */
 export interface CapHit {
-  /** workspace: over all channels; channel: that channel's cap; client: the client's own frequency */
-  scope: 'workspace' | 'channel' | 'client';
+  /**
+   * workspace: over all channels; channel: that channel's cap; client: the client's own frequency;
+   * sunset: the sunset policy's frequency, for a client who stopped engaging
+   */
+  scope: 'workspace' | 'channel' | 'client' | 'sunset';
   channel: string | null;
   frequency: string | null;
   maxTouches: number;
   windowDays: number;
+  /** sunset only: since when the client has not engaged */
+  engagedSince: string | null;
   touches: { campaignId: string; campaign: string; channel: string; scheduledAt: string }[];
 }
 
@@ -48,6 +53,8 @@ export interface CappedDelivery {
   clientId: string;
   channel: string | null;
   scheduledAt: Date;
+  /** When its run was planned (what the sunset counts the days of no engagement up to). */
+  plannedAt: Date;
 }
 
 const CAP_WINDOW_MAX_DAYS = 90;
@@ -103,8 +110,10 @@ export class ExplainService {
       archived_at: Date | null;
       name: string;
       period_key: string;
+      occurrence_at: Date;
     }>(
-      `SELECT ca.name AS campaign, ca.topic_key, ca.channels, c.time_zone, c.archived_at, c.name, r.period_key
+      `SELECT ca.name AS campaign, ca.topic_key, ca.channels, c.time_zone, c.archived_at, c.name, r.period_key,
+              r.occurrence_at
          FROM runs r JOIN campaigns ca ON ca.id = r.campaign_id, clients c
         WHERE r.id = $1 AND c.id = $2`,
       [runId, clientId],
@@ -175,7 +184,10 @@ export class ExplainService {
           details: await this.contactDetails(clientId),
         });
       case DeliveryReason.FrequencyCap:
-        return done({ delivery, ...(await this.capExplanation(subject, delivery, clientId, when)) });
+        return done({
+          delivery,
+          ...(await this.capExplanation(subject, delivery, clientId, when, ctx.occurrence_at)),
+        });
       case DeliveryReason.QuietHoursExpired:
         return done({
           delivery,
@@ -210,10 +222,18 @@ export class ExplainService {
     delivery: Delivery,
     clientId: string,
     when: (d: Date) => string,
+    occurrenceAt: Date,
   ): Promise<{ explanation: string; details: string[]; caps: CapHit[] }> {
+    const plannedAt = new Date(Math.max(occurrenceAt.getTime(), delivery.createdAt.getTime()));
     const [caps = []] = (
       await this.capHits(this.dataSource.manager, [
-        { id: delivery.id, clientId, channel: delivery.channel, scheduledAt: delivery.scheduledAt },
+        {
+          id: delivery.id,
+          clientId,
+          channel: delivery.channel,
+          scheduledAt: delivery.scheduledAt,
+          plannedAt,
+        },
       ])
     ).values();
     const details: string[] = [];
@@ -224,7 +244,9 @@ export class ExplainService {
           ? 'workspace cap'
           : hit.scope === 'channel'
             ? `${hit.channel} cap`
-            : `the client's own preference (${hit.frequency})`;
+            : hit.scope === 'sunset'
+              ? `the sunset policy (${hit.frequency}: no engagement since ${when(new Date(hit.engagedSince!))})`
+              : `the client's own preference (${hit.frequency})`;
       const list = hit.touches
         .map((t) => `"${t.campaign}" (${t.channel}) on ${when(new Date(t.scheduledAt))}`)
         .join(', ');
@@ -250,9 +272,16 @@ export class ExplainService {
     if (!deliveries.length) return out;
     const policy = await this.policies.get();
     const ids = deliveries.map((d) => d.id);
-    const prefs: { client_id: string; frequency: string }[] = await manager.query(
-      `SELECT client_id, frequency FROM client_preferences WHERE client_id = ANY($1::uuid[])`,
-      [deliveries.map((d) => d.clientId)],
+    // The frequency each client is capped at when its run was planned: its own, or the sunset's.
+    const prefs: { id: string; own: string; effective: string; engaged_since: Date }[] = await manager.query(
+      `SELECT x.id::text AS id, p.frequency AS own, ${effectiveFrequencySql('x.at', '$3::jsonb')} AS effective,
+              ${engagedSinceSql()} AS engaged_since
+         FROM unnest($1::bigint[], $2::timestamptz[]) AS x(id, at)
+         JOIN deliveries d ON d.id = x.id
+         JOIN client_preferences p ON p.client_id = d.client_id
+         JOIN clients c ON c.id = d.client_id
+         ${engagementJoin('d.client_id')}`,
+      [ids, deliveries.map((d) => d.plannedAt), capsJson(policy)],
     );
     const touches: Touch[] = await manager.query(
       `SELECT x.id::text AS for_id, d.client_id, d.campaign_id, ca.name AS campaign, d.channel, d.scheduled_at, d.status
@@ -273,6 +302,7 @@ export class ExplainService {
           scope: 'workspace' as const,
           channel: null,
           frequency: null,
+          engagedSince: null,
           ...cap,
         })),
         ...(delivery.channel
@@ -280,13 +310,24 @@ export class ExplainService {
               scope: 'channel' as const,
               channel: delivery.channel,
               frequency: null,
+              engagedSince: null,
               ...cap,
             }))
           : []),
       ];
-      const frequency = prefs.find((p) => p.client_id === delivery.clientId)?.frequency ?? 'unlimited';
+      const pref = prefs.find((p) => p.id === String(delivery.id));
+      const frequency = pref?.effective ?? 'unlimited';
       const own: Cap | null = FREQUENCY_CAPS[frequency as Frequency] ?? null;
-      if (own) layers.push({ scope: 'client', channel: null, frequency, ...own });
+      const sunset = pref !== undefined && pref.effective !== pref.own;
+      if (own) {
+        layers.push({
+          scope: sunset ? 'sunset' : 'client',
+          channel: null,
+          frequency,
+          engagedSince: sunset ? new Date(pref.engaged_since).toISOString() : null,
+          ...own,
+        });
+      }
       const hits: CapHit[] = [];
       for (const layer of layers) {
         const window = layer.windowDays * 86_400_000;
@@ -300,6 +341,7 @@ export class ExplainService {
             scope: layer.scope,
             channel: layer.channel,
             frequency: layer.frequency,
+            engagedSince: layer.engagedSince,
             maxTouches: layer.maxTouches,
             windowDays: layer.windowDays,
             touches: inWindow.map((t) => ({

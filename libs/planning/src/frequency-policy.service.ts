@@ -13,10 +13,11 @@ export class FrequencyPolicyService {
       overall: stored.overall ?? DEFAULT_FREQUENCY_POLICY.overall,
       perChannel: { ...DEFAULT_FREQUENCY_POLICY.perChannel, ...(stored.perChannel ?? {}) },
       sendingWindows: { ...DEFAULT_FREQUENCY_POLICY.sendingWindows, ...(stored.sendingWindows ?? {}) },
+      sunset: stored.sunset ?? DEFAULT_FREQUENCY_POLICY.sunset,
     };
   }
 
   set(policy: FrequencyPolicy, actorId?: string): Promise<FrequencyPolicy> {
-    return this.settings.set(FREQUENCY_POLICY_KEY, policy, actorId);
+    return this.settings.set(FREQUENCY_POLICY_KEY, { ...policy, sunset: policy.sunset ?? null }, actorId);
   }
 }

@@ -1,6 +1,12 @@
 import { channelAllowedSql, contactDataSql } from '@touchbase/preferences';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
-import { capsJson, CLIENT_FREQUENCY_WINDOWS, maxWindowDays } from './frequency-policy';
+import {
+  capsJson,
+  CLIENT_FREQUENCY_WINDOWS,
+  effectiveFrequencySql,
+  engagementJoin,
+  maxWindowDays,
+} from './frequency-policy';
 import { channelLists, openingSql, Params, PlanSpec } from './planner.sql';
 
 const QUEUED = sqlValue(DeliveryStatus.Queued);
@@ -15,15 +21,18 @@ const CAPPED = `d.run_id = $1::uuid AND d.client_id > $2::uuid AND d.client_id <
  * the one that sits in the most full windows (then the lowest priority, the latest). Run in rounds until
  * nothing is displaced (each round one statement over the whole chunk): a full window loses no more
  * touches than it has too many, and touches outside every full window are never touched.
- * Params: $1 run, $2 lo, $3 hi, $4 caps, $5 priority rank.
+ * Params: $1 run, $2 lo, $3 hi, $4 caps, $5 priority rank, $6 planning time.
  */
 export const DISPLACE_ROUND_SQL = `
   WITH need AS (
-    SELECT d.id, d.client_id, d.channel, d.scheduled_at AS at, p.frequency
+    SELECT d.id, d.client_id, d.channel, d.scheduled_at AS at, ${effectiveFrequencySql('$6::timestamptz', '$4::jsonb')} AS frequency
       FROM deliveries d
       JOIN client_preferences p ON p.client_id = d.client_id
+      JOIN clients c ON c.id = d.client_id
+      ${engagementJoin('d.client_id')}
      WHERE ${CAPPED}
-       AND tb_cap_room(d.client_id, d.channel, d.scheduled_at, p.frequency, $4::jsonb, d.id, $5::smallint)
+       AND tb_cap_room(d.client_id, d.channel, d.scheduled_at, ${effectiveFrequencySql('$6::timestamptz', '$4::jsonb')},
+                       $4::jsonb, d.id, $5::smallint)
   ),
   full_window AS (
     SELECT n.id, n.client_id, n.at, cap.w, cap.ch
@@ -50,12 +59,18 @@ export const DISPLACE_ROUND_SQL = `
     FROM victim WHERE v.id = victim.id AND v.status = ${QUEUED}
   RETURNING v.id`;
 
-/** Capped rows that now have room at their time become queued. Params: $1 run, $2 lo, $3 hi, $4 caps. */
+/**
+ * Capped rows that now have room at their time become queued.
+ * Params: $1 run, $2 lo, $3 hi, $4 caps, $5 planning time.
+ */
 export const PROMOTE_SQL = `
   UPDATE deliveries d SET status = ${QUEUED}, reason = NULL, updated_at = now()
     FROM client_preferences p
+    JOIN clients c ON c.id = p.client_id
+    ${engagementJoin('p.client_id')}
    WHERE p.client_id = d.client_id AND ${CAPPED}
-     AND tb_cap_room(d.client_id, d.channel, d.scheduled_at, p.frequency, $4::jsonb, d.id)`;
+     AND tb_cap_room(d.client_id, d.channel, d.scheduled_at, ${effectiveFrequencySql('$5::timestamptz', '$4::jsonb')},
+                     $4::jsonb, d.id)`;
 
 /**
  * high and must-send, step 2: defer each capped row to the earliest time with room inside its deadline,
@@ -89,7 +104,7 @@ export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: st
     `CASE o.channel ${used.map((c) => `WHEN '${c}' THEN ${openingSql(spec, p, c, at, client)}`).join(' ')} END`;
   const sql = `
     WITH need AS (
-      SELECT d.id, d.client_id, d.deadline_at, p.frequency,
+      SELECT d.id, d.client_id, d.deadline_at, ${effectiveFrequencySql(t0, caps)} AS frequency,
              p.quiet_hours_start AS qs, p.quiet_hours_end AS qe, COALESCE(c.time_zone, ${tz}) AS tz,
              ${used
                .map(
@@ -101,6 +116,7 @@ export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: st
         FROM deliveries d
         JOIN client_preferences p ON p.client_id = d.client_id
         JOIN clients c ON c.id = d.client_id
+        ${engagementJoin('d.client_id')}
        WHERE ${CAPPED}
     ),
     -- One row per candidate channel of a capped row, with its place in the client's order.

@@ -220,8 +220,9 @@ export class PlannerService {
           hi,
           caps,
           spec.priorityRank,
+          spec.plannedAt,
         ]);
-        await manager.query(PROMOTE_SQL, [spec.runId, lo, hi, caps]);
+        await manager.query(PROMOTE_SQL, [spec.runId, lo, hi, caps, spec.plannedAt]);
         total += countOf(displaced);
         if (countOf(displaced) === 0) break;
       }

@@ -3,7 +3,15 @@ import { Channel, CHANNELS } from '@touchbase/core';
 import { contactDataSql } from '@touchbase/preferences';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { compileSegmentRule, SegmentRule } from '@touchbase/segments';
-import { Cap, CLIENT_FREQUENCY_CAPS, FrequencyPolicy, maxWindowDays } from './frequency-policy';
+import {
+  Cap,
+  capsJson,
+  CLIENT_FREQUENCY_CAPS,
+  effectiveFrequencySql,
+  engagementJoin,
+  FrequencyPolicy,
+  maxWindowDays,
+} from './frequency-policy';
 
 /** What the planning statement needs to know about a run. */
 export interface PlanSpec {
@@ -146,6 +154,12 @@ export function buildPlanStatement(
     p.values.push(...compiled.params);
   }
   const audienceSql = spec.audience ? spec.audience(p) : 'true';
+  // With a sunset policy, clients who stopped engaging are capped at its frequency: their engagement
+  // row is read only then.
+  const sunset = !spec.service && spec.policy.sunset !== null;
+  const frequency = sunset
+    ? effectiveFrequencySql(t0, p.add(capsJson(spec.policy), '::jsonb'))
+    : 'p.frequency';
 
   const caps = spec.service ? null : capCounts(spec.policy, used, p);
   const maxWindow = caps ? p.add(maxWindowDays(spec.policy), '::int') : '';
@@ -179,7 +193,7 @@ export function buildPlanStatement(
        WHERE s.topic_key = ${topic} AND ${inRange('s.client_id')}
     ),
     aud AS MATERIALIZED (
-      SELECT c.id, COALESCE(c.time_zone, ${tz}) AS tz, p.preferred_channel AS preferred, p.frequency,
+      SELECT c.id, COALESCE(c.time_zone, ${tz}) AS tz, p.preferred_channel AS preferred, ${frequency} AS frequency,
              p.quiet_hours_start AS qs, p.quiet_hours_end AS qe,
              COALESCE(c.time_zone, ${tz}) || '|' || COALESCE(p.quiet_hours_start::text, '') || '|'
                || COALESCE(p.quiet_hours_end::text, '') AS zone_key,
@@ -190,7 +204,12 @@ export function buildPlanStatement(
              ${CHANNELS.map((ch) => `${contactDataSql(ch)} AS d_${ch}`).join(',\n             ')}
         FROM clients c
         JOIN client_preferences p ON p.client_id = c.id AND ${inRange('p.client_id')}
-        LEFT JOIN subscriptions s ON s.client_id = c.id
+        LEFT JOIN subscriptions s ON s.client_id = c.id${
+          sunset
+            ? `
+        ${engagementJoin('c.id')}`
+            : ''
+        }
        WHERE ${inRange('c.id')} AND c.archived_at IS NULL AND (${segmentSql}) AND (${audienceSql})${
          // Taking over a run a crashed worker left half-planned: skip the clients it already did.
          options.resume

@@ -102,6 +102,7 @@ export class SimulationService {
               clientId: c.id,
               channel: c.channel,
               scheduledAt: new Date(c.scheduled_at),
+              plannedAt: new Date(Math.max(o.at.getTime(), started)),
             })),
           );
           results.push({

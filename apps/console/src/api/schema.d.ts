@@ -2481,14 +2481,19 @@ export interface components {
         CapHitDto: {
             /** @enum {string|null} */
             channel: "email" | "sms" | "call" | "letter" | null;
+            /**
+             * Format: date-time
+             * @description sunset only: the last engagement (or the creation of a client who never engaged)
+             */
+            engagedSince: string | null;
             /** @example monthly */
             frequency: string | null;
             maxTouches: number;
             /**
-             * @description workspace: over all channels; channel: that channel's cap; client: the client's own frequency
+             * @description workspace: over all channels; channel: that channel's cap; client: the client's own frequency; sunset: the frequency of the sunset policy, for a client who has not engaged since `engagedSince`
              * @enum {string}
              */
-            scope: "workspace" | "channel" | "client";
+            scope: "workspace" | "channel" | "client" | "sunset";
             /** @description The client's other touches in the cap's window */
             touches: components["schemas"]["CapTouchDto"][];
             windowDays: number;
@@ -3037,6 +3042,8 @@ export interface components {
             perChannel: components["schemas"]["ChannelCapsDto"];
             /** @description Daily sending window per channel, client local time */
             sendingWindows: components["schemas"]["SendingWindowsDto"];
+            /** @description Lower caps for clients who stopped engaging; null (the default) turns it off */
+            sunset?: components["schemas"]["SunsetPolicyDto"] | null;
         };
         HolidayCalendarDto: {
             /**
@@ -4006,6 +4013,19 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        SunsetPolicyDto: {
+            /**
+             * @description Days without a click, a human open or a purchase
+             * @example 180
+             */
+            afterDays: number;
+            /**
+             * @description The frequency such clients are capped at, unless their own is stricter
+             * @example quarterly
+             * @enum {string}
+             */
+            frequency: "weekly" | "twice-monthly" | "monthly" | "quarterly";
         };
         SuppressionCountDto: {
             count: number;

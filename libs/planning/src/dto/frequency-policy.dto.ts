@@ -1,10 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { Frequency } from '@touchbase/preferences';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
+  IsOptional,
   Matches,
   Max,
   Min,
@@ -78,6 +81,24 @@ export class SendingWindowsDto {
   letter!: SendingWindowDto | null;
 }
 
+const SUNSET_FREQUENCIES = Object.values(Frequency).filter((f) => f !== Frequency.Unlimited);
+
+export class SunsetPolicyDto {
+  @ApiProperty({ example: 180, description: 'Days without a click, a human open or a purchase' })
+  @IsInt()
+  @Min(30)
+  @Max(3650)
+  afterDays!: number;
+
+  @ApiProperty({
+    enum: SUNSET_FREQUENCIES,
+    example: Frequency.Quarterly,
+    description: 'The frequency such clients are capped at, unless their own is stricter',
+  })
+  @IsIn(SUNSET_FREQUENCIES, { message: `frequency must be one of ${SUNSET_FREQUENCIES.join(', ')}` })
+  frequency!: Exclude<Frequency, Frequency.Unlimited>;
+}
+
 export class FrequencyPolicyDto {
   @ApiProperty({ type: [CapDto], description: 'Caps over all channels, e.g. 2 in 7 days and 4 in 30 days' })
   @IsArray()
@@ -98,4 +119,15 @@ export class FrequencyPolicyDto {
   @ValidateNested()
   @Type(() => SendingWindowsDto)
   sendingWindows!: SendingWindowsDto;
+
+  @ApiProperty({
+    type: SunsetPolicyDto,
+    nullable: true,
+    required: false,
+    description: 'Lower caps for clients who stopped engaging; null (the default) turns it off',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SunsetPolicyDto)
+  sunset?: SunsetPolicyDto | null;
 }

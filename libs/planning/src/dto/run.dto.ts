@@ -118,15 +118,23 @@ export class CapTouchDto {
 
 export class CapHitDto {
   @ApiProperty({
-    enum: ['workspace', 'channel', 'client'],
+    enum: ['workspace', 'channel', 'client', 'sunset'],
     description:
-      "workspace: over all channels; channel: that channel's cap; client: the client's own frequency",
+      "workspace: over all channels; channel: that channel's cap; client: the client's own frequency; " +
+      'sunset: the frequency of the sunset policy, for a client who has not engaged since `engagedSince`',
   })
-  scope!: 'workspace' | 'channel' | 'client';
+  scope!: 'workspace' | 'channel' | 'client' | 'sunset';
   @ApiProperty({ enum: Channel, nullable: true, type: String }) channel!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'monthly' }) frequency!: string | null;
   @ApiProperty() maxTouches!: number;
   @ApiProperty() windowDays!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'sunset only: the last engagement (or the creation of a client who never engaged)',
+  })
+  engagedSince!: string | null;
   @ApiProperty({ type: [CapTouchDto], description: "The client's other touches in the cap's window" })
   touches!: CapTouchDto[];
 }

@@ -88,6 +88,8 @@ export const ru = {
     workspace: 'Общий лимит по всем каналам: не больше {{max}} за {{days}} дн.',
     channel: 'Лимит канала «{{channel}}»: не больше {{max}} за {{days}} дн.',
     client: 'Настройка клиента «{{frequency}}»: не больше {{max}} за {{days}} дн.',
+    sunset:
+      'Правило затухания «{{frequency}}»: не больше {{max}} за {{days}} дн. — клиент не проявлял активности с {{since}}.',
     already: 'В этом окне уже есть касаний: {{count}}',
     touch: '«{{campaign}}» ({{channel}}), {{at}}',
   },
@@ -197,6 +199,8 @@ export const en: Texts<typeof ru> = {
     workspace: 'Workspace cap over all channels: at most {{max}} in {{days}} days.',
     channel: '{{channel}} cap: at most {{max}} in {{days}} days.',
     client: "The client's own setting “{{frequency}}”: at most {{max}} in {{days}} days.",
+    sunset:
+      'Sunset policy “{{frequency}}”: at most {{max}} in {{days}} days — the client has not engaged since {{since}}.',
     already: 'Touches already in this window: {{count}}',
     touch: '“{{campaign}}” ({{channel}}), {{at}}',
   },

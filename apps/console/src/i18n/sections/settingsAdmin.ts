@@ -62,6 +62,16 @@ export const ru = {
     windowDaysRange: 'От 1 до 365 дней',
     timeRequired: 'Укажите время',
     tooManyCaps: 'Не больше 10 лимитов',
+    sunset: 'Затухание для неактивных клиентов',
+    sunsetIntro:
+      'Клиентам, которые давно не открывали письма, не переходили по ссылкам и ничего не покупали, мы пишем реже: так письма не попадают в спам, а клиент не устаёт от нас. Новые клиенты получают этот срок, чтобы проявить себя.',
+    sunsetEnabled: 'Писать неактивным реже',
+    sunsetAfterDays: 'Без активности, дней',
+    sunsetAfterDaysRange: 'От 30 до 3650 дней',
+    sunsetFrequency: 'Тогда писать',
+    sunsetMeaning:
+      'Кто не проявлял активности {{days}} дн., получает касания {{frequency}} (если его собственная настройка не строже). Причина видна в объяснении запуска.',
+    sunsetOff: 'Выключено: неактивные клиенты получают касания по общим лимитам.',
   },
   topics: {
     title: 'Темы',
@@ -246,6 +256,16 @@ export const en: Texts<typeof ru> = {
     windowDaysRange: 'From 1 to 365 days',
     timeRequired: 'Enter the time',
     tooManyCaps: 'At most 10 caps',
+    sunset: 'Sunset for inactive clients',
+    sunsetIntro:
+      'Clients who have long stopped opening, clicking and buying hear from us less often: mail stays out of spam folders and the client does not tire of us. New clients get this long to engage first.',
+    sunsetEnabled: 'Write less to inactive clients',
+    sunsetAfterDays: 'Days without engagement',
+    sunsetAfterDaysRange: 'From 30 to 3650 days',
+    sunsetFrequency: 'Then write',
+    sunsetMeaning:
+      'Clients with no engagement for {{days}} days are touched {{frequency}} (unless their own setting is stricter). Run explanations say so.',
+    sunsetOff: 'Off: inactive clients get touches under the usual caps.',
   },
   topics: {
     title: 'Topics',

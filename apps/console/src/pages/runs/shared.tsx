@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
 import type { operations } from '../../api/schema';
 import { TAG } from '../../components/colours';
-import { formatDateTime } from '../../format';
+import { formatDate, formatDateTime } from '../../format';
 
 export type Run = Schemas['RunDto'];
 export type RunStatus = Run['status'];
@@ -116,10 +116,11 @@ export function CapHits({ caps, testId }: { caps: CapHit[]; testId?: string }) {
                       max: cap.maxTouches,
                       days: cap.windowDays,
                     })
-                  : t('runs.cap.client', {
+                  : t(cap.scope === 'sunset' ? 'runs.cap.sunset' : 'runs.cap.client', {
                       frequency: t(`frequency.${cap.frequency}`, { defaultValue: cap.frequency ?? '' }),
                       max: cap.maxTouches,
                       days: cap.windowDays,
+                      since: formatDate(cap.engagedSince),
                     })}
             </strong>
           </div>

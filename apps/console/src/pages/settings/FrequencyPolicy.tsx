@@ -11,7 +11,9 @@ import {
   InputNumber,
   Row,
   Segmented,
+  Select,
   Space,
+  Switch,
   TimePicker,
   Typography,
 } from 'antd';
@@ -36,12 +38,26 @@ interface SendingWindow {
   end: string;
   businessDaysOnly: boolean;
 }
+const SUNSET_FREQUENCIES = ['weekly', 'twice-monthly', 'monthly', 'quarterly'] as const;
+type SunsetFrequency = (typeof SUNSET_FREQUENCIES)[number];
+interface Sunset {
+  afterDays: number;
+  frequency: SunsetFrequency;
+}
 /** GET/PUT /api/v1/frequency-policy. */
 export interface Policy {
   overall: Cap[];
   perChannel: Record<Channel, Cap[]>;
   sendingWindows: Record<Channel, SendingWindow | null>;
+  sunset?: Sunset | null;
 }
+/** Switched off, the sunset keeps the values last typed, for switching it back on. */
+interface SunsetForm {
+  enabled: boolean;
+  afterDays: number;
+  frequency: SunsetFrequency;
+}
+const SUNSET_DEFAULT: Sunset = { afterDays: 180, frequency: 'quarterly' };
 
 /** The form's shape: a window is edited as a switch and two times. */
 interface WindowForm {
@@ -54,6 +70,7 @@ interface PolicyForm {
   overall: Cap[];
   perChannel: Record<Channel, Cap[]>;
   sendingWindows: Record<Channel, WindowForm>;
+  sunset: SunsetForm;
 }
 
 const time = (hhmm: string) => dayjs(`2000-01-01T${hhmm}`);
@@ -70,7 +87,12 @@ function toForm(p: Policy): PolicyForm {
       ];
     }),
   ) as Record<Channel, WindowForm>;
-  return { overall: p.overall, perChannel: p.perChannel, sendingWindows: windows };
+  return {
+    overall: p.overall,
+    perChannel: p.perChannel,
+    sendingWindows: windows,
+    sunset: { enabled: !!p.sunset, ...(p.sunset ?? SUNSET_DEFAULT) },
+  };
 }
 
 function fromForm(f: PolicyForm): Policy {
@@ -94,6 +116,7 @@ function fromForm(f: PolicyForm): Policy {
         ];
       }),
     ) as Policy['sendingWindows'],
+    sunset: f.sunset.enabled ? { afterDays: f.sunset.afterDays, frequency: f.sunset.frequency } : null,
   };
 }
 
@@ -186,6 +209,7 @@ export default function FrequencyPolicy() {
               </Col>
             ))}
           </Row>
+          <SunsetCard />
           {admin && (
             <div style={{ marginTop: 20 }}>
               <Button type="primary" htmlType="submit" loading={save.isPending}>
@@ -366,6 +390,75 @@ function WindowCard({ channel }: { channel: Channel }) {
       <Typography.Text type="secondary" style={{ fontSize: 13 }}>
         {meaning}
       </Typography.Text>
+    </Card>
+  );
+}
+
+/** The sunset: lower caps for clients who have not engaged for a long time. */
+function SunsetCard() {
+  const { t } = useTranslation();
+  const sunset = Form.useWatch(['sunset']) as SunsetForm | undefined;
+  const frequencyName = (f: string) => t(`frequency.${f}`);
+  return (
+    <Card
+      size="small"
+      title={t('settingsAdmin.policy.sunset')}
+      style={{ marginTop: 24, maxWidth: 900 }}
+      data-testid="sunset"
+    >
+      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+        {t('settingsAdmin.policy.sunsetIntro')}
+      </Typography.Paragraph>
+      <Form.Item
+        name={['sunset', 'enabled']}
+        valuePropName="checked"
+        label={t('settingsAdmin.policy.sunsetEnabled')}
+        style={{ marginBottom: 12 }}
+      >
+        <Switch />
+      </Form.Item>
+      {sunset?.enabled && (
+        <Space wrap align="start" style={{ rowGap: 0 }}>
+          <Form.Item
+            name={['sunset', 'afterDays']}
+            label={t('settingsAdmin.policy.sunsetAfterDays')}
+            rules={[
+              { required: true, message: t('settingsAdmin.policy.required') },
+              {
+                type: 'integer',
+                min: 30,
+                max: 3650,
+                message: t('settingsAdmin.policy.sunsetAfterDaysRange'),
+              },
+            ]}
+            style={{ marginBottom: 8 }}
+          >
+            <InputNumber precision={0} style={{ width: 130 }} />
+          </Form.Item>
+          <Form.Item
+            name={['sunset', 'frequency']}
+            label={t('settingsAdmin.policy.sunsetFrequency')}
+            style={{ marginBottom: 8 }}
+          >
+            <Select
+              style={{ width: 260 }}
+              options={SUNSET_FREQUENCIES.map((f) => ({ value: f, label: frequencyName(f) }))}
+            />
+          </Form.Item>
+        </Space>
+      )}
+      <Typography.Paragraph
+        type="secondary"
+        style={{ fontSize: 13, marginBottom: 0 }}
+        data-testid="sunset-meaning"
+      >
+        {sunset?.enabled && sunset.afterDays
+          ? t('settingsAdmin.policy.sunsetMeaning', {
+              days: sunset.afterDays,
+              frequency: frequencyName(sunset.frequency),
+            })
+          : t('settingsAdmin.policy.sunsetOff')}
+      </Typography.Paragraph>
     </Card>
   );
 }
