@@ -35,11 +35,8 @@ export class LetterHandler extends ChannelHandler {
     items.forEach((item, index) => {
       try {
         const rendered = this.renderer.render(item.template, item.context).text;
-        // A letter's links are always short: a person types them (or scans the QR code). They count
-        // clicks only when the campaign's are tracked.
-        const short = this.shortLinks.forDelivery(item.id, {
-          tracked: this.shortLinks.tracks(item.campaign),
-        });
+        // A letter's links are always short: a person types them (or scans the QR code).
+        const short = this.shortLinks.forLetter(item.id, item.campaign, item.client);
         const text = short.text(rendered);
         const portalLink = short.url(item.context.portal.url);
         const letter = letterSnapshot(item, text, this.config.workspace.phoneRegion, portalLink);

@@ -118,6 +118,30 @@ export class ShortLinksService implements BeforeApplicationShutdown {
   }
 
   /**
+   * The links of a delivery's email or SMS: short when its campaign's links are tracked (null: links
+   * as written), counting clicks unless the client turned click tracking off.
+   */
+  forMessage(
+    deliveryId: string,
+    campaign: { clickTracking: boolean },
+    client: { clickTracking: boolean },
+  ): DeliveryLinks | null {
+    return this.tracks(campaign) ? this.forDelivery(deliveryId, { tracked: client.clickTracking }) : null;
+  }
+
+  /**
+   * A letter's links: always short (a person types them, or scans the QR code), counting clicks when
+   * the campaign's are tracked and the client has not turned that off.
+   */
+  forLetter(
+    deliveryId: string,
+    campaign: { clickTracking: boolean },
+    client: { clickTracking: boolean },
+  ): DeliveryLinks {
+    return this.forDelivery(deliveryId, { tracked: this.tracks(campaign) && client.clickTracking });
+  }
+
+  /**
    * A delivery's links, to rewrite its message with; `save` them before the message goes out.
    * `tracked: false`: short links whose clicks are not counted (a letter of an untracked campaign).
    */

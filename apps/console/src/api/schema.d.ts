@@ -3334,6 +3334,8 @@ export interface components {
         };
         PreferencesDto: {
             channels: components["schemas"]["ChannelsDto"];
+            /** @description Clicks (and email opens) are recorded */
+            clickTracking: boolean;
             clientId: string;
             /** @enum {string} */
             frequency: "weekly" | "twice-monthly" | "monthly" | "quarterly" | "unlimited";
@@ -4446,6 +4448,8 @@ export interface components {
         };
         UpdatePreferencesDto: {
             channels?: components["schemas"]["ChannelsDto"];
+            /** @description Record the client’s clicks on links (and email opens); false: links still work, nothing is counted */
+            clickTracking?: boolean;
             /** @enum {string} */
             frequency?: "weekly" | "twice-monthly" | "monthly" | "quarterly" | "unlimited";
             /** @enum {string} */
