@@ -5,9 +5,11 @@ import { NestFactory } from '@nestjs/core';
 import type { Response } from 'superagent';
 import { Campaign, CampaignKind } from '@touchbase/campaigns';
 import { Client, ClientKind } from '@touchbase/clients';
+import { AppConfig } from '@touchbase/config';
 import { Channel, Locale, StaffRole } from '@touchbase/core';
 import { DispatcherService } from '@touchbase/dispatch';
 import { LetterBatchBuilderService, LetterBatchDto, LetterHandler } from '@touchbase/letters';
+import { ShortLinksService } from '@touchbase/links';
 import { PlannerService } from '@touchbase/planning';
 import { SignersService } from '@touchbase/templates';
 import { createRun } from '../factories/run.factory';
@@ -248,6 +250,50 @@ describe('Letter batches', () => {
       }
       // The signer's signature image is in the file, once.
       expect(imageXObjects(res.body)).toBe(1);
+    });
+
+    it('prints a short portal link (and its QR code) instead of the long token URL; the link leads to the portal and counts', async () => {
+      const publicUrl = t.app.get(AppConfig).http.publicUrl;
+      const short = new RegExp(`${publicUrl.replace(/[.:/]/g, '\\$&')}/r/([0-9A-Za-z]{10})`);
+      const pages = await pdfPages((await download(batch.id)).body);
+      const deliveries: {
+        id: string;
+        client_id: string;
+        meta: { letter: { portalLink: string; text: string } };
+      }[] = await t.dataSource.query(`SELECT id::text, client_id, meta FROM deliveries WHERE run_id = $1`, [
+        planned.runId,
+      ]);
+      for (const d of deliveries) {
+        const client = planned.clients.find((c) => c.id === d.client_id)!;
+        const link = d.meta.letter.portalLink;
+        expect(link).toMatch(short);
+        // The text keeps no long link: the portal's is the short one.
+        expect(d.meta.letter.text).toContain(link);
+        expect(d.meta.letter.text).not.toContain('/portal/');
+        const letter = pages.filter((p) => p.includes(client.addressRecipient!)).join('\n');
+        expect(letter).toContain(link);
+        expect(letter).not.toContain('/portal/');
+        expect(letter).toContain(client.locale === Locale.En ? 'Your personal page' : 'Ваш личный кабинет');
+
+        const code = short.exec(link)![1];
+        const redirect = await t.http().get(`/r/${code}`).redirects(0).expect(302);
+        const target = new URL(redirect.headers.location as string);
+        expect(target.pathname).toMatch(/^\/portal\/./);
+        const portal = await t
+          .http()
+          .get(target.pathname + target.search)
+          .expect(200);
+        expect(portal.text).toContain(client.locale === Locale.En ? 'lang="en"' : 'lang="ru"');
+      }
+      // The letters' links are saved like an email's, and clicks on them count.
+      await t.app.get(ShortLinksService).flushClicks();
+      const rows = await t.dataSource.query(
+        `SELECT l.clicks, l.tracked FROM delivery_links l JOIN deliveries d ON d.id = l.delivery_id
+          WHERE d.run_id = $1`,
+        [planned.runId],
+      );
+      expect(rows).toHaveLength(deliveries.length);
+      for (const r of rows) expect(r).toEqual({ clicks: 1, tracked: true });
     });
 
     it('refuses returned mail before the batch is mailed, and marketers may not mark it mailed', async () => {

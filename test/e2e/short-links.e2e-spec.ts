@@ -1,4 +1,4 @@
-import { lastEngagedAtSql, ShortLinksService } from '@touchbase/links';
+import { lastEngagedAtSql, LinksService, ShortLinksService } from '@touchbase/links';
 import { createClient } from '../factories/client.factory';
 import { TEST_ADMIN_KEY } from '../support/test-app';
 import { planNow, TEST_EDITION } from '../support/planning';
@@ -112,6 +112,85 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     expect(
       await suite.t.dataSource.query(`SELECT 1 FROM client_engagement WHERE client_id = $1`, [clientId]),
     ).toEqual([]);
+  });
+
+  it('a client who turns click tracking off in the portal gets working short links whose clicks are not recorded', async () => {
+    const client = await createClient(suite.t.dataSource, { name: 'ООО «Не считать»' });
+    const token = suite.t.app.get(LinksService).portalToken(client.id, 0, Date.now());
+    // The portal page offers the choice, ticked by default, in the client's language.
+    const page = await suite.t.http().get(`/portal/${token}`).expect(200);
+    expect(page.text).toMatch(
+      /<input type="checkbox" name="clickTracking" id="click-tracking" value="1"[^>]* checked>/,
+    );
+    expect(page.text).toContain('Статистика переходов');
+    expect((await suite.t.http().get(`/portal/${token}?lang=en`).expect(200)).text).toContain(
+      'Link statistics',
+    );
+
+    const res = await suite.t
+      .http()
+      .put('/api/v1/portal/preferences')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ clickTracking: false })
+      .expect(200);
+    expect(res.body.clickTracking).toBe(false);
+    const log = await suite.t.dataSource.query(
+      `SELECT item, old_value, new_value, actor_type, source FROM consent_log WHERE client_id = $1`,
+      [client.id],
+    );
+    expect(log).toEqual([
+      { item: 'clickTracking', old_value: true, new_value: false, actor_type: 'client', source: 'portal' },
+    ]);
+    await suite.t
+      .http()
+      .put('/api/v1/portal/preferences')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ clickTracking: 'no' })
+      .expect(400);
+    const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
+    const prefs = await suite.t.http().get(`/api/v1/clients/${client.id}/preferences`).set(admin).expect(200);
+    expect(prefs.body.clickTracking).toBe(false);
+    expect((await suite.t.http().get(`/portal/${token}`).expect(200)).text).not.toMatch(
+      /name="clickTracking"[^>]* checked>/,
+    );
+
+    const campaign = await emailCampaign(suite.t);
+    const [row] = await drain(suite.t, await planNow(suite.t, campaign, { edition: {} }));
+    expect(row.status).toBe('sent');
+    const [message] = suite.sink.to(client.email!);
+    const codes = codesIn(message.html);
+    expect(codes.length).toBeGreaterThan(0);
+    const target = await follow(codes[0]).expect(302);
+    expect(target.headers.location).toMatch(/^https?:\/\//);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const [links] = await suite.t.dataSource.query(
+      `SELECT clicks, tracked, first_clicked_at FROM delivery_links WHERE delivery_id = $1`,
+      [row.id],
+    );
+    expect(links).toEqual({ clicks: 0, tracked: false, first_clicked_at: null });
+    expect(
+      await suite.t.dataSource.query(`SELECT 1 FROM client_engagement WHERE client_id = $1`, [client.id]),
+    ).toEqual([]);
+
+    // Staff may turn it back on through the admin API; the next message's clicks count again.
+    await suite.t
+      .http()
+      .put(`/api/v1/clients/${client.id}/preferences`)
+      .set(admin)
+      .send({ clickTracking: true })
+      .expect(200);
+    suite.sink.reset();
+    const [again] = await drain(
+      suite.t,
+      await planNow(suite.t, await emailCampaign(suite.t), { edition: {} }),
+    );
+    await follow(codesIn(suite.sink.to(client.email!)[0].html)[0]).expect(302);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const [counted] = await suite.t.dataSource.query(
+      `SELECT clicks, tracked FROM delivery_links WHERE delivery_id = $1`,
+      [again.id],
+    );
+    expect(counted).toEqual({ clicks: 1, tracked: true });
   });
 
   it('a campaign with click tracking off sends its links as written, though the workspace tracks', async () => {

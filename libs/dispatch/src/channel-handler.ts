@@ -26,6 +26,8 @@ export interface DispatchClient {
   phone: string | null;
   locale: string;
   ownerId: string | null;
+  /** false: the client turned click tracking off (links may be short; nothing is counted). */
+  clickTracking: boolean;
 }
 
 /** A claimed delivery with everything needed to send it, rendered context included. */

@@ -12,6 +12,7 @@ export const PREPARE_SQL = `
          c.id, c.link_version, c.name, c.kind, c.contact_name, c.email, c.phone, c.address_recipient, c.address_lines,
          c.address_city, c.address_region, c.address_postal_code, c.address_country, c.locale, c.time_zone,
          c.category, c.stage, c.owner_id, o.name AS owner_name, o.email AS owner_email,
+         p.click_tracking,
          COALESCE(r.edition_key, r.period_key) AS edition_key,
          CASE
            WHEN c.archived_at IS NOT NULL THEN ${sqlValue(DeliveryReason.ClientArchived)}

@@ -37,6 +37,7 @@ interface PrepareRow {
   owner_id: string | null;
   owner_name: string | null;
   owner_email: string | null;
+  click_tracking: boolean;
   edition_key: string;
   blocked: string | null;
 }
@@ -144,6 +145,7 @@ export class MessagePreparerService {
           phone: row.phone,
           locale: row.locale,
           ownerId: row.owner_id,
+          clickTracking: row.click_tracking,
         },
         campaign,
         edition,

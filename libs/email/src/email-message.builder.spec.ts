@@ -28,6 +28,7 @@ function delivery(campaign: Partial<Campaign>, signer: Partial<Signer> | null = 
       phone: null,
       locale: Locale.Ru,
       ownerId: null,
+      clickTracking: true,
     },
     campaign: { kind: CampaignKind.Broadcast, fromAddress: null, ...campaign } as Campaign,
     edition: null,

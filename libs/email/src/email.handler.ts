@@ -66,7 +66,7 @@ export class EmailHandler extends ChannelHandler {
       const rendered = this.renderer.render(item.template, item.context);
       if (rendered.channel !== Channel.Email)
         throw new Error(`"${item.template.name}" is not an email template`);
-      const links = this.shortLinks.tracks(item.campaign) ? this.shortLinks.forDelivery(item.id) : null;
+      const links = this.shortLinks.forMessage(item.id, item.campaign, item.client);
       const tracked = links
         ? { ...rendered, html: links.html(rendered.html), text: links.text(rendered.text) }
         : rendered;

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import * as QRCode from 'qrcode';
 import { Locale } from '@touchbase/core';
 import { letterFonts } from './letter-fonts';
-import { LetterPdfWriter } from './letter-pdf.writer';
+import { LETTER_LAYOUT, LETTER_QR_MM, LetterPdfWriter } from './letter-pdf.writer';
 import { addressLines, LetterSnapshot } from './letter-snapshot';
 
 // A 2×1 RGB PNG (no alpha channel, so no soft mask image beside it).
@@ -76,7 +78,58 @@ describe('LetterPdfWriter', () => {
     // The font travels with the file.
     expect(raw).toMatch(/\/FontFile2/);
   });
+
+  it('prints the portal link with a QR code that reads as that link, module by module', async () => {
+    const url = 'https://tb.example/r/k3J9aQx2Lb';
+    const file = path.join(dir, 'qr.pdf');
+    const writer = new LetterPdfWriter(file, company, letterFonts(), 'test');
+    writer.add({ reference: '1', letter: letter({ portalLink: url }), signature: null });
+    await writer.end();
+
+    // The page as a printer would see it (poppler, 200 dpi, greyscale), and the code it must carry.
+    execFileSync('pdftoppm', [
+      '-r',
+      '200',
+      '-gray',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      file,
+      path.join(dir, 'qr'),
+    ]);
+    const page = readPgm(fs.readFileSync(path.join(dir, 'qr.pgm')));
+    const dark = (x: number, y: number) => page.data[Math.round(y) * page.width + Math.round(x)] < 128;
+    const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+    const px = 200 / 25.4;
+    const unit = (LETTER_QR_MM * px) / modules.size;
+    const x0 = LETTER_LAYOUT.margin.left * px;
+    // The code's top: the first dark run down its left column as tall as a finder pattern (7 modules).
+    let y0 = -1;
+    for (let y = 0, run = 0; y < page.height && y0 < 0; y += 1) {
+      run = dark(x0 + unit / 2, y) ? run + 1 : 0;
+      if (run >= 6.5 * unit) y0 = y - run + 1;
+    }
+    expect(y0).toBeGreaterThan(LETTER_LAYOUT.bodyTop * px);
+    const printed = Array.from({ length: modules.size }, (_, r) =>
+      Array.from({ length: modules.size }, (_, c) =>
+        dark(x0 + (c + 0.5) * unit, y0 + (r + 0.5) * unit) ? 1 : 0,
+      ).join(''),
+    );
+    const expected = Array.from({ length: modules.size }, (_, r) =>
+      Array.from({ length: modules.size }, (_, c) => (modules.get(r, c) ? 1 : 0)).join(''),
+    );
+    expect(printed).toEqual(expected);
+  });
 });
+
+/** A binary greyscale PGM (P5, 8 bits), as pdftoppm -gray writes it. */
+function readPgm(file: Buffer): { width: number; height: number; data: Buffer } {
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(file.subarray(0, 64).toString('latin1'));
+  if (!header) throw new Error('Not an 8-bit PGM');
+  return { width: Number(header[1]), height: Number(header[2]), data: file.subarray(header[0].length) };
+}
 
 describe('addressLines', () => {
   it('puts the postal code before the city and keeps to six lines', () => {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { DateTime } from 'luxon';
 import PDFDocument from 'pdfkit';
+import * as QRCode from 'qrcode';
 import { Locale } from '@touchbase/core';
 import { LetterFonts } from './letter-fonts';
 import { addressLines, LetterSnapshot } from './letter-snapshot';
@@ -61,9 +62,19 @@ interface ImageCapableDocument {
 
 type FontName = 'regular' | 'bold';
 
-const WORDS: Record<Locale, { phone: string; reference: string; page: string }> = {
-  [Locale.Ru]: { phone: 'Тел.', reference: 'Исх. №', page: 'стр.' },
-  [Locale.En]: { phone: 'Phone', reference: 'Ref.', page: 'page' },
+const WORDS: Record<Locale, { phone: string; reference: string; page: string; portal: string }> = {
+  [Locale.Ru]: {
+    phone: 'Тел.',
+    reference: 'Исх. №',
+    page: 'стр.',
+    portal: 'Ваш личный кабинет: наведите камеру телефона на код или наберите адрес',
+  },
+  [Locale.En]: {
+    phone: 'Phone',
+    reference: 'Ref.',
+    page: 'page',
+    portal: 'Your personal page: point your phone’s camera at the code or type the address',
+  },
 };
 
 const BODY_SIZE = 11;
@@ -71,6 +82,10 @@ const LINE_GAP = 2;
 // A closing phrase this short stays on the page of the signature.
 const CLOSING_MAX_CHARS = 80;
 const SIGNATURE_BOX: [number, number] = [50 * MM, 18 * MM];
+/** The portal's QR code: 22 mm square (a version 2–3 code of a short link: modules of 0.7 mm and more). */
+export const LETTER_QR_MM = 22;
+const QR_SIZE = LETTER_QR_MM * MM;
+const QR_GAP = 8 * MM;
 
 /**
  * Streams a batch of letters into one PDF file: each letter starts on a page of its own and takes
@@ -126,6 +141,7 @@ export class LetterPdfWriter {
     this.addressField(letter);
     this.infoBlock(letter, `${words.reference} ${input.reference}`);
     this.body(letter, input.signature);
+    if (letter.portalLink) this.portalBlock(letter.portalLink, words.portal);
     this.letters += 1;
   }
 
@@ -270,6 +286,26 @@ export class LetterPdfWriter {
     this.signatureBlock(letter, signature, left, width);
   }
 
+  /**
+   * The portal link under the signature: its QR code (vector squares, sharp at any print resolution)
+   * with the address beside it, kept together on one page.
+   */
+  private portalBlock(url: string, caption: string): void {
+    const doc = this.doc;
+    const left = LETTER_LAYOUT.margin.left * MM;
+    if (doc.y + QR_GAP + QR_SIZE > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    const top = doc.y + QR_GAP;
+    drawQrCode(doc, url, left, top, QR_SIZE);
+    const textLeft = left + QR_SIZE + 5 * MM;
+    const width = doc.page.width - LETTER_LAYOUT.margin.right * MM - textLeft;
+    this.use('regular', 9);
+    doc.fillColor('#444444').text(caption, textLeft, top + 3 * MM, { width });
+    this.use('bold', BODY_SIZE);
+    doc.fillColor('black').text(url, textLeft, doc.y + 1.5 * MM, { width });
+    doc.x = left;
+    doc.y = Math.max(doc.y, top + QR_SIZE);
+  }
+
   private signatureHeight(letter: LetterSnapshot, signature: LetterInput['signature']): number {
     const space = signature ? SIGNATURE_BOX[1] + 2 * MM : 12 * MM;
     return space + (letter.signer ? 11 * MM : 6 * MM);
@@ -319,6 +355,29 @@ export class LetterPdfWriter {
   private failIfBroken(): void {
     if (this.error) throw this.error;
   }
+}
+
+/** The QR code of `text` (error correction M), `size` points square at (x, y); no quiet zone drawn (the paper is one). */
+export function drawQrCode(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = modules.size;
+  const unit = size / n;
+  doc.save();
+  // A row's dark modules drawn as runs, one rectangle each; filled at once.
+  for (let row = 0; row < n; row += 1) {
+    let col = 0;
+    while (col < n) {
+      if (!modules.get(row, col)) {
+        col += 1;
+        continue;
+      }
+      const start = col;
+      while (col < n && modules.get(row, col)) col += 1;
+      // A hair wider and taller than the module, so neighbouring rectangles leave no seam.
+      doc.rect(x + start * unit, y + row * unit, (col - start) * unit + 0.05, unit + 0.05);
+    }
+  }
+  doc.fill('black').restore();
 }
 
 /** "1 декабря 2026 г." / "December 1, 2026". */

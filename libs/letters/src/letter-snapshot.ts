@@ -20,13 +20,22 @@ export interface LetterSnapshot {
   /** The rendered body, salutation to closing phrase; paragraphs split by a blank line. */
   text: string;
   signer: { id: string; name: string; title: string; hasSignature: boolean } | null;
+  /**
+   * The client's portal as printed under the letter, with its QR code: a short link (PUBLIC_URL/r/…)
+   * in a batch, short enough to type. Absent in letters handed over before it was printed.
+   */
+  portalLink?: string | null;
 }
 
-/** `homeCountry`: ISO code of the workspace's country, left off the address. */
+/**
+ * `homeCountry`: ISO code of the workspace's country, left off the address; `portalLink`: the portal
+ * link to print with its QR code (the short one of the delivery), by default the portal URL itself.
+ */
 export function letterSnapshot(
   item: Pick<PreparedDelivery, 'context' | 'signer'>,
   text: string,
   homeCountry: string,
+  portalLink: string = item.context.portal.url,
 ): LetterSnapshot {
   const client = item.context.client;
   const code = client.address.country?.trim() || null;
@@ -50,6 +59,7 @@ export function letterSnapshot(
           hasSignature: item.signer.signatureMime !== null,
         }
       : null,
+    portalLink,
   };
 }
 

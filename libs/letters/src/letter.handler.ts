@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@touchbase/config';
 import { Channel } from '@touchbase/core';
 import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
+import { DeliveryLinks, ShortLinksService } from '@touchbase/links';
 import { TemplateRenderer } from '@touchbase/templates';
 import { AttachItem, LetterBatchBuilderService } from './letter-batch-builder.service';
 import { letterSnapshot } from './letter-snapshot';
@@ -22,6 +23,7 @@ export class LetterHandler extends ChannelHandler {
     private readonly renderer: TemplateRenderer,
     private readonly batches: LetterBatchBuilderService,
     private readonly config: AppConfig,
+    private readonly shortLinks: ShortLinksService,
   ) {
     super();
   }
@@ -29,10 +31,16 @@ export class LetterHandler extends ChannelHandler {
   async dispatch(items: PreparedDelivery[]): Promise<DispatchOutcome[]> {
     const outcomes: DispatchOutcome[] = [];
     const byRun = new Map<string, { index: number; item: AttachItem }[]>();
+    const links: DeliveryLinks[] = [];
     items.forEach((item, index) => {
       try {
-        const text = this.renderer.render(item.template, item.context).text;
-        const letter = letterSnapshot(item, text, this.config.workspace.phoneRegion);
+        const rendered = this.renderer.render(item.template, item.context).text;
+        // A letter's links are always short: a person types them (or scans the QR code).
+        const short = this.shortLinks.forLetter(item.id, item.campaign, item.client);
+        const text = short.text(rendered);
+        const portalLink = short.url(item.context.portal.url);
+        const letter = letterSnapshot(item, text, this.config.workspace.phoneRegion, portalLink);
+        links.push(short);
         const list = byRun.get(item.runId) ?? [];
         list.push({ index, item: { id: item.id, claimToken: item.claimToken, letter } });
         byRun.set(item.runId, list);
@@ -44,6 +52,12 @@ export class LetterHandler extends ChannelHandler {
         };
       }
     });
+    try {
+      await this.shortLinks.save(links);
+    } catch (e) {
+      const error = `Could not save the letters' short links: ${(e as Error).message}`;
+      return items.map((_, i) => outcomes[i] ?? { kind: 'retry', error });
+    }
     for (const [runId, entries] of byRun) {
       try {
         const { batchId, attached } = await this.batches.attach(

@@ -25,9 +25,11 @@ export class DeliveryLinks {
   readonly key = randomKey();
   private readonly targets: string[] = [];
 
+  /** `tracked`: false for links that only shorten (their clicks are not counted). */
   constructor(
     readonly deliveryId: string,
     private readonly base: string,
+    readonly tracked = true,
   ) {}
 
   /** The short URL standing for `target` (the target itself past the 62nd distinct link). */
@@ -65,8 +67,8 @@ export class DeliveryLinks {
     return this.targets.length === 0;
   }
 
-  get row(): { key: string; deliveryId: string; targets: string[] } {
-    return { key: this.key, deliveryId: this.deliveryId, targets: [...this.targets] };
+  get row(): { key: string; deliveryId: string; targets: string[]; tracked: boolean } {
+    return { key: this.key, deliveryId: this.deliveryId, targets: [...this.targets], tracked: this.tracked };
   }
 
   private isOwn(url: string): boolean {
@@ -88,8 +90,8 @@ export class ShortLinksService implements BeforeApplicationShutdown {
    * Codes resolved together: the lookups of one tick (a hundred concurrent clicks) are one query, and
    * a code resolved recently is not looked up again (a link shared or scanned several times).
    */
-  private readonly targets = new DataLoader<string, string[] | null>((keys) => this.load(keys), {
-    cacheMap: new BoundedCache<string, Promise<string[] | null>>(CACHE_SIZE),
+  private readonly targets = new DataLoader<string, ResolvedLinks | null>((keys) => this.load(keys), {
+    cacheMap: new BoundedCache<string, Promise<ResolvedLinks | null>>(CACHE_SIZE),
     maxBatchSize: 500,
     // A couple of milliseconds gather the clicks arriving together into one query.
     batchScheduleFn: (run) => setTimeout(run, LOOKUP_WINDOW_MS),
@@ -115,9 +117,36 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     return this.enabled && campaign.clickTracking;
   }
 
-  /** A delivery's links, to rewrite its message with; `save` them before the message goes out. */
-  forDelivery(deliveryId: string): DeliveryLinks {
-    return new DeliveryLinks(deliveryId, this.base);
+  /**
+   * The links of a delivery's email or SMS: short when its campaign's links are tracked (null: links
+   * as written), counting clicks unless the client turned click tracking off.
+   */
+  forMessage(
+    deliveryId: string,
+    campaign: { clickTracking: boolean },
+    client: { clickTracking: boolean },
+  ): DeliveryLinks | null {
+    return this.tracks(campaign) ? this.forDelivery(deliveryId, { tracked: client.clickTracking }) : null;
+  }
+
+  /**
+   * A letter's links: always short (a person types them, or scans the QR code), counting clicks when
+   * the campaign's are tracked and the client has not turned that off.
+   */
+  forLetter(
+    deliveryId: string,
+    campaign: { clickTracking: boolean },
+    client: { clickTracking: boolean },
+  ): DeliveryLinks {
+    return this.forDelivery(deliveryId, { tracked: this.tracks(campaign) && client.clickTracking });
+  }
+
+  /**
+   * A delivery's links, to rewrite its message with; `save` them before the message goes out.
+   * `tracked: false`: short links whose clicks are not counted (a letter of an untracked campaign).
+   */
+  forDelivery(deliveryId: string, options: { tracked?: boolean } = {}): DeliveryLinks {
+    return new DeliveryLinks(deliveryId, this.base, options.tracked ?? true);
   }
 
   /** Makes the short links of these deliveries work: one statement for the batch. */
@@ -125,10 +154,19 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     const rows = links.filter((l) => !l.empty).map((l) => l.row);
     if (rows.length === 0) return;
     await this.dataSource.query(
-      `INSERT INTO delivery_links (key, delivery_id, targets)
-       SELECT r.key, r.delivery_id::bigint, ARRAY(SELECT jsonb_array_elements_text(r.targets))
-         FROM jsonb_to_recordset($1::jsonb) AS r(key text, delivery_id text, targets jsonb)`,
-      [JSON.stringify(rows.map((r) => ({ key: r.key, delivery_id: r.deliveryId, targets: r.targets })))],
+      `INSERT INTO delivery_links (key, delivery_id, targets, tracked)
+       SELECT r.key, r.delivery_id::bigint, ARRAY(SELECT jsonb_array_elements_text(r.targets)), r.tracked
+         FROM jsonb_to_recordset($1::jsonb) AS r(key text, delivery_id text, targets jsonb, tracked boolean)`,
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            key: r.key,
+            delivery_id: r.deliveryId,
+            targets: r.targets,
+            tracked: r.tracked,
+          })),
+        ),
+      ],
     );
   }
 
@@ -136,9 +174,10 @@ export class ShortLinksService implements BeforeApplicationShutdown {
   async click(code: string, at = new Date()): Promise<string | null> {
     if (!SHORT_CODE.test(code)) return null;
     const key = code.slice(0, SHORT_KEY_LENGTH);
-    const targets = await this.targets.load(key);
-    const target = targets?.[ALPHABET.indexOf(code[SHORT_KEY_LENGTH])];
+    const links = await this.targets.load(key);
+    const target = links?.targets[ALPHABET.indexOf(code[SHORT_KEY_LENGTH])];
     if (!target) return null;
+    if (!links.tracked) return target;
     const seen = this.pending.get(key);
     if (seen) {
       seen.clicks += 1;
@@ -194,14 +233,20 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     await this.flushClicks();
   }
 
-  private async load(keys: readonly string[]): Promise<(string[] | null)[]> {
-    const rows: { key: string; targets: string[] }[] = await this.dataSource.query(
-      `SELECT key, targets FROM delivery_links WHERE key = ANY($1::text[])`,
+  private async load(keys: readonly string[]): Promise<(ResolvedLinks | null)[]> {
+    const rows: { key: string; targets: string[]; tracked: boolean }[] = await this.dataSource.query(
+      `SELECT key, targets, tracked FROM delivery_links WHERE key = ANY($1::text[])`,
       [keys],
     );
-    const found = new Map(rows.map((r) => [r.key, r.targets]));
+    const found = new Map(rows.map((r) => [r.key, { targets: r.targets, tracked: r.tracked }]));
     return keys.map((k) => found.get(k) ?? null);
   }
+}
+
+/** A delivery's short links as the redirect needs them. */
+interface ResolvedLinks {
+  targets: string[];
+  tracked: boolean;
 }
 
 /** A Map that forgets its oldest entries past `limit` (DataLoader's cache, bounded). */

@@ -459,6 +459,8 @@ export function preferencesFromForm(req: Request): { changes: PreferenceChanges;
       changes.quietHours = { start, end };
     } else problems.push({ field: 'quietHours', messages: ['start and end must be HH:MM and differ'] });
   } else changes.quietHours = null;
+  // Only from a form that showed the choice (an older page leaves it as it is).
+  if (field(req, 'clickTrackingShown')) changes.clickTracking = field(req, 'clickTracking') !== '';
   const locale = field(req, 'locale');
   if (locale !== '') {
     if (LOCALES.includes(locale)) changes.locale = locale as Locale;

@@ -75,6 +75,8 @@ export interface PortalView {
   preferredChannel: Channel | null;
   frequency: Frequency;
   quietHours: { start: string; end: string } | null;
+  /** Whether the client's clicks (and email opens) are recorded. */
+  clickTracking: boolean;
   topics: PortalTopic[];
   contact: PortalContact;
   contactVerifiedAt: string | null;

@@ -10,6 +10,7 @@ const before: PreferenceState = {
   quietHours: null,
   locale: Locale.Ru,
   timeZone: 'Europe/Moscow',
+  clickTracking: true,
   topics: { news: true, promotions: true },
 };
 

@@ -11,6 +11,7 @@ export interface PreferenceChanges {
   quietHours?: { start: string; end: string } | null;
   locale?: Locale;
   timeZone?: string;
+  clickTracking?: boolean;
 }
 
 /** The preference items a change compares. */
@@ -22,6 +23,8 @@ export interface PreferenceState {
   quietHours: { start: string; end: string } | null;
   locale: Locale;
   timeZone: string | null;
+  /** Whether the client's clicks (and opens) are recorded. */
+  clickTracking: boolean;
   /** Topic key → subscribed (the effective value), for every topic the caller may change. */
   topics: Record<string, boolean>;
 }
@@ -121,6 +124,10 @@ export function diffPreferences(
   if (changes.timeZone !== undefined) {
     push('timeZone', before.timeZone, changes.timeZone);
     after.timeZone = changes.timeZone;
+  }
+  if (changes.clickTracking !== undefined) {
+    push('clickTracking', before.clickTracking, changes.clickTracking);
+    after.clickTracking = changes.clickTracking;
   }
   return { changes: out, after, problems };
 }

@@ -33,6 +33,7 @@ export interface PreferencesView {
   quietHours: { start: string; end: string } | null;
   locale: Locale;
   timeZone: string | null;
+  clickTracking: boolean;
   updatedAt: string;
 }
 
@@ -171,6 +172,7 @@ export function stateOf(
     quietHours: view.quietHours,
     locale: view.locale,
     timeZone: view.timeZone,
+    clickTracking: view.clickTracking,
     topics: Object.fromEntries(view.topics.map((t) => [t.key, t.subscribed])),
   };
 }

@@ -10,7 +10,7 @@ import { PreferenceChange, PreferenceState } from './preference-diff';
 export const PREFERENCE_COLUMNS = `c.locale, c.time_zone, p.opted_out, p.email_allowed, p.sms_allowed,
   p.call_allowed, p.letter_allowed, p.preferred_channel, p.frequency,
   to_char(p.quiet_hours_start, 'HH24:MI') AS quiet_start, to_char(p.quiet_hours_end, 'HH24:MI') AS quiet_end,
-  p.updated_at`;
+  p.click_tracking, p.updated_at`;
 
 export interface PreferenceRow {
   locale: Locale;
@@ -24,6 +24,7 @@ export interface PreferenceRow {
   frequency: Frequency;
   quiet_start: string | null;
   quiet_end: string | null;
+  click_tracking: boolean;
   updated_at: Date;
 }
 
@@ -49,6 +50,7 @@ export function preferencesOfRow(
     quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start, end: row.quiet_end } : null,
     locale: row.locale,
     timeZone: row.time_zone,
+    clickTracking: row.click_tracking,
     updatedAt: new Date(row.updated_at).toISOString(),
   };
 }
@@ -108,7 +110,7 @@ export const APPLY_PREFERENCES_SQL = `
     UPDATE client_preferences
        SET opted_out = $2, email_allowed = $3, sms_allowed = $4, call_allowed = $5, letter_allowed = $6,
            preferred_channel = $7, frequency = $8, quiet_hours_start = $9::time, quiet_hours_end = $10::time,
-           updated_at = now()
+           click_tracking = $15, updated_at = now()
      WHERE client_id = $1
     RETURNING updated_at
   ), topics AS (
@@ -120,7 +122,7 @@ export const APPLY_PREFERENCES_SQL = `
     UPDATE clients SET locale = $13, time_zone = $14, updated_at = now() WHERE id = $1 AND $12::boolean
     RETURNING 1
   ), log AS (
-    ${consentLogInsert(15)}
+    ${consentLogInsert(16)}
     RETURNING 1
   )
   SELECT updated_at, (SELECT count(*) FROM topics) AS topics, (SELECT count(*) FROM client) AS client,
@@ -152,6 +154,7 @@ export function applyPreferencesParams(
     changes.some((c) => c.item === 'locale' || c.item === 'timeZone'),
     after.locale,
     after.timeZone,
+    after.clickTracking,
     ...consentLogParams(changes, context),
   ];
 }

@@ -44,9 +44,7 @@ export class SmsHandler extends ChannelHandler {
     const deadline = Date.now() + this.config.dispatch.batchSeconds * 1000;
     const limiter = this.limiterFor(this.driver.sender);
     // Rendered first (with their short links, made to work before any message goes out), then sent.
-    const links = items.map((item) =>
-      this.shortLinks.tracks(item.campaign) ? this.shortLinks.forDelivery(item.id) : null,
-    );
+    const links = items.map((item) => this.shortLinks.forMessage(item.id, item.campaign, item.client));
     const composed = items.map((item, i) =>
       composeSms(
         this.renderer,

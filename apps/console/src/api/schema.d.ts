@@ -3341,6 +3341,8 @@ export interface components {
         };
         PreferencesDto: {
             channels: components["schemas"]["ChannelsDto"];
+            /** @description Clicks (and email opens) are recorded */
+            clickTracking: boolean;
             clientId: string;
             /** @enum {string} */
             frequency: "weekly" | "twice-monthly" | "monthly" | "quarterly" | "unlimited";
@@ -4466,6 +4468,8 @@ export interface components {
         };
         UpdatePreferencesDto: {
             channels?: components["schemas"]["ChannelsDto"];
+            /** @description Record the client’s clicks on links (and email opens); false: links still work, nothing is counted */
+            clickTracking?: boolean;
             /** @enum {string} */
             frequency?: "weekly" | "twice-monthly" | "monthly" | "quarterly" | "unlimited";
             /** @enum {string} */

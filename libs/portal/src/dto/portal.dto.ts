@@ -32,6 +32,7 @@ export class PortalPreferencesDto {
   @ApiProperty({ enum: Frequency }) frequency!: Frequency;
   @ApiProperty({ type: QuietHoursDto, nullable: true }) quietHours!: QuietHoursDto | null;
   @ApiProperty({ enum: Locale, description: 'The language of messages' }) locale!: Locale;
+  @ApiProperty({ description: 'Clicks on links (and email opens) are recorded' }) clickTracking!: boolean;
   @ApiProperty({
     type: [PortalTopicDto],
     description: 'Every topic the client can choose (not service messages)',
@@ -47,6 +48,7 @@ export class PortalPreferencesDto {
       frequency: v.frequency,
       quietHours: v.quietHours,
       locale: v.locale,
+      clickTracking: v.clickTracking,
       topics: v.topics,
       updatedAt: v.updatedAt,
     };

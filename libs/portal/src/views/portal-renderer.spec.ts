@@ -19,6 +19,7 @@ const view = (overrides: Partial<PortalView> = {}): PortalView => ({
   preferredChannel: Channel.Call,
   frequency: Frequency.Monthly,
   quietHours: { start: '22:00', end: '08:00' },
+  clickTracking: true,
   topics: [
     {
       key: 'tips',

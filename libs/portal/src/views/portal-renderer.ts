@@ -173,6 +173,7 @@ export class PortalRenderer {
         end: view.quietHours?.end ?? '09:00',
       },
       quietError: errorOf('quietHours'),
+      clickTracking: view.clickTracking,
       locales: [Locale.Ru, Locale.En].map((l) => ({
         value: l,
         label: t.lang[l],

@@ -32,6 +32,9 @@ export interface PortalTexts extends ClientPageTexts {
     quietStart: string;
     quietEnd: string;
     quietFormat: string;
+    tracking: string;
+    trackingEnabled: string;
+    trackingHint: string;
     language: string;
     save: string;
   };
@@ -157,6 +160,10 @@ const RU: PortalTexts = {
     quietStart: 'С',
     quietEnd: 'До',
     quietFormat: 'Время в 24-часовом формате, ЧЧ:ММ: например, 22:00 и 08:00.',
+    tracking: 'Статистика переходов',
+    trackingEnabled: 'Учитывать, по каким ссылкам из наших сообщений я перехожу',
+    trackingHint:
+      'Так мы понимаем, что вам интересно, и пишем реже о том, что нет. Если снять отметку, ссылки будут работать как прежде, но мы не будем записывать ни переходы, ни открытия писем.',
     language: 'Язык сообщений',
     save: 'Сохранить настройки',
   },
@@ -285,6 +292,10 @@ const EN: PortalTexts = {
     quietStart: 'From',
     quietEnd: 'Until',
     quietFormat: 'On the 24-hour clock, HH:MM: for example 22:00 and 08:00.',
+    tracking: 'Link statistics',
+    trackingEnabled: 'Record which links in our messages I follow',
+    trackingHint:
+      'It tells us what interests you, so we write less about what does not. Untick it and the links work as before, but we record neither your clicks nor the opening of our emails.',
     language: 'Language of messages',
     save: 'Save preferences',
   },

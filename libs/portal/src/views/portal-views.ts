@@ -79,6 +79,13 @@ ${NOTICES}
 {{#if quietError}}<p class="error" id="quiet-error">{{quietError}}</p>{{/if}}
 </fieldset>
 
+<fieldset id="clickTracking">
+<legend>{{t.preferences.tracking}}</legend>
+<input type="hidden" name="clickTrackingShown" value="1">
+<div class="choice"><input type="checkbox" name="clickTracking" id="click-tracking" value="1" aria-describedby="click-tracking-hint"{{#if clickTracking}} checked{{/if}}><label for="click-tracking">{{t.preferences.trackingEnabled}}</label></div>
+<p class="hint" id="click-tracking-hint">{{t.preferences.trackingHint}}</p>
+</fieldset>
+
 <div class="field">
 <label for="locale">{{t.preferences.language}}</label>
 <select id="locale" name="locale">

@@ -82,6 +82,14 @@ export class UpdatePreferencesDto {
   @IsTimeZone()
   timeZone?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'Record the client’s clicks on links (and email opens); false: links still work, nothing is counted',
+  })
+  @IsOptional()
+  @IsBoolean()
+  clickTracking?: boolean;
+
   @ApiPropertyOptional({ description: 'Version of the wording shown to the person who made the change' })
   @IsOptional()
   @IsString()
@@ -105,6 +113,7 @@ export class PreferencesDto {
   @ApiProperty({ type: QuietHoursDto, nullable: true }) quietHours!: QuietHoursDto | null;
   @ApiProperty({ enum: Locale }) locale!: Locale;
   @ApiProperty({ nullable: true, type: String }) timeZone!: string | null;
+  @ApiProperty({ description: 'Clicks (and email opens) are recorded' }) clickTracking!: boolean;
   @ApiProperty() updatedAt!: string;
 }
 

@@ -36,6 +36,10 @@ export class ClientPreferences {
   @Column({ type: 'time', nullable: true })
   quietHoursEnd!: string | null;
 
+  /** false: the client's clicks are not counted and their emails carry no open pixel. */
+  @Column({ type: 'boolean', default: true })
+  clickTracking!: boolean;
+
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
 }
