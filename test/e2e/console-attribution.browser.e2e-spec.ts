@@ -49,6 +49,7 @@ describeWithBrowser('Console: attribution in a real browser (Chromium)', () => {
   let admin: ConsoleMember;
   let period: string;
   const campaigns: Record<string, string> = {};
+  let alfaId = '';
   const api = <T>(url: string) => c.api<T>(url);
 
   const cells = (p: WatchedPage, testId: string) =>
@@ -113,6 +114,7 @@ describeWithBrowser('Console: attribution in a real browser (Chromium)', () => {
     const alfa = await client('ООО «Альфа»');
     const beta = await client('ООО «Бета»');
     const vega = await client('ООО «Вега»');
+    alfaId = alfa.id;
     const news = await createCampaign(t.dataSource, { name: 'Новости месяца' });
     const promo = await createCampaign(t.dataSource, { name: 'Акция недели', channels: [Channel.Sms] });
     const calls = await createCampaign(t.dataSource, { name: 'Звонки клиентам', channels: [Channel.Call] });
@@ -289,5 +291,32 @@ describeWithBrowser('Console: attribution in a real browser (Chromium)', () => {
       );
       await c.expectAccessible(p, `attribution-campaign-${l}-${viewport ? 768 : 1280}`);
     }
+  });
+
+  it.each(LOCALES)("the client's page shows the touch each purchase was credited to (%s)", async (l) => {
+    const ui = TEXTS[l];
+    const { page: p } = await c.signedIn(admin, l);
+    await p.goto(`${base}/console/clients/${alfaId}`);
+    await p.getByTestId('client-attribution').waitFor();
+    const answer = await api<{
+      items: { amount: number; attributedTo: { campaignName: string; channel: string } | null }[];
+    }>(`/api/v1/reports/attribution/clients/${alfaId}`);
+    // Newest first: 1500 to Акция недели (SMS, the last touch), 1000 to Новости месяца (email).
+    expect(answer.items.map((i) => [i.amount, i.attributedTo?.campaignName])).toEqual([
+      [1500, 'Акция недели'],
+      [1000, 'Новости месяца'],
+    ]);
+    const rows = await settled(
+      () => cells(p, 'client-attribution').then((r) => r.length),
+      answer.items.length,
+    ).then(() => cells(p, 'client-attribution'));
+    expect(rows.map((r) => r[1])).toEqual(answer.items.map((i) => money(i.amount, l)));
+    rows.forEach((r, n) => {
+      const touch = answer.items[n].attributedTo!;
+      const channel = (ui.channel as Record<string, string>)[touch.channel];
+      expect(r[3]).toContain(touch.campaignName);
+      expect(r[3]).toContain(channel);
+    });
+    await c.expectAccessible(p, `attribution-client-${l}`);
   });
 });

@@ -44,6 +44,17 @@ export const ru = {
     open: 'Весь отчёт',
     note: 'Покупки засчитаны последнему касанию за {{window}} до них.',
   },
+  client: {
+    title: 'Покупки и касания',
+    purchasedAt: 'Покупка',
+    amount: 'Сумма',
+    product: 'Товар',
+    touch: 'Засчитана касанию',
+    touchText: '«{{campaign}}», {{channel}}, {{date}}',
+    none: 'Нет касания в окне',
+    empty: 'Покупок нет.',
+    note: 'Последние {{limit}} покупок; каждая засчитана последнему касанию за {{window}} до неё.',
+  },
 };
 
 export const en: Texts<typeof ru> = {
@@ -88,5 +99,16 @@ export const en: Texts<typeof ru> = {
     none: 'The campaign touched no one in this period.',
     open: 'Full report',
     note: 'Purchases credited to the last touch within {{window}} before them.',
+  },
+  client: {
+    title: 'Purchases and touches',
+    purchasedAt: 'Purchase',
+    amount: 'Amount',
+    product: 'Product',
+    touch: 'Credited to',
+    touchText: '“{{campaign}}”, {{channel}}, {{date}}',
+    none: 'No touch in the window',
+    empty: 'No purchases.',
+    note: 'The latest {{limit}} purchases; each credited to the last touch within {{window}} before it.',
   },
 };
