@@ -87,6 +87,9 @@ export default async function reportsBench(): Promise<void> {
     await measure('vip_cooling', () => reports.vipCooling({ limit: 1000 }));
     await measure('win_back', () => reports.winBack(base));
     await measure('verification', () => reports.verification(base));
+    await measure('attribution', () => reports.attribution(base));
+    await measure('attribution_quarter', () => reports.attribution({ ...base, period: '2026-Q4' }));
+    await measure('attribution_segment', () => reports.attribution({ ...base, segment }));
     await measure('cooling_pass', () => cooling.run());
     await measure('cooling_pass_again', () => cooling.run());
     await app.close();

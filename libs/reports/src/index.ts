@@ -11,3 +11,4 @@ export * from './dto/report-query.dto';
 export * from './dto/report.dto';
 export * from './overview/overview.dto';
 export * from './overview/overview.service';
+export * from './attribution.sql';

@@ -15,6 +15,17 @@ export interface ReportResult {
 
 const CLIENT = ['clientId', 'clientName', 'category', 'ownerId', 'ownerName'] as const;
 
+/** The figures of one campaign or channel in the attribution report. */
+const ATTRIBUTION = [
+  'touched',
+  'clicked',
+  'purchasers',
+  'purchases',
+  'revenue',
+  'revenuePerClient',
+  'conversionRate',
+] as const;
+
 export const REPORT_TABLES = {
   coverage: {
     byCategory: ['category', 'base', 'touched', 'share'],
@@ -80,6 +91,10 @@ export const REPORT_TABLES = {
   'win-back': {
     winBack: ['campaignId', 'campaignName', 'touched', 'cameBack', 'rate', 'purchases'],
     lapsed: [...CLIENT, 'lastPurchaseAt', 'lapsedSince', 'lastWinBackAt'],
+  },
+  attribution: {
+    byCampaign: ['campaignId', 'campaignName', ...ATTRIBUTION],
+    byChannel: ['channel', ...ATTRIBUTION],
   },
   verification: {
     byProblem: ['problem', 'clients'],

@@ -1,10 +1,13 @@
-import { Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles, StaffRole, ValidationException } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
-import { ReportDto, VipCoolingPassDto } from './dto/report.dto';
+import { ClientAttributionDto, ReportDto, VipCoolingPassDto } from './dto/report.dto';
 import {
+  ATTRIBUTION_TABLE_OF,
+  AttributionQueryDto,
+  ClientAttributionQueryDto,
   PeriodReportQueryDto,
   ReportFilterQueryDto,
   ReportFormat,
@@ -13,7 +16,7 @@ import {
 } from './dto/report-query.dto';
 import { reportTableCsv } from './report-csv';
 import { describeTables, REPORT_TABLES, ReportName, ReportResult } from './report-tables';
-import { ReportOptions, ReportsService } from './reports.service';
+import { DEFAULT_ATTRIBUTION_WINDOW_DAYS, ReportOptions, ReportsService } from './reports.service';
 import { VipCoolingPassResult, VipCoolingService } from './vip-cooling.service';
 
 const FORMATS = 'JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).';
@@ -160,6 +163,65 @@ export class ReportsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ReportResult | string> {
     return this.answer('win-back', query, accept, res, (o) => this.reports.winBack(o));
+  }
+
+  @Get('attribution')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary:
+      'Attribution: the purchases of the period credited to the last touch before each, per campaign and channel',
+    description: describe(
+      'attribution',
+      'A touch is a delivery counting as one (service campaigns never do) that reached the client, at its ' +
+        "`sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t " +
+        '(default 30 days), and to its campaign and channel; a purchase with no such touch is unattributed ' +
+        '(summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches ' +
+        "that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of " +
+        'them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; ' +
+        'revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = ' +
+        'purchasers / touched.',
+    ),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  attribution(
+    @Query() query: AttributionQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    const { by, ...rest } = query;
+    if (by && rest.table !== undefined && rest.table !== ATTRIBUTION_TABLE_OF[by]) {
+      const message = `table ${rest.table} is not the grouping by ${by}`;
+      throw new ValidationException(message, [{ field: 'by', messages: [message] }]);
+    }
+    const asked = { ...rest, table: rest.table ?? (by && ATTRIBUTION_TABLE_OF[by]) };
+    return this.answer('attribution', asked, accept, res, (o) => this.reports.attribution(o));
+  }
+
+  @Get('attribution/clients/:clientId')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary: "A client's purchases, newest first, each with the touch it is attributed to",
+    description:
+      'The same rule as the attribution report: the last touch with t − windowDays < sent_at ≤ t; ' +
+      '`attributedTo` is null when none.',
+  })
+  @ApiProduces('application/json')
+  @ApiOkResponse({ type: ClientAttributionDto })
+  async clientAttribution(
+    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Query() query: ClientAttributionQueryDto,
+  ): Promise<ClientAttributionDto> {
+    const windowDays = query.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS;
+    const items = await this.reports.clientAttribution(clientId, windowDays, query.limit);
+    return {
+      clientId,
+      windowDays,
+      items: items.map((p) => ({
+        ...p,
+        purchasedAt: p.purchasedAt.toISOString(),
+        attributedTo: p.attributedTo && { ...p.attributedTo, sentAt: p.attributedTo.sentAt.toISOString() },
+      })),
+    };
   }
 
   @Get('verification')

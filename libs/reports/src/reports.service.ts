@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
-import { Channel } from '@touchbase/core';
+import { Channel, NotFoundException } from '@touchbase/core';
 import { SegmentsService } from '@touchbase/segments';
 import { parsePeriod, ReportPeriod } from './report-period';
 import { clientScopeSql, ReportFilters, SqlParams } from './report-scope';
@@ -28,6 +28,7 @@ import {
   vipCoolingSql,
   winBackSql,
 } from './reports.sql';
+import { attributionSql, attributionTotalsSql, clientAttributionSql } from './attribution.sql';
 
 export interface ReportOptions extends ReportFilters {
   /** `2026-11`, `2026-Q4`, `2026`; the current month when absent. */
@@ -36,12 +37,33 @@ export interface ReportOptions extends ReportFilters {
   limit?: number;
   /** VIP cooling: idle days (default VIP_COOLING_DAYS). */
   days?: number;
-  /** Win-back: days after the touch a purchase counts as coming back. */
+  /** Win-back: days after the touch a purchase counts as coming back; attribution: its window. */
   windowDays?: number;
+}
+
+/** The touch a purchase was attributed to. */
+export interface AttributedTouch {
+  deliveryId: string;
+  campaignId: string;
+  campaignName: string | null;
+  channel: Channel;
+  sentAt: Date;
+}
+
+export interface ClientPurchaseAttribution {
+  purchaseId: string;
+  purchasedAt: Date;
+  amount: number;
+  currency: string;
+  product: string | null;
+  attributedTo: AttributedTouch | null;
 }
 
 export const DEFAULT_LIST_LIMIT = 1000;
 export const DEFAULT_WIN_BACK_WINDOW_DAYS = 90;
+/** Attribution: a purchase within this many days after a touch is credited to it. */
+export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 30;
+export const MAX_ATTRIBUTION_WINDOW_DAYS = 365;
 
 const CATEGORY_ORDER = ['VIP', 'A', 'B', 'C', 'none'];
 const CHANNELS = [Channel.Email, Channel.Sms, Channel.Call, Channel.Letter] as string[];
@@ -76,6 +98,9 @@ const CALL_OUTCOMES = [
 /** A share rounded for people: 4 decimals, 0 when there is nothing to share. */
 const share = (part: number, whole: number): number =>
   whole > 0 ? Math.round((part / whole) * 1e4) / 1e4 : 0;
+
+/** An amount of money rounded to kopecks (cents). */
+const money = (value: number): number => Math.round(value * 100) / 100;
 
 /**
  * The playbook's reports. Every report is a few set-based statements over the whole scope (clients
@@ -327,6 +352,104 @@ export class ReportsService {
       },
       { winBack, lapsed },
     );
+  }
+
+  /**
+   * The period's purchases credited to the client's last touch within `windowDays` before each, per
+   * campaign and per channel: touched and clicked clients, purchasers, purchases, revenue, revenue
+   * per touched client and conversion; the purchases no touch can claim are the unattributed ones.
+   */
+  async attribution(options: ReportOptions, now = new Date()): Promise<ReportResult> {
+    const period = parsePeriod(options.period, this.zone, now);
+    const windowDays = options.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS;
+    const currency = this.config.workspace.currency;
+    const args = (p: SqlParams) =>
+      [p.add(period.from), p.add(period.to), p.add(windowDays, 'int'), p.add(currency, 'text')] as const;
+    const rows = await this.rows(options, (s, p) => attributionSql(s, ...args(p)));
+    const [totals] = await this.rows(options, (s, p) => attributionTotalsSql(s, ...args(p)));
+    const figures = (r: ReportRow | undefined) => {
+      const touched = (r?.touched as number | undefined) ?? 0;
+      const purchasers = (r?.purchasers as number | undefined) ?? 0;
+      const revenue = money((r?.revenue as number | undefined) ?? 0);
+      return {
+        touched,
+        clicked: (r?.clicked as number | undefined) ?? 0,
+        purchasers,
+        purchases: (r?.purchases as number | undefined) ?? 0,
+        revenue,
+        revenuePerClient: touched > 0 ? money(revenue / touched) : 0,
+        conversionRate: share(purchasers, touched),
+      };
+    };
+    const byCampaign = rows
+      .filter((r) => r.grp === 'campaign')
+      .map((r) => ({ campaignId: r.campaignId, campaignName: r.campaignName, ...figures(r) }))
+      .sort(
+        (a, b) =>
+          b.revenue - a.revenue ||
+          b.purchasers - a.purchasers ||
+          String(a.campaignName).localeCompare(String(b.campaignName)) ||
+          String(a.campaignId).localeCompare(String(b.campaignId)),
+      );
+    const byChannel = CHANNELS.map((channel) => ({
+      channel,
+      ...figures(rows.find((r) => r.grp === 'channel' && r.channel === channel)),
+    }));
+    const revenue = money(totals.revenue as number);
+    const attributedRevenue = money(totals.attributedRevenue as number);
+    const purchases = totals.purchases as number;
+    const attributedPurchases = totals.attributedPurchases as number;
+    return this.result(
+      'attribution',
+      options,
+      period,
+      now,
+      {
+        windowDays,
+        currency,
+        purchases,
+        purchasers: totals.purchasers as number,
+        revenue,
+        attributedPurchases,
+        attributedPurchasers: totals.attributedPurchasers as number,
+        attributedRevenue,
+        unattributedPurchases: purchases - attributedPurchases,
+        unattributedRevenue: money(revenue - attributedRevenue),
+        attributedShare: share(attributedPurchases, purchases),
+      },
+      { byCampaign, byChannel },
+    );
+  }
+
+  /** A client's purchases, newest first, each with the touch it is attributed to (or none). */
+  async clientAttribution(
+    clientId: string,
+    windowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+    limit = DEFAULT_LIST_LIMIT,
+  ): Promise<ClientPurchaseAttribution[]> {
+    const [known] = await this.dataSource.query(`SELECT 1 FROM clients WHERE id = $1`, [clientId]);
+    if (!known) throw new NotFoundException('Client', clientId);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      clientAttributionSql('$1::uuid', '$2::int', '$3::int'),
+      [clientId, windowDays, limit],
+    );
+    return rows.map((r) => ({
+      purchaseId: r.purchaseId as string,
+      purchasedAt: r.purchasedAt as Date,
+      amount: r.amount as number,
+      currency: r.currency as string,
+      product: r.product as string | null,
+      attributedTo:
+        r.deliveryId === null
+          ? null
+          : {
+              deliveryId: r.deliveryId as string,
+              campaignId: r.campaignId as string,
+              campaignName: r.campaignName as string | null,
+              channel: r.channel as Channel,
+              sentAt: r.touchedAt as Date,
+            },
+    }));
   }
 
   /** Clients with flagged or stale contact data, and what the period's verification calls achieved. */

@@ -1050,6 +1050,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/attribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attribution: the purchases of the period credited to the last touch before each, per campaign and channel
+         * @description A touch is a delivery counting as one (service campaigns never do) that reached the client, at its `sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t (default 30 days), and to its campaign and channel; a purchase with no such touch is unattributed (summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = purchasers / touched.
+         *
+         *     Tables: `byCampaign` (campaignId, campaignName, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate); `byChannel` (channel, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate).
+         *
+         *     JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).
+         */
+        get: operations["Reports_attribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/attribution/clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client's purchases, newest first, each with the touch it is attributed to
+         * @description The same rule as the attribution report: the last touch with t − windowDays < sent_at ≤ t; `attributedTo` is null when none.
+         */
+        get: operations["Reports_clientAttribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/coverage": {
         parameters: {
             query?: never;
@@ -2207,6 +2251,19 @@ export interface components {
             /** @example Свердловская область */
             region?: string | null;
         };
+        AttributedTouchDto: {
+            /** Format: uuid */
+            campaignId: string;
+            campaignName: string | null;
+            channel: components["schemas"]["Channel"];
+            /** @description The delivery (touch) credited with the purchase */
+            deliveryId: string;
+            /**
+             * Format: date-time
+             * @description When the touch went out
+             */
+            sentAt: string;
+        };
         BatchLetterDto: {
             /** Format: uuid */
             clientId: string;
@@ -2529,6 +2586,8 @@ export interface components {
             quarter: string;
             reached: number;
         };
+        /** @enum {string} */
+        Channel: "email" | "sms" | "call" | "letter";
         ChannelCapsDto: {
             call: components["schemas"]["CapDto"][];
             email: components["schemas"]["CapDto"][];
@@ -2565,6 +2624,13 @@ export interface components {
             recipient: string | null;
             region: string | null;
         };
+        ClientAttributionDto: {
+            /** Format: uuid */
+            clientId: string;
+            /** @description Newest first */
+            items: components["schemas"]["ClientPurchaseAttributionDto"][];
+            windowDays: number;
+        };
         ClientHistoryEntryDto: {
             /** Format: date-time */
             at: string;
@@ -2586,6 +2652,18 @@ export interface components {
             items: components["schemas"]["ClientResponseDto"][];
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
+        };
+        ClientPurchaseAttributionDto: {
+            amount: number;
+            /** @description The last touch within the window before the purchase; null: unattributed */
+            attributedTo: components["schemas"]["AttributedTouchDto"] | null;
+            /** @example RUB */
+            currency: string;
+            product: string | null;
+            /** Format: date-time */
+            purchasedAt: string;
+            /** Format: uuid */
+            purchaseId: string;
         };
         ClientResponseDto: {
             address: components["schemas"]["ClientAddressDto"];
@@ -8560,6 +8638,152 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Reports_attribution: {
+        parameters: {
+            query?: {
+                /** @description CSV: the grouping to give, the same as `table=byCampaign` or `table=byChannel` */
+                by?: "campaign" | "channel";
+                /** @description Only clients of this category */
+                category?: "VIP" | "A" | "B" | "C";
+                /** @description csv: one table as CSV (also chosen by `Accept: text/csv`). Default json. */
+                format?: "json" | "csv";
+                /** @description Rows of the list tables (missed clients, most capped, backlog …) */
+                limit?: number;
+                /** @description Only the clients of this owner (a staff member id), or `unassigned` */
+                owner?: string;
+                /** @description A month (2026-11), a quarter (2026-Q4) or a year (2026), in the workspace time zone. Default: this month. */
+                period?: string;
+                /** @description Only the clients in this saved segment (its rules now) */
+                segment?: string;
+                /** @description CSV only: which of the report's tables (default: the first) */
+                table?: string;
+                /** @description Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with t − windowDays < sent_at ≤ t */
+                windowDays?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                    "text/csv": components["schemas"]["ReportDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Reports_clientAttribution: {
+        parameters: {
+            query?: {
+                /** @description Purchases listed */
+                limit?: number;
+                /** @description The attribution window */
+                windowDays?: number;
+            };
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientAttributionDto"];
+                    "text/csv": components["schemas"]["ClientAttributionDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

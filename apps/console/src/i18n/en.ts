@@ -7,6 +7,7 @@ import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
 import * as runs from './sections/runs';
+import * as attribution from './sections/attribution';
 import * as segments from './sections/segments';
 import * as settingsAdmin from './sections/settingsAdmin';
 import * as simulation from './sections/simulation';
@@ -320,4 +321,5 @@ export const en: Messages = {
   letters: letters.en,
   imports: imports.en,
   clientBase: clientBase.en,
+  attribution: attribution.en,
 };

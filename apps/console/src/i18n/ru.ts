@@ -8,6 +8,7 @@ import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
 import * as runs from './sections/runs';
+import * as attribution from './sections/attribution';
 import * as segments from './sections/segments';
 import * as settingsAdmin from './sections/settingsAdmin';
 import * as simulation from './sections/simulation';
@@ -321,6 +322,7 @@ export const ru = {
   letters: letters.ru,
   imports: imports.ru,
   clientBase: clientBase.ru,
+  attribution: attribution.ru,
 };
 
 export type Messages = Texts<typeof ru>;

@@ -36,6 +36,7 @@ import { PageTitle } from '../components/Shell';
 import { formatDateTime, formatMoney } from '../format';
 import { useConsentText, useReasonText } from '../texts';
 import { ClientEditor } from './ClientEditor';
+import { ClientAttributionCard } from './clients/ClientAttributionCard';
 
 const STATUS_COLOURS: Record<string, string> = {
   sent: TAG.blue,
@@ -98,6 +99,9 @@ export default function ClientPage() {
         </Col>
         <Col xs={24} lg={12}>
           <ConsentCard id={id} />
+        </Col>
+        <Col span={24}>
+          <ClientAttributionCard id={id} />
         </Col>
         <Col span={24}>
           <TimelineCard id={id} />

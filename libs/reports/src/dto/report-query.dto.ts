@@ -98,3 +98,62 @@ export class WinBackQueryDto extends PeriodReportQueryDto {
   @Max(730)
   windowDays?: number;
 }
+
+/** The groupings of the attribution report, each one of its tables. */
+export enum AttributionGrouping {
+  Campaign = 'campaign',
+  Channel = 'channel',
+}
+
+export const ATTRIBUTION_TABLE_OF: Record<AttributionGrouping, string> = {
+  [AttributionGrouping.Campaign]: 'byCampaign',
+  [AttributionGrouping.Channel]: 'byChannel',
+};
+
+export class AttributionQueryDto extends PeriodReportQueryDto {
+  @ApiPropertyOptional({
+    enum: AttributionGrouping,
+    description: 'CSV: the grouping to give, the same as `table=byCampaign` or `table=byChannel`',
+  })
+  @IsOptional()
+  @IsIn(Object.values(AttributionGrouping), { message: 'by must be campaign or channel' })
+  by?: AttributionGrouping;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 365,
+    default: 30,
+    description:
+      "Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with " +
+      't − windowDays < sent_at ≤ t',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'windowDays must be a whole number' })
+  @Min(1, { message: 'windowDays must be at least 1' })
+  @Max(365, { message: 'windowDays must be at most 365' })
+  windowDays?: number;
+}
+
+export class ClientAttributionQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 365, default: 30, description: 'The attribution window' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'windowDays must be a whole number' })
+  @Min(1, { message: 'windowDays must be at least 1' })
+  @Max(365, { message: 'windowDays must be at most 365' })
+  windowDays?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_LIST_LIMIT,
+    default: 1000,
+    description: 'Purchases listed',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(MAX_LIST_LIMIT)
+  limit?: number;
+}

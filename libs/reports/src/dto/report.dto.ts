@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Channel } from '@touchbase/core';
 
 class ReportPeriodDto {
   @ApiProperty({ example: '2026-Q4' }) key!: string;
@@ -48,4 +49,33 @@ export class VipCoolingPassDto {
   })
   suppressed!: number;
   @ApiProperty({ type: [String], description: 'The planned call deliveries' }) deliveryIds!: string[];
+}
+
+export class AttributedTouchDto {
+  @ApiProperty({ description: 'The delivery (touch) credited with the purchase' }) deliveryId!: string;
+  @ApiProperty({ format: 'uuid' }) campaignId!: string;
+  @ApiProperty({ nullable: true, type: String }) campaignName!: string | null;
+  @ApiProperty({ enum: Channel, enumName: 'Channel' }) channel!: Channel;
+  @ApiProperty({ format: 'date-time', description: 'When the touch went out' }) sentAt!: string;
+}
+
+export class ClientPurchaseAttributionDto {
+  @ApiProperty({ format: 'uuid' }) purchaseId!: string;
+  @ApiProperty({ format: 'date-time' }) purchasedAt!: string;
+  @ApiProperty() amount!: number;
+  @ApiProperty({ example: 'RUB' }) currency!: string;
+  @ApiProperty({ nullable: true, type: String }) product!: string | null;
+  @ApiProperty({
+    type: AttributedTouchDto,
+    nullable: true,
+    description: 'The last touch within the window before the purchase; null: unattributed',
+  })
+  attributedTo!: AttributedTouchDto | null;
+}
+
+export class ClientAttributionDto {
+  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty() windowDays!: number;
+  @ApiProperty({ type: [ClientPurchaseAttributionDto], description: 'Newest first' })
+  items!: ClientPurchaseAttributionDto[];
 }

@@ -64,7 +64,7 @@ export interface ReportDef {
 export type ReportName =
   'coverage' | 'suppressions' | 'deliverability' | 'funnel' | 'win-back' | 'vip-cooling' | 'verification';
 
-export type ReportTab = ReportName | 'survey';
+export type ReportTab = ReportName | 'survey' | 'attribution';
 
 export const REPORT_TABS: ReportTab[] = [
   'coverage',
@@ -72,6 +72,7 @@ export const REPORT_TABS: ReportTab[] = [
   'deliverability',
   'funnel',
   'win-back',
+  'attribution',
   'vip-cooling',
   'survey',
   'verification',

@@ -6,6 +6,7 @@ import NotFound from '../NotFound';
 import { REPORT_TABS, REPORTS, type ReportTab } from './definitions';
 import { ReportScreen } from './ReportScreen';
 import { SurveyReport } from './SurveyReport';
+import { AttributionReport } from './AttributionReport';
 
 /** The reports section: one route per report (/reports/coverage …), its filters in the query string. */
 export default function ReportsSection() {
@@ -59,13 +60,19 @@ function ReportsPage() {
                   marginBottom: -1,
                 }}
               >
-                {t(`reports.tab.${key}`)}
+                {t(key === 'attribution' ? 'attribution.tab' : `reports.tab.${key}`)}
               </Link>
             </li>
           ))}
         </Flex>
       </nav>
-      {tab === 'survey' ? <SurveyReport /> : <ReportScreen key={tab} def={REPORTS[tab]} />}
+      {tab === 'survey' ? (
+        <SurveyReport />
+      ) : tab === 'attribution' ? (
+        <AttributionReport />
+      ) : (
+        <ReportScreen key={tab} def={REPORTS[tab]} />
+      )}
     </>
   );
 }
