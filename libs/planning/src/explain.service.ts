@@ -103,8 +103,9 @@ export class ExplainService {
       archived_at: Date | null;
       name: string;
       period_key: string;
+      holdout_share: number;
     }>(
-      `SELECT ca.name AS campaign, ca.topic_key, ca.channels, c.time_zone, c.archived_at, c.name, r.period_key
+      `SELECT ca.name AS campaign, ca.topic_key, ca.holdout_share, ca.channels, c.time_zone, c.archived_at, c.name, r.period_key
          FROM runs r JOIN campaigns ca ON ca.id = r.campaign_id, clients c
         WHERE r.id = $1 AND c.id = $2`,
       [runId, clientId],
@@ -173,6 +174,18 @@ export class ExplainService {
           delivery,
           explanation: `${subject}: suppressed — no usable contact data for the channels the client allows.`,
           details: await this.contactDetails(clientId),
+        });
+      case DeliveryReason.Holdout:
+        return done({
+          delivery,
+          explanation: `${subject}: suppressed — held out: the campaign keeps ${percent(ctx.holdout_share)} of its audience untouched to measure what it brings (the same clients on every run).`,
+          details: [],
+        });
+      case DeliveryReason.ControlGroup:
+        return done({
+          delivery,
+          explanation: `${subject}: suppressed — the client is in the control group, which gets no promotional touches (to measure what they bring).`,
+          details: [],
         });
       case DeliveryReason.FrequencyCap:
         return done({ delivery, ...(await this.capExplanation(subject, delivery, clientId, when)) });
@@ -329,6 +342,8 @@ export class ExplainService {
     return out;
   }
 }
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
 function channelPhrase(channel: string): string {
   return CHANNEL_NAMES[channel] ?? channel;

@@ -11,3 +11,6 @@ export * from './dto/report-query.dto';
 export * from './dto/report.dto';
 export * from './overview/overview.dto';
 export * from './overview/overview.service';
+export * from './holdout/welch';
+export * from './holdout/holdout-verdict';
+export * from './holdout/holdout-report.service';

@@ -22,6 +22,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { TAG } from '../../components/colours';
 import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
+import { HoldoutResult } from './HoldoutResult';
 import { formatDateTime, formatNumber } from '../../format';
 import {
   BoardStatusTag,
@@ -416,6 +417,7 @@ export default function CampaignPage() {
         />
       )}
 
+      {c.holdoutShare > 0 && <HoldoutResult campaignId={c.id} share={c.holdoutShare} />}
       <Card size="small" title={<h2 className="tb-card-title">{t('campaigns.page.runs')}</h2>}>
         {runs.isError ? (
           <ApiErrorAlert error={runs.error} onRetry={() => void runs.refetch()} />
