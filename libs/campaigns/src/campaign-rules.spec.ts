@@ -18,6 +18,7 @@ const shape = (overrides: Partial<CampaignShape> = {}): CampaignShape => ({
   schedule: { type: 'monthly', day: 1, time: '10:00' },
   timeZone: 'Europe/Moscow',
   signerId: null,
+  holdoutShare: 0,
   ...overrides,
 });
 const fields = (s: CampaignShape) =>

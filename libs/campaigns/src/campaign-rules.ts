@@ -6,6 +6,8 @@ import { checkSchedule, isValidTimeZone } from './schedule';
 export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 export const CEO_LETTER_TOPIC = 'company-letters';
 export const SERVICE_TOPIC = 'service';
+/** A campaign holds out at most half of its audience. */
+export const MAX_HOLDOUT_SHARE = 0.5;
 
 /** What a kind fixes: a ceo-letter is must-send about company-letters; a service campaign is about service. */
 export const KIND_RULES: Partial<Record<CampaignKind, { topicKey?: string; priority?: Priority }>> = {
@@ -24,6 +26,7 @@ export interface CampaignShape {
   schedule: unknown;
   timeZone: string;
   signerId: string | null;
+  holdoutShare: number;
 }
 
 /** Every channel a client of the campaign may get: the default list and those of the category rules. */
@@ -84,6 +87,13 @@ export function campaignShapeProblems(c: CampaignShape): FieldError[] {
     add('topicKey', `topicKey is required for a ${c.kind} campaign`);
   } else if (c.topicKey === SERVICE_TOPIC) {
     add('topicKey', `the ${SERVICE_TOPIC} topic is only for service campaigns (this one is ${c.kind})`);
+  }
+
+  // A holdout measures a promotional campaign; a service or must-send one reaches everyone it can.
+  if (c.holdoutShare > 0 && c.kind === CampaignKind.Service) {
+    add('holdoutShare', 'a service campaign reaches everyone it must: it cannot hold anyone out');
+  } else if (c.holdoutShare > 0 && c.priority === Priority.MustSend) {
+    add('holdoutShare', 'a must-send campaign reaches everyone it can: it cannot hold anyone out');
   }
 
   // Channel rules: a category in at most one rule.

@@ -82,6 +82,7 @@ export class CampaignsService {
         schedule: given.schedule,
         timeZone: given.timeZone ?? this.config.workspace.timeZone,
         signerId: given.signerId ?? null,
+        holdoutShare: given.holdoutShare ?? 0,
       };
       await this.assertValid(shape, given, manager);
       await this.assertNameFree(given.name, undefined, manager);

@@ -111,9 +111,10 @@ export class ExplainService {
       name: string;
       period_key: string;
       occurrence_at: Date;
+      holdout_share: number;
     }>(
-      `SELECT ca.name AS campaign, ca.topic_key, ca.channels, c.time_zone, c.archived_at, c.name, r.period_key,
-              r.occurrence_at
+      `SELECT ca.name AS campaign, ca.topic_key, ca.holdout_share, ca.channels, c.time_zone, c.archived_at, c.name,
+              r.period_key, r.occurrence_at
          FROM runs r JOIN campaigns ca ON ca.id = r.campaign_id, clients c
         WHERE r.id = $1 AND c.id = $2`,
       [runId, clientId],
@@ -182,6 +183,18 @@ export class ExplainService {
           delivery,
           explanation: `${subject}: suppressed — no usable contact data for the channels the client allows.`,
           details: await this.contactDetails(clientId),
+        });
+      case DeliveryReason.Holdout:
+        return done({
+          delivery,
+          explanation: `${subject}: suppressed — held out: the campaign keeps ${percent(ctx.holdout_share)} of its audience untouched to measure what it brings (the same clients on every run).`,
+          details: [],
+        });
+      case DeliveryReason.ControlGroup:
+        return done({
+          delivery,
+          explanation: `${subject}: suppressed — the client is in the control group, which gets no promotional touches (to measure what they bring).`,
+          details: [],
         });
       case DeliveryReason.FrequencyCap:
         return done({
@@ -371,6 +384,8 @@ export class ExplainService {
     return out;
   }
 }
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
 function channelPhrase(channel: string): string {
   return CHANNEL_NAMES[channel] ?? channel;

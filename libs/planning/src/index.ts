@@ -14,3 +14,6 @@ export * from './run-progress.service';
 export * from './dto/run-progress.dto';
 export * from './calendar-board.service';
 export * from './dto/calendar-board.dto';
+export * from './holdouts/holdout-rules';
+export * from './holdouts/control-group.service';
+export * from './holdouts/control-group.dto';

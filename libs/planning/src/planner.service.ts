@@ -25,6 +25,8 @@ import { FrequencyPolicyService } from './frequency-policy.service';
 import { PlanAudiences } from './plan-audiences';
 import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolution.sql';
 import { buildPlanStatement, PlanSpec } from './planner.sql';
+import { ControlGroupService } from './holdouts/control-group.service';
+import { controlGroupApplies } from './holdouts/holdout-rules';
 
 // Planning locks the slices of the client-id space (the first byte of the id) its chunk covers, in
 // ascending order: two runs planning the same clients serialise, chunks of disjoint clients (of one
@@ -78,6 +80,7 @@ export class PlannerService {
     private readonly policies: FrequencyPolicyService,
     private readonly audiences: PlanAudiences,
     private readonly holidays: HolidayCalendarService,
+    private readonly controlGroup: ControlGroupService,
   ) {}
 
   async plan(runId: string, options: PlanOptions = {}): Promise<PlanResult> {
@@ -152,6 +155,7 @@ export class PlannerService {
     const segment = campaign.segmentId
       ? await manager.getRepository(Segment).findOneByOrFail({ id: campaign.segmentId })
       : null;
+    const control = await this.controlGroup.get(manager);
     const plannedAt = new Date(Math.max(run.occurrenceAt.getTime(), now.getTime()));
     return {
       runId: run.id,
@@ -169,6 +173,11 @@ export class PlannerService {
       audience: this.audiences.of(campaign, run),
       policy,
       calendar: await this.holidays.document(manager),
+      // Service campaigns hold nobody out (the campaign rules refuse a share for them).
+      holdoutShare: campaign.kind === CampaignKind.Service ? 0 : campaign.holdoutShare,
+      controlGroup: controlGroupApplies(campaign.kind, control)
+        ? { share: control.share, salt: control.salt }
+        : null,
     };
   }
 

@@ -331,3 +331,41 @@ describe('buildPlanStatement', () => {
     expect(sql).toMatch(/SELECT status, channel, reason, count\(\*\)::int AS n FROM ins GROUP BY 1, 2, 3$/);
   });
 });
+
+describe('buildPlanStatement: holdout and control group', () => {
+  it('leaves the statement as it was when no share is set', () => {
+    const plain = buildPlanStatement(spec(), LO, HI);
+    expect(buildPlanStatement(spec({ holdoutShare: 0, controlGroup: null }), LO, HI)).toEqual(plain);
+    expect(buildPlanStatement(spec({ controlGroup: { share: 0, salt: 'abc' } }), LO, HI)).toEqual(plain);
+    expect(plain.sql).not.toContain('tb_hash_fraction');
+    expect(plain.sql).not.toContain('withheld');
+  });
+
+  it('decides the holdout by the hash of client and campaign, per client in the audience, before the caps', () => {
+    const statement = buildPlanStatement(spec({ holdoutShare: 0.1 }), LO, HI);
+    const aud = cte(statement.sql, 'aud');
+    expect(aud).toMatch(
+      /tb_hash_fraction\(c\.id::text \|\| \$2::uuid::text\) < \$\d+::float8 THEN 'holdout'/,
+    );
+    expect(paramsCast(statement, '::float8')).toEqual([0.1]);
+    expect(statement.sql.match(/tb_hash_fraction/g)).toHaveLength(1);
+    // Withheld clients count no touches and are never queued.
+    expect(cte(statement.sql, 'counts')).toContain('b.withheld IS NULL');
+    expect(statement.sql).toContain("b.go_ch IS NOT NULL AND b.withheld IS NULL THEN 'queued'");
+    expect(statement.sql).toMatch(
+      /WHEN b\.any_ch IS NULL THEN 'no-contact-data'\s+WHEN b\.withheld IS NOT NULL THEN b\.withheld/,
+    );
+  });
+
+  it('puts control-group members first, by the hash of client and the salt', () => {
+    const statement = buildPlanStatement(
+      spec({ holdoutShare: 0.25, controlGroup: { share: 0.05, salt: 'pepper' } }),
+      LO,
+      HI,
+    );
+    const aud = cte(statement.sql, 'aud');
+    expect(aud.indexOf("'control-group'")).toBeLessThan(aud.indexOf("'holdout'"));
+    expect(paramsCast(statement, '::float8')).toEqual([0.05, 0.25]);
+    expect(paramsCast(statement, '::text')).toContain('pepper');
+  });
+});

@@ -12,6 +12,7 @@ import {
   FrequencyPolicy,
   maxWindowDays,
 } from './frequency-policy';
+import { inControlGroupSql, inHoldoutSql } from './holdouts/holdout-rules';
 
 /** What the planning statement needs to know about a run. */
 export interface PlanSpec {
@@ -35,6 +36,10 @@ export interface PlanSpec {
   policy: FrequencyPolicy;
   /** The workspace's holiday calendar: business days for windows limited to them (calls). */
   calendar: HolidayCalendar;
+  /** Share of the eligible audience held out, by a stable hash (0 or absent: none). */
+  holdoutShare?: number;
+  /** The workspace's control group when it applies to this campaign (absent: it does not). */
+  controlGroup?: { share: number; salt: string } | null;
 }
 
 export class Params {
@@ -160,6 +165,7 @@ export function buildPlanStatement(
   const frequency = sunset
     ? effectiveFrequencySql(t0, p.add(capsJson(spec.policy), '::jsonb'))
     : 'p.frequency';
+  const withheld = withheldSql(spec, p, campaign);
 
   const caps = spec.service ? null : capCounts(spec.policy, used, p);
   const maxWindow = caps ? p.add(maxWindowDays(spec.policy), '::int') : '';
@@ -174,7 +180,7 @@ export function buildPlanStatement(
         SELECT b.id, ${caps.columns}
           FROM base b
           JOIN deliveries t ON t.client_id = b.id
-         WHERE b.lo_at IS NOT NULL AND ${inRange('t.client_id')}
+         WHERE b.lo_at IS NOT NULL AND ${inRange('t.client_id')}${withheld ? ' AND b.withheld IS NULL' : ''}
            AND t.counts_as_touch AND t.status IN ${TOUCH_STATUSES_SQL}
            AND t.scheduled_at > ${t0} - make_interval(days => ${maxWindow})
            AND t.scheduled_at < ${deadline} + make_interval(days => ${maxWindow})
@@ -201,7 +207,9 @@ export function buildPlanStatement(
              COALESCE(s.subscribed, ${topicDefault}) AS subscribed,
              ${listOf} AS list_id,
              p.email_allowed AS a_email, p.sms_allowed AS a_sms, p.call_allowed AS a_call, p.letter_allowed AS a_letter,
-             ${CHANNELS.map((ch) => `${contactDataSql(ch)} AS d_${ch}`).join(',\n             ')}
+             ${CHANNELS.map((ch) => `${contactDataSql(ch)} AS d_${ch}`).join(',\n             ')}${
+               withheld ? `,\n             ${withheld} AS withheld` : ''
+             }
         FROM clients c
         JOIN client_preferences p ON p.client_id = c.id AND ${inRange('p.client_id')}
         LEFT JOIN subscriptions s ON s.client_id = c.id${
@@ -227,7 +235,7 @@ export function buildPlanStatement(
       SELECT x.*${caps ? `,\n             ${caps.bounds}` : ''}
         FROM (
       SELECT a.id, a.frequency, a.preferred, a.list_id, a.opted_out, a.subscribed,
-             a.a_email, a.a_sms, a.a_call, a.a_letter,
+             a.a_email, a.a_sms, a.a_call, a.a_letter,${withheld ? ' a.withheld,' : ''}
              ${used
                .map(
                  (ch) =>
@@ -256,13 +264,16 @@ export function buildPlanStatement(
     )
     SELECT ${run}, ${campaign}, b.id,
            COALESCE(b.go_ch, b.in_time_ch),
-           CASE WHEN b.go_ch IS NOT NULL THEN ${sqlValue(DeliveryStatus.Queued)} ELSE ${sqlValue(DeliveryStatus.Suppressed)} END,
+           CASE WHEN b.go_ch IS NOT NULL${withheld ? ' AND b.withheld IS NULL' : ''} THEN ${sqlValue(DeliveryStatus.Queued)} ELSE ${sqlValue(DeliveryStatus.Suppressed)} END,
            CASE
              WHEN b.opted_out THEN ${sqlValue(DeliveryReason.OptedOut)}
              WHEN NOT b.subscribed THEN ${sqlValue(DeliveryReason.TopicUnsubscribed)}
              WHEN NOT (${used.map((ch) => `(b.a_${ch} AND ${listHas(ch, 'b.list_id')})`).join(' OR ') || 'false'})
                THEN ${sqlValue(DeliveryReason.ChannelNotAllowed)}
-             WHEN b.any_ch IS NULL THEN ${sqlValue(DeliveryReason.NoContactData)}
+             WHEN b.any_ch IS NULL THEN ${sqlValue(DeliveryReason.NoContactData)}${
+               // Held out or in the control group: decided before the caps, so it takes no room.
+               withheld ? '\n             WHEN b.withheld IS NOT NULL THEN b.withheld' : ''
+             }
              WHEN b.go_ch IS NOT NULL THEN NULL
              WHEN b.in_time_ch IS NOT NULL THEN ${sqlValue(DeliveryReason.FrequencyCap)}
              ELSE ${sqlValue(DeliveryReason.QuietHoursExpired)}
@@ -277,6 +288,27 @@ export function buildPlanStatement(
     -- The chunk's counts come back with it: no second pass over the run's deliveries.
     SELECT status, channel, reason, count(*)::int AS n FROM ins GROUP BY 1, 2, 3`;
   return { sql, params: p.values };
+}
+
+/**
+ * The reason a client of the audience is withheld on purpose (the control group, else the campaign's
+ * holdout), as SQL over `c`; null when neither applies, and the statement is then unchanged.
+ */
+function withheldSql(spec: PlanSpec, p: Params, campaign: string): string | null {
+  const branches: string[] = [];
+  if (spec.controlGroup && spec.controlGroup.share > 0) {
+    const member = inControlGroupSql(
+      'c.id',
+      p.add(spec.controlGroup.salt, '::text'),
+      p.add(spec.controlGroup.share, '::float8'),
+    );
+    branches.push(`WHEN ${member} THEN ${sqlValue(DeliveryReason.ControlGroup)}`);
+  }
+  if (spec.holdoutShare && spec.holdoutShare > 0) {
+    const held = inHoldoutSql('c.id', campaign, p.add(spec.holdoutShare, '::float8'));
+    branches.push(`WHEN ${held} THEN ${sqlValue(DeliveryReason.Holdout)}`);
+  }
+  return branches.length ? `CASE ${branches.join(' ')} END` : null;
 }
 
 /**

@@ -14,6 +14,8 @@ import { RunProgressController } from './run-progress.controller';
 import { RunProgressService } from './run-progress.service';
 import { CalendarBoardController } from './calendar-board.controller';
 import { CalendarBoardService } from './calendar-board.service';
+import { ControlGroupService } from './holdouts/control-group.service';
+import { ControlGroupController } from './holdouts/control-group.controller';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
@@ -26,8 +28,10 @@ import { CalendarBoardService } from './calendar-board.service';
     ExplainService,
     SimulationService,
     RunProgressService,
+    ControlGroupService,
   ],
   exports: [
+    ControlGroupService,
     PlannerService,
     PlanAudiences,
     FrequencyPolicyService,
@@ -49,6 +53,7 @@ export class PlanningModule {}
     FrequencyPolicyController,
     SimulationsController,
     CalendarBoardController,
+    ControlGroupController,
   ],
 })
 export class PlanningApiModule {}

@@ -101,6 +101,10 @@ export const REPORT_TABLES = {
     backlog: [...CLIENT, 'problems', 'emailHardBounces', 'contactVerifiedAt'],
     verificationCalls: ['result', 'tasks', 'clients'],
   },
+  holdout: {
+    groups: ['group', 'clients', 'purchasers', 'revenue', 'meanRevenue', 'stdDev'],
+    runs: ['runId', 'campaignId', 'campaignName', 'periodKey', 'occurrenceAt', 'touched', 'heldOut'],
+  },
 } as const satisfies Record<string, Record<string, readonly string[]>>;
 
 export type ReportName = keyof typeof REPORT_TABLES;

@@ -11,9 +11,12 @@ import {
   PeriodReportQueryDto,
   ReportFilterQueryDto,
   ReportFormat,
+  HoldoutQueryDto,
   VipCoolingQueryDto,
   WinBackQueryDto,
 } from './dto/report-query.dto';
+import { HoldoutReportService } from './holdout/holdout-report.service';
+import { MIN_GROUP_CLIENTS } from './holdout/holdout-verdict';
 import { reportTableCsv } from './report-csv';
 import { describeTables, REPORT_TABLES, ReportName, ReportResult } from './report-tables';
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS, ReportOptions, ReportsService } from './reports.service';
@@ -32,6 +35,7 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
     private readonly cooling: VipCoolingService,
+    private readonly holdouts: HoldoutReportService,
   ) {}
 
   @Get('coverage')
@@ -242,6 +246,30 @@ export class ReportsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ReportResult | string> {
     return this.answer('verification', query, accept, res, (o) => this.reports.verification(o));
+  }
+
+  @Get('holdout')
+  @Roles(StaffRole.Marketer, StaffRole.SalesOps)
+  @ApiOperation({
+    summary:
+      "Holdout: revenue per client of the touched and the held-out clients of a campaign (or of the workspace's control group), with Welch's 95% confidence interval and a verdict in words",
+    description: describe(
+      'holdout',
+      'Touched: reached by a delivery of the runs (sent or delivered). Held out: suppressed with reason holdout ' +
+        '(with `campaignId`) or control-group (without: the runs of the promotional campaigns in the period). ' +
+        "Revenue: a client's purchases from the occurrence of its first run to `days` after that of its last " +
+        '(amounts summed as recorded). A client in both groups counts in neither. The summary gives n, means, ' +
+        'the difference (touched − held out), its 95% Welch interval, the p-value and `verdict` (touched-more, ' +
+        `no-difference, held-out-more, too-few: under ${MIN_GROUP_CLIENTS} clients in a group) with \`verdictEn\` and \`verdictRu\`.`,
+    ),
+  })
+  @ApiOkResponse({ type: ReportDto })
+  holdout(
+    @Query() query: HoldoutQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportResult | string> {
+    return this.answer('holdout', query, accept, res, (o) => this.holdouts.holdout(o));
   }
 
   /** JSON, or one table as CSV; the table is checked before any query runs. */

@@ -5,6 +5,7 @@ import { PlanningModule } from '@touchbase/planning';
 import { SegmentsModule } from '@touchbase/segments';
 import { OverviewController } from './overview/overview.controller';
 import { OverviewService } from './overview/overview.service';
+import { HoldoutReportService } from './holdout/holdout-report.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { VipCoolingJob } from './vip-cooling.job';
@@ -13,8 +14,8 @@ import { VipCoolingService } from './vip-cooling.service';
 /** The reports and the VIP cooling pass, without HTTP. */
 @Module({
   imports: [SegmentsModule, PlanningModule],
-  providers: [ReportsService, VipCoolingService],
-  exports: [ReportsService, VipCoolingService],
+  providers: [ReportsService, VipCoolingService, HoldoutReportService],
+  exports: [ReportsService, VipCoolingService, HoldoutReportService],
 })
 export class ReportsModule {}
 

@@ -500,7 +500,7 @@ export class ReportsService {
   // ── helpers ─────────────────────────────────────────────────────────────────
 
   /** Runs one statement built over the client scope; the builder adds its own parameters after it. */
-  private async rows(
+  async rows(
     options: ReportOptions,
     build: (scope: string, params: SqlParams) => string | Promise<string>,
     settings: { jit?: false } = {},
@@ -562,7 +562,7 @@ export class ReportsService {
     return `(${parts.join(' OR ')})`;
   }
 
-  private result(
+  result(
     report: ReportName,
     options: ReportOptions,
     period: ReportPeriod | null,

@@ -4,6 +4,10 @@ export enum DeliveryReason {
   TopicUnsubscribed = 'topic-unsubscribed',
   ChannelNotAllowed = 'channel-not-allowed',
   NoContactData = 'no-contact-data',
+  /** In the workspace's global control group: no promotional touches, to measure what they bring. */
+  ControlGroup = 'control-group',
+  /** In the share of the campaign's audience held out to measure the campaign's effect. */
+  Holdout = 'holdout',
   FrequencyCap = 'frequency-cap',
   QuietHoursExpired = 'quiet-hours-expired',
   Displaced = 'displaced',
@@ -21,6 +25,8 @@ export const SUPPRESSION_REASONS = [
   DeliveryReason.TopicUnsubscribed,
   DeliveryReason.ChannelNotAllowed,
   DeliveryReason.NoContactData,
+  DeliveryReason.ControlGroup,
+  DeliveryReason.Holdout,
   DeliveryReason.FrequencyCap,
   DeliveryReason.QuietHoursExpired,
 ] as const;

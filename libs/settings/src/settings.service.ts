@@ -22,4 +22,21 @@ export class SettingsService {
     await repo.upsert({ key, value, updatedBy: actorId ?? null }, ['key']);
     return value;
   }
+
+  /**
+   * Stores `value` under `field` of the key's document unless the field is there already (then the
+   * stored one stays); returns the field's value. Two callers at once agree on the first one's value.
+   */
+  async setFieldOnce(key: string, field: string, value: unknown, manager?: EntityManager): Promise<unknown> {
+    const repo = manager ? manager.getRepository(WorkspaceSetting) : this.settings;
+    const [row]: { value: Record<string, unknown> }[] = await repo.query(
+      `INSERT INTO workspace_settings (key, value) VALUES ($1, jsonb_build_object($2::text, $3::jsonb))
+       ON CONFLICT (key) DO UPDATE SET value = workspace_settings.value || jsonb_build_object($2::text, $3::jsonb)
+        WHERE NOT workspace_settings.value ? $2::text
+       RETURNING value`,
+      [key, field, JSON.stringify(value)],
+    );
+    if (row) return row.value[field];
+    return ((await repo.findOneBy({ key }))?.value as Record<string, unknown> | undefined)?.[field];
+  }
 }

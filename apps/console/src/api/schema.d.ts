@@ -641,6 +641,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/control-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The global control group: its share, whether CEO letters skip it, and how many clients are in it
+         * @description Members get no promotional touches (broadcast and plan campaigns; CEO letters only when includeCeoLetters); service campaigns still reach them. Membership is a stable hash of the client and a salt generated once.
+         */
+        get: operations["ControlGroup_get"];
+        /** Change the control group; it applies to runs planned from now on */
+        put: operations["ControlGroup_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/control-group/members/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a client is in the control group now */
+        get: operations["ControlGroup_member"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deliveries/{id}/returned": {
         parameters: {
             query?: never;
@@ -1158,6 +1196,30 @@ export interface paths {
          *     JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).
          */
         get: operations["Reports_funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/holdout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Holdout: revenue per client of the touched and the held-out clients of a campaign (or of the workspace's control group), with Welch's 95% confidence interval and a verdict in words
+         * @description Touched: reached by a delivery of the runs (sent or delivered). Held out: suppressed with reason holdout (with `campaignId`) or control-group (without: the runs of the promotional campaigns in the period). Revenue: a client's purchases from the occurrence of its first run to `days` after that of its last (amounts summed as recorded). A client in both groups counts in neither. The summary gives n, means, the difference (touched − held out), its 95% Welch interval, the p-value and `verdict` (touched-more, no-difference, held-out-more, too-few: under 30 clients in a group) with `verdictEn` and `verdictRu`.
+         *
+         *     Tables: `groups` (group, clients, purchasers, revenue, meanRevenue, stdDev); `runs` (runId, campaignId, campaignName, periodKey, occurrenceAt, touched, heldOut).
+         *
+         *     JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).
+         */
+        get: operations["Reports_holdout"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2482,6 +2544,8 @@ export interface components {
             description: string;
             fromAddress: string | null;
             graceHours: number;
+            /** @description Share of the eligible audience held out (0: none) */
+            holdoutShare: number;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -2727,6 +2791,22 @@ export interface components {
             userAgent: string | null;
             wordingVersion: string | null;
         };
+        ControlGroupDto: {
+            /** @description Clients (not archived) */
+            clients: number;
+            /** @description CEO letters skip the control group too */
+            includeCeoLetters: boolean;
+            /** @description Clients (not archived) in the control group now */
+            members: number;
+            /** @description Share of the clients in the control group; 0: off */
+            share: number;
+        };
+        ControlGroupMembershipDto: {
+            /** Format: uuid */
+            clientId: string;
+            /** @description In the control group now: gets no promotional touches */
+            member: boolean;
+        };
         CountDto: {
             count: number;
         };
@@ -2767,6 +2847,12 @@ export interface components {
              * @default 24
              */
             graceHours: number;
+            /**
+             * @description Share of the eligible audience held out to measure the campaign (0 to 0.5): the same clients on every run, by a hash of client and campaign, recorded as suppressed with reason holdout. Not for service or must-send campaigns (400).
+             * @default 0
+             * @example 0.1
+             */
+            holdoutShare: number;
             /** @enum {string} */
             kind: "broadcast" | "ceo-letter" | "plan" | "service";
             /**
@@ -4404,6 +4490,12 @@ export interface components {
              * @default 24
              */
             graceHours: number;
+            /**
+             * @description Share of the eligible audience held out to measure the campaign (0 to 0.5): the same clients on every run, by a hash of client and campaign, recorded as suppressed with reason holdout. Not for service or must-send campaigns (400).
+             * @default 0
+             * @example 0.1
+             */
+            holdoutShare: number;
             /** @enum {string} */
             kind?: "broadcast" | "ceo-letter" | "plan" | "service";
             /**
@@ -4536,6 +4628,15 @@ export interface components {
             timeZone?: string | null;
             /** @description Manual VIP flag */
             vip?: boolean;
+        };
+        UpdateControlGroupDto: {
+            /** @description CEO letters skip the control group too (by default they reach it) */
+            includeCeoLetters: boolean;
+            /**
+             * @description Share of the clients kept out of every promotional touch; 0 turns the control group off
+             * @example 0.05
+             */
+            share: number;
         };
         UpdatePortalContactDto: {
             address?: components["schemas"]["PortalAddressDto"];
@@ -7150,6 +7251,150 @@ export interface operations {
             };
         };
     };
+    ControlGroup_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlGroupDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ControlGroup_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateControlGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlGroupDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ControlGroup_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlGroupMembershipDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     DeliveryReturns_returned: {
         parameters: {
             query?: never;
@@ -9013,6 +9258,85 @@ export interface operations {
             };
         };
     };
+    Reports_holdout: {
+        parameters: {
+            query?: {
+                /** @description The campaign whose holdout is compared; absent: the workspace's control group */
+                campaignId?: string;
+                /** @description Only clients of this category */
+                category?: "VIP" | "A" | "B" | "C";
+                /** @description Purchases count from the occurrence of a run to this many days after it */
+                days?: number;
+                /** @description csv: one table as CSV (also chosen by `Accept: text/csv`). Default json. */
+                format?: "json" | "csv";
+                /** @description Rows of the list tables (missed clients, most capped, backlog …) */
+                limit?: number;
+                /** @description Only the clients of this owner (a staff member id), or `unassigned` */
+                owner?: string;
+                /** @description Only the runs with an occurrence in this month (2026-11), quarter (2026-Q4) or year (2026). Default: all the campaign's runs; for the control group this month. */
+                period?: string;
+                /** @description Only the clients in this saved segment (its rules now) */
+                segment?: string;
+                /** @description CSV only: which of the report's tables (default: the first) */
+                table?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                    "text/csv": components["schemas"]["ReportDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Reports_suppressions: {
         parameters: {
             query?: {
@@ -9619,7 +9943,7 @@ export interface operations {
                 limit?: number;
                 /** @description Part of the client's name, any case */
                 q?: string;
-                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer";
+                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };
             header?: never;

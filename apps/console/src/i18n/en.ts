@@ -1,6 +1,7 @@
 import type { Messages } from './ru';
 import * as calendar from './sections/calendar';
 import * as calls from './sections/calls';
+import * as holdouts from './sections/holdouts';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
 import * as imports from './sections/imports';
@@ -127,6 +128,8 @@ export const en: Messages = {
     'topic-unsubscribed': 'the client unsubscribed from this topic',
     'channel-not-allowed': 'the client allows none of the campaign’s channels',
     'no-contact-data': 'no usable contact data for the channels the client allows',
+    'control-group': 'the client is in the control group: no promotional touches',
+    holdout: 'held out of the campaign to measure what it brings',
     'frequency-cap': 'the frequency cap was reached',
     'quiet-hours-expired': 'the client’s sending window opens after the deadline',
     displaced: 'displaced by a higher-priority campaign',
@@ -315,6 +318,7 @@ export const en: Messages = {
   templates: templates.en,
   simulation: simulation.en,
   runs: runs.en,
+  holdouts: holdouts.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,
   calls: calls.en,

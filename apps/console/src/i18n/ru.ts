@@ -2,6 +2,7 @@
 // A section's own texts live in sections/<section>.ts.
 import * as calendar from './sections/calendar';
 import * as calls from './sections/calls';
+import * as holdouts from './sections/holdouts';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
 import * as imports from './sections/imports';
@@ -128,6 +129,8 @@ export const ru = {
     'topic-unsubscribed': 'клиент отписался от этой темы',
     'channel-not-allowed': 'клиент не разрешил ни один канал кампании',
     'no-contact-data': 'нет пригодных контактных данных для разрешённых каналов',
+    'control-group': 'клиент в контрольной группе: рекламные касания ему не отправляются',
+    holdout: 'клиент в отложенной доле кампании: без касания, чтобы измерить её эффект',
     'frequency-cap': 'превышен лимит частоты контактов',
     'quiet-hours-expired': 'окно отправки клиента открывается после срока',
     displaced: 'вытеснено более приоритетной кампанией',
@@ -316,6 +319,7 @@ export const ru = {
   templates: templates.ru,
   simulation: simulation.ru,
   runs: runs.ru,
+  holdouts: holdouts.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,
   calls: calls.ru,

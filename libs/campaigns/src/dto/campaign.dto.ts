@@ -10,6 +10,7 @@ import {
   IsEnum,
   IsIn,
   IsInt,
+  IsNumber,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -26,6 +27,7 @@ import { IsOmittable, PageQueryDto } from '@touchbase/http';
 import { CampaignKind, CampaignStatus, Priority } from '../campaign.enums';
 import { Campaign, CampaignTemplates, ChannelRule } from '../entities/campaign.entity';
 import { DEFAULT_BUSINESS_CALENDAR } from '../business-calendar';
+import { MAX_HOLDOUT_SHARE } from '../campaign-rules';
 import { describeSchedule, localTime, nextOccurrences, periodKey, scheduleRRule } from '../schedule';
 import type { ScheduleSpec } from '../schedule.types';
 
@@ -190,6 +192,25 @@ export class CreateCampaignDto {
   clickTracking?: boolean;
 
   @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_HOLDOUT_SHARE,
+    default: 0,
+    example: 0.1,
+    description:
+      'Share of the eligible audience held out to measure the campaign (0 to 0.5): the same clients on every ' +
+      'run, by a hash of client and campaign, recorded as suppressed with reason holdout. Not for service or ' +
+      'must-send campaigns (400).',
+  })
+  @IsOmittable()
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: 'holdoutShare must be a number from 0 to 0.5' },
+  )
+  @Min(0, { message: 'holdoutShare must be a number from 0 to 0.5' })
+  @Max(MAX_HOLDOUT_SHARE, { message: 'holdoutShare must be a number from 0 to 0.5' })
+  holdoutShare?: number;
+
+  @ApiPropertyOptional({
     type: String,
     format: 'uuid',
     nullable: true,
@@ -268,6 +289,7 @@ export class CampaignDto {
   @ApiProperty() graceHours!: number;
   @ApiProperty() requiresEdition!: boolean;
   @ApiProperty({ description: 'Links through short links that count clicks' }) clickTracking!: boolean;
+  @ApiProperty({ description: 'Share of the eligible audience held out (0: none)' }) holdoutShare!: number;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) signerId!: string | null;
   @ApiProperty({ nullable: true, type: String }) fromAddress!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Set on the programs touchbase proposes' })
@@ -323,6 +345,7 @@ export class CampaignDto {
       graceHours: c.graceHours,
       requiresEdition: c.requiresEdition,
       clickTracking: c.clickTracking,
+      holdoutShare: c.holdoutShare,
       signerId: c.signerId,
       fromAddress: c.fromAddress,
       playbookKey: c.playbookKey,

@@ -70,6 +70,10 @@ export class Campaign {
   @Column({ type: 'boolean', default: true })
   clickTracking!: boolean;
 
+  /** Share of the eligible audience held out (suppressed, reason holdout) to measure the campaign. */
+  @Column({ type: 'double precision', default: 0 })
+  holdoutShare!: number;
+
   @Column({ type: 'uuid', nullable: true })
   signerId!: string | null;
 

@@ -84,6 +84,38 @@ export class VipCoolingQueryDto extends ReportFilterQueryDto {
   days?: number;
 }
 
+export class HoldoutQueryDto extends ReportFilterQueryDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The campaign whose holdout is compared; absent: the workspace's control group",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'campaignId must be a campaign id (a UUID)' })
+  campaignId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Only the runs with an occurrence in this month (2026-11), quarter (2026-Q4) or year (2026). Default: all the campaign's runs; for the control group this month.",
+    example: '2026-Q4',
+  })
+  @IsOptional()
+  @Matches(PERIOD_PATTERN, { message: PERIOD_MESSAGE })
+  period?: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 365,
+    default: 30,
+    description: 'Purchases count from the occurrence of a run to this many days after it',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'days must be a whole number from 1 to 365' })
+  @Min(1, { message: 'days must be a whole number from 1 to 365' })
+  @Max(365, { message: 'days must be a whole number from 1 to 365' })
+  days?: number;
+}
+
 export class WinBackQueryDto extends PeriodReportQueryDto {
   @ApiPropertyOptional({
     minimum: 1,

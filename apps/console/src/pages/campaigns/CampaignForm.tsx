@@ -29,6 +29,7 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { TAG } from '../../components/colours';
 import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
+import { canHoldOut, HoldoutField, holdoutFromForm, holdoutToForm } from './HoldoutField';
 import {
   KINDS,
   PRIORITIES,
@@ -76,6 +77,8 @@ interface FormValues {
   graceHours: number;
   requiresEdition: boolean;
   clickTracking: boolean;
+  /** In percent (the API takes a fraction). */
+  holdoutShare: number;
 }
 
 const WHOLE_BASE = '';
@@ -101,6 +104,7 @@ const STEP_OF: Record<string, number> = {
   graceHours: 2,
   requiresEdition: 2,
   clickTracking: 1,
+  holdoutShare: 2,
 };
 
 const RRULE_EXAMPLES = [
@@ -150,6 +154,7 @@ function fromCampaign(c: Campaign): FormValues {
     graceHours: c.graceHours,
     requiresEdition: c.requiresEdition,
     clickTracking: c.clickTracking,
+    holdoutShare: holdoutToForm(c.holdoutShare),
   };
 }
 
@@ -165,6 +170,7 @@ const DEFAULTS: Partial<FormValues> = {
   graceHours: 24,
   requiresEdition: false,
   clickTracking: true,
+  holdoutShare: 0,
 };
 
 /** /campaigns/new and /campaigns/:id/edit: the same form, in steps. */
@@ -271,6 +277,7 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
       graceHours: v.graceHours,
       requiresEdition: v.requiresEdition,
       clickTracking: v.clickTracking,
+      holdoutShare: canHoldOut(v.kind, v.priority) ? holdoutFromForm(v.holdoutShare) : 0,
       signerId: v.kind === 'ceo-letter' || usedNow.includes('letter') ? (v.signerId ?? null) : null,
       fromAddress: usedNow.includes('email') ? v.fromAddress?.trim() || null : null,
     };
@@ -560,6 +567,7 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
               kind === 'service' ? t('campaigns.form.capsService') : t(`campaigns.form.caps.${priority}`)
             }
           />
+          <HoldoutField kind={kind} priority={priority} />
           <ScheduleFields schedule={schedule} timeZone={timeZone} />
           <Row gutter={16}>
             <Col xs={24} md={8}>
@@ -937,6 +945,14 @@ function Review({ values }: { values: FormValues }) {
           key: 'edition',
           label: t('campaigns.form.requiresEdition'),
           children: values.requiresEdition ? t('common.yes') : t('common.no'),
+        },
+        {
+          key: 'holdout',
+          label: t('holdouts.field.label'),
+          children:
+            values.holdoutShare && canHoldOut(values.kind, values.priority)
+              ? t('holdouts.field.review', { percent: values.holdoutShare })
+              : t('holdouts.field.none'),
         },
         {
           key: 'clicks',

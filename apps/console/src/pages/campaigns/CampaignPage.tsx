@@ -23,6 +23,7 @@ import { TAG } from '../../components/colours';
 import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
 import { CampaignAttributionCard } from './CampaignAttributionCard';
+import { HoldoutResult } from './HoldoutResult';
 import { formatDateTime, formatNumber } from '../../format';
 import {
   BoardStatusTag,
@@ -418,6 +419,7 @@ export default function CampaignPage() {
       )}
 
       <CampaignAttributionCard campaignId={c.id} />
+      {c.holdoutShare > 0 && <HoldoutResult campaignId={c.id} share={c.holdoutShare} />}
       <Card size="small" title={<h2 className="tb-card-title">{t('campaigns.page.runs')}</h2>}>
         {runs.isError ? (
           <ApiErrorAlert error={runs.error} onRetry={() => void runs.refetch()} />

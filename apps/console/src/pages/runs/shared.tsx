@@ -43,6 +43,8 @@ export const REASONS: Reason[] = [
   'topic-unsubscribed',
   'channel-not-allowed',
   'no-contact-data',
+  'control-group',
+  'holdout',
   'frequency-cap',
   'quiet-hours-expired',
   'displaced',
