@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Campaign, CampaignsModule, HolidayCalendarModule } from '@touchbase/campaigns';
+import { ExperimentsModule } from '@touchbase/experiments';
 import { Segment } from '@touchbase/segments';
 import { Delivery, Run, RunsModule } from '@touchbase/runs';
 import { ExplainService } from './explain.service';
@@ -17,7 +18,12 @@ import { CalendarBoardService } from './calendar-board.service';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]), RunsModule, HolidayCalendarModule],
+  imports: [
+    TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]),
+    RunsModule,
+    HolidayCalendarModule,
+    ExperimentsModule,
+  ],
   providers: [
     PlannerService,
     PlanAudiences,

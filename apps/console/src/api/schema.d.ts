@@ -390,6 +390,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/experiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's A/B test (each of its runs tests it) */
+        get: operations["Experiments_forCampaign"];
+        /**
+         * Set the campaign's A/B test: variants of subject and content, shares, metric, window
+         * @description Runs already planned keep the test they were planned with.
+         */
+        put: operations["Experiments_defineForCampaign"];
+        post?: never;
+        /** Remove the campaign's A/B test (planned runs keep theirs) */
+        delete: operations["Experiments_removeForCampaign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}/pause": {
         parameters: {
             query?: never;
@@ -1339,6 +1361,24 @@ export interface paths {
          */
         get: operations["RunProgress_events"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/experiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's A/B test: per variant reached, clicks or revenue, p-value; the winner and the rest */
+        get: operations["Experiments_results"];
+        /** Set an A/B test for one run not planned yet (over the campaign's) */
+        put: operations["Experiments_defineForRun"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3002,6 +3042,125 @@ export interface components {
             /** @example 400 */
             statusCode: number;
         };
+        ExperimentDto: {
+            /** Format: uuid */
+            campaignId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            metric: "clicks" | "revenue";
+            /** Format: uuid */
+            runId: string | null;
+            sendWinnerToRest: boolean;
+            testShare: number;
+            /** Format: date-time */
+            updatedAt: string;
+            variants: components["schemas"]["ExperimentVariantOutDto"][];
+            /** @enum {string} */
+            whenNotSignificant: "best" | "first";
+            windowHours: number;
+        };
+        ExperimentInputDto: {
+            /**
+             * @description clicks: the share of reached deliveries clicked within the window; revenue: purchases per reached client after the touch, up to the window’s end
+             * @enum {string}
+             */
+            metric: "clicks" | "revenue";
+            /**
+             * @description After the window the rest of the audience gets the winner
+             * @default true
+             */
+            sendWinnerToRest: boolean;
+            /**
+             * @description The share of the audience in the test (0.01–1); 1 is a plain split with no winner stage
+             * @example 0.2
+             */
+            testShare: number;
+            variants: components["schemas"]["ExperimentVariantDto"][];
+            /**
+             * @description When the best is not significantly better: still the best, or the first variant
+             * @default best
+             * @enum {string}
+             */
+            whenNotSignificant: "best" | "first";
+            /**
+             * @description Hours from planning to the decision; shorter than the campaign's deadline
+             * @example 24
+             */
+            windowHours: number;
+        };
+        ExperimentResultsDto: {
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** @description Deliveries of the rest still waiting for the winner */
+            held: number;
+            /** @enum {string} */
+            metric: "clicks" | "revenue";
+            /** @description The best variant against the runner-up */
+            pValue: number | null;
+            /** @description The rest released with the winner, or cancelled */
+            restCount: number | null;
+            /** Format: uuid */
+            runId: string;
+            sendWinnerToRest: boolean;
+            significanceLevel: number;
+            /** @description The p-value is under the significance level */
+            significant: boolean;
+            /** @enum {string} */
+            status: "testing" | "decided" | "rest-sent" | "rest-cancelled";
+            testShare: number;
+            /** Format: date-time */
+            testStartedAt: string;
+            variants: components["schemas"]["VariantResultDto"][];
+            /** @enum {string} */
+            whenNotSignificant: "best" | "first";
+            /** Format: date-time */
+            windowEndsAt: string;
+            windowHours: number;
+            /** @enum {string|null} */
+            winner: "A" | "B" | "C" | "D" | "E" | null;
+            /** @enum {string|null} */
+            winnerBasis: "significant" | "best-not-significant" | "first-not-significant" | null;
+        };
+        ExperimentVariantDto: {
+            /**
+             * @description A, B, C… in order
+             * @example A
+             * @enum {string}
+             */
+            key: "A" | "B" | "C" | "D" | "E";
+            /** @example Short subject */
+            name: string;
+            /**
+             * @description The variant's share of the test part; the shares add up to 1
+             * @example 0.5
+             */
+            share: number;
+            /** @description The same, in English */
+            subjectEn?: string | null;
+            /** @description Email subject in Russian instead of the template's (handlebars, like a template's subject) */
+            subjectRu?: string | null;
+            /**
+             * @description channel → template name instead of the campaign's; the template must exist for that channel (any locale) and the campaign must use the channel
+             * @example {
+             *       "email": "spring-sale-b"
+             *     }
+             */
+            templates?: {
+                [key: string]: string;
+            };
+        };
+        ExperimentVariantOutDto: {
+            /** @enum {string} */
+            key: "A" | "B" | "C" | "D" | "E";
+            name: string;
+            share: number;
+            subjectEn: string | null;
+            subjectRu: string | null;
+            templates: {
+                [key: string]: string;
+            };
+        };
         ExplanationDto: {
             campaignName: string;
             /** @description The caps a frequency-cap suppression would exceed */
@@ -4600,6 +4759,25 @@ export interface components {
             /** @description Required for email, refused otherwise */
             subject?: string | null;
         };
+        VariantResultDto: {
+            /** @description Deliveries of the variant in the test part */
+            assigned: number;
+            /** @description Reached clients who bought after their touch, before the window’s end */
+            buyers: number;
+            /** @description Reached deliveries clicked before the window’s end */
+            clicked: number;
+            clickRate: number | null;
+            /** @enum {string} */
+            key: "A" | "B" | "C" | "D" | "E";
+            name: string;
+            /** @description Against the best variant (null for the best) */
+            pValue: number | null;
+            /** @description Of those, sent or delivered */
+            reached: number;
+            revenue: number;
+            revenuePerClient: number | null;
+            share: number;
+        };
         VipCoolingPassDto: {
             days: number;
             /** @description The planned call deliveries */
@@ -6044,6 +6222,179 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Experiments_forCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Experiments_defineForCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExperimentInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Experiments_removeForCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9371,7 +9722,7 @@ export interface operations {
                 limit?: number;
                 /** @description Part of the client's name, any case */
                 q?: string;
-                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer";
+                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };
             header?: never;
@@ -9477,6 +9828,133 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Experiments_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentResultsDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Experiments_defineForRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExperimentInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

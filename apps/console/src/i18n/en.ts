@@ -135,6 +135,7 @@ export const en: Messages = {
     'attempts-exhausted': 'all attempts used',
     'wrong-number': 'wrong number',
     'no-answer': 'no answer',
+    'experiment-rest-not-sent': 'A/B test: the winner was not sent to the rest of the audience',
     unknown: 'reason: {{reason}}',
   },
   campaignKind: { broadcast: 'Broadcast', 'ceo-letter': 'CEO letter', plan: 'Plan', service: 'Service' },

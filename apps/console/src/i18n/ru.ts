@@ -136,6 +136,7 @@ export const ru = {
     'attempts-exhausted': 'исчерпаны попытки',
     'wrong-number': 'неверный номер',
     'no-answer': 'не ответил',
+    'experiment-rest-not-sent': 'A/B-тест: остальной аудитории победитель не отправлялся',
     unknown: 'причина: {{reason}}',
   },
   campaignKind: { broadcast: 'Рассылка', 'ceo-letter': 'Письмо CEO', plan: 'План', service: 'Сервисное' },
