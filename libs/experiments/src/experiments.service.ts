@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Campaign, CampaignChecksService, usedChannels } from '@touchbase/campaigns';
+import { AppConfig } from '@touchbase/config';
 import {
   Channel,
   ConflictException,
@@ -62,6 +63,7 @@ export class ExperimentsService {
     private readonly dataSource: DataSource,
     private readonly checks: CampaignChecksService,
     private readonly renderer: TemplateRenderer,
+    private readonly config: AppConfig,
   ) {}
 
   async forCampaign(campaignId: string): Promise<Experiment> {
@@ -267,7 +269,7 @@ export class ExperimentsService {
       ? { figures: [], pValue: null }
       : decide(run.definition, await this.counts(this.dataSource.manager, run));
     const [{ n }] = await this.dataSource.query(HELD_COUNT_SQL, [runId]);
-    return ExperimentResultsDto.from(run, live, n, SIGNIFICANCE_LEVEL);
+    return ExperimentResultsDto.from(run, live, n, SIGNIFICANCE_LEVEL, this.config.workspace.currency);
   }
 
   /**

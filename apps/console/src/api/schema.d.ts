@@ -3090,6 +3090,11 @@ export interface components {
             windowHours: number;
         };
         ExperimentResultsDto: {
+            /**
+             * @description ISO 4217: the currency of the revenue figures
+             * @example RUB
+             */
+            currency: string;
             /** Format: date-time */
             decidedAt: string | null;
             /** @description Deliveries of the rest still waiting for the winner */

@@ -3,6 +3,7 @@ import * as calendar from './sections/calendar';
 import * as calls from './sections/calls';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
+import * as experiments from './sections/experiments';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -321,4 +322,5 @@ export const en: Messages = {
   letters: letters.en,
   imports: imports.en,
   clientBase: clientBase.en,
+  experiments: experiments.en,
 };

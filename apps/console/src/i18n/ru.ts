@@ -4,6 +4,7 @@ import * as calendar from './sections/calendar';
 import * as calls from './sections/calls';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
+import * as experiments from './sections/experiments';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -322,6 +323,7 @@ export const ru = {
   letters: letters.ru,
   imports: imports.ru,
   clientBase: clientBase.ru,
+  experiments: experiments.ru,
 };
 
 export type Messages = Texts<typeof ru>;

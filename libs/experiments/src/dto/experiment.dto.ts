@@ -228,6 +228,8 @@ export class ExperimentResultsDto {
     description: 'The rest released with the winner, or cancelled',
   })
   restCount!: number | null;
+  @ApiProperty({ example: 'RUB', description: 'ISO 4217: the currency of the revenue figures' })
+  currency!: string;
   @ApiProperty({ type: [VariantResultDto] }) variants!: VariantResultDto[];
 
   static from(
@@ -235,6 +237,7 @@ export class ExperimentResultsDto {
     live: { figures: VariantFigures[]; pValue: number | null },
     held: number,
     significanceLevel: number,
+    currency: string,
   ): ExperimentResultsDto {
     const d = run.definition;
     const figures = new Map((run.results ?? live.figures).map((f) => [f.key, f]));
@@ -257,6 +260,7 @@ export class ExperimentResultsDto {
       significanceLevel,
       held,
       restCount: run.restCount,
+      currency,
       variants: d.variants.map((v) => ({ ...figures.get(v.key)!, name: v.name, share: v.share })),
     };
   }

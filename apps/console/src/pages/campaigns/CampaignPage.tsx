@@ -22,6 +22,7 @@ import { EmptyText } from '../../components/EmptyText';
 import { TAG } from '../../components/colours';
 import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
+import { CampaignExperiment } from './CampaignExperiment';
 import { formatDateTime, formatNumber } from '../../format';
 import {
   BoardStatusTag,
@@ -415,6 +416,8 @@ export default function CampaignPage() {
           canWrite={canWrite}
         />
       )}
+
+      <CampaignExperiment campaign={c} />
 
       <Card size="small" title={<h2 className="tb-card-title">{t('campaigns.page.runs')}</h2>}>
         {runs.isError ? (
