@@ -4,6 +4,7 @@ import { CampaignsApiModule } from '@touchbase/campaigns';
 import { ClassificationModule } from '@touchbase/classification';
 import { ClientsApiModule } from '@touchbase/clients';
 import { EmailApiModule } from '@touchbase/email';
+import { ExperimentsApiModule } from '@touchbase/experiments';
 import { HealthModule } from '@touchbase/health';
 import { HttpPlatformModule, REQUEST_LOGGING } from '@touchbase/http';
 import { MetricsApiModule } from '@touchbase/metrics';
@@ -59,6 +60,7 @@ export class ApiModule {
         LettersApiModule,
         PortalModule,
         ReportsApiModule,
+        ExperimentsApiModule,
         ...(options.withWorker ? [WorkerJobsModule] : []),
       ],
     };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ExperimentsModule } from '@touchbase/experiments';
 import { TemplatesModule } from '@touchbase/templates';
 import { DispatchMetrics } from './dispatch-metrics';
 import { DispatcherService } from './dispatcher.service';
@@ -14,7 +15,7 @@ export class DispatchMetricsModule {}
  * the dispatcher finds them by their `@HandlesChannel()` mark.
  */
 @Module({
-  imports: [DiscoveryModule, TemplatesModule, DispatchMetricsModule],
+  imports: [DiscoveryModule, TemplatesModule, DispatchMetricsModule, ExperimentsModule],
   providers: [MessagePreparerService, DispatcherService],
   exports: [DispatcherService, MessagePreparerService],
 })

@@ -8,7 +8,7 @@ import { DeliveryReason, sqlValue } from '@touchbase/runs';
  * send time, so an opt-out after planning is never sent. $1 delivery ids
  */
 export const PREPARE_SQL = `
-  SELECT d.id::text AS delivery_id,
+  SELECT d.id::text AS delivery_id, d.variant,
          c.id, c.link_version, c.name, c.kind, c.contact_name, c.email, c.phone, c.address_recipient, c.address_lines,
          c.address_city, c.address_region, c.address_postal_code, c.address_country, c.locale, c.time_zone,
          c.category, c.stage, c.owner_id, o.name AS owner_name, o.email AS owner_email,

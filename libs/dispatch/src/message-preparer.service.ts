@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Campaign, Edition } from '@touchbase/campaigns';
 import { Channel, Locale } from '@touchbase/core';
+import { ExperimentsService, ExperimentVariant } from '@touchbase/experiments';
 import {
   MessageClient,
   MessageContextBuilder,
@@ -17,6 +19,8 @@ const YIELD_EVERY = 25;
 
 interface PrepareRow {
   delivery_id: string;
+  /** The A/B test variant whose content the delivery carries. */
+  variant: string | null;
   id: string;
   link_version: number;
   name: string;
@@ -71,11 +75,13 @@ export class MessagePreparerService {
   private readonly editions = new TtlCache<Edition | null>();
   private readonly signers = new TtlCache<Signer | null>();
   private readonly templates = new TtlCache<Template | null>();
+  private readonly variants = new TtlCache<ExperimentVariant | null>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly contexts: MessageContextBuilder,
     private readonly templateService: TemplatesService,
+    private readonly experiments: ExperimentsService,
   ) {}
 
   async prepare(
@@ -104,8 +110,12 @@ export class MessagePreparerService {
         settled.set(item.id, { kind: 'failed', error: 'The campaign no longer exists' });
         continue;
       }
-      const templateName = campaign.templates?.[item.channel];
-      const template = templateName ? await this.template(templateName, item.channel, row.locale) : null;
+      // An A/B test's variant: its own template for the channel and its own email subject, if it has them.
+      const variant = row.variant ? await this.variant(item.runId, row.variant) : null;
+      const templateName = variant?.templates[item.channel] ?? campaign.templates?.[item.channel];
+      const found = templateName ? await this.template(templateName, item.channel, row.locale) : null;
+      const template =
+        found && variant ? withVariantSubject(found, variant, item.channel, row.locale) : found;
       if (!template) {
         settled.set(item.id, {
           kind: 'failed',
@@ -167,6 +177,10 @@ export class MessagePreparerService {
     );
   }
 
+  private variant(runId: string, key: string): Promise<ExperimentVariant | null> {
+    return this.variants.get(`${runId}|${key}`, () => this.experiments.variantOf(runId, key));
+  }
+
   private signer(id: string): Promise<Signer | null> {
     return this.signers.get(id, () => this.dataSource.getRepository(Signer).findOneBy({ id }));
   }
@@ -176,4 +190,24 @@ export class MessagePreparerService {
       this.templateService.resolve(name, channel, locale).catch(() => null),
     );
   }
+}
+
+/**
+ * The template with the variant's email subject in the client's language (or the other one), when the
+ * variant has one; compiled apart from the template's own (another id for the renderer's cache).
+ */
+function withVariantSubject(
+  template: Template,
+  variant: ExperimentVariant,
+  channel: Channel,
+  locale: Locale,
+): Template {
+  if (channel !== Channel.Email) return template;
+  const subject =
+    locale === Locale.En
+      ? (variant.subjectEn ?? variant.subjectRu)
+      : (variant.subjectRu ?? variant.subjectEn);
+  if (!subject) return template;
+  const digest = createHash('sha256').update(subject).digest('hex').slice(0, 16);
+  return { ...template, id: `${template.id}:subject:${digest}`, subject };
 }

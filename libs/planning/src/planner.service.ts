@@ -9,6 +9,7 @@ import {
   Priority,
 } from '@touchbase/campaigns';
 import { countOf, findByIdOrFail, refreshStaleStatistics } from '@touchbase/database';
+import { ExperimentPlan, ExperimentsService } from '@touchbase/experiments';
 import { Segment } from '@touchbase/segments';
 import {
   currentRunStats,
@@ -27,6 +28,7 @@ import { buildDeferSql, DISPLACE_ROUND_SQL, PROMOTE_SQL } from './planner-resolu
 import { buildPlanStatement, PlanSpec } from './planner.sql';
 import { ControlGroupService } from './holdouts/control-group.service';
 import { controlGroupApplies } from './holdouts/holdout-rules';
+import { assignVariants } from './variant-assignment.sql';
 
 // Planning locks the slices of the client-id space (the first byte of the id) its chunk covers, in
 // ascending order: two runs planning the same clients serialise, chunks of disjoint clients (of one
@@ -81,6 +83,7 @@ export class PlannerService {
     private readonly audiences: PlanAudiences,
     private readonly holidays: HolidayCalendarService,
     private readonly controlGroup: ControlGroupService,
+    private readonly experiments: ExperimentsService,
   ) {}
 
   async plan(runId: string, options: PlanOptions = {}): Promise<PlanResult> {
@@ -89,6 +92,8 @@ export class PlannerService {
     const run = await findByIdOrFail(manager, Run, 'Run', runId);
     const campaign = await manager.getRepository(Campaign).findOneByOrFail({ id: run.campaignId });
     const spec = await this.spec(run, campaign, options.now ?? new Date(), manager);
+    // An A/B test of the run (its own or its campaign's): its window starts now, once.
+    const experiment = await this.experiments.startForRun(run, spec.plannedAt, manager);
     await markPlanning(manager, runId);
 
     // A run taken over after a crash already has deliveries: its counts are then read, not summed.
@@ -105,7 +110,7 @@ export class PlannerService {
     const counted: StatsRow[] = [];
     const planOne = async (chunk: Chunk) => {
       const work = (m: EntityManager) =>
-        this.planChunk(m, spec, chunk, options.lock ?? true, counted, resumed);
+        this.planChunk(m, spec, chunk, options.lock ?? true, counted, resumed, experiment);
       displaced += options.manager ? await work(options.manager) : await this.dataSource.transaction(work);
       // Progress: a run still moving is not taken for a stalled one.
       await notePlanningProgress(manager, runId);
@@ -189,6 +194,7 @@ export class PlannerService {
     lock: boolean,
     counted: StatsRow[],
     resume: boolean,
+    experiment: ExperimentPlan | null,
   ): Promise<number> {
     if (lock) {
       // One statement, the slices in ascending order: lockers never wait on each other in a cycle.
@@ -207,6 +213,8 @@ export class PlannerService {
       spec.service || spec.priorityRank === PRIORITY_RANK[Priority.Normal]
         ? 0
         : await this.resolveCapped(manager, spec, lo, hi);
+    // After the capped rows are re-decided, so deferred deliveries get their variant too.
+    if (experiment) await assignVariants(manager, experiment, lo, hi);
     // Wakes the dispatchers when this chunk commits (a rolled-back simulation notifies nobody).
     const channels = [...new Set([...spec.channels, ...spec.channelRules.flatMap((r) => r.channels)])];
     await manager.query(`SELECT pg_notify('touchbase_dispatch', ch) FROM unnest($1::text[]) ch`, [channels]);

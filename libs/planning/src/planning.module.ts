@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Campaign, CampaignsModule, HolidayCalendarModule } from '@touchbase/campaigns';
+import { ExperimentsModule } from '@touchbase/experiments';
 import { Segment } from '@touchbase/segments';
 import { Delivery, Run, RunsModule } from '@touchbase/runs';
 import { ExplainService } from './explain.service';
@@ -19,7 +20,12 @@ import { ControlGroupController } from './holdouts/control-group.controller';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]), RunsModule, HolidayCalendarModule],
+  imports: [
+    TypeOrmModule.forFeature([Run, Delivery, Campaign, Segment]),
+    RunsModule,
+    HolidayCalendarModule,
+    ExperimentsModule,
+  ],
   providers: [
     PlannerService,
     PlanAudiences,

@@ -27,6 +27,13 @@ const S = {
   cancelled: sqlValue(DeliveryStatus.Cancelled),
 };
 
+/**
+ * The variant of a delivery held back by an A/B test until the winner is chosen: planned (it keeps its
+ * cap slot) but never claimed while it carries this mark.
+ */
+export const PENDING_VARIANT = 'pending';
+const PENDING = sqlValue(PENDING_VARIANT);
+
 /** Expired leases of crashed workers go back to the queue. $1 channel */
 export const RECLAIM_SQL = `
   UPDATE deliveries SET status = ${S.queued}, claim_token = NULL, locked_until = NULL, updated_at = now()
@@ -38,6 +45,7 @@ export const CLAIM_SQL = `
   WITH due AS (
     SELECT id FROM deliveries
      WHERE channel = $1 AND status = ${S.queued} AND due_at <= now()
+       AND (variant IS NULL OR variant <> ${PENDING})
      ORDER BY due_at, id
      LIMIT $2
      FOR UPDATE SKIP LOCKED
@@ -302,4 +310,32 @@ export async function mergeDeliveryMeta(
     deliveryId,
     JSON.stringify(meta),
   ]);
+}
+
+/**
+ * An A/B test's winner goes to the rest of its audience: the held deliveries of the run take the
+ * winning variant and fall due now (or at their own time when it is later). Returns how many.
+ */
+export async function releaseHeldDeliveries(
+  manager: EntityManager,
+  runId: string,
+  variant: string,
+): Promise<number> {
+  const [, count]: [unknown[], number] = await manager.query(
+    `UPDATE deliveries SET variant = $2, due_at = GREATEST(scheduled_at, now()), updated_at = now()
+      WHERE run_id = $1 AND status = ${S.queued} AND variant = ${PENDING} RETURNING id`,
+    [runId, variant],
+  );
+  return count;
+}
+
+/** The held rest of an A/B test that does not send the winner: cancelled (their cap slots freed). */
+export async function cancelHeldDeliveries(manager: EntityManager, runId: string): Promise<number> {
+  const [, count]: [unknown[], number] = await manager.query(
+    `UPDATE deliveries SET status = ${S.cancelled}, reason = ${sqlValue(DeliveryReason.ExperimentRestNotSent)},
+            updated_at = now()
+      WHERE run_id = $1 AND status = ${S.queued} AND variant = ${PENDING} RETURNING id`,
+    [runId],
+  );
+  return count;
 }

@@ -17,6 +17,8 @@ export enum DeliveryReason {
   AttemptsExhausted = 'attempts-exhausted',
   WrongNumber = 'wrong-number',
   NoAnswer = 'no-answer',
+  /** The rest of an A/B test's audience, when the test does not send the winner to them. */
+  ExperimentRestNotSent = 'experiment-rest-not-sent',
 }
 
 /** The planner's reasons, most specific first (what "suppressed" stores). */

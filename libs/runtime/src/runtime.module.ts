@@ -7,6 +7,7 @@ import { ConfigModule, Environment } from '@touchbase/config';
 import { DatabaseModule } from '@touchbase/database';
 import { DispatchModule } from '@touchbase/dispatch';
 import { EmailModule } from '@touchbase/email';
+import { ExperimentsJobsModule } from '@touchbase/experiments';
 import { HeartbeatModule } from '@touchbase/health';
 import { LettersWorkerModule } from '@touchbase/letters';
 import { LinksModule } from '@touchbase/links';
@@ -58,6 +59,7 @@ export class RuntimeModule {
     CallsWorkerModule,
     LettersWorkerModule,
     ReportsJobsModule,
+    ExperimentsJobsModule,
   ],
 })
 export class WorkerJobsModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagePreparerService } from '@touchbase/dispatch';
+import { ExperimentsModule } from '@touchbase/experiments';
 import { PreferencesModule } from '@touchbase/preferences';
 import { TemplatesModule } from '@touchbase/templates';
 import { smsDriverProvider, twilioSignatureProvider } from './drivers/sms-driver.provider';
@@ -19,7 +20,7 @@ import { WebhookEventsRetentionJob } from './webhook-events-retention.job';
  * dispatcher through `@HandlesChannel`), SMS consent, webhook processing and run cost estimates.
  */
 @Module({
-  imports: [TemplatesModule, PreferencesModule],
+  imports: [TemplatesModule, PreferencesModule, ExperimentsModule],
   providers: [
     smsDriverProvider,
     twilioSignatureProvider,

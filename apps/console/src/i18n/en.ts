@@ -4,6 +4,7 @@ import * as calls from './sections/calls';
 import * as holdouts from './sections/holdouts';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
+import * as experiments from './sections/experiments';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -139,6 +140,7 @@ export const en: Messages = {
     'attempts-exhausted': 'all attempts used',
     'wrong-number': 'wrong number',
     'no-answer': 'no answer',
+    'experiment-rest-not-sent': 'A/B test: the winner was not sent to the rest of the audience',
     unknown: 'reason: {{reason}}',
   },
   campaignKind: { broadcast: 'Broadcast', 'ceo-letter': 'CEO letter', plan: 'Plan', service: 'Service' },
@@ -326,4 +328,5 @@ export const en: Messages = {
   imports: imports.en,
   clientBase: clientBase.en,
   attribution: attribution.en,
+  experiments: experiments.en,
 };

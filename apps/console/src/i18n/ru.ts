@@ -5,6 +5,7 @@ import * as calls from './sections/calls';
 import * as holdouts from './sections/holdouts';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
+import * as experiments from './sections/experiments';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -140,6 +141,7 @@ export const ru = {
     'attempts-exhausted': 'исчерпаны попытки',
     'wrong-number': 'неверный номер',
     'no-answer': 'не ответил',
+    'experiment-rest-not-sent': 'A/B-тест: остальной аудитории победитель не отправлялся',
     unknown: 'причина: {{reason}}',
   },
   campaignKind: { broadcast: 'Рассылка', 'ceo-letter': 'Письмо CEO', plan: 'План', service: 'Сервисное' },
@@ -327,6 +329,7 @@ export const ru = {
   imports: imports.ru,
   clientBase: clientBase.ru,
   attribution: attribution.ru,
+  experiments: experiments.ru,
 };
 
 export type Messages = Texts<typeof ru>;

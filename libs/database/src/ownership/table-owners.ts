@@ -15,6 +15,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   deliveries: 'runs',
   delivery_links: 'links',
   editions: 'campaigns',
+  experiment_runs: 'experiments',
+  experiments: 'experiments',
   import_errors: 'imports',
   imports: 'imports',
   letter_batches: 'letters',

@@ -67,6 +67,10 @@ export class Delivery {
   @Column({ type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;
 
+  /** The A/B test variant whose content it carries; `PENDING_VARIANT` while it waits for the winner. */
+  @Column({ type: 'text', nullable: true })
+  variant!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -24,6 +24,7 @@ import { PageLoading } from '../../components/PageLoading';
 import { PageTitle } from '../../components/Shell';
 import { CampaignAttributionCard } from './CampaignAttributionCard';
 import { HoldoutResult } from './HoldoutResult';
+import { CampaignExperiment } from './CampaignExperiment';
 import { formatDateTime, formatNumber } from '../../format';
 import {
   BoardStatusTag,
@@ -420,6 +421,8 @@ export default function CampaignPage() {
 
       <CampaignAttributionCard campaignId={c.id} />
       {c.holdoutShare > 0 && <HoldoutResult campaignId={c.id} share={c.holdoutShare} />}
+      <CampaignExperiment campaign={c} />
+
       <Card size="small" title={<h2 className="tb-card-title">{t('campaigns.page.runs')}</h2>}>
         {runs.isError ? (
           <ApiErrorAlert error={runs.error} onRetry={() => void runs.refetch()} />

@@ -29,6 +29,7 @@ import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { useReasonText } from '../../texts';
 import { CursorPager } from '../../components/CursorPager';
 import { ExplainDrawer } from './ExplainDrawer';
+import { RunExperiment } from './RunExperiment';
 import { SuppressionsByReason } from './SuppressionsByReason';
 import {
   byStatusOf,
@@ -250,6 +251,7 @@ export default function RunDetail() {
             <LettersCard runId={id} />
           </Col>
         )}
+        <RunExperiment runId={id} />
         <Col span={24}>
           <Deliveries runId={id} />
         </Col>
