@@ -16,6 +16,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   editions: 'campaigns',
   import_errors: 'imports',
   imports: 'imports',
+  inbound_bounce_events: 'deliverability',
   letter_batches: 'letters',
   portal_link_requests: 'portal',
   purchases: 'classification',
