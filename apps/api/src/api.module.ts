@@ -3,6 +3,7 @@ import { CallsApiModule } from '@touchbase/calls';
 import { CampaignsApiModule } from '@touchbase/campaigns';
 import { ClassificationModule } from '@touchbase/classification';
 import { ClientsApiModule } from '@touchbase/clients';
+import { DeliverabilityApiModule } from '@touchbase/deliverability';
 import { EmailApiModule } from '@touchbase/email';
 import { ExperimentsApiModule } from '@touchbase/experiments';
 import { HealthModule } from '@touchbase/health';
@@ -54,6 +55,7 @@ export class ApiModule {
         CampaignsApiModule,
         SchedulerApiModule,
         EmailApiModule,
+        DeliverabilityApiModule,
         SmsApiModule,
         CallsApiModule,
         ShortLinksApiModule,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CLIENT_COMMANDS } from '@touchbase/clients';
+import { DKIM_COMMANDS } from '@touchbase/email';
 import { IMPORT_COMMANDS, ImportsModule } from '@touchbase/imports';
 import { RuntimeModule, RuntimeOptions } from '@touchbase/runtime';
 import { STAFF_COMMANDS, StaffModule } from '@touchbase/staff';
@@ -14,7 +15,7 @@ export class CliModule {
         StaffModule,
         ImportsModule,
       ],
-      providers: [...STAFF_COMMANDS, ...IMPORT_COMMANDS, ...CLIENT_COMMANDS],
+      providers: [...STAFF_COMMANDS, ...IMPORT_COMMANDS, ...CLIENT_COMMANDS, ...DKIM_COMMANDS],
     };
   }
 }

@@ -1,13 +1,22 @@
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Channel } from '@touchbase/core';
-import { EmailDriverName, Environment, LogFormat, NodeEnv, SmsDriverName } from './environment';
+import {
+  dkimPrivateKeyOf,
+  EmailDriverName,
+  Environment,
+  LogFormat,
+  NodeEnv,
+  SmsDriverName,
+} from './environment';
 
 export const ENVIRONMENT = Symbol('ENVIRONMENT');
 
 /** Typed, namespaced access to the validated environment. Inject this, never `process.env`. */
 @Injectable()
 export class AppConfig {
+  private dkimKey?: string;
+
   constructor(@Inject(ENVIRONMENT) private readonly env: Environment) {}
 
   get isProduction(): boolean {
@@ -135,6 +144,48 @@ export class AppConfig {
       ratePerSecond: this.env.SMTP_RATE_PER_SECOND,
       fileDir: path.resolve(this.env.EMAIL_FILE_DIR ?? path.join(this.env.DATA_DIR, 'outbox', 'email')),
       hardBounceLimit: this.env.EMAIL_HARD_BOUNCE_LIMIT,
+    };
+  }
+
+  /** DKIM signing of every email; null when DKIM_DOMAIN is unset. The key was checked at start. */
+  get dkim(): { domain: string; selector: string; privateKey: string } | null {
+    if (this.env.DKIM_DOMAIN === undefined) return null;
+    this.dkimKey ??= dkimPrivateKeyOf(this.env)!;
+    return {
+      domain: this.env.DKIM_DOMAIN.toLowerCase(),
+      selector: this.env.DKIM_SELECTOR,
+      privateKey: this.dkimKey,
+    };
+  }
+
+  /** VERP envelope senders and the inbound paths for what comes back. */
+  get bounces() {
+    const e = this.env;
+    return {
+      domain: e.BOUNCE_DOMAIN?.toLowerCase() ?? null,
+      localPart: e.BOUNCE_LOCAL_PART,
+      smtp:
+        e.INBOUND_SMTP_PORT !== undefined
+          ? {
+              port: e.INBOUND_SMTP_PORT,
+              host: e.INBOUND_SMTP_HOST,
+              maxBytes: e.INBOUND_SMTP_MAX_BYTES,
+              perIpPerMinute: e.INBOUND_SMTP_PER_IP_PER_MINUTE,
+            }
+          : null,
+      imap:
+        e.IMAP_HOST !== undefined
+          ? {
+              host: e.IMAP_HOST,
+              port: e.IMAP_PORT,
+              tls: e.IMAP_TLS,
+              user: e.IMAP_USER!, // validated when IMAP_HOST is set
+              password: e.IMAP_PASSWORD!,
+              mailbox: e.IMAP_MAILBOX,
+              processedMailbox: e.IMAP_PROCESSED_MAILBOX ?? null,
+              pollSeconds: e.IMAP_POLL_SECONDS,
+            }
+          : null,
     };
   }
 

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -54,6 +56,8 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -437,6 +441,109 @@ export class Environment {
   @IsString()
   EMAIL_FILE_DIR?: string;
 
+  // ── Deliverability ──────────────────────────────────────────────────────
+  /** Signs every email with DKIM for this domain (d=); needs a key (DKIM_PRIVATE_KEY or _FILE). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(DOMAIN_NAME, { message: 'DKIM_DOMAIN must be a domain name such as example.com' })
+  DKIM_DOMAIN?: string;
+
+  /** The DKIM selector (s=): the key is published at <selector>._domainkey.<domain>. */
+  @Matches(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, {
+    message: 'DKIM_SELECTOR must be letters, digits and hyphens (dot-separated labels), e.g. tb1',
+  })
+  DKIM_SELECTOR = 'tb1';
+
+  /** The DKIM private key as PEM (newlines may be written as \n); or DKIM_PRIVATE_KEY_FILE. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DKIM_PRIVATE_KEY?: string;
+
+  /** A file holding the DKIM private key (PEM), e.g. written by `npm run cli -- dkim:generate`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DKIM_PRIVATE_KEY_FILE?: string;
+
+  /** VERP: each email goes out with the envelope sender <BOUNCE_LOCAL_PART>+<code>@<BOUNCE_DOMAIN>; unset: EMAIL_FROM's. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(DOMAIN_NAME, { message: 'BOUNCE_DOMAIN must be a domain name such as bounces.example.com' })
+  BOUNCE_DOMAIN?: string;
+
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,29}$/i, {
+    message: 'BOUNCE_LOCAL_PART must be 1–30 letters, digits, dots, hyphens or underscores',
+  })
+  BOUNCE_LOCAL_PART = 'bounces';
+
+  /** The worker receives bounces and complaints by SMTP on this port (mail for BOUNCE_DOMAIN); unset: off. */
+  @Transform((arg) => toInteger({ value: emptyToUndefined(arg) }))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  INBOUND_SMTP_PORT?: number;
+
+  @IsString()
+  INBOUND_SMTP_HOST = '0.0.0.0';
+
+  /** Larger inbound messages are refused (552). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10_000)
+  @Max(100_000_000)
+  INBOUND_SMTP_MAX_BYTES = 10_000_000;
+
+  /** Messages one IP address may hand the inbound listener per minute; more get 421 for the rest of it. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  INBOUND_SMTP_PER_IP_PER_MINUTE = 120;
+
+  /** A mailbox where bounces land (IMAP over TLS); the worker polls it. Unset: off. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  IMAP_HOST?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  IMAP_PORT = 993;
+
+  /** false: plain IMAP (STARTTLS when the server offers it). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  IMAP_TLS = true;
+
+  @ValidateIf((env: Environment) => env.IMAP_HOST !== undefined)
+  @IsString({ message: 'IMAP_USER is required when IMAP_HOST is set' })
+  @MinLength(1)
+  IMAP_USER?: string;
+
+  @ValidateIf((env: Environment) => env.IMAP_HOST !== undefined)
+  @IsString({ message: 'IMAP_PASSWORD is required when IMAP_HOST is set' })
+  @MinLength(1)
+  IMAP_PASSWORD?: string;
+
+  @IsString()
+  @MinLength(1)
+  IMAP_MAILBOX = 'INBOX';
+
+  /** Processed messages are moved here; unset: they stay, flagged \Seen and $TouchbaseProcessed. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  IMAP_PROCESSED_MAILBOX?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(5)
+  @Max(86_400)
+  IMAP_POLL_SECONDS = 60;
+
   // ── SMS ─────────────────────────────────────────────────────────────────
   @IsEnum(SmsDriverName)
   SMS_DRIVER: SmsDriverName = SmsDriverName.Log;
@@ -488,6 +595,8 @@ const SECRET_VARIABLES = new Set([
   'TWILIO_AUTH_TOKEN',
   'METRICS_TOKEN',
   'BOOTSTRAP_ADMIN_KEY',
+  'DKIM_PRIVATE_KEY',
+  'IMAP_PASSWORD',
 ]);
 
 /** The names of every variable the application reads. */
@@ -510,9 +619,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   for (const [key, value] of Object.entries(raw)) if (known.has(key)) input[key] = value;
   const env = plainToInstance(Environment, input, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: true });
-  if (errors.length > 0) {
-    throw new EnvironmentValidationError(
-      errors.map((e: ValidationError) => ({
+  const extra = errors.length === 0 ? crossProblems(env) : [];
+  if (errors.length > 0 || extra.length > 0) {
+    throw new EnvironmentValidationError([
+      ...errors.map((e: ValidationError) => ({
         variable: e.property,
         messages: Object.values(e.constraints ?? {}).map((m) =>
           raw[e.property] === undefined || SECRET_VARIABLES.has(e.property)
@@ -520,7 +630,65 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
             : `${m} (got ${JSON.stringify(raw[e.property])})`,
         ),
       })),
-    );
+      ...extra,
+    ]);
   }
   return env;
+}
+
+/** The DKIM private key as PEM text: DKIM_PRIVATE_KEY (`\n` written out allowed) or the file's content. */
+export function dkimPrivateKeyOf(env: Environment): string | undefined {
+  if (env.DKIM_PRIVATE_KEY !== undefined) return env.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n').trim();
+  if (env.DKIM_PRIVATE_KEY_FILE !== undefined)
+    return fs.readFileSync(env.DKIM_PRIVATE_KEY_FILE, 'utf8').trim();
+  return undefined;
+}
+
+/** Rules across variables, and the DKIM key itself (read and parsed, so a bad key stops the start). */
+function crossProblems(env: Environment): { variable: string; messages: string[] }[] {
+  const problems: { variable: string; messages: string[] }[] = [];
+  const add = (variable: string, message: string) => problems.push({ variable, messages: [message] });
+  if (env.DKIM_PRIVATE_KEY !== undefined && env.DKIM_PRIVATE_KEY_FILE !== undefined) {
+    add('DKIM_PRIVATE_KEY', 'set DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, not both');
+    return problems;
+  }
+  const keyVariable = env.DKIM_PRIVATE_KEY_FILE !== undefined ? 'DKIM_PRIVATE_KEY_FILE' : 'DKIM_PRIVATE_KEY';
+  const hasKey = env.DKIM_PRIVATE_KEY !== undefined || env.DKIM_PRIVATE_KEY_FILE !== undefined;
+  if (env.DKIM_DOMAIN !== undefined && !hasKey) {
+    add('DKIM_PRIVATE_KEY', 'DKIM_DOMAIN is set: DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE is required');
+  }
+  if (env.DKIM_DOMAIN === undefined && hasKey) {
+    add('DKIM_DOMAIN', `${keyVariable} is set: DKIM_DOMAIN (the signing domain) is required`);
+  }
+  if (hasKey) {
+    let pem: string | undefined;
+    try {
+      pem = dkimPrivateKeyOf(env);
+    } catch (e) {
+      add(keyVariable, `cannot read ${env.DKIM_PRIVATE_KEY_FILE}: ${(e as Error).message}`);
+    }
+    if (pem !== undefined) {
+      try {
+        const key = createPrivateKey(pem);
+        if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ed25519') {
+          add(keyVariable, `the key is ${key.asymmetricKeyType}: DKIM takes an RSA (or Ed25519) private key`);
+        } else if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 1024) {
+          add(
+            keyVariable,
+            'the RSA key is shorter than 1024 bits: receivers ignore such signatures (use 2048)',
+          );
+        }
+      } catch {
+        add(
+          keyVariable,
+          'not a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)',
+        );
+      }
+    }
+  }
+  const inbound = env.INBOUND_SMTP_PORT !== undefined || env.IMAP_HOST !== undefined;
+  if (inbound && env.BOUNCE_DOMAIN === undefined) {
+    add('BOUNCE_DOMAIN', 'required when INBOUND_SMTP_PORT or IMAP_HOST is set (bounces are matched by it)');
+  }
+  return problems;
 }

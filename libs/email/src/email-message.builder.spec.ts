@@ -3,9 +3,15 @@ import { AppConfig } from '@touchbase/config';
 import { Channel, Locale } from '@touchbase/core';
 import type { PreparedDelivery } from '@touchbase/dispatch';
 import type { MessageContext, RenderedEmail, Signer, Template } from '@touchbase/templates';
+import { LinksService } from '@touchbase/links';
 import { EmailMessageBuilder, withSignature } from './email-message.builder';
 
-const config = { email: { from: 'Альфа <noreply@alfa.example>' } } as unknown as AppConfig;
+const config = {
+  email: { from: 'Альфа <noreply@alfa.example>' },
+  bounces: { domain: null, localPart: 'bounces' },
+  links: { portalSecret: 'p'.repeat(32), unsubscribeSecret: 'u'.repeat(32) },
+} as unknown as AppConfig;
+const links = new LinksService(config);
 const UNSUBSCRIBE = 'https://tb.example/u/eyJjIjoiMSJ9.sig';
 
 function delivery(campaign: Partial<Campaign>, signer: Partial<Signer> | null = null): PreparedDelivery {
@@ -46,7 +52,22 @@ const rendered: RenderedEmail = {
 };
 
 describe('EmailMessageBuilder', () => {
-  const builder = new EmailMessageBuilder(config);
+  const builder = new EmailMessageBuilder(config, links);
+
+  it('sends from the From address when BOUNCE_DOMAIN is unset, from a signed VERP address when set', () => {
+    expect(builder.build(delivery({}), rendered, null).envelopeFrom).toBeUndefined();
+    const verp = new EmailMessageBuilder(
+      { ...config, bounces: { domain: 'bounce.alfa.example', localPart: 'bounces' } } as AppConfig,
+      links,
+    );
+    const address = verp.build(delivery({}), rendered, null).envelopeFrom!;
+    expect(address).toMatch(/^bounces\+42-[0-9a-f]{16}@bounce\.alfa\.example$/);
+    const code = address.slice('bounces+'.length, address.indexOf('@'));
+    expect(links.verifyBounceCode(code)).toBe('42');
+    expect(links.verifyBounceCode(code.toUpperCase())).toBe('42');
+    expect(links.verifyBounceCode(code.replace(/^42-/, '43-'))).toBeNull();
+    expect(address.split('@')[0].length).toBeLessThanOrEqual(64);
+  });
   const ceo = {
     id: 's',
     name: 'Иван Петров',

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CampaignKind } from '@touchbase/campaigns';
 import { AppConfig } from '@touchbase/config';
 import type { PreparedDelivery } from '@touchbase/dispatch';
+import { LinksService } from '@touchbase/links';
 import type { RenderedEmail, Signer } from '@touchbase/templates';
 import { EmailAddress, InlineImage, OutgoingEmail } from './drivers/email.driver';
 import { asciiDomain, parseMailbox } from './email-address';
@@ -19,9 +20,14 @@ type Sender = Pick<PreparedDelivery, 'campaign' | 'signer' | 'context'>;
 export class EmailMessageBuilder {
   readonly defaultFrom: EmailAddress;
   private readonly domains = new Map<string, string>();
+  private readonly bounces: { domain: string | null; localPart: string };
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly links: LinksService,
+  ) {
     this.defaultFrom = parseMailbox(config.email.from);
+    this.bounces = config.bounces;
     if (config.isProduction && !config.http.publicUrl.startsWith('https://')) {
       new Logger('Email').warn(
         `PUBLIC_URL (${config.http.publicUrl}) is not https: mail clients offer one-click unsubscribe (RFC 8058) for https links only`,
@@ -48,7 +54,17 @@ export class EmailMessageBuilder {
       messageId: `<delivery-${item.id}.${item.campaignId}@${this.domainOf(from.address)}>`,
       headers,
       inlineImages: image ? [image] : [],
+      envelopeFrom: this.verpAddress(item.id) ?? undefined,
     };
+  }
+
+  /**
+   * The delivery's VERP address, `bounces+<signed code>@<BOUNCE_DOMAIN>`: what comes back to it names
+   * the delivery. Null when BOUNCE_DOMAIN is unset (the envelope sender is then From's address).
+   */
+  verpAddress(deliveryId: string): string | null {
+    const { domain, localPart } = this.bounces;
+    return domain ? `${localPart}+${this.links.bounceCode(deliveryId)}@${domain}` : null;
   }
 
   /**

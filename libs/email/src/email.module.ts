@@ -22,6 +22,7 @@ export class EmailDriverModule {}
 @Module({
   imports: [EmailDriverModule, TemplatesModule, PreferencesModule],
   providers: [EmailHandler, SignatureImagesService, EmailBouncesService],
+  exports: [EmailBouncesService],
 })
 export class EmailModule {}
 

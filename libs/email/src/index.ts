@@ -8,3 +8,6 @@ export * from './test-send/dto/test-send.dto';
 export * from './email.module';
 export * from './drivers/smtp-email.driver';
 export * from './drivers/file-email.driver';
+export * from './drivers/dkim-signer';
+export * from './dkim-keys';
+export * from './commands/dkim-generate.command';

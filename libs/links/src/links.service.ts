@@ -32,11 +32,27 @@ export class LinksService {
   private readonly logger = new Logger('Links');
   private readonly portal: TokenSigner;
   private readonly unsubscribe: TokenSigner;
+  private readonly bounce: TokenSigner;
 
   constructor(private readonly config: AppConfig) {
     const secrets = this.secrets();
     this.portal = new TokenSigner(secrets.portal, 'portal');
     this.unsubscribe = new TokenSigner(secrets.unsubscribe, 'unsubscribe');
+    this.bounce = new TokenSigner(secrets.unsubscribe, 'bounce');
+  }
+
+  /**
+   * The code a delivery's VERP envelope sender carries: `<delivery id>-<64-bit MAC>`, so a forged
+   * bounce cannot name another delivery. Lowercase hex: receivers may change a local part's case.
+   */
+  bounceCode(deliveryId: string): string {
+    return `${deliveryId}-${this.bounce.tag(deliveryId)}`;
+  }
+
+  /** The delivery id a bounce code names, or null when the code is malformed or not ours. */
+  verifyBounceCode(code: string): string | null {
+    const m = /^(\d{1,18})-([0-9a-f]{16})$/i.exec(code.trim());
+    return m && this.bounce.checkTag(m[1], m[2]) ? m[1] : null;
   }
 
   portalToken(clientId: string, linkVersion: number, now = Date.now()): string {

@@ -39,6 +39,21 @@ export class TokenSigner {
     return { ok: true, payload };
   }
 
+  /**
+   * A short lowercase-hex MAC of `text` (`length` hex digits), for codes that must stay short and
+   * survive case changes, such as a VERP address's local part.
+   */
+  tag(text: string, length = 16): string {
+    return createHmac('sha256', this.secret).update(`${this.purpose}:${text}`).digest('hex').slice(0, length);
+  }
+
+  /** Whether `tag` is `text`'s tag (case-insensitive, constant time). */
+  checkTag(text: string, tag: string, length = 16): boolean {
+    const given = Buffer.from(tag.toLowerCase(), 'utf8');
+    const expected = Buffer.from(this.tag(text, length), 'utf8');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
   private mac(body: string): string {
     return createHmac('sha256', this.secret).update(`${this.purpose}:${body}`).digest('base64url');
   }

@@ -339,3 +339,44 @@ export async function cancelHeldDeliveries(manager: EntityManager, runId: string
   );
   return count;
 }
+
+/**
+ * A bounce that came back after the message was accepted (a DSN): a sent or delivered email delivery
+ * becomes bounced, as a refusal at send time makes it. Returns the delivery's client, or undefined
+ * when nothing changed (already bounced, not an email, not sent).
+ */
+export async function bounceAfterSend(
+  manager: EntityManager,
+  deliveryId: string,
+  error: string,
+  meta: Record<string, unknown>,
+): Promise<{ client_id: string; run_id: string } | undefined> {
+  const rows = rowsOf<{ client_id: string; run_id: string }>(
+    await manager.query(
+      `UPDATE deliveries SET status = ${sqlValue(DeliveryStatus.Bounced)}, error = $2, meta = meta || $3::jsonb,
+              updated_at = now()
+        WHERE id = $1 AND channel = ${sqlValue(Channel.Email)} AND status IN ${REACHED_STATUSES_SQL}
+       RETURNING client_id, run_id`,
+      [deliveryId, error.slice(0, 1000), JSON.stringify(meta)],
+    ),
+  );
+  return rows[0];
+}
+
+/** Appends an event (a soft bounce, a complaint) to the delivery's `meta[key]` list; the status stays. */
+export async function appendDeliveryEvent(
+  manager: EntityManager,
+  deliveryId: string,
+  key: string,
+  event: Record<string, unknown>,
+): Promise<void> {
+  await manager.query(
+    `UPDATE deliveries
+        SET meta = jsonb_set(meta, ARRAY[$2::text],
+                             COALESCE(CASE WHEN jsonb_typeof(meta -> $2) = 'array' THEN meta -> $2 END, '[]'::jsonb)
+                               || jsonb_build_array($3::jsonb)),
+            updated_at = now()
+      WHERE id = $1`,
+    [deliveryId, key, JSON.stringify(event)],
+  );
+}

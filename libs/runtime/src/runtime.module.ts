@@ -5,6 +5,7 @@ import { CallsWorkerModule } from '@touchbase/calls';
 import { ClassificationJobsModule } from '@touchbase/classification';
 import { ConfigModule, Environment } from '@touchbase/config';
 import { DatabaseModule } from '@touchbase/database';
+import { DeliverabilityWorkerModule } from '@touchbase/deliverability';
 import { DispatchModule } from '@touchbase/dispatch';
 import { EmailModule } from '@touchbase/email';
 import { ExperimentsJobsModule } from '@touchbase/experiments';
@@ -54,6 +55,7 @@ export class RuntimeModule {
     SchedulerJobsModule,
     DispatchModule,
     EmailModule,
+    DeliverabilityWorkerModule,
     SmsModule,
     SmsWorkerModule,
     CallsWorkerModule,

@@ -167,6 +167,7 @@ export const en: Messages = {
     sms: 'SMS reply',
     'one-click-unsubscribe': 'one-click unsubscribe',
     bounce: 'bounce',
+    complaint: 'spam complaint',
     system: 'system',
   },
   runStatus: {

@@ -168,6 +168,7 @@ export const ru = {
     sms: 'ответ на SMS',
     'one-click-unsubscribe': 'отписка в один клик',
     bounce: 'возврат письма',
+    complaint: 'жалоба на спам',
     system: 'система',
   },
   runStatus: {

@@ -19,6 +19,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   experiments: 'experiments',
   import_errors: 'imports',
   imports: 'imports',
+  inbound_bounce_events: 'deliverability',
   letter_batches: 'letters',
   portal_link_requests: 'portal',
   purchases: 'classification',

@@ -44,7 +44,7 @@ export function composeEmail(message: OutgoingEmail): Promise<Buffer> {
 
 /** The envelope: MAIL FROM and RCPT TO. */
 export function envelopeOf(message: OutgoingEmail): { from: string; to: string[] } {
-  return { from: message.from.address, to: [message.to.address] };
+  return { from: message.envelopeFrom ?? message.from.address, to: [message.to.address] };
 }
 
 // Plain JavaScript, so that it runs the same from TypeScript sources (tests) and compiled code.

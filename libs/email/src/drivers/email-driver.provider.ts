@@ -16,8 +16,9 @@ export const emailDriverProvider: FactoryProvider<EmailDriver> = {
         maxConnections: email.maxConnections,
         ratePerSecond: email.ratePerSecond,
         socketTimeoutMs: Math.min(60_000, (config.dispatch.batchSeconds * 1000) / 2),
+        dkim: config.dkim,
       });
     }
-    return new FileEmailDriver(email.fileDir);
+    return new FileEmailDriver(email.fileDir, config.dkim);
   },
 };

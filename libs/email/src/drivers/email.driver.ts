@@ -24,6 +24,8 @@ export interface OutgoingEmail {
   /** Extra headers, written as given on one line each (never folded): List-Unsubscribe and friends. */
   headers?: Record<string, string>;
   inlineImages?: InlineImage[];
+  /** The envelope sender (MAIL FROM, the receiver's Return-Path): a VERP address; unset: From's address. */
+  envelopeFrom?: string;
 }
 
 export interface EmailSendResult {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
+import { DkimKey, DkimSigner } from './dkim-signer';
 import { composeEmail } from './email-composer';
 import { EmailDriver, EmailSendError, EmailSendResult, OutgoingEmail } from './email.driver';
 
@@ -12,13 +13,19 @@ export class FileEmailDriver extends EmailDriver {
   readonly concurrency = 4;
   private readonly logger = new Logger('Email');
   private ready?: Promise<unknown>;
+  private readonly dkim: DkimSigner | null;
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    dkim: DkimKey | null = null,
+  ) {
     super();
+    this.dkim = dkim ? new DkimSigner(dkim) : null;
   }
 
   async send(message: OutgoingEmail): Promise<EmailSendResult> {
-    const raw = await composeEmail(message);
+    const composed = await composeEmail(message);
+    const raw = this.dkim ? await this.dkim.sign(composed) : composed;
     const file = path.join(this.dir, `${fileName(message.messageId)}.eml`);
     try {
       this.ready ??= fs

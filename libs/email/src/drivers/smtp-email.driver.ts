@@ -1,6 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import { RateLimiter, Semaphore } from '@touchbase/core';
+import { DkimKey, DkimSigner } from './dkim-signer';
 import { EmailComposer, envelopeOf } from './email-composer';
 import { EmailDriver, EmailSendResult, OutgoingEmail } from './email.driver';
 import { toEmailSendError } from './smtp-error.mapper';
@@ -13,6 +14,8 @@ export interface SmtpEmailDriverOptions {
   ratePerSecond: number;
   /** Below the dispatch lease, so a stalled server fails the message before the lease expires. */
   socketTimeoutMs: number;
+  /** Every message is signed with this key; null: unsigned. */
+  dkim?: DkimKey | null;
 }
 
 /**
@@ -27,6 +30,7 @@ export class SmtpEmailDriver extends EmailDriver implements OnApplicationShutdow
   private readonly slots: Semaphore;
   private readonly limiter: RateLimiter | null;
   private readonly composer = new EmailComposer();
+  private readonly dkim: DkimSigner | null;
 
   constructor(options: SmtpEmailDriverOptions) {
     super();
@@ -34,11 +38,13 @@ export class SmtpEmailDriver extends EmailDriver implements OnApplicationShutdow
     this.transport = createPool(options);
     this.slots = new Semaphore(options.maxConnections);
     this.limiter = options.ratePerSecond > 0 ? new RateLimiter(options.ratePerSecond, 1000) : null;
+    this.dkim = options.dkim ? new DkimSigner(options.dkim) : null;
   }
 
   async send(message: OutgoingEmail): Promise<EmailSendResult> {
     // Composed before taking a slot: the CPU work overlaps with the other connections' network time.
-    const raw = await this.composer.compose(message);
+    const composed = await this.composer.compose(message);
+    const raw = this.dkim ? await this.dkim.sign(composed) : composed;
     await this.slots.acquire();
     const done = await this.limiter?.acquire();
     try {

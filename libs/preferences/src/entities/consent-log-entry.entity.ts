@@ -13,6 +13,8 @@ export enum ConsentSource {
   Sms = 'sms',
   OneClickUnsubscribe = 'one-click-unsubscribe',
   Bounce = 'bounce',
+  /** A spam complaint (a feedback-loop report) about one of our emails. */
+  Complaint = 'complaint',
   System = 'system',
 }
 
