@@ -663,6 +663,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/control-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The global control group: its share, whether CEO letters skip it, and how many clients are in it
+         * @description Members get no promotional touches (broadcast and plan campaigns; CEO letters only when includeCeoLetters); service campaigns still reach them. Membership is a stable hash of the client and a salt generated once.
+         */
+        get: operations["ControlGroup_get"];
+        /** Change the control group; it applies to runs planned from now on */
+        put: operations["ControlGroup_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/control-group/members/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a client is in the control group now */
+        get: operations["ControlGroup_member"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deliveries/{id}/returned": {
         parameters: {
             query?: never;
@@ -1072,6 +1110,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/attribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attribution: the purchases of the period credited to the last touch before each, per campaign and channel
+         * @description A touch is a delivery counting as one (service campaigns never do) that reached the client, at its `sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t (default 30 days), and to its campaign and channel; a purchase with no such touch is unattributed (summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = purchasers / touched.
+         *
+         *     Tables: `byCampaign` (campaignId, campaignName, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate); `byChannel` (channel, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate).
+         *
+         *     JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).
+         */
+        get: operations["Reports_attribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/attribution/clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client's purchases, newest first, each with the touch it is attributed to
+         * @description The same rule as the attribution report: the last touch with t − windowDays < sent_at ≤ t; `attributedTo` is null when none.
+         */
+        get: operations["Reports_clientAttribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/coverage": {
         parameters: {
             query?: never;
@@ -1136,6 +1218,30 @@ export interface paths {
          *     JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).
          */
         get: operations["Reports_funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/holdout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Holdout: revenue per client of the touched and the held-out clients of a campaign (or of the workspace's control group), with Welch's 95% confidence interval and a verdict in words
+         * @description Touched: reached by a delivery of the runs (sent or delivered). Held out: suppressed with reason holdout (with `campaignId`) or control-group (without: the runs of the promotional campaigns in the period). Revenue: a client's purchases from the occurrence of its first run to `days` after that of its last (amounts summed as recorded). A client in both groups counts in neither. The summary gives n, means, the difference (touched − held out), its 95% Welch interval, the p-value and `verdict` (touched-more, no-difference, held-out-more, too-few: under 30 clients in a group) with `verdictEn` and `verdictRu`.
+         *
+         *     Tables: `groups` (group, clients, purchasers, revenue, meanRevenue, stdDev); `runs` (runId, campaignId, campaignName, periodKey, occurrenceAt, touched, heldOut).
+         *
+         *     JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).
+         */
+        get: operations["Reports_holdout"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2247,6 +2353,19 @@ export interface components {
             /** @example Свердловская область */
             region?: string | null;
         };
+        AttributedTouchDto: {
+            /** Format: uuid */
+            campaignId: string;
+            campaignName: string | null;
+            channel: components["schemas"]["Channel"];
+            /** @description The delivery (touch) credited with the purchase */
+            deliveryId: string;
+            /**
+             * Format: date-time
+             * @description When the touch went out
+             */
+            sentAt: string;
+        };
         BatchLetterDto: {
             /** Format: uuid */
             clientId: string;
@@ -2465,6 +2584,8 @@ export interface components {
             description: string;
             fromAddress: string | null;
             graceHours: number;
+            /** @description Share of the eligible audience held out (0: none) */
+            holdoutShare: number;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -2521,14 +2642,19 @@ export interface components {
         CapHitDto: {
             /** @enum {string|null} */
             channel: "email" | "sms" | "call" | "letter" | null;
+            /**
+             * Format: date-time
+             * @description sunset only: the last engagement (or the creation of a client who never engaged)
+             */
+            engagedSince: string | null;
             /** @example monthly */
             frequency: string | null;
             maxTouches: number;
             /**
-             * @description workspace: over all channels; channel: that channel's cap; client: the client's own frequency
+             * @description workspace: over all channels; channel: that channel's cap; client: the client's own frequency; sunset: the frequency of the sunset policy, for a client who has not engaged since `engagedSince`
              * @enum {string}
              */
-            scope: "workspace" | "channel" | "client";
+            scope: "workspace" | "channel" | "client" | "sunset";
             /** @description The client's other touches in the cap's window */
             touches: components["schemas"]["CapTouchDto"][];
             windowDays: number;
@@ -2564,6 +2690,8 @@ export interface components {
             quarter: string;
             reached: number;
         };
+        /** @enum {string} */
+        Channel: "email" | "sms" | "call" | "letter";
         ChannelCapsDto: {
             call: components["schemas"]["CapDto"][];
             email: components["schemas"]["CapDto"][];
@@ -2600,6 +2728,13 @@ export interface components {
             recipient: string | null;
             region: string | null;
         };
+        ClientAttributionDto: {
+            /** Format: uuid */
+            clientId: string;
+            /** @description Newest first */
+            items: components["schemas"]["ClientPurchaseAttributionDto"][];
+            windowDays: number;
+        };
         ClientHistoryEntryDto: {
             /** Format: date-time */
             at: string;
@@ -2621,6 +2756,18 @@ export interface components {
             items: components["schemas"]["ClientResponseDto"][];
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
+        };
+        ClientPurchaseAttributionDto: {
+            amount: number;
+            /** @description The last touch within the window before the purchase; null: unattributed */
+            attributedTo: components["schemas"]["AttributedTouchDto"] | null;
+            /** @example RUB */
+            currency: string;
+            product: string | null;
+            /** Format: date-time */
+            purchasedAt: string;
+            /** Format: uuid */
+            purchaseId: string;
         };
         ClientResponseDto: {
             address: components["schemas"]["ClientAddressDto"];
@@ -2684,6 +2831,22 @@ export interface components {
             userAgent: string | null;
             wordingVersion: string | null;
         };
+        ControlGroupDto: {
+            /** @description Clients (not archived) */
+            clients: number;
+            /** @description CEO letters skip the control group too */
+            includeCeoLetters: boolean;
+            /** @description Clients (not archived) in the control group now */
+            members: number;
+            /** @description Share of the clients in the control group; 0: off */
+            share: number;
+        };
+        ControlGroupMembershipDto: {
+            /** Format: uuid */
+            clientId: string;
+            /** @description In the control group now: gets no promotional touches */
+            member: boolean;
+        };
         CountDto: {
             count: number;
         };
@@ -2724,6 +2887,12 @@ export interface components {
              * @default 24
              */
             graceHours: number;
+            /**
+             * @description Share of the eligible audience held out to measure the campaign (0 to 0.5): the same clients on every run, by a hash of client and campaign, recorded as suppressed with reason holdout. Not for service or must-send campaigns (400).
+             * @default 0
+             * @example 0.1
+             */
+            holdoutShare: number;
             /** @enum {string} */
             kind: "broadcast" | "ceo-letter" | "plan" | "service";
             /**
@@ -3201,6 +3370,8 @@ export interface components {
             perChannel: components["schemas"]["ChannelCapsDto"];
             /** @description Daily sending window per channel, client local time */
             sendingWindows: components["schemas"]["SendingWindowsDto"];
+            /** @description Lower caps for clients who stopped engaging; null (the default) turns it off */
+            sunset?: components["schemas"]["SunsetPolicyDto"] | null;
         };
         HolidayCalendarDto: {
             /**
@@ -3498,6 +3669,8 @@ export interface components {
         };
         PreferencesDto: {
             channels: components["schemas"]["ChannelsDto"];
+            /** @description Clicks (and email opens) are recorded */
+            clickTracking: boolean;
             clientId: string;
             /** @enum {string} */
             frequency: "weekly" | "twice-monthly" | "monthly" | "quarterly" | "unlimited";
@@ -4171,6 +4344,19 @@ export interface components {
             id: string;
             name: string;
         };
+        SunsetPolicyDto: {
+            /**
+             * @description Days without a click, a human open or a purchase
+             * @example 180
+             */
+            afterDays: number;
+            /**
+             * @description The frequency such clients are capped at, unless their own is stricter
+             * @example quarterly
+             * @enum {string}
+             */
+            frequency: "weekly" | "twice-monthly" | "monthly" | "quarterly";
+        };
         SuppressionCountDto: {
             count: number;
             /** @example frequency-cap */
@@ -4468,6 +4654,12 @@ export interface components {
              * @default 24
              */
             graceHours: number;
+            /**
+             * @description Share of the eligible audience held out to measure the campaign (0 to 0.5): the same clients on every run, by a hash of client and campaign, recorded as suppressed with reason holdout. Not for service or must-send campaigns (400).
+             * @default 0
+             * @example 0.1
+             */
+            holdoutShare: number;
             /** @enum {string} */
             kind?: "broadcast" | "ceo-letter" | "plan" | "service";
             /**
@@ -4601,6 +4793,15 @@ export interface components {
             /** @description Manual VIP flag */
             vip?: boolean;
         };
+        UpdateControlGroupDto: {
+            /** @description CEO letters skip the control group too (by default they reach it) */
+            includeCeoLetters: boolean;
+            /**
+             * @description Share of the clients kept out of every promotional touch; 0 turns the control group off
+             * @example 0.05
+             */
+            share: number;
+        };
         UpdatePortalContactDto: {
             address?: components["schemas"]["PortalAddressDto"];
             /** @example ivan@example.com */
@@ -4610,6 +4811,8 @@ export interface components {
         };
         UpdatePreferencesDto: {
             channels?: components["schemas"]["ChannelsDto"];
+            /** @description Record the client’s clicks on links (and email opens); false: links still work, nothing is counted */
+            clickTracking?: boolean;
             /** @enum {string} */
             frequency?: "weekly" | "twice-monthly" | "monthly" | "quarterly" | "unlimited";
             /** @enum {string} */
@@ -7404,6 +7607,150 @@ export interface operations {
             };
         };
     };
+    ControlGroup_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlGroupDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ControlGroup_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateControlGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlGroupDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    ControlGroup_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlGroupMembershipDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     DeliveryReturns_returned: {
         parameters: {
             query?: never;
@@ -8896,6 +9243,152 @@ export interface operations {
             };
         };
     };
+    Reports_attribution: {
+        parameters: {
+            query?: {
+                /** @description CSV: the grouping to give, the same as `table=byCampaign` or `table=byChannel` */
+                by?: "campaign" | "channel";
+                /** @description Only clients of this category */
+                category?: "VIP" | "A" | "B" | "C";
+                /** @description csv: one table as CSV (also chosen by `Accept: text/csv`). Default json. */
+                format?: "json" | "csv";
+                /** @description Rows of the list tables (missed clients, most capped, backlog …) */
+                limit?: number;
+                /** @description Only the clients of this owner (a staff member id), or `unassigned` */
+                owner?: string;
+                /** @description A month (2026-11), a quarter (2026-Q4) or a year (2026), in the workspace time zone. Default: this month. */
+                period?: string;
+                /** @description Only the clients in this saved segment (its rules now) */
+                segment?: string;
+                /** @description CSV only: which of the report's tables (default: the first) */
+                table?: string;
+                /** @description Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with t − windowDays < sent_at ≤ t */
+                windowDays?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                    "text/csv": components["schemas"]["ReportDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Reports_clientAttribution: {
+        parameters: {
+            query?: {
+                /** @description Purchases listed */
+                limit?: number;
+                /** @description The attribution window */
+                windowDays?: number;
+            };
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientAttributionDto"];
+                    "text/csv": components["schemas"]["ClientAttributionDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Reports_coverage: {
         parameters: {
             query?: {
@@ -9058,6 +9551,85 @@ export interface operations {
                 /** @description Only the clients of this owner (a staff member id), or `unassigned` */
                 owner?: string;
                 /** @description A month (2026-11), a quarter (2026-Q4) or a year (2026), in the workspace time zone. Default: this month. */
+                period?: string;
+                /** @description Only the clients in this saved segment (its rules now) */
+                segment?: string;
+                /** @description CSV only: which of the report's tables (default: the first) */
+                table?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDto"];
+                    "text/csv": components["schemas"]["ReportDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "text/csv": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Reports_holdout: {
+        parameters: {
+            query?: {
+                /** @description The campaign whose holdout is compared; absent: the workspace's control group */
+                campaignId?: string;
+                /** @description Only clients of this category */
+                category?: "VIP" | "A" | "B" | "C";
+                /** @description Purchases count from the occurrence of a run to this many days after it */
+                days?: number;
+                /** @description csv: one table as CSV (also chosen by `Accept: text/csv`). Default json. */
+                format?: "json" | "csv";
+                /** @description Rows of the list tables (missed clients, most capped, backlog …) */
+                limit?: number;
+                /** @description Only the clients of this owner (a staff member id), or `unassigned` */
+                owner?: string;
+                /** @description Only the runs with an occurrence in this month (2026-11), quarter (2026-Q4) or year (2026). Default: all the campaign's runs; for the control group this month. */
                 period?: string;
                 /** @description Only the clients in this saved segment (its rules now) */
                 segment?: string;
@@ -9727,7 +10299,7 @@ export interface operations {
                 limit?: number;
                 /** @description Part of the client's name, any case */
                 q?: string;
-                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
+                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };
             header?: never;
