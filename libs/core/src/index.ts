@@ -11,3 +11,4 @@ export * from './concurrency/semaphore';
 export * from './concurrency/rate-limiter';
 export * from './concurrency/map-with-concurrency';
 export * from './text/spreadsheet-cell';
+export * from './statistics/significance';

@@ -6,7 +6,7 @@ import {
   SIGNIFICANCE_LEVEL,
   WinnerBasis,
 } from './experiment.enums';
-import { Sample, twoProportionPValue, welchPValue } from './significance';
+import { GroupStats, twoProportionPValue, welch } from '@touchbase/core';
 
 /** A variant's raw counts, as the results query gives them. */
 export interface VariantCounts {
@@ -40,12 +40,12 @@ export function metricValue(
 function pValueBetween(metric: ExperimentMetric, a: VariantCounts, b: VariantCounts): number | null {
   if (metric === ExperimentMetric.Clicks)
     return twoProportionPValue(a.clicked, a.reached, b.clicked, b.reached);
-  const sample = (v: VariantCounts): Sample => ({
+  const sample = (v: VariantCounts): GroupStats => ({
     n: v.reached,
     mean: v.reached ? v.revenue / v.reached : 0,
     variance: v.revenueVariance ?? 0,
   });
-  return welchPValue(sample(a), sample(b));
+  return welch(sample(a), sample(b))?.pValue ?? null;
 }
 
 /**

@@ -1,7 +1,6 @@
 export * from './experiment.enums';
 export * from './entities/experiment.entity';
 export * from './entities/experiment-run.entity';
-export * from './significance';
 export * from './experiment-decision';
 export * from './experiments.sql';
 export * from './experiments.service';

@@ -12,6 +12,5 @@ export * from './dto/report.dto';
 export * from './overview/overview.dto';
 export * from './overview/overview.service';
 export * from './attribution.sql';
-export * from './holdout/welch';
 export * from './holdout/holdout-verdict';
 export * from './holdout/holdout-report.service';

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CampaignKind } from '@touchbase/campaigns';
-import { NotFoundException } from '@touchbase/core';
+import { GroupStats, NotFoundException, welch } from '@touchbase/core';
 import { ControlGroupService } from '@touchbase/planning';
 import { parsePeriod, ReportPeriod } from '../report-period';
 import { ReportResult, ReportRow } from '../report-tables';
 import { ReportOptions, ReportsService } from '../reports.service';
 import { HELD_OUT_REASONS, holdoutGroupsSql, HOLDOUT_RUNS_SQL } from './holdout.sql';
 import { holdoutVerdict, holdoutVerdictText } from './holdout-verdict';
-import { GroupStats, welch } from './welch';
 
 export const DEFAULT_HOLDOUT_DAYS = 30;
 

@@ -1,4 +1,4 @@
-import { WelchResult } from './welch';
+import { WelchResult } from '@touchbase/core';
 
 /** Below this many clients in either group the report says it is too early to tell. */
 export const MIN_GROUP_CLIENTS = 30;

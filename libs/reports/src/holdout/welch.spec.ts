@@ -1,5 +1,5 @@
 import { holdoutVerdict, holdoutVerdictText, HoldoutVerdict, MIN_GROUP_CLIENTS } from './holdout-verdict';
-import { welch } from './welch';
+import { welch } from '@touchbase/core';
 
 // Two small samples and what R's t.test(a, b) (Welch) answers for them.
 const a = [12.5, 0, 0, 30, 8.25, 0, 15, 0, 22, 5];

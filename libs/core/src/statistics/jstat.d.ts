@@ -1,6 +1,7 @@
-// The part of jstat the holdout report uses (the package ships no types).
+// The parts of jstat (the package ships no types) the significance tests use.
 declare module 'jstat' {
   export const jStat: {
+    normal: { cdf(x: number, mean: number, std: number): number };
     studentt: {
       /** The quantile of Student's t distribution with `dof` degrees of freedom. */
       inv(p: number, dof: number): number;

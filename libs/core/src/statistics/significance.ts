@@ -51,3 +51,18 @@ export function welch(a: GroupStats, b: GroupStats, confidence = 0.95): WelchRes
     pValue: Math.min(1, 2 * (1 - jStat.studentt.cdf(statistic, degreesOfFreedom))),
   };
 }
+
+/**
+ * Two-sided p-value of a two-proportion z-test (pooled): are x1/n1 and x2/n2 different? Null when a
+ * group is empty or nothing varies (no one clicked, or everyone did).
+ */
+export function twoProportionPValue(x1: number, n1: number, x2: number, n2: number): number | null {
+  if (n1 <= 0 || n2 <= 0) return null;
+  const pooled = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  if (!(se > 0)) return null;
+  const z = (x1 / n1 - x2 / n2) / se;
+  return clamp(2 * (1 - jStat.normal.cdf(Math.abs(z), 0, 1)));
+}
+
+const clamp = (p: number) => Math.min(1, Math.max(0, p));
