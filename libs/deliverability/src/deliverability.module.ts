@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientHooksModule } from '@touchbase/clients';
 import { EmailModule } from '@touchbase/email';
 import { PreferencesModule } from '@touchbase/preferences';
+import { DeliverabilityController } from './deliverability.controller';
 import { ImapBouncePoller } from './imap-bounce.poller';
 import { InboundBounceProcessor } from './inbound-bounce.processor';
 import { InboundBouncesErasureHook } from './inbound-bounces-erasure.hook';
@@ -15,9 +16,10 @@ import { InboundSmtpListener } from './inbound-smtp.listener';
 })
 export class DeliverabilityWorkerModule {}
 
-/** The API side: what erasing a client means for the inbound events. */
+/** The API side: the console's deliverability status, and what erasing a client means for the events. */
 @Module({
   imports: [ClientHooksModule],
+  controllers: [DeliverabilityController],
   providers: [InboundBouncesErasureHook],
 })
 export class DeliverabilityApiModule {}

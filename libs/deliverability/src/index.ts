@@ -5,3 +5,4 @@ export * from './inbound-bounce.processor';
 export * from './inbound-smtp.listener';
 export * from './imap-bounce.poller';
 export * from './deliverability.module';
+export * from './dto/deliverability.dto';

@@ -701,6 +701,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deliverability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * DKIM signing, VERP and the inbound bounce paths as configured, and the latest messages that came back
+         * @description Admins only. `dkim.record` is the DNS TXT record to publish for the configured key (derived from it). Events: what each bounce, complaint or auto-reply was taken for and what was done.
+         */
+        get: operations["Deliverability_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deliveries/{id}/returned": {
         parameters: {
             query?: never;
@@ -3135,6 +3155,12 @@ export interface components {
             /** @example Вебинары */
             nameRu: string;
         };
+        DeliverabilityDto: {
+            dkim: components["schemas"]["DkimStatusDto"];
+            /** @description The latest messages that came back, newest first (at most 20) */
+            events: components["schemas"]["InboundEventDto"][];
+            inbound: components["schemas"]["InboundStatusDto"];
+        };
         DeliveryDto: {
             attempts: number;
             /** @enum {string|null} */
@@ -3157,6 +3183,24 @@ export interface components {
         DeliveryListDto: {
             items: components["schemas"]["DeliveryDto"][];
             nextCursor: string | null;
+        };
+        DkimRecordDto: {
+            /** @example tb1._domainkey.alfa.example */
+            name: string;
+            /** @description The value cut into strings of at most 255 characters (one TXT record) */
+            strings: string[];
+            /** @example v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA… */
+            value: string;
+        };
+        DkimStatusDto: {
+            /** @description Every email is signed */
+            configured: boolean;
+            /** @example alfa.example */
+            domain: string | null;
+            /** @description The DNS TXT record to publish for the key */
+            record: components["schemas"]["DkimRecordDto"] | null;
+            /** @example tb1 */
+            selector: string | null;
         };
         EditionBlockDto: {
             /**
@@ -3503,6 +3547,53 @@ export interface components {
             /** @description Changed records (a dry run: would be updated) */
             updated: number;
         };
+        InboundEventDto: {
+            /** Format: uuid */
+            clientId: string | null;
+            deliveryId: string | null;
+            diagnostic: string | null;
+            /** @example 42 */
+            id: string;
+            kind: components["schemas"]["InboundKind"];
+            outcome: components["schemas"]["InboundOutcome"];
+            /** Format: date-time */
+            receivedAt: string;
+            /** @example zakupki@romashka.example */
+            recipient: string | null;
+            /** @example mailer-daemon@googlemail.com */
+            sender: string | null;
+            /** @example 5120 */
+            sizeBytes: number;
+            /** @example 5.1.1 */
+            statusCode: string | null;
+            subject: string | null;
+            via: components["schemas"]["InboundVia"];
+        };
+        /** @enum {string} */
+        InboundKind: "hard-bounce" | "soft-bounce" | "complaint" | "delivery-report" | "auto-reply" | "unknown";
+        /** @enum {string} */
+        InboundOutcome: "bounced" | "recorded" | "opted-out" | "already-applied" | "ignored" | "unmatched" | "kept";
+        InboundStatusDto: {
+            /**
+             * @description VERP bounce domain; null: envelope sender is From
+             * @example bounce.alfa.example
+             */
+            bounceDomain: string | null;
+            /**
+             * @description The polled IMAP mailbox; null: off
+             * @example bounces@imap.alfa.example/INBOX
+             */
+            imapMailbox: string | null;
+            /**
+             * @description The worker’s inbound SMTP port; null: off
+             * @example 25
+             */
+            smtpPort: number | null;
+            /** @example bounces+<delivery>-<signature>@bounce.alfa.example */
+            verpExample: string | null;
+        };
+        /** @enum {string} */
+        InboundVia: "smtp" | "imap";
         InviteStaffMemberDto: {
             /** @example anna@example.com */
             email: string;
@@ -7729,6 +7820,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Deliverability_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliverabilityDto"];
                 };
             };
             /** @description Missing, unknown or revoked API key */

@@ -5,6 +5,7 @@ import * as holdouts from './sections/holdouts';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
+import * as deliverability from './sections/deliverability';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -322,6 +323,7 @@ export const en: Messages = {
   simulation: simulation.en,
   runs: runs.en,
   holdouts: holdouts.en,
+  deliverability: deliverability.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,
   calls: calls.en,

@@ -6,6 +6,7 @@ import * as holdouts from './sections/holdouts';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
+import * as deliverability from './sections/deliverability';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -323,6 +324,7 @@ export const ru = {
   simulation: simulation.ru,
   runs: runs.ru,
   holdouts: holdouts.ru,
+  deliverability: deliverability.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,
   calls: calls.ru,
