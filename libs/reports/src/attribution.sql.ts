@@ -6,6 +6,11 @@ import { REACHED_STATUSES_SQL } from '@touchbase/runs';
  * t − window < sent_at <= t. `scope` is a boolean over `clients c` (see clientScopeSql).
  */
 
+/** Attribution: a purchase within this many days after a touch is credited to it (by default). */
+export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 30;
+/** The widest window a report may ask for. */
+export const MAX_ATTRIBUTION_WINDOW_DAYS = 365;
+
 /** A delivery that can be credited with a purchase (deliveries_client_sent_idx is over exactly these). */
 export const ATTRIBUTABLE_TOUCH_SQL = `d.counts_as_touch AND d.status IN ${REACHED_STATUSES_SQL} AND d.sent_at IS NOT NULL`;
 
@@ -39,25 +44,28 @@ export const attributionSql = (
   windowDays: string,
   currency: string,
 ) => `
-  WITH touched AS MATERIALIZED (
-    SELECT d.client_id, d.campaign_id, d.channel
-      FROM deliveries d JOIN clients c ON c.id = d.client_id
-     WHERE ${ATTRIBUTABLE_TOUCH_SQL}
-       AND d.sent_at >= ${from}::timestamptz - make_interval(days => ${windowDays}) AND d.sent_at < ${to}
-       AND ${scope}
-     GROUP BY 1, 2, 3
-  ), clicked AS (
+  WITH clicked AS MATERIALIZED (
     SELECT DISTINCT d.client_id, d.campaign_id, d.channel
       FROM delivery_links l JOIN deliveries d ON d.id = l.delivery_id
      WHERE l.clicks > 0 AND ${ATTRIBUTABLE_TOUCH_SQL}
        AND d.sent_at >= ${from}::timestamptz - make_interval(days => ${windowDays}) AND d.sent_at < ${to}
+  ), touches AS MATERIALIZED (
+    SELECT d.client_id, d.campaign_id, d.channel, k.client_id IS NOT NULL AS clicked
+      FROM deliveries d JOIN clients c ON c.id = d.client_id
+      LEFT JOIN clicked k ON k.client_id = d.client_id AND k.campaign_id = d.campaign_id AND k.channel = d.channel
+     WHERE ${ATTRIBUTABLE_TOUCH_SQL}
+       AND d.sent_at >= ${from}::timestamptz - make_interval(days => ${windowDays}) AND d.sent_at < ${to}
+       AND ${scope}
   ), reach AS (
-    SELECT GROUPING(t.campaign_id) = 1 AS by_channel, t.campaign_id, t.channel,
-           count(DISTINCT t.client_id)::int AS touched,
-           count(DISTINCT t.client_id) FILTER (WHERE k.client_id IS NOT NULL)::int AS clicked
-      FROM touched t
-      LEFT JOIN clicked k ON k.client_id = t.client_id AND k.campaign_id = t.campaign_id AND k.channel = t.channel
-     GROUP BY GROUPING SETS ((t.campaign_id), (t.channel))
+    -- Distinct clients in two hashed steps (client per campaign or channel, then a count): no sort.
+    SELECT false AS by_channel, x.campaign_id, NULL::text AS channel, count(*)::int AS touched,
+           count(*) FILTER (WHERE x.clicked)::int AS clicked
+      FROM (SELECT campaign_id, client_id, bool_or(clicked) AS clicked FROM touches GROUP BY 1, 2) x
+     GROUP BY x.campaign_id
+    UNION ALL
+    SELECT true, NULL::uuid, x.channel, count(*)::int, count(*) FILTER (WHERE x.clicked)::int
+      FROM (SELECT channel, client_id, bool_or(clicked) AS clicked FROM touches GROUP BY 1, 2) x
+     GROUP BY x.channel
   ), credited AS (
     SELECT pu.client_id, pu.amount, pu.currency, lt.campaign_id, lt.channel
       FROM purchases pu JOIN clients c ON c.id = pu.client_id

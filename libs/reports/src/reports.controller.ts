@@ -19,7 +19,8 @@ import { HoldoutReportService } from './holdout/holdout-report.service';
 import { MIN_GROUP_CLIENTS } from './holdout/holdout-verdict';
 import { reportTableCsv } from './report-csv';
 import { describeTables, REPORT_TABLES, ReportName, ReportResult } from './report-tables';
-import { DEFAULT_ATTRIBUTION_WINDOW_DAYS, ReportOptions, ReportsService } from './reports.service';
+import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from './attribution.sql';
+import { ReportOptions, ReportsService } from './reports.service';
 import { VipCoolingPassResult, VipCoolingService } from './vip-cooling.service';
 
 const FORMATS = 'JSON by default; `?format=csv` or `Accept: text/csv` gives one table as CSV (`?table=`).';

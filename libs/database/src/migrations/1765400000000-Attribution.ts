@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Attribution: a purchase goes to the client's last touch before it. Each purchase finds that touch
- * with one probe of (client_id, sent_at DESC), read from the index alone; the clicked deliveries are
+ * with one probe of (client_id, sent_at DESC, id DESC), read from the index alone; the clicked deliveries are
  * few and read from their own small index.
  */
 export class Attribution1765400000000 implements MigrationInterface {
@@ -10,7 +10,7 @@ export class Attribution1765400000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`
-      CREATE INDEX deliveries_client_sent_idx ON deliveries (client_id, sent_at DESC) INCLUDE (id, campaign_id, channel)
+      CREATE INDEX deliveries_client_sent_idx ON deliveries (client_id, sent_at DESC, id DESC) INCLUDE (campaign_id, channel)
       WHERE counts_as_touch AND status IN ('sent', 'delivered')`);
     await q.query(`CREATE INDEX delivery_links_clicked_idx ON delivery_links (delivery_id) WHERE clicks > 0`);
   }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { DEFAULT_ATTRIBUTION_WINDOW_DAYS, MAX_ATTRIBUTION_WINDOW_DAYS } from '../attribution.sql';
 import { PERIOD_MESSAGE, PERIOD_PATTERN } from '../report-period';
 
 export enum ReportFormat {
@@ -153,8 +154,8 @@ export class AttributionQueryDto extends PeriodReportQueryDto {
 
   @ApiPropertyOptional({
     minimum: 1,
-    maximum: 365,
-    default: 30,
+    maximum: MAX_ATTRIBUTION_WINDOW_DAYS,
+    default: DEFAULT_ATTRIBUTION_WINDOW_DAYS,
     description:
       "Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with " +
       't − windowDays < sent_at ≤ t',
@@ -163,17 +164,22 @@ export class AttributionQueryDto extends PeriodReportQueryDto {
   @Type(() => Number)
   @IsInt({ message: 'windowDays must be a whole number' })
   @Min(1, { message: 'windowDays must be at least 1' })
-  @Max(365, { message: 'windowDays must be at most 365' })
+  @Max(MAX_ATTRIBUTION_WINDOW_DAYS, { message: `windowDays must be at most ${MAX_ATTRIBUTION_WINDOW_DAYS}` })
   windowDays?: number;
 }
 
 export class ClientAttributionQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 365, default: 30, description: 'The attribution window' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_ATTRIBUTION_WINDOW_DAYS,
+    default: DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+    description: 'The attribution window',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'windowDays must be a whole number' })
   @Min(1, { message: 'windowDays must be at least 1' })
-  @Max(365, { message: 'windowDays must be at most 365' })
+  @Max(MAX_ATTRIBUTION_WINDOW_DAYS, { message: `windowDays must be at most ${MAX_ATTRIBUTION_WINDOW_DAYS}` })
   windowDays?: number;
 
   @ApiPropertyOptional({
