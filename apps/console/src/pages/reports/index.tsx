@@ -5,6 +5,7 @@ import { PageTitle } from '../../components/Shell';
 import NotFound from '../NotFound';
 import { REPORT_TABS, REPORTS, type ReportTab } from './definitions';
 import { ReportScreen } from './ReportScreen';
+import { HoldoutReport } from './HoldoutReport';
 import { SurveyReport } from './SurveyReport';
 
 /** The reports section: one route per report (/reports/coverage …), its filters in the query string. */
@@ -65,7 +66,13 @@ function ReportsPage() {
           ))}
         </Flex>
       </nav>
-      {tab === 'survey' ? <SurveyReport /> : <ReportScreen key={tab} def={REPORTS[tab]} />}
+      {tab === 'survey' ? (
+        <SurveyReport />
+      ) : tab === 'holdout' ? (
+        <HoldoutReport />
+      ) : (
+        <ReportScreen key={tab} def={REPORTS[tab]} />
+      )}
     </>
   );
 }

@@ -5,6 +5,7 @@ import type { Role } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { TAG } from '../../components/colours';
 import { PageTitle } from '../../components/Shell';
+import { ControlGroupCard } from './ControlGroup';
 
 /** Each settings screen: who sees it, and who may change it (the API refuses the others). */
 const SCREENS: {
@@ -53,6 +54,7 @@ export default function Settings() {
           </Col>
         ))}
       </Row>
+      <ControlGroupCard />
       <p style={{ marginTop: 16 }}>
         <a href="/docs">{t('coming.docs')}</a>
       </p>
