@@ -57,6 +57,12 @@ export const ru = {
     readOnly: 'Менять контрольную группу может только администратор.',
     report: 'Сравнение за месяц',
   },
+  report: {
+    intro:
+      'Купили ли клиенты, получившие касания, больше, чем отложенные? Выберите кампанию с отложенной долей или контрольную группу.',
+    subject: 'Что сравнить',
+    controlGroup: 'Контрольная группа (рекламные кампании за период)',
+  },
 };
 
 export const en: Texts<typeof ru> = {
@@ -112,5 +118,11 @@ export const en: Texts<typeof ru> = {
     saved: 'Control group saved',
     readOnly: 'Only an admin can change the control group.',
     report: 'This month’s comparison',
+  },
+  report: {
+    intro:
+      'Did the touched clients buy more than those held out? Choose a campaign with a holdout share, or the control group.',
+    subject: 'Compare',
+    controlGroup: 'Control group (the promotional campaigns of the period)',
   },
 };

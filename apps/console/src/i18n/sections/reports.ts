@@ -13,6 +13,7 @@ export const ru = {
     'vip-cooling': 'Остывающие VIP',
     survey: 'Опрос',
     verification: 'Проверка контактов',
+    holdout: 'Отложенные группы',
   },
   intro: {
     coverage:
@@ -252,6 +253,7 @@ export const en: Texts<typeof ru> = {
     'vip-cooling': 'VIPs cooling',
     survey: 'Survey',
     verification: 'Verification',
+    holdout: 'Holdouts',
   },
   intro: {
     coverage:

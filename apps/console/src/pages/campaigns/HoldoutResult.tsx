@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Flex, InputNumber, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSession } from '../../auth/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageLoading } from '../../components/PageLoading';
 import { formatDate, formatNumber } from '../../format';
@@ -10,6 +11,8 @@ import type { ReportRow } from '../reports/definitions';
 import { csvUrl, fetchReport } from '../reports/ReportScreen';
 
 const DEFAULT_DAYS = 30;
+// Who may read the holdout report (the API refuses the others).
+const READS_REPORTS: string[] = ['admin', 'marketer', 'sales-ops'];
 const VERDICTS = ['touched-more', 'no-difference', 'held-out-more', 'too-few'] as const;
 type Verdict = (typeof VERDICTS)[number];
 
@@ -30,6 +33,8 @@ export function HoldoutResult({
 }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
+  const { session } = useSession();
+  const allowed = READS_REPORTS.includes(session?.staff.role ?? '');
   const [days, setDays] = useState(DEFAULT_DAYS);
   const query: Record<string, string> = {
     ...(campaignId && { campaignId }),
@@ -40,6 +45,7 @@ export function HoldoutResult({
     queryKey: ['reports', 'holdout', query],
     queryFn: () => fetchReport('holdout', query),
     placeholderData: keepPreviousData,
+    enabled: allowed,
   });
   const money = (v: unknown) =>
     typeof v === 'number'
@@ -144,7 +150,12 @@ export function HoldoutResult({
             {
               key: 'p',
               label: t('holdouts.result.pValue'),
-              children: typeof s.pValue === 'number' ? formatNumber(s.pValue, locale) : '—',
+              children:
+                typeof s.pValue !== 'number'
+                  ? '—'
+                  : s.pValue < 0.0001
+                    ? `< ${formatNumber(0.0001, locale)}`
+                    : formatNumber(s.pValue, locale),
             },
             {
               key: 'runs',
@@ -157,13 +168,15 @@ export function HoldoutResult({
     );
   };
 
+  if (!allowed) return null;
   return (
     <Card
       size="small"
       title={<h2 className="tb-card-title">{title}</h2>}
       style={{ marginBottom: 16 }}
       data-testid="holdout-result"
-      extra={
+    >
+      <div style={{ marginBottom: 12 }}>
         <Flex gap={8} align="center" wrap>
           <label htmlFor={`holdout-days-${campaignId ?? 'control'}`}>{t('holdouts.result.days')}</label>
           <InputNumber
@@ -183,8 +196,7 @@ export function HoldoutResult({
             CSV
           </Button>
         </Flex>
-      }
-    >
+      </div>
       {body()}
     </Card>
   );

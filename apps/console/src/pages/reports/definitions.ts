@@ -64,7 +64,7 @@ export interface ReportDef {
 export type ReportName =
   'coverage' | 'suppressions' | 'deliverability' | 'funnel' | 'win-back' | 'vip-cooling' | 'verification';
 
-export type ReportTab = ReportName | 'survey' | 'attribution';
+export type ReportTab = ReportName | 'survey' | 'attribution' | 'holdout';
 
 export const REPORT_TABS: ReportTab[] = [
   'coverage',
@@ -76,6 +76,7 @@ export const REPORT_TABS: ReportTab[] = [
   'vip-cooling',
   'survey',
   'verification',
+  'holdout',
 ];
 
 const int = (key: string, label?: string): ColumnDef => ({ key, kind: 'int', label });

@@ -5,6 +5,7 @@ import { PageTitle } from '../../components/Shell';
 import NotFound from '../NotFound';
 import { REPORT_TABS, REPORTS, type ReportTab } from './definitions';
 import { ReportScreen } from './ReportScreen';
+import { HoldoutReport } from './HoldoutReport';
 import { SurveyReport } from './SurveyReport';
 import { AttributionReport } from './AttributionReport';
 
@@ -70,6 +71,8 @@ function ReportsPage() {
         <SurveyReport />
       ) : tab === 'attribution' ? (
         <AttributionReport />
+      ) : tab === 'holdout' ? (
+        <HoldoutReport />
       ) : (
         <ReportScreen key={tab} def={REPORTS[tab]} />
       )}

@@ -6,6 +6,7 @@ import { useSession } from '../../auth/session';
 import { TAG } from '../../components/colours';
 import { PageTitle } from '../../components/Shell';
 import { DeliverabilityCard } from './DeliverabilityCard';
+import { ControlGroupCard } from './ControlGroup';
 
 /** Each settings screen: who sees it, and who may change it (the API refuses the others). */
 const SCREENS: {
@@ -55,6 +56,7 @@ export default function Settings() {
         ))}
       </Row>
       {role === 'admin' && <DeliverabilityCard />}
+      <ControlGroupCard />
       <p style={{ marginTop: 16 }}>
         <a href="/docs">{t('coming.docs')}</a>
       </p>
