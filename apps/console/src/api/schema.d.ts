@@ -2822,6 +2822,8 @@ export interface components {
              *     - `locale` (eq, neq, in, notIn): The language the client is written to
              *     - `revenue` (gt, gte, lt, lte, between): Sum of purchase amounts over a trailing window (windowDays, default 365; currencies are not converted)
              *     - `lastPurchase` (olderThanDays, withinDays, never): When the client last bought
+             *     - `lastClick` (olderThanDays, withinDays, never): When the client last clicked a link in a message ("clicked within N days")
+             *     - `lastEngagement` (olderThanDays, withinDays): Days without engagement: a click, an open by a person (machine opens do not count) or a purchase
              *     - `lastTouch` (olderThanDays, withinDays, never): When the client was last touched (a message, call or letter)
              *     - `contactVerified` (olderThanDays, withinDays, never): When the contact data was last verified
              *     - `hasEmail` (is): Whether the client has an email address
@@ -3363,6 +3365,8 @@ export interface components {
              *     - `locale` (eq, neq, in, notIn): The language the client is written to
              *     - `revenue` (gt, gte, lt, lte, between): Sum of purchase amounts over a trailing window (windowDays, default 365; currencies are not converted)
              *     - `lastPurchase` (olderThanDays, withinDays, never): When the client last bought
+             *     - `lastClick` (olderThanDays, withinDays, never): When the client last clicked a link in a message ("clicked within N days")
+             *     - `lastEngagement` (olderThanDays, withinDays): Days without engagement: a click, an open by a person (machine opens do not count) or a purchase
              *     - `lastTouch` (olderThanDays, withinDays, never): When the client was last touched (a message, call or letter)
              *     - `contactVerified` (olderThanDays, withinDays, never): When the contact data was last verified
              *     - `hasEmail` (is): Whether the client has an email address
@@ -4496,6 +4500,8 @@ export interface components {
              *     - `locale` (eq, neq, in, notIn): The language the client is written to
              *     - `revenue` (gt, gte, lt, lte, between): Sum of purchase amounts over a trailing window (windowDays, default 365; currencies are not converted)
              *     - `lastPurchase` (olderThanDays, withinDays, never): When the client last bought
+             *     - `lastClick` (olderThanDays, withinDays, never): When the client last clicked a link in a message ("clicked within N days")
+             *     - `lastEngagement` (olderThanDays, withinDays): Days without engagement: a click, an open by a person (machine opens do not count) or a purchase
              *     - `lastTouch` (olderThanDays, withinDays, never): When the client was last touched (a message, call or letter)
              *     - `contactVerified` (olderThanDays, withinDays, never): When the contact data was last verified
              *     - `hasEmail` (is): Whether the client has an email address
