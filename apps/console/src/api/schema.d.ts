@@ -1982,6 +1982,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/o/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The open pixel of an email: counts an open of its delivery and answers a 1×1 GIF
+         * @description Opens by machines (Apple Mail Privacy Protection, security scanners, HEAD requests) are counted apart. Always the same GIF, known key or not.
+         */
+        get: operations["OpenPixel_open"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portal/{token}": {
         parameters: {
             query?: never;
@@ -2432,6 +2452,8 @@ export interface components {
             name: string;
             /** @description The next three occurrences (none when archived) */
             nextOccurrences: components["schemas"]["OccurrenceDto"][];
+            /** @description Emails carry an open pixel */
+            openTracking: boolean;
             /** @description Set on the programs touchbase proposes */
             playbookKey: string | null;
             /** @enum {string} */
@@ -2691,6 +2713,11 @@ export interface components {
              * @example Monthly news
              */
             name: string;
+            /**
+             * @description Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart
+             * @default false
+             */
+            openTracking: boolean;
             /**
              * @default normal
              * @enum {string}
@@ -4317,6 +4344,11 @@ export interface components {
              * @example Monthly news
              */
             name?: string;
+            /**
+             * @description Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart
+             * @default false
+             */
+            openTracking: boolean;
             /**
              * @default normal
              * @enum {string}
@@ -12447,6 +12479,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenPixel_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description image/gif, 1×1, not to be cached */
             200: {
                 headers: {
                     [name: string]: unknown;

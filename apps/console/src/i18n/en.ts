@@ -3,6 +3,7 @@ import * as calendar from './sections/calendar';
 import * as calls from './sections/calls';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
+import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -314,6 +315,7 @@ export const en: Messages = {
   templates: templates.en,
   simulation: simulation.en,
   runs: runs.en,
+  engagement: engagement.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,
   calls: calls.en,

@@ -4,6 +4,7 @@ import * as calendar from './sections/calendar';
 import * as calls from './sections/calls';
 import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
+import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -315,6 +316,7 @@ export const ru = {
   templates: templates.ru,
   simulation: simulation.ru,
   runs: runs.ru,
+  engagement: engagement.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,
   calls: calls.ru,

@@ -190,6 +190,15 @@ export class CreateCampaignDto {
   clickTracking?: boolean;
 
   @ApiPropertyOptional({
+    default: false,
+    description:
+      'Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart',
+  })
+  @IsOmittable()
+  @IsBoolean()
+  openTracking?: boolean;
+
+  @ApiPropertyOptional({
     type: String,
     format: 'uuid',
     nullable: true,
@@ -268,6 +277,7 @@ export class CampaignDto {
   @ApiProperty() graceHours!: number;
   @ApiProperty() requiresEdition!: boolean;
   @ApiProperty({ description: 'Links through short links that count clicks' }) clickTracking!: boolean;
+  @ApiProperty({ description: 'Emails carry an open pixel' }) openTracking!: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) signerId!: string | null;
   @ApiProperty({ nullable: true, type: String }) fromAddress!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Set on the programs touchbase proposes' })
@@ -323,6 +333,7 @@ export class CampaignDto {
       graceHours: c.graceHours,
       requiresEdition: c.requiresEdition,
       clickTracking: c.clickTracking,
+      openTracking: c.openTracking,
       signerId: c.signerId,
       fromAddress: c.fromAddress,
       playbookKey: c.playbookKey,

@@ -70,6 +70,10 @@ export class Campaign {
   @Column({ type: 'boolean', default: true })
   clickTracking!: boolean;
 
+  /** Its emails carry an open pixel (when OPEN_TRACKING is on for the workspace and links are tracked). */
+  @Column({ type: 'boolean', default: false })
+  openTracking!: boolean;
+
   @Column({ type: 'uuid', nullable: true })
   signerId!: string | null;
 

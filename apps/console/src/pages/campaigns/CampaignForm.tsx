@@ -76,6 +76,7 @@ interface FormValues {
   graceHours: number;
   requiresEdition: boolean;
   clickTracking: boolean;
+  openTracking: boolean;
 }
 
 const WHOLE_BASE = '';
@@ -101,6 +102,7 @@ const STEP_OF: Record<string, number> = {
   graceHours: 2,
   requiresEdition: 2,
   clickTracking: 1,
+  openTracking: 1,
 };
 
 const RRULE_EXAMPLES = [
@@ -150,6 +152,7 @@ function fromCampaign(c: Campaign): FormValues {
     graceHours: c.graceHours,
     requiresEdition: c.requiresEdition,
     clickTracking: c.clickTracking,
+    openTracking: c.openTracking,
   };
 }
 
@@ -165,6 +168,7 @@ const DEFAULTS: Partial<FormValues> = {
   graceHours: 24,
   requiresEdition: false,
   clickTracking: true,
+  openTracking: false,
 };
 
 /** /campaigns/new and /campaigns/:id/edit: the same form, in steps. */
@@ -271,6 +275,7 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
       graceHours: v.graceHours,
       requiresEdition: v.requiresEdition,
       clickTracking: v.clickTracking,
+      openTracking: v.openTracking,
       signerId: v.kind === 'ceo-letter' || usedNow.includes('letter') ? (v.signerId ?? null) : null,
       fromAddress: usedNow.includes('email') ? v.fromAddress?.trim() || null : null,
     };
@@ -539,6 +544,9 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
             extra={t('campaigns.form.clickTrackingHint')}
           >
             <Checkbox>{t('campaigns.form.clickTracking')}</Checkbox>
+          </Form.Item>
+          <Form.Item name="openTracking" valuePropName="checked" extra={t('engagement.openTrackingHint')}>
+            <Checkbox>{t('engagement.openTracking')}</Checkbox>
           </Form.Item>
         </section>
 
@@ -942,6 +950,11 @@ function Review({ values }: { values: FormValues }) {
           key: 'clicks',
           label: t('campaigns.form.clickTracking'),
           children: values.clickTracking ? t('common.yes') : t('common.no'),
+        },
+        {
+          key: 'opens',
+          label: t('engagement.openTracking'),
+          children: values.openTracking ? t('common.yes') : t('common.no'),
         },
       ]}
     />
