@@ -202,6 +202,50 @@ describe('Segments API', () => {
       expect(await matching(cond('contactVerified', 'never'))).toEqual(ids(never));
     });
 
+    it('lastClick (clicked within N days) and lastEngagement (no engagement for N days: clicks, human opens, purchases; since creation)', async () => {
+      const engaged = (c: { id: string }, e: { click?: Date; open?: Date; machineOpens?: number }) =>
+        t.dataSource.query(
+          `INSERT INTO client_engagement (client_id, last_click_at, last_open_at, clicks, opens, machine_opens)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [c.id, e.click ?? null, e.open ?? null, e.click ? 1 : 0, e.open ? 1 : 0, e.machineOpens ?? 0],
+        );
+      const clickedRecently = await client();
+      await engaged(clickedRecently, { click: daysAgo(3) });
+      const clickedLongAgo = await client({ lastPurchaseAt: daysAgo(300) });
+      await engaged(clickedLongAgo, { click: daysAgo(60) });
+      const opened = await client({ createdAt: daysAgo(400) } as Partial<Client>);
+      await engaged(opened, { open: daysAgo(5) });
+      const bought = await client({
+        lastPurchaseAt: daysAgo(10),
+        createdAt: daysAgo(400),
+      } as Partial<Client>);
+      const silentOld = await client({ createdAt: daysAgo(200) } as Partial<Client>);
+      const silentNew = await client();
+      // Machine opens (privacy proxies, scanners) are not engagement.
+      const machinesOnly = await client({ createdAt: daysAgo(200) } as Partial<Client>);
+      await engaged(machinesOnly, { machineOpens: 4 });
+
+      expect(await matching(cond('lastClick', 'withinDays', 30))).toEqual(ids(clickedRecently));
+      expect(await matching(cond('lastClick', 'olderThanDays', 30))).toEqual(ids(clickedLongAgo));
+      expect(await matching(cond('lastClick', 'never'))).toEqual(
+        ids(opened, bought, silentOld, silentNew, machinesOnly),
+      );
+      expect(await matching(cond('lastEngagement', 'olderThanDays', 30))).toEqual(
+        ids(clickedLongAgo, silentOld, machinesOnly),
+      );
+      expect(await matching(cond('lastEngagement', 'withinDays', 30))).toEqual(
+        ids(clickedRecently, opened, bought, silentNew),
+      );
+      // The count agrees with the members.
+      const count = await t
+        .http()
+        .post('/api/v1/segments/preview')
+        .set(as(marketer))
+        .send({ rules: { not: cond('lastEngagement', 'olderThanDays', 30) } })
+        .expect(200);
+      expect(count.body.count).toBe(4);
+    });
+
     it('hasEmail, hasPhone, hasAddress: is true / is false', async () => {
       const full = await client();
       const noEmail = await client({ email: null });
@@ -577,6 +621,8 @@ describe('Segments API', () => {
         'locale',
         'revenue',
         'lastPurchase',
+        'lastClick',
+        'lastEngagement',
         'lastTouch',
         'contactVerified',
         'hasEmail',

@@ -240,3 +240,98 @@ describe('Short links turned off (CLICK_TRACKING=false)', () => {
     expect(n).toBe(0);
   });
 });
+
+describe('Open pixel (OPEN_TRACKING=true and the campaign asks for it)', () => {
+  const suite = emailAppPerSuite({ OPEN_TRACKING: 'true' });
+  const PIXEL = new RegExp(
+    `<img src="${PUBLIC_URL.replace(/\./g, '\\.')}/o/([0-9A-Za-z]{9})" width="1" height="1"`,
+  );
+  const CHROME =
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+  async function sendOne(openTracking: boolean) {
+    const client = await createClient(suite.t.dataSource, { name: 'ООО «Открытия»' });
+    const campaign = await emailCampaign(suite.t, { openTracking });
+    const [row] = await drain(suite.t, await planNow(suite.t, campaign, { edition: {} }));
+    expect(row.status).toBe('sent');
+    const [message] = suite.sink.to(client.email!);
+    return { message, deliveryId: row.id, clientId: client.id };
+  }
+
+  const open = (key: string, ua: string, ip = '203.0.113.7') =>
+    suite.t.http().get(`/o/${key}`).set('User-Agent', ua).set('X-Forwarded-For', ip);
+
+  it('counts opens by people on the delivery and the client; machine opens apart, never as engagement', async () => {
+    const { message, deliveryId, clientId } = await sendOne(true);
+    const key = PIXEL.exec(message.html)![1];
+    expect(message.text).not.toContain('/o/');
+
+    // Read an hour after it was sent.
+    await suite.t.dataSource.query(
+      `UPDATE delivery_links SET created_at = now() - interval '1 hour' WHERE delivery_id = $1`,
+      [deliveryId],
+    );
+    const res = await open(key, CHROME).expect(200);
+    expect(res.headers['content-type']).toBe('image/gif');
+    expect(res.headers['cache-control']).toContain('no-store');
+    expect(res.body.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    await open(key, 'Mozilla/5.0').expect(200); // Apple Mail Privacy Protection
+    await open(key, CHROME, '17.58.101.12').expect(200); // Apple's network
+    await open(key, 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)').expect(200);
+    await suite.t.http().head(`/o/${key}`).set('User-Agent', CHROME).expect(200);
+    await open('000000000', CHROME).expect(200); // not ours: the same GIF, nothing counted
+    await suite.t.app.get(ShortLinksService).flushClicks();
+
+    const [links] = await suite.t.dataSource.query(
+      `SELECT opens, machine_opens, first_opened_at, last_opened_at FROM delivery_links WHERE delivery_id = $1`,
+      [deliveryId],
+    );
+    expect(links).toMatchObject({ opens: 1, machine_opens: 4 });
+    expect(links.first_opened_at).toEqual(links.last_opened_at);
+    const [engagement] = await suite.t.dataSource.query(
+      `SELECT e.opens, e.machine_opens, e.last_open_at, e.clicks, ${lastEngagedAtSql('c', 'e')} AS engaged
+         FROM client_engagement e JOIN clients c ON c.id = e.client_id WHERE e.client_id = $1`,
+      [clientId],
+    );
+    expect(engagement).toMatchObject({ opens: 1, machine_opens: 4, clicks: 0 });
+    expect(engagement.last_open_at).toEqual(links.last_opened_at);
+    expect(engagement.engaged).toEqual(links.last_opened_at);
+  });
+
+  it('only machine opens (a scanner right after sending, a privacy proxy): the client has not engaged', async () => {
+    const { message, clientId } = await sendOne(true);
+    const key = PIXEL.exec(message.html)![1];
+    // Seconds after sending: a scanner, whatever browser it claims to be.
+    await open(key, CHROME).expect(200);
+    await open(key, 'Mozilla/5.0').expect(200);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const [engagement] = await suite.t.dataSource.query(
+      `SELECT e.opens, e.machine_opens, ${lastEngagedAtSql('c', 'e')} AS engaged
+         FROM client_engagement e JOIN clients c ON c.id = e.client_id WHERE e.client_id = $1`,
+      [clientId],
+    );
+    expect(engagement).toEqual({ opens: 0, machine_opens: 2, engaged: null });
+  });
+
+  it('a campaign that does not ask for opens has no pixel', async () => {
+    const { message } = await sendOne(false);
+    expect(message.html).not.toMatch(PIXEL);
+    expect(message.html).not.toContain('/o/');
+  });
+});
+
+describe('Open pixel off for the workspace (the default)', () => {
+  const suite = emailAppPerSuite();
+
+  it('a campaign asking for opens sends no pixel', async () => {
+    const client = await createClient(suite.t.dataSource, { name: 'ООО «Без пикселя»' });
+    const [row] = await drain(
+      suite.t,
+      await planNow(suite.t, await emailCampaign(suite.t, { openTracking: true }), { edition: {} }),
+    );
+    expect(row.status).toBe('sent');
+    const [message] = suite.sink.to(client.email!);
+    expect(message.html).toMatch(SHORT);
+    expect(message.html).not.toContain('/o/');
+  });
+});

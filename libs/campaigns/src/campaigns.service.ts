@@ -100,6 +100,7 @@ export class CampaignsService {
           graceHours: given.graceHours ?? 24,
           requiresEdition: given.requiresEdition ?? false,
           clickTracking: given.clickTracking ?? true,
+          openTracking: given.openTracking ?? false,
           fromAddress: given.fromAddress ?? null,
           createdBy: actorId ?? null,
         }),

@@ -98,6 +98,7 @@ export class AppConfig {
       unsubscribeSecret: this.env.UNSUBSCRIBE_LINK_SECRET,
       portalTtlDays: this.env.PORTAL_LINK_TTL_DAYS,
       clickTracking: this.env.CLICK_TRACKING,
+      openTracking: this.env.OPEN_TRACKING,
     };
   }
 

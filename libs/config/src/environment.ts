@@ -257,6 +257,14 @@ export class Environment {
   @IsBoolean()
   CLICK_TRACKING = true;
 
+  /**
+   * Emails of campaigns that ask for it carry a 1×1 open pixel (PUBLIC_URL/o/<code>); off by default.
+   * Machine opens (Apple Mail Privacy Protection, security scanners) are counted apart.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  OPEN_TRACKING = false;
+
   // ── Worker ──────────────────────────────────────────────────────────────
   @Transform(toInteger)
   @IsInt()

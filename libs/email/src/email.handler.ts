@@ -67,8 +67,14 @@ export class EmailHandler extends ChannelHandler {
       if (rendered.channel !== Channel.Email)
         throw new Error(`"${item.template.name}" is not an email template`);
       const links = this.shortLinks.forMessage(item.id, item.campaign, item.client);
+      // The open pixel only where opens are asked for and the client's clicks are counted.
+      const pixel = links?.tracked && this.shortLinks.opensTracked(item.campaign);
       const tracked = links
-        ? { ...rendered, html: links.html(rendered.html), text: links.text(rendered.text) }
+        ? {
+            ...rendered,
+            html: pixel ? links.pixel(links.html(rendered.html)) : links.html(rendered.html),
+            text: links.text(rendered.text),
+          }
         : rendered;
       return { message: this.messages.build(item, tracked, signature), links };
     } catch (e) {

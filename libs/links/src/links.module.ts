@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ClientHooksModule } from '@touchbase/clients';
 import { EngagementErasureHook } from './engagement-erasure.hook';
 import { LinksService } from './links.service';
-import { ShortLinksController } from './short-links.controller';
+import { OpenPixelController, ShortLinksController } from './short-links.controller';
 import { ShortLinksService } from './short-links.service';
 
 @Global()
@@ -14,5 +14,5 @@ import { ShortLinksService } from './short-links.service';
 export class LinksModule {}
 
 /** The API side: the short links' redirect, /r/<code>. */
-@Module({ controllers: [ShortLinksController] })
+@Module({ controllers: [ShortLinksController, OpenPixelController] })
 export class ShortLinksApiModule {}

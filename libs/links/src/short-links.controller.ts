@@ -1,6 +1,6 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '@touchbase/core';
 import { ShortLinksService } from './short-links.service';
 
@@ -13,6 +13,36 @@ const NOT_FOUND_PAGE = `<!doctype html>
 <h2 lang="en" style="font-size: 1.2rem">Link not found</h2>
 <p lang="en">Check that the whole link was copied.</p>
 </body></html>`;
+
+/** A transparent 1×1 GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+@ApiTags('links')
+@Controller('o')
+export class OpenPixelController {
+  constructor(private readonly links: ShortLinksService) {}
+
+  @Get(':key')
+  @Public({ throttle: false })
+  @ApiOperation({
+    summary: 'The open pixel of an email: counts an open of its delivery and answers a 1×1 GIF',
+    description:
+      'Opens by machines (Apple Mail Privacy Protection, security scanners, HEAD requests) are counted apart. ' +
+      'Always the same GIF, known key or not.',
+  })
+  @ApiParam({ name: 'key', example: 'k3J9aQx2L' })
+  @ApiResponse({ status: 200, description: 'image/gif, 1×1, not to be cached' })
+  async open(@Param('key') key: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.links.open(key, {
+      method: req.method,
+      userAgent: req.get('user-agent') ?? null,
+      ip: req.ip ?? null,
+    });
+    res.setHeader('Cache-Control', 'no-store, no-cache, must-revalidate, private');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.status(200).type('image/gif').send(PIXEL);
+  }
+}
 
 @ApiTags('links')
 @Controller('r')

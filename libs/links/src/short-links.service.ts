@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { decodeHTMLAttribute } from 'entities';
+import { isbot } from 'isbot';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 
@@ -19,11 +20,39 @@ const CLICK_FLUSH_SIZE = 1000;
 /** Codes resolved recently, kept for repeated clicks (a link shared or scanned several times). */
 const CACHE_SIZE = 50_000;
 const LOOKUP_WINDOW_MS = 5;
+/** An open this soon after the message was made is a scanner's (a person does not read that fast). */
+export const SCANNER_OPEN_SECONDS = 10;
+
+/** Who asked for an open pixel: the request's method, user agent and address. */
+export interface OpenRequest {
+  method: string;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/**
+ * Whether an open is a machine's, not a person's reading:
+ * - Apple Mail Privacy Protection fetches every image through Apple's proxy when the message arrives:
+ *   its requests come from Apple's network 17.0.0.0/8 or carry the bare user agent `Mozilla/5.0`;
+ * - security scanners (mail gateways, link checkers): a user agent `isbot` knows, a HEAD request, or an
+ *   open within SCANNER_OPEN_SECONDS of the message being made.
+ * Machine opens are counted apart and are never engagement.
+ */
+export function isMachineOpen(request: OpenRequest, madeAt: Date, at: Date): boolean {
+  const ua = request.userAgent?.trim() ?? '';
+  if (ua === 'Mozilla/5.0') return true;
+  const ip = request.ip?.replace(/^::ffff:/, '') ?? '';
+  if (/^17\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip)) return true;
+  if (request.method.toUpperCase() === 'HEAD') return true;
+  if (ua === '' || isbot(ua)) return true;
+  return at.getTime() - madeAt.getTime() < SCANNER_OPEN_SECONDS * 1000;
+}
 
 /** The links of one delivery: the short URL of each target, and the row that makes them work. */
 export class DeliveryLinks {
   readonly key = randomKey();
   private readonly targets: string[] = [];
+  private withPixel = false;
 
   /** `tracked`: false for links that only shorten (their clicks are not counted). */
   constructor(
@@ -63,8 +92,16 @@ export class DeliveryLinks {
     });
   }
 
+  /** The HTML with a 1×1 open pixel (PUBLIC_URL/o/<key>) at the end of its body. */
+  pixel(html: string): string {
+    this.withPixel = true;
+    const src = `${this.base.replace(/\/r\/$/, '/o/')}${this.key}`;
+    const img = `<img src="${src}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
+    return /<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${img}</body>`) : html + img;
+  }
+
   get empty(): boolean {
-    return this.targets.length === 0;
+    return this.targets.length === 0 && !this.withPixel;
   }
 
   get row(): { key: string; deliveryId: string; targets: string[]; tracked: boolean } {
@@ -97,6 +134,10 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     batchScheduleFn: (run) => setTimeout(run, LOOKUP_WINDOW_MS),
   });
   private pending = new Map<string, { clicks: number; first: Date; last: Date }>();
+  private pendingOpens = new Map<
+    string,
+    { opens: number; machine: number; first: Date | null; last: Date | null }
+  >();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -110,6 +151,11 @@ export class ShortLinksService implements BeforeApplicationShutdown {
   /** Whether links are tracked (CLICK_TRACKING). */
   get enabled(): boolean {
     return this.config.links.clickTracking;
+  }
+
+  /** Whether a campaign's emails carry an open pixel: OPEN_TRACKING, the campaign, and its links tracked. */
+  opensTracked(campaign: { clickTracking: boolean; openTracking: boolean }): boolean {
+    return this.config.links.openTracking && campaign.openTracking && this.tracks(campaign);
   }
 
   /** Whether a campaign's messages get short links: tracking on for the workspace and the campaign. */
@@ -188,13 +234,39 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     return target;
   }
 
+  /**
+   * Counts an open of a delivery's email (its pixel's key); false for a key that is not one of ours.
+   * Untracked links (the client turned tracking off) count nothing.
+   */
+  async open(key: string, request: OpenRequest, at = new Date()): Promise<boolean> {
+    if (!new RegExp(`^[0-9A-Za-z]{${SHORT_KEY_LENGTH}}$`).test(key)) return false;
+    const links = await this.targets.load(key);
+    if (!links) return false;
+    if (!links.tracked) return true;
+    const machine = isMachineOpen(request, links.createdAt, at);
+    const seen = this.pendingOpens.get(key) ?? { opens: 0, machine: 0, first: null, last: null };
+    if (machine) seen.machine += 1;
+    else {
+      seen.opens += 1;
+      seen.first ??= at;
+      seen.last = at;
+    }
+    this.pendingOpens.set(key, seen);
+    if (this.pendingOpens.size >= CLICK_FLUSH_SIZE) void this.flushClicks();
+    else this.timer ??= setTimeout(() => void this.flushClicks(), CLICK_FLUSH_MS).unref();
+    return true;
+  }
+
   /** Writes the clicks counted so far (on a timer, at shutdown, and for whoever must read them now). */
   flushClicks(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.pending;
     this.pending = new Map();
+    const opens = this.pendingOpens;
+    this.pendingOpens = new Map();
     this.flushing = this.flushing.then(async () => {
+      if (opens.size > 0) await this.writeOpens(opens);
       if (batch.size === 0) return;
       const rows = [...batch].map(([key, c]) => ({ key, clicks: c.clicks, first: c.first, last: c.last }));
       try {
@@ -228,17 +300,54 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     return this.flushing;
   }
 
+  /** The opens counted so far: the deliveries' counts and their clients' engagement, in one statement. */
+  private async writeOpens(
+    batch: Map<string, { opens: number; machine: number; first: Date | null; last: Date | null }>,
+  ): Promise<void> {
+    const rows = [...batch].map(([key, o]) => ({ key, ...o }));
+    try {
+      await this.dataSource.query(
+        `WITH counted AS (
+           UPDATE delivery_links d
+              SET opens = d.opens + o.opens,
+                  machine_opens = d.machine_opens + o.machine,
+                  first_opened_at = LEAST(d.first_opened_at, o.first),
+                  last_opened_at = GREATEST(d.last_opened_at, o.last)
+             FROM jsonb_to_recordset($1::jsonb) AS o(key text, opens int, machine int, first timestamptz, last timestamptz)
+            WHERE d.key = o.key
+        RETURNING d.delivery_id, o.opens, o.machine, o.last)
+         INSERT INTO client_engagement AS e (client_id, last_open_at, opens, machine_opens)
+         SELECT dv.client_id, max(counted.last), sum(counted.opens), sum(counted.machine)
+           FROM counted
+           JOIN deliveries dv ON dv.id = counted.delivery_id
+           JOIN clients cl ON cl.id = dv.client_id AND cl.erased_at IS NULL
+          GROUP BY dv.client_id
+             ON CONFLICT (client_id) DO UPDATE
+            SET last_open_at = GREATEST(e.last_open_at, EXCLUDED.last_open_at),
+                opens = e.opens + EXCLUDED.opens,
+                machine_opens = e.machine_opens + EXCLUDED.machine_opens,
+                updated_at = now()`,
+        [JSON.stringify(rows)],
+      );
+    } catch (e) {
+      this.logger.error({ err: e, opens: rows.length }, 'Could not record opens');
+    }
+  }
+
   /** Before the database closes: the clicks counted since the last write. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.flushClicks();
   }
 
   private async load(keys: readonly string[]): Promise<(ResolvedLinks | null)[]> {
-    const rows: { key: string; targets: string[]; tracked: boolean }[] = await this.dataSource.query(
-      `SELECT key, targets, tracked FROM delivery_links WHERE key = ANY($1::text[])`,
-      [keys],
+    const rows: { key: string; targets: string[]; tracked: boolean; created_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT key, targets, tracked, created_at FROM delivery_links WHERE key = ANY($1::text[])`,
+        [keys],
+      );
+    const found = new Map(
+      rows.map((r) => [r.key, { targets: r.targets, tracked: r.tracked, createdAt: r.created_at }]),
     );
-    const found = new Map(rows.map((r) => [r.key, { targets: r.targets, tracked: r.tracked }]));
     return keys.map((k) => found.get(k) ?? null);
   }
 }
@@ -247,6 +356,8 @@ export class ShortLinksService implements BeforeApplicationShutdown {
 interface ResolvedLinks {
   targets: string[];
   tracked: boolean;
+  /** When the message was made (about when it was sent): an open right after is a scanner's. */
+  createdAt: Date;
 }
 
 /** A Map that forgets its oldest entries past `limit` (DataLoader's cache, bounded). */

@@ -173,6 +173,23 @@ describe('compileSegmentRule', () => {
     );
   });
 
+  it('engagement: lastClick reads the client engagement; lastEngagement uses the one rule, counting from creation', () => {
+    const click = compileSegmentRule({ field: 'lastClick', op: 'withinDays', value: 14 });
+    expect(click.sql).toBe(
+      '((SELECT e.last_click_at FROM client_engagement e WHERE e.client_id = c.id) IS NOT NULL AND ' +
+        '(SELECT e.last_click_at FROM client_engagement e WHERE e.client_id = c.id) >= now() - make_interval(days => $1::int))',
+    );
+    expect(click.params).toEqual([14]);
+    const idle = compileSegmentRule({ not: { field: 'lastEngagement', op: 'olderThanDays', value: 90 } }, 2);
+    expect(idle.sql).toContain(`GREATEST(e.last_click_at, e.last_open_at, c.last_purchase_at)`);
+    expect(idle.sql).toContain('LEFT JOIN client_engagement e ON e.client_id = c.id), c.created_at) <');
+    expect(idle.sql).toMatch(/^\(NOT /);
+    expect(idle.params).toEqual([90]);
+    expect(placeholders(idle.sql)).toEqual([3]);
+    expect(problemsOf({ field: 'lastEngagement', op: 'never' })['rules.op']).toContain('olderThanDays');
+    expect(problemsOf({ field: 'lastClick', op: 'withinDays', value: -1 })['rules.value']).toBeDefined();
+  });
+
   it('restricts membership to clients that are neither archived nor erased', () => {
     const m = compileSegmentMembership({ field: 'hasEmail', op: 'is', value: true }, 1);
     expect(m.sql).toBe(

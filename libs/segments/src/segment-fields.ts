@@ -1,5 +1,6 @@
 import { Category, Stage } from '@touchbase/clients';
 import { Locale } from '@touchbase/core';
+import { lastEngagedAtSql } from '@touchbase/links';
 import {
   amount,
   amountRange,
@@ -167,6 +168,35 @@ function revenueOps(): Record<string, OperatorSpec> {
   };
 }
 
+/** The client's last click on a link of a message (NULL: never clicked). */
+const LAST_CLICK_SQL = '(SELECT e.last_click_at FROM client_engagement e WHERE e.client_id = c.id)';
+
+/**
+ * When the client last engaged, by the one rule (lastEngagedAtSql: last click, last human open, last
+ * purchase); a client that never engaged counts from when it was added, so a new client is not "without
+ * engagement for 90 days" on its first day.
+ */
+const ENGAGED_SINCE_SQL =
+  `COALESCE((SELECT ${lastEngagedAtSql('c', 'e')} FROM (SELECT 1) one ` +
+  `LEFT JOIN client_engagement e ON e.client_id = c.id), c.created_at)`;
+
+function engagementOps(): Record<string, OperatorSpec> {
+  const cutoff = (b: Bind, n: number) => `now() - make_interval(days => ${b(n, 'int')})`;
+  return {
+    olderThanDays: op(
+      days,
+      'No engagement for N days: no click, no open by a person and no purchase in the last N days ' +
+        '(a client that never engaged counts from when it was added)',
+      (n, b) => `(${ENGAGED_SINCE_SQL} < ${cutoff(b, n)})`,
+    ),
+    withinDays: op(
+      days,
+      'Engaged within the last N days (a click, an open by a person or a purchase; or added since)',
+      (n, b) => `(${ENGAGED_SINCE_SQL} >= ${cutoff(b, n)})`,
+    ),
+  };
+}
+
 const TOPIC_SQL = (b: Bind, key: string, subscribed: boolean) =>
   // The effective subscription: the client's explicit choice, else the topic's default.
   `EXISTS (SELECT 1 FROM topics t LEFT JOIN client_topic_subscriptions s ON s.client_id = c.id AND s.topic_key = t.key ` +
@@ -248,6 +278,15 @@ export const SEGMENT_FIELDS: Readonly<Record<string, FieldSpec>> = {
   lastPurchase: {
     description: 'When the client last bought',
     ops: moment('c.last_purchase_at', 'Last purchase', false),
+  },
+  lastClick: {
+    description: 'When the client last clicked a link in a message ("clicked within N days")',
+    ops: moment(LAST_CLICK_SQL, 'Last click', false),
+  },
+  lastEngagement: {
+    description:
+      'Days without engagement: a click, an open by a person (machine opens do not count) or a purchase',
+    ops: engagementOps(),
   },
   lastTouch: {
     description: 'When the client was last touched (a message, call or letter)',

@@ -2148,6 +2148,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/o/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The open pixel of an email: counts an open of its delivery and answers a 1×1 GIF
+         * @description Opens by machines (Apple Mail Privacy Protection, security scanners, HEAD requests) are counted apart. Always the same GIF, known key or not.
+         */
+        get: operations["OpenPixel_open"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portal/{token}": {
         parameters: {
             query?: never;
@@ -2613,6 +2633,8 @@ export interface components {
             name: string;
             /** @description The next three occurrences (none when archived) */
             nextOccurrences: components["schemas"]["OccurrenceDto"][];
+            /** @description Emails carry an open pixel */
+            openTracking: boolean;
             /** @description Set on the programs touchbase proposes */
             playbookKey: string | null;
             /** @enum {string} */
@@ -2921,6 +2943,11 @@ export interface components {
              */
             name: string;
             /**
+             * @description Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart
+             * @default false
+             */
+            openTracking: boolean;
+            /**
              * @default normal
              * @enum {string}
              */
@@ -3051,6 +3078,8 @@ export interface components {
              *     - `locale` (eq, neq, in, notIn): The language the client is written to
              *     - `revenue` (gt, gte, lt, lte, between): Sum of purchase amounts over a trailing window (windowDays, default 365; currencies are not converted)
              *     - `lastPurchase` (olderThanDays, withinDays, never): When the client last bought
+             *     - `lastClick` (olderThanDays, withinDays, never): When the client last clicked a link in a message ("clicked within N days")
+             *     - `lastEngagement` (olderThanDays, withinDays): Days without engagement: a click, an open by a person (machine opens do not count) or a purchase
              *     - `lastTouch` (olderThanDays, withinDays, never): When the client was last touched (a message, call or letter)
              *     - `contactVerified` (olderThanDays, withinDays, never): When the contact data was last verified
              *     - `hasEmail` (is): Whether the client has an email address
@@ -3789,6 +3818,8 @@ export interface components {
              *     - `locale` (eq, neq, in, notIn): The language the client is written to
              *     - `revenue` (gt, gte, lt, lte, between): Sum of purchase amounts over a trailing window (windowDays, default 365; currencies are not converted)
              *     - `lastPurchase` (olderThanDays, withinDays, never): When the client last bought
+             *     - `lastClick` (olderThanDays, withinDays, never): When the client last clicked a link in a message ("clicked within N days")
+             *     - `lastEngagement` (olderThanDays, withinDays): Days without engagement: a click, an open by a person (machine opens do not count) or a purchase
              *     - `lastTouch` (olderThanDays, withinDays, never): When the client was last touched (a message, call or letter)
              *     - `contactVerified` (olderThanDays, withinDays, never): When the contact data was last verified
              *     - `hasEmail` (is): Whether the client has an email address
@@ -4759,6 +4790,11 @@ export interface components {
              */
             name?: string;
             /**
+             * @description Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart
+             * @default false
+             */
+            openTracking: boolean;
+            /**
              * @default normal
              * @enum {string}
              */
@@ -4950,6 +4986,8 @@ export interface components {
              *     - `locale` (eq, neq, in, notIn): The language the client is written to
              *     - `revenue` (gt, gte, lt, lte, between): Sum of purchase amounts over a trailing window (windowDays, default 365; currencies are not converted)
              *     - `lastPurchase` (olderThanDays, withinDays, never): When the client last bought
+             *     - `lastClick` (olderThanDays, withinDays, never): When the client last clicked a link in a message ("clicked within N days")
+             *     - `lastEngagement` (olderThanDays, withinDays): Days without engagement: a click, an open by a person (machine opens do not count) or a purchase
              *     - `lastTouch` (olderThanDays, withinDays, never): When the client was last touched (a message, call or letter)
              *     - `contactVerified` (olderThanDays, withinDays, never): When the contact data was last verified
              *     - `hasEmail` (is): Whether the client has an email address
@@ -13620,6 +13658,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenPixel_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description image/gif, 1×1, not to be cached */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -6,6 +6,7 @@ import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
+import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -324,6 +325,7 @@ export const en: Messages = {
   runs: runs.en,
   holdouts: holdouts.en,
   deliverability: deliverability.en,
+  engagement: engagement.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,
   calls: calls.en,

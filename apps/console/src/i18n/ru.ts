@@ -7,6 +7,7 @@ import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
+import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -325,6 +326,7 @@ export const ru = {
   runs: runs.ru,
   holdouts: holdouts.ru,
   deliverability: deliverability.ru,
+  engagement: engagement.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,
   calls: calls.ru,

@@ -211,6 +211,15 @@ export class CreateCampaignDto {
   holdoutShare?: number;
 
   @ApiPropertyOptional({
+    default: false,
+    description:
+      'Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart',
+  })
+  @IsOmittable()
+  @IsBoolean()
+  openTracking?: boolean;
+
+  @ApiPropertyOptional({
     type: String,
     format: 'uuid',
     nullable: true,
@@ -290,6 +299,7 @@ export class CampaignDto {
   @ApiProperty() requiresEdition!: boolean;
   @ApiProperty({ description: 'Links through short links that count clicks' }) clickTracking!: boolean;
   @ApiProperty({ description: 'Share of the eligible audience held out (0: none)' }) holdoutShare!: number;
+  @ApiProperty({ description: 'Emails carry an open pixel' }) openTracking!: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) signerId!: string | null;
   @ApiProperty({ nullable: true, type: String }) fromAddress!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Set on the programs touchbase proposes' })
@@ -346,6 +356,7 @@ export class CampaignDto {
       requiresEdition: c.requiresEdition,
       clickTracking: c.clickTracking,
       holdoutShare: c.holdoutShare,
+      openTracking: c.openTracking,
       signerId: c.signerId,
       fromAddress: c.fromAddress,
       playbookKey: c.playbookKey,

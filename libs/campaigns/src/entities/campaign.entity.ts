@@ -73,6 +73,9 @@ export class Campaign {
   /** Share of the eligible audience held out (suppressed, reason holdout) to measure the campaign. */
   @Column({ type: 'double precision', default: 0 })
   holdoutShare!: number;
+  /** Its emails carry an open pixel (when OPEN_TRACKING is on for the workspace and links are tracked). */
+  @Column({ type: 'boolean', default: false })
+  openTracking!: boolean;
 
   @Column({ type: 'uuid', nullable: true })
   signerId!: string | null;

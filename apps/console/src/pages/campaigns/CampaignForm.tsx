@@ -79,6 +79,7 @@ interface FormValues {
   clickTracking: boolean;
   /** In percent (the API takes a fraction). */
   holdoutShare: number;
+  openTracking: boolean;
 }
 
 const WHOLE_BASE = '';
@@ -105,6 +106,7 @@ const STEP_OF: Record<string, number> = {
   requiresEdition: 2,
   clickTracking: 1,
   holdoutShare: 2,
+  openTracking: 1,
 };
 
 const RRULE_EXAMPLES = [
@@ -155,6 +157,7 @@ function fromCampaign(c: Campaign): FormValues {
     requiresEdition: c.requiresEdition,
     clickTracking: c.clickTracking,
     holdoutShare: holdoutToForm(c.holdoutShare),
+    openTracking: c.openTracking,
   };
 }
 
@@ -171,6 +174,7 @@ const DEFAULTS: Partial<FormValues> = {
   requiresEdition: false,
   clickTracking: true,
   holdoutShare: 0,
+  openTracking: false,
 };
 
 /** /campaigns/new and /campaigns/:id/edit: the same form, in steps. */
@@ -278,6 +282,7 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
       requiresEdition: v.requiresEdition,
       clickTracking: v.clickTracking,
       holdoutShare: canHoldOut(v.kind, v.priority) ? holdoutFromForm(v.holdoutShare) : 0,
+      openTracking: v.openTracking,
       signerId: v.kind === 'ceo-letter' || usedNow.includes('letter') ? (v.signerId ?? null) : null,
       fromAddress: usedNow.includes('email') ? v.fromAddress?.trim() || null : null,
     };
@@ -546,6 +551,9 @@ function CampaignFormBody({ campaign }: { campaign?: Campaign }) {
             extra={t('campaigns.form.clickTrackingHint')}
           >
             <Checkbox>{t('campaigns.form.clickTracking')}</Checkbox>
+          </Form.Item>
+          <Form.Item name="openTracking" valuePropName="checked" extra={t('engagement.openTrackingHint')}>
+            <Checkbox>{t('engagement.openTracking')}</Checkbox>
           </Form.Item>
         </section>
 
@@ -958,6 +966,11 @@ function Review({ values }: { values: FormValues }) {
           key: 'clicks',
           label: t('campaigns.form.clickTracking'),
           children: values.clickTracking ? t('common.yes') : t('common.no'),
+        },
+        {
+          key: 'opens',
+          label: t('engagement.openTracking'),
+          children: values.openTracking ? t('common.yes') : t('common.no'),
         },
       ]}
     />
