@@ -17,3 +17,4 @@ export * from './dto/calendar-board.dto';
 export * from './holdouts/holdout-rules';
 export * from './holdouts/control-group.service';
 export * from './holdouts/control-group.dto';
+export * from './run-engagement';

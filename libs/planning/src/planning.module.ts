@@ -17,6 +17,7 @@ import { CalendarBoardController } from './calendar-board.controller';
 import { CalendarBoardService } from './calendar-board.service';
 import { ControlGroupService } from './holdouts/control-group.service';
 import { ControlGroupController } from './holdouts/control-group.controller';
+import { RunEngagementController, RunEngagementService } from './run-engagement';
 
 /** The planner, runs and the frequency policy, without HTTP (the worker uses this). */
 @Module({
@@ -52,9 +53,10 @@ export class PlanningModule {}
 
 @Module({
   imports: [PlanningModule, CampaignsModule],
-  providers: [CalendarBoardService],
+  providers: [CalendarBoardService, RunEngagementService],
   controllers: [
     RunsController,
+    RunEngagementController,
     RunProgressController,
     FrequencyPolicyController,
     SimulationsController,

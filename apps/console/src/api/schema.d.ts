@@ -1474,6 +1474,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{id}/engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's clicks and opens: reached, tracked, clicked, click rate, human and machine opens, per channel */
+        get: operations["RunEngagement_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{id}/events": {
         parameters: {
             query?: never;
@@ -2739,6 +2756,26 @@ export interface components {
             email: components["schemas"]["CapDto"][];
             letter: components["schemas"]["CapDto"][];
             sms: components["schemas"]["CapDto"][];
+        };
+        ChannelEngagementDto: {
+            /** @enum {string} */
+            channel: "email" | "sms" | "call" | "letter";
+            /** @description Tracked deliveries clicked at least once */
+            clicked: number;
+            /** @description clicked ÷ tracked; null when nothing is tracked */
+            clickRate: number | null;
+            /** @description Clicks in all */
+            clicks: number;
+            /** @description Opens by machines (Apple Mail Privacy Protection, scanners): never engagement */
+            machineOpens: number;
+            /** @description Deliveries opened by a person at least once (open pixel) */
+            opened: number;
+            /** @description Opens by people */
+            opens: number;
+            /** @description Deliveries that went out (sent or delivered) */
+            reached: number;
+            /** @description Of them, those whose links count clicks (tracking on for the campaign and client) */
+            tracked: number;
         };
         ChannelRuleDto: {
             /**
@@ -4039,6 +4076,25 @@ export interface components {
             status: "planned" | "planning" | "dispatching" | "completed" | "cancelled" | "missed" | "held" | "failed";
             /** @enum {string} */
             trigger: "schedule" | "manual";
+        };
+        RunEngagementDto: {
+            byChannel: components["schemas"]["ChannelEngagementDto"][];
+            /** @description Tracked deliveries clicked at least once */
+            clicked: number;
+            /** @description clicked ÷ tracked; null when nothing is tracked */
+            clickRate: number | null;
+            /** @description Clicks in all */
+            clicks: number;
+            /** @description Opens by machines (Apple Mail Privacy Protection, scanners): never engagement */
+            machineOpens: number;
+            /** @description Deliveries opened by a person at least once (open pixel) */
+            opened: number;
+            /** @description Opens by people */
+            opens: number;
+            /** @description Deliveries that went out (sent or delivered) */
+            reached: number;
+            /** @description Of them, those whose links count clicks (tracking on for the campaign and client) */
+            tracked: number;
         };
         RunInFlightDto: {
             /** Format: uuid */
@@ -10482,6 +10538,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryListDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    RunEngagement_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunEngagementDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */

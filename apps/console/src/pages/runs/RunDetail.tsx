@@ -29,6 +29,7 @@ import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { useReasonText } from '../../texts';
 import { CursorPager } from '../../components/CursorPager';
 import { ExplainDrawer } from './ExplainDrawer';
+import { RunEngagement } from './RunEngagement';
 import { RunExperiment } from './RunExperiment';
 import { SuppressionsByReason } from './SuppressionsByReason';
 import {
@@ -251,6 +252,7 @@ export default function RunDetail() {
             <LettersCard runId={id} />
           </Col>
         )}
+        <RunEngagement runId={id} live={status === 'dispatching' || status === 'planning'} />
         <RunExperiment runId={id} />
         <Col span={24}>
           <Deliveries runId={id} />

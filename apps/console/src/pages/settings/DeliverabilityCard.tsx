@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Descriptions, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { EmptyText } from '../../components/EmptyText';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { TAG } from '../../components/colours';
@@ -112,7 +113,7 @@ function DeliverabilityBody({ data }: { data: Deliverability }) {
         rowKey="id"
         dataSource={data.events}
         pagination={false}
-        locale={{ emptyText: t('deliverability.noEvents') }}
+        locale={{ emptyText: <EmptyText>{t('deliverability.noEvents')}</EmptyText> }}
         data-testid="deliverability-events"
         columns={[
           {
