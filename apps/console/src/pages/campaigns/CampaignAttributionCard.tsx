@@ -8,6 +8,7 @@ import { useSession } from '../../auth/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageLoading } from '../../components/PageLoading';
 import {
+  ATTRIBUTION_FIGURES,
   AttributionWindowSelect,
   DEFAULT_ATTRIBUTION_WINDOW,
   useAttributionFormat,
@@ -15,15 +16,7 @@ import {
 import { periodKey } from '../reports/filters';
 import { fetchReport } from '../reports/ReportScreen';
 
-const FIGURES = [
-  ['touched', 'int'],
-  ['clicked', 'int'],
-  ['purchasers', 'int'],
-  ['purchases', 'int'],
-  ['revenue', 'money'],
-  ['revenuePerClient', 'money'],
-  ['conversionRate', 'share'],
-] as const;
+const FIGURES = ATTRIBUTION_FIGURES;
 
 /** Who may read reports (the API's roles for /reports). */
 const READERS = ['admin', 'marketer', 'sales-ops'];

@@ -31,7 +31,8 @@ const SUMMARY = [
   ['unattributedPurchases', 'int'],
   ['unattributedRevenue', 'money'],
 ] as const;
-const FIGURES = [
+/** The figures of each campaign or channel row, with how they are shown (the campaign card shows them too). */
+export const ATTRIBUTION_FIGURES = [
   ['touched', 'int'],
   ['clicked', 'int'],
   ['purchasers', 'int'],
@@ -170,7 +171,7 @@ function AttributionBody({
           title: t('attribution.col.channel'),
           render: (_: unknown, r: ReportRow) => name(r),
         },
-    ...FIGURES.map(([key, kind]) => ({
+    ...ATTRIBUTION_FIGURES.map(([key, kind]) => ({
       key,
       dataIndex: key,
       title: t(`attribution.col.${key}`),
