@@ -12,6 +12,8 @@ const shared = {
 /** Unit specs live beside the code; integration and e2e suites in test/ run against real PostgreSQL. */
 const config: Config = {
   maxWorkers: 2,
+  // A clean checkout has no timings: the browser suites (minutes each) go first.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },

@@ -11,7 +11,7 @@ import {
   type ConsoleMember,
   expectHeading,
   formatNumber,
-  LOCALES,
+  flowLocales,
   settled,
   TEXTS,
   type UiLocale,
@@ -152,7 +152,7 @@ describeWithBrowser('Console: attribution in a real browser (Chromium)', () => {
 
   afterAll(() => c.close());
 
-  it.each(LOCALES)(
+  it.each(flowLocales())(
     'the attribution report shows the API numbers by campaign and by channel, with its CSV (%s)',
     async (l) => {
       const ui = TEXTS[l];
@@ -233,35 +233,38 @@ describeWithBrowser('Console: attribution in a real browser (Chromium)', () => {
     },
   );
 
-  it.each(LOCALES)('the window selector reads the report again for that window (%s, 768 px)', async (l) => {
-    const ui = TEXTS[l];
-    const { page: p } = await c.signedIn(admin, l, NARROW);
-    await p.goto(`${base}/console/reports/attribution?period=${period}`);
-    await expectHeading(p, ui.reports.title);
-    await p.getByTestId('report-attribution').waitFor();
-    await p.getByRole('combobox', { name: ui.attribution.window, exact: true }).click();
-    await p
-      .locator(
-        `.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${windowWords(7, l)}"]`,
-      )
-      .click();
-    await expect(
-      settled(() => Promise.resolve(new URL(p.url()).searchParams.get('windowDays')), '7'),
-    ).resolves.toBe('7');
-    const report = await api<Report>(`/api/v1/reports/attribution?period=${period}&windowDays=7`);
-    const want = expected(report.tables.byCampaign, 'campaign', l);
-    await expect(settled(() => cells(p, 'table-attribution-byCampaign'), want)).resolves.toEqual(want);
-    const unattributed = num(Number(report.summary.unattributedPurchases), l);
-    await expect(
-      settled(
-        () => text(p, '[data-testid="summary-unattributedPurchases"] .ant-statistic-content'),
-        unattributed,
-      ),
-    ).resolves.toBe(unattributed);
-    await look(p, l, `attribution-window-${l}-768`);
-  });
+  it.each(flowLocales())(
+    'the window selector reads the report again for that window (%s, 768 px)',
+    async (l) => {
+      const ui = TEXTS[l];
+      const { page: p } = await c.signedIn(admin, l, NARROW);
+      await p.goto(`${base}/console/reports/attribution?period=${period}`);
+      await expectHeading(p, ui.reports.title);
+      await p.getByTestId('report-attribution').waitFor();
+      await p.getByRole('combobox', { name: ui.attribution.window, exact: true }).click();
+      await p
+        .locator(
+          `.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${windowWords(7, l)}"]`,
+        )
+        .click();
+      await expect(
+        settled(() => Promise.resolve(new URL(p.url()).searchParams.get('windowDays')), '7'),
+      ).resolves.toBe('7');
+      const report = await api<Report>(`/api/v1/reports/attribution?period=${period}&windowDays=7`);
+      const want = expected(report.tables.byCampaign, 'campaign', l);
+      await expect(settled(() => cells(p, 'table-attribution-byCampaign'), want)).resolves.toEqual(want);
+      const unattributed = num(Number(report.summary.unattributedPurchases), l);
+      await expect(
+        settled(
+          () => text(p, '[data-testid="summary-unattributedPurchases"] .ant-statistic-content'),
+          unattributed,
+        ),
+      ).resolves.toBe(unattributed);
+      await look(p, l, `attribution-window-${l}-768`);
+    },
+  );
 
-  it.each(LOCALES)("the campaign page shows the campaign's attribution (%s)", async (l) => {
+  it.each(flowLocales())("the campaign page shows the campaign's attribution (%s)", async (l) => {
     const ui = TEXTS[l];
     for (const viewport of [undefined, NARROW]) {
       const { page: p } = await c.signedIn(admin, l, viewport);
@@ -293,30 +296,33 @@ describeWithBrowser('Console: attribution in a real browser (Chromium)', () => {
     }
   });
 
-  it.each(LOCALES)("the client's page shows the touch each purchase was credited to (%s)", async (l) => {
-    const ui = TEXTS[l];
-    const { page: p } = await c.signedIn(admin, l);
-    await p.goto(`${base}/console/clients/${alfaId}`);
-    await p.getByTestId('client-attribution').waitFor();
-    const answer = await api<{
-      items: { amount: number; attributedTo: { campaignName: string; channel: string } | null }[];
-    }>(`/api/v1/reports/attribution/clients/${alfaId}`);
-    // Newest first: 1500 to Акция недели (SMS, the last touch), 1000 to Новости месяца (email).
-    expect(answer.items.map((i) => [i.amount, i.attributedTo?.campaignName])).toEqual([
-      [1500, 'Акция недели'],
-      [1000, 'Новости месяца'],
-    ]);
-    const rows = await settled(
-      () => cells(p, 'client-attribution').then((r) => r.length),
-      answer.items.length,
-    ).then(() => cells(p, 'client-attribution'));
-    expect(rows.map((r) => r[1])).toEqual(answer.items.map((i) => money(i.amount, l)));
-    rows.forEach((r, n) => {
-      const touch = answer.items[n].attributedTo!;
-      const channel = (ui.channel as Record<string, string>)[touch.channel];
-      expect(r[3]).toContain(touch.campaignName);
-      expect(r[3]).toContain(channel);
-    });
-    await c.expectAccessible(p, `attribution-client-${l}`);
-  });
+  it.each(flowLocales())(
+    "the client's page shows the touch each purchase was credited to (%s)",
+    async (l) => {
+      const ui = TEXTS[l];
+      const { page: p } = await c.signedIn(admin, l);
+      await p.goto(`${base}/console/clients/${alfaId}`);
+      await p.getByTestId('client-attribution').waitFor();
+      const answer = await api<{
+        items: { amount: number; attributedTo: { campaignName: string; channel: string } | null }[];
+      }>(`/api/v1/reports/attribution/clients/${alfaId}`);
+      // Newest first: 1500 to Акция недели (SMS, the last touch), 1000 to Новости месяца (email).
+      expect(answer.items.map((i) => [i.amount, i.attributedTo?.campaignName])).toEqual([
+        [1500, 'Акция недели'],
+        [1000, 'Новости месяца'],
+      ]);
+      const rows = await settled(
+        () => cells(p, 'client-attribution').then((r) => r.length),
+        answer.items.length,
+      ).then(() => cells(p, 'client-attribution'));
+      expect(rows.map((r) => r[1])).toEqual(answer.items.map((i) => money(i.amount, l)));
+      rows.forEach((r, n) => {
+        const touch = answer.items[n].attributedTo!;
+        const channel = (ui.channel as Record<string, string>)[touch.channel];
+        expect(r[3]).toContain(touch.campaignName);
+        expect(r[3]).toContain(channel);
+      });
+      await c.expectAccessible(p, `attribution-client-${l}`);
+    },
+  );
 });

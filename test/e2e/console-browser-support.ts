@@ -19,6 +19,22 @@ export const CHROMIUM_ARGS = [
 export type UiLocale = 'ru' | 'en';
 export const LOCALES: UiLocale[] = ['ru', 'en'];
 
+// Where a spec's turns start: its file name decides, so that specs of one flow differ too.
+let turn = [...path.basename(expect.getState().testPath ?? '')].reduce(
+  (sum, ch) => sum + ch.charCodeAt(0),
+  0,
+);
+/**
+ * The language of a spec's next flow: the languages take turns from one flow to the next, so every
+ * flow runs once. Every screen in both languages, at 1280 and
+ * 768 px, is the console tour's job (console-tour.browser.e2e-spec.ts).
+ */
+export function flowLocales(): UiLocale[] {
+  const locale = LOCALES[turn % LOCALES.length];
+  turn += 1;
+  return [locale];
+}
+
 /** The console's own texts: what the person sees, per language. */
 export const TEXTS: Record<UiLocale, Messages> = { ru, en };
 

@@ -15,7 +15,7 @@ import {
   expectHeading,
   fill,
   formatNumber,
-  LOCALES,
+  flowLocales,
   settled,
   TEXTS,
   UiLocale,
@@ -135,7 +135,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       await p.waitForURL(new RegExp(`/console/clients/${featuredId}$`));
     });
 
-    for (const locale of LOCALES) {
+    for (const locale of flowLocales()) {
       it(`${locale}: a wrong password and an unknown address get the same clear message`, async () => {
         const ui = TEXTS[locale];
         const p = await page();
@@ -197,7 +197,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       await second.page.waitForURL(/\/console\/sign-in/);
     });
 
-    for (const locale of LOCALES) {
+    for (const locale of flowLocales()) {
       it(`${locale}: the forgot-password and set-password pages`, async () => {
         const ui = TEXTS[locale];
         const p = await page();
@@ -225,7 +225,7 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
     }
   });
 
-  for (const locale of LOCALES) {
+  for (const locale of flowLocales()) {
     describe(`${locale}: the screens show what the API answers`, () => {
       const ui = TEXTS[locale];
       const n = (v: number) => formatNumber(v, locale);

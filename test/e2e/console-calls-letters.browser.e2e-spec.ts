@@ -19,7 +19,7 @@ import {
   expectHeading,
   fill,
   formatNumber,
-  LOCALES,
+  flowLocales,
   settled,
   TEXTS,
   type UiLocale,
@@ -163,7 +163,7 @@ describeWithBrowser('Calls and letters in the console (Chromium)', () => {
   const current = (p: WatchedPage) => p.locator('[data-testid="calls-queue"] button[aria-current="true"]');
   const savedAlert = (p: WatchedPage) => p.getByTestId('call-saved');
 
-  for (const locale of LOCALES) {
+  for (const locale of flowLocales()) {
     const T = TEXTS[locale];
 
     it(`${locale}: an account manager works three calls — reached, no answer, wrong number`, async () => {

@@ -8,7 +8,7 @@ import {
   type ConsoleMember,
   expectHeading,
   fill,
-  LOCALES,
+  flowLocales,
   settled,
   TEXTS,
   type WatchedPage,
@@ -68,7 +68,7 @@ describeWithBrowser('Console: keeping the client base, in a real browser (Chromi
     await p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
   }
 
-  for (const locale of LOCALES) {
+  for (const locale of flowLocales()) {
     const ui = TEXTS[locale];
     const cb = ui.clientBase;
 

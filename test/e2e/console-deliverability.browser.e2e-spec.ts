@@ -6,7 +6,7 @@ import {
   ConsoleBrowser,
   type ConsoleMember,
   expectHeading,
-  LOCALES,
+  flowLocales,
   TEXTS,
 } from './console-browser-support';
 
@@ -59,7 +59,7 @@ describeWithBrowser('Console: the deliverability card in settings (Chromium)', (
   });
   afterAll(() => c.close());
 
-  for (const locale of LOCALES) {
+  for (const locale of flowLocales()) {
     it(`shows DKIM, VERP, the intake and the latest events as the API does (${locale})`, async () => {
       const tx = TEXTS[locale];
       const body = await c.api<DeliverabilityBody>('/api/v1/deliverability');

@@ -11,7 +11,7 @@ import {
   ConsoleBrowser,
   type ConsoleMember,
   formatNumber,
-  LOCALES,
+  flowLocales,
   TEXTS,
 } from './console-browser-support';
 
@@ -77,7 +77,7 @@ describeWithBrowser("Console: a run's engagement in a real browser (Chromium)", 
   });
   afterAll(() => c.close());
 
-  for (const l of LOCALES) {
+  for (const l of flowLocales()) {
     for (const width of [1280, 768]) {
       it(`the run page shows clicks and opens as the API counts them (${l}, ${width} px)`, async () => {
         const api = await c.api<Engagement>(`/api/v1/runs/${runId}/engagement`);

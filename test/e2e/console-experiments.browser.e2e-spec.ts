@@ -14,7 +14,7 @@ import {
   expectHeading,
   fill,
   formatNumber,
-  LOCALES,
+  flowLocales,
   settled,
   TEXTS,
   type WatchedPage,
@@ -103,7 +103,7 @@ describeWithBrowser('Console: A/B tests on the campaign and run pages (Chromium)
     await c.close();
   });
 
-  for (const locale of LOCALES) {
+  for (const locale of flowLocales()) {
     it(`${locale}: the run page shows each variant's figures as the API gives them, and the winner`, async () => {
       const ui = TEXTS[locale];
       const api = await c.api<Results>(`/api/v1/runs/${runId}/experiment`);

@@ -12,7 +12,7 @@ import {
   expectHeading,
   fill,
   formatNumber,
-  LOCALES,
+  flowLocales,
   settled,
   TEXTS,
   type UiLocale,
@@ -90,7 +90,7 @@ describeWithBrowser('Console holdout groups in a real browser (Chromium)', () =>
   });
   afterAll(() => c.close());
 
-  it.each(LOCALES)(
+  it.each(flowLocales())(
     '%s: the campaign page shows the holdout result with the API’s numbers and verdict',
     async (locale: UiLocale) => {
       const ui = TEXTS[locale];
@@ -124,7 +124,7 @@ describeWithBrowser('Console holdout groups in a real browser (Chromium)', () =>
     },
   );
 
-  it.each(LOCALES)('%s: the campaign wizard edits the holdout share', async (locale: UiLocale) => {
+  it.each(flowLocales())('%s: the campaign wizard edits the holdout share', async (locale: UiLocale) => {
     const ui = TEXTS[locale];
     const cui = ui.campaigns;
     const { page: p } = await c.signedIn(marketer, locale, { width: 1280, height: 900 });
@@ -143,7 +143,7 @@ describeWithBrowser('Console holdout groups in a real browser (Chromium)', () =>
     await t.dataSource.query(`UPDATE campaigns SET holdout_share = 0.3 WHERE id = $1`, [campaignId]);
   });
 
-  it.each(LOCALES)(
+  it.each(flowLocales())(
     '%s: an admin sets the control group in settings; its members match the API',
     async (locale: UiLocale) => {
       const ui = TEXTS[locale];
@@ -190,7 +190,7 @@ describeWithBrowser('Console holdout groups in a real browser (Chromium)', () =>
     },
   );
 
-  it.each(LOCALES)(
+  it.each(flowLocales())(
     '%s: the reports show the holdouts tab, and the runs speak the new reasons',
     async (locale: UiLocale) => {
       const ui = TEXTS[locale];

@@ -6,7 +6,7 @@ import {
   expectHeading,
   fill,
   formatNumber,
-  LOCALES,
+  flowLocales,
   TEXTS,
 } from './console-browser-support';
 import { clientRows, csv, RU_HEADER as HEADER, utf8, xlsx } from './imports-files';
@@ -45,7 +45,7 @@ describeWithBrowser('Console imports wizard in a real browser (Chromium)', () =>
     return Promise.all(items.map((i) => c.api<Report>(`/api/v1/imports/${i.id}`)));
   };
 
-  for (const locale of LOCALES) {
+  for (const locale of flowLocales()) {
     const ui = TEXTS[locale];
     const n = (v: number) => formatNumber(v, locale);
 

@@ -17,7 +17,7 @@ import {
   expectHeading,
   fill,
   formatNumber,
-  LOCALES,
+  flowLocales,
   settled,
   TEXTS,
   type UiLocale,
@@ -276,7 +276,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
 
   afterAll(() => c.close());
 
-  it.each(LOCALES)(
+  it.each(flowLocales())(
     'coverage shows the API numbers and whom the CEO letter missed, and why (%s)',
     async (l) => {
       const ui = TEXTS[l];
@@ -389,7 +389,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
     },
   ];
 
-  it.each(LOCALES)('every other report shows the API figures, at 1280 and 768 px (%s)', async (l) => {
+  it.each(flowLocales())('every other report shows the API figures, at 1280 and 768 px (%s)', async (l) => {
     const ui = TEXTS[l];
     for (const width of [1280, 768]) {
       const { page: p } = await c.signedIn(admin, l, { width, height: 900 });
@@ -464,7 +464,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
     }
   });
 
-  it.each(LOCALES)(
+  it.each(flowLocales())(
     'an admin changes the frequency policy (a bad value shows on its field) and the classification rules (%s)',
     async (l) => {
       const ui = TEXTS[l].settingsAdmin;
@@ -531,7 +531,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
     },
   );
 
-  it.each(LOCALES)(
+  it.each(flowLocales())(
     'an admin creates a topic and a signer with a PNG signature; an API field error shows on its field (%s)',
     async (l) => {
       const ui = TEXTS[l].settingsAdmin;
@@ -635,7 +635,7 @@ describeWithBrowser('Console reports and admin settings in a real browser (Chrom
     },
   );
 
-  it.each(LOCALES)(
+  it.each(flowLocales())(
     'a marketer sees the settings read-only, no staff, and the API refuses changes (%s)',
     async (l) => {
       const ui = TEXTS[l].settingsAdmin;

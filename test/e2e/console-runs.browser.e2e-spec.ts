@@ -18,7 +18,7 @@ import {
   expectHeading,
   fill,
   formatNumber,
-  LOCALES,
+  flowLocales,
   type UiLocale,
   settled,
   TEXTS,
@@ -220,7 +220,7 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
   });
 
   describe('simulation', () => {
-    for (const locale of LOCALES) {
+    for (const locale of flowLocales()) {
       it(`${locale}: shows the collision of two campaigns — the capped clients, why, and the API's numbers`, async () => {
         const ui = TEXTS[locale];
         const p = await signedIn(marketer, locale);
@@ -351,7 +351,7 @@ describeWithBrowser('Console: simulation and runs in a real browser (Chromium)',
   });
 
   describe('runs', () => {
-    for (const locale of LOCALES) {
+    for (const locale of flowLocales()) {
       it(`${locale}: a run is watched live until completed; suppressed deliveries say why; the list agrees`, async () => {
         const ui = TEXTS[locale];
         const tag = `run-${locale}`;

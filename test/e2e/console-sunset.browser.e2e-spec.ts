@@ -15,7 +15,7 @@ import {
   type ConsoleMember,
   expectHeading,
   fill,
-  LOCALES,
+  flowLocales,
   settled,
   TEXTS,
 } from './console-browser-support';
@@ -40,7 +40,7 @@ describeWithBrowser('Console: the sunset policy in a real browser (Chromium)', (
   });
   afterAll(() => c.close());
 
-  for (const l of LOCALES) {
+  for (const l of flowLocales()) {
     it(`an admin turns the sunset on and sets it; the API answers what was saved (${l})`, async () => {
       await setPolicy(t.dataSource, DEFAULT_FREQUENCY_POLICY);
       const ui = TEXTS[l].settingsAdmin.policy;

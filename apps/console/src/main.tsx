@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import 'antd/dist/reset.css';
 import './i18n';
 import { App } from './App';
+import { keepScrollRegionsFocusable } from './components/scrollRegions';
 import './console.css';
 
 // The API puts a fresh nonce in this meta tag for every page it serves (and in its CSP header):
@@ -27,3 +28,5 @@ createRoot(document.getElementById('root')!).render(
     <App nonce={nonce} />
   </StrictMode>,
 );
+
+keepScrollRegionsFocusable();

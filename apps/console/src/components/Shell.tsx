@@ -132,14 +132,15 @@ export function Shell() {
           </Dropdown>
         </Layout.Header>
         <Layout.Content className="tb-content">
-          <main id="main" tabIndex={-1}>
+          {/* antd's Content is the page's <main>; the skip link lands here. */}
+          <div id="main" tabIndex={-1}>
             {error ? <ApiErrorAlert error={error} /> : null}
             <ErrorBoundary resetKey={location.pathname}>
               <Suspense fallback={<PageLoading />}>
                 <Outlet />
               </Suspense>
             </ErrorBoundary>
-          </main>
+          </div>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -96,8 +96,10 @@ export function TemplateCodeEditor({
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({
         'aria-label': label,
-        // Read-only, the text is still reached (and scrolled) with the keyboard.
-        ...(readOnly && { tabindex: '0', 'aria-readonly': 'true' }),
+        // In the tab order, editable or not: a long text scrolls, and the keyboard reaches (and
+        // scrolls) it either way.
+        tabindex: '0',
+        ...(readOnly && { 'aria-readonly': 'true' }),
       }),
     ];
   }, [variables, label, readOnly]);
