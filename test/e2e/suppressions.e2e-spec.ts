@@ -5,7 +5,9 @@ import { createClient } from '../factories/client.factory';
 import { bounceFixture } from '../support/bounce-fixtures';
 import { archiveAllClients, planNow } from '../support/planning';
 import { SmtpSink } from '../support/smtp-sink';
-import { TEST_ADMIN_KEY, TestApp } from '../support/test-app';
+import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
+import { TEST_TWILIO, TwilioStandIn } from '../support/twilio-standin';
+import { deliveriesByClient, smsCampaign, twilioEnv, waitForRunDispatched } from './sms-support';
 import { createEmailApp, DeliveryRow, drain, emailCampaign } from './email-support';
 
 const BOUNCE_DOMAIN = 'bounce.alfa.example';
@@ -283,5 +285,40 @@ describe('Suppression list', () => {
     ).toEqual([]);
     const rows = await drain(t, await planNow(t, await emailCampaign(t), { edition: {} }));
     expect(rows.find((r) => r.client_id === client.id)).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('Suppression list: SMS through the real dispatcher to a Twilio stand-in', () => {
+  let t: TestApp;
+  const standIn = new TwilioStandIn({ ...TEST_TWILIO, latencyMs: 5 });
+
+  beforeAll(async () => {
+    await standIn.start();
+    t = await createTestApp(
+      { ...twilioEnv(standIn.url), DISPATCH_RETRY_BASE_MS: '20', DISPATCH_POLL_MS: '100' },
+      { withWorker: true },
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await standIn.stop();
+  });
+
+  it('does not send SMS to a number suppressed after planning; the others are sent', async () => {
+    const late = await createClient(t.dataSource, { phone: '+79127770044', phoneMobile: true });
+    const other = await createClient(t.dataSource, { phone: '+79127770055', phoneMobile: true });
+    const runId = await planNow(t, await smsCampaign(t), { now: new Date(Date.now() + 60_000) });
+    await t
+      .http()
+      .post('/api/v1/suppressions')
+      .set(admin)
+      .send({ channel: 'sms', address: '+7 912 777-00-44' })
+      .expect(201);
+    await t.dataSource.query(`UPDATE deliveries SET due_at = now() WHERE run_id = $1`, [runId]);
+    await waitForRunDispatched(t, runId);
+    const rows = await deliveriesByClient(t, runId);
+    expect(rows.get(late.id)).toMatchObject({ status: 'cancelled', reason: 'suppression-list' });
+    expect(rows.get(other.id)).toMatchObject({ status: 'sent' });
+    expect(standIn.sent.map((r) => r.params.To)).toEqual([other.phone]);
   });
 });
