@@ -4,6 +4,7 @@ import { CampaignsApiModule } from '@touchbase/campaigns';
 import { ClassificationModule } from '@touchbase/classification';
 import { ClientsApiModule } from '@touchbase/clients';
 import { DeliverabilityApiModule } from '@touchbase/deliverability';
+import { SuppressionApiModule } from '@touchbase/suppression';
 import { EmailApiModule } from '@touchbase/email';
 import { ExperimentsApiModule } from '@touchbase/experiments';
 import { HealthModule } from '@touchbase/health';
@@ -56,6 +57,7 @@ export class ApiModule {
         SchedulerApiModule,
         EmailApiModule,
         DeliverabilityApiModule,
+        SuppressionApiModule,
         SmsApiModule,
         CallsApiModule,
         ShortLinksApiModule,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientHooksModule } from '@touchbase/clients';
 import { EmailModule } from '@touchbase/email';
 import { PreferencesModule } from '@touchbase/preferences';
+import { SuppressionModule } from '@touchbase/suppression';
 import { DeliverabilityController } from './deliverability.controller';
 import { ImapBouncePoller } from './imap-bounce.poller';
 import { InboundBounceProcessor } from './inbound-bounce.processor';
@@ -10,7 +11,7 @@ import { InboundSmtpListener } from './inbound-smtp.listener';
 
 /** The worker's inbound paths for bounces and complaints (each off until configured) and their processor. */
 @Module({
-  imports: [EmailModule, PreferencesModule],
+  imports: [EmailModule, PreferencesModule, SuppressionModule],
   providers: [InboundBounceProcessor, InboundSmtpListener, ImapBouncePoller],
   exports: [InboundBounceProcessor],
 })

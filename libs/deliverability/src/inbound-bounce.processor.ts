@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { Channel } from '@touchbase/core';
 import { EmailBouncesService } from '@touchbase/email';
+import { SuppressionReason, SuppressionService } from '@touchbase/suppression';
 import { LinksService } from '@touchbase/links';
 import { ActorType, ConsentSource, PreferencesService } from '@touchbase/preferences';
 import { appendDeliveryEvent, bounceAfterSend, DeliveryStatus, sqlValue } from '@touchbase/runs';
@@ -60,6 +61,7 @@ export class InboundBounceProcessor {
     private readonly links: LinksService,
     private readonly bounces: EmailBouncesService,
     private readonly preferences: PreferencesService,
+    private readonly suppressions: SuppressionService,
   ) {}
 
   async process(raw: Buffer, source: { via: InboundVia; envelopeTo?: string[] }): Promise<InboundResult> {
@@ -177,6 +179,13 @@ export class InboundBounceProcessor {
         return InboundOutcome.Recorded;
       case InboundKind.Complaint: {
         await appendDeliveryEvent(m, delivery.id, 'complaints', { at: event.at, feedbackType: c.action });
+        await this.suppressions.addForClient(
+          delivery.client_id,
+          Channel.Email,
+          SuppressionReason.Complaint,
+          { source: `delivery ${delivery.id}`, note: c.action ? `feedback type ${c.action}` : undefined },
+          m,
+        );
         const before = await this.preferences.get(delivery.client_id, m);
         if (!before.channels[Channel.Email]) return InboundOutcome.AlreadyApplied;
         await this.preferences.update(

@@ -1,4 +1,4 @@
-import { byChannelSql, channelAllowedSql, contactDataSql } from '@touchbase/preferences';
+import { byChannelSql, channelAllowedSql, contactDataSql, notSuppressedSql } from '@touchbase/preferences';
 import { DeliveryReason, sqlValue } from '@touchbase/runs';
 
 /** The dispatch queue's reads, in one place (its writes are libs/runs'). The deliveries table is the queue. */
@@ -22,6 +22,8 @@ export const PREPARE_SQL = `
              THEN ${sqlValue(DeliveryReason.ChannelNotAllowed)}
            WHEN NOT ${byChannelSql('d.channel', (ch) => contactDataSql(ch))}
              THEN ${sqlValue(DeliveryReason.NoContactData)}
+           WHEN NOT ${byChannelSql('d.channel', (ch) => notSuppressedSql(ch))}
+             THEN ${sqlValue(DeliveryReason.SuppressionList)}
          END AS blocked
     FROM deliveries d
     JOIN runs r ON r.id = d.run_id

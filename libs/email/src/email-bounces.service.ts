@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { clearHardBounces, recordHardBounces } from '@touchbase/clients';
 import { AppConfig } from '@touchbase/config';
+import { Channel } from '@touchbase/core';
 import { ActorType, ConsentSource, PreferencesService } from '@touchbase/preferences';
+import { SuppressionReason, SuppressionService } from '@touchbase/suppression';
 
 export interface BounceResult {
   clientId: string;
@@ -20,12 +22,14 @@ export class EmailBouncesService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly preferences: PreferencesService,
+    private readonly suppressions: SuppressionService,
   ) {}
 
   /**
    * One entry per bounce (a client may appear twice). Counts them on the clients, marks the address
    * invalid (`email-invalid`) on reaching the limit, and writes the consent-log row for each address
-   * newly marked: the planner and the send-time check then skip email for them.
+   * newly marked, and puts the address on the suppression list (reason hard-bounce): the planner and
+   * the send-time check then skip email for them. The one hard-bounce rule, at send time and inbound.
    */
   async record(clientIds: string[]): Promise<BounceResult[]> {
     if (clientIds.length === 0) return [];
@@ -45,6 +49,18 @@ export class EmailBouncesService {
           m,
         );
       }
+      await this.suppressions.add(
+        bumped
+          .filter((b) => b.invalidated && b.email)
+          .map((b) => ({
+            channel: Channel.Email,
+            address: b.email!.toLowerCase(),
+            reason: SuppressionReason.HardBounce,
+            source: `client ${b.client_id}`,
+            note: `${b.bounces} hard bounces`,
+          })),
+        m,
+      );
       return bumped;
     });
     const invalidated = rows.filter((r) => r.invalidated).length;

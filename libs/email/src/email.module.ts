@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PreferencesModule } from '@touchbase/preferences';
 import { StaffModule } from '@touchbase/staff';
+import { SuppressionModule } from '@touchbase/suppression';
 import { TemplatesModule } from '@touchbase/templates';
 import { emailDriverProvider } from './drivers/email-driver.provider';
 import { EmailBouncesService } from './email-bounces.service';
@@ -20,7 +21,7 @@ export class EmailDriverModule {}
 
 /** The email channel handler, for the worker (the dispatcher finds it by its @HandlesChannel mark). */
 @Module({
-  imports: [EmailDriverModule, TemplatesModule, PreferencesModule],
+  imports: [EmailDriverModule, TemplatesModule, PreferencesModule, SuppressionModule],
   providers: [EmailHandler, SignatureImagesService, EmailBouncesService],
   exports: [EmailBouncesService],
 })

@@ -184,6 +184,12 @@ export class ExplainService {
           explanation: `${subject}: suppressed — no usable contact data for the channels the client allows.`,
           details: await this.contactDetails(clientId),
         });
+      case DeliveryReason.SuppressionList:
+        return done({
+          delivery,
+          explanation: `${subject}: suppressed — the client's address for the channels it allows is on the suppression list.`,
+          details: [],
+        });
       case DeliveryReason.Holdout:
         return done({
           delivery,

@@ -1,4 +1,4 @@
-import { channelAllowedSql, contactDataSql } from '@touchbase/preferences';
+import { reachableSql } from '@touchbase/preferences';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import {
   capsJson,
@@ -109,7 +109,7 @@ export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: st
              ${used
                .map(
                  (ch) =>
-                   `CASE WHEN ${channelAllowedSql(ch)} AND ${contactDataSql(ch)} AND ${listHas(ch, listOf)}
+                   `CASE WHEN ${reachableSql(ch)} AND ${listHas(ch, listOf)}
                THEN ${rank(ch, 'p.preferred_channel', listOf)} END AS r_${ch}`,
                )
                .join(',\n             ')}

@@ -194,9 +194,13 @@ describe('buildPlanStatement', () => {
     );
     expect(paramsCast(statement, '::text[]')).toEqual([['VIP'], ['A', 'B']]);
     // A channel is a candidate only in the lists that hold it.
-    expect(statement.sql).toContain('a.a_email AND a.d_email AND a.list_id IN (0, 2) AS e_email');
-    expect(statement.sql).toContain('a.a_call AND a.d_call AND a.list_id IN (1) AS e_call');
-    expect(statement.sql).toContain('a.a_letter AND a.d_letter AND a.list_id IN (2) AS e_letter');
+    expect(statement.sql).toContain(
+      'a.a_email AND a.d_email AND a.u_email AND a.list_id IN (0, 2) AS e_email',
+    );
+    expect(statement.sql).toContain('a.a_call AND a.d_call AND a.u_call AND a.list_id IN (1) AS e_call');
+    expect(statement.sql).toContain(
+      'a.a_letter AND a.d_letter AND a.u_letter AND a.list_id IN (2) AS e_letter',
+    );
   });
 
   it('counts touches once per client for every cap layer, each cap bound as a parameter', () => {
@@ -323,6 +327,7 @@ describe('buildPlanStatement', () => {
       'opted-out',
       'topic-unsubscribed',
       'channel-not-allowed',
+      'suppression-list',
       'no-contact-data',
       'frequency-cap',
     ]);

@@ -1,6 +1,6 @@
 import type { HolidayCalendar } from '@touchbase/campaigns';
 import { Channel, CHANNELS } from '@touchbase/core';
-import { contactDataSql } from '@touchbase/preferences';
+import { contactDataSql, notSuppressedSql } from '@touchbase/preferences';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { compileSegmentRule, SegmentRule } from '@touchbase/segments';
 import {
@@ -207,7 +207,8 @@ export function buildPlanStatement(
              COALESCE(s.subscribed, ${topicDefault}) AS subscribed,
              ${listOf} AS list_id,
              p.email_allowed AS a_email, p.sms_allowed AS a_sms, p.call_allowed AS a_call, p.letter_allowed AS a_letter,
-             ${CHANNELS.map((ch) => `${contactDataSql(ch)} AS d_${ch}`).join(',\n             ')}${
+             ${CHANNELS.map((ch) => `${contactDataSql(ch)} AS d_${ch}`).join(',\n             ')},
+             ${used.map((ch) => `${notSuppressedSql(ch)} AS u_${ch}`).join(',\n             ')}${
                withheld ? `,\n             ${withheld} AS withheld` : ''
              }
         FROM clients c
@@ -239,9 +240,10 @@ export function buildPlanStatement(
              ${used
                .map(
                  (ch) =>
-                   `NOT a.opted_out AND a.subscribed AND a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} AS e_${ch}`,
+                   `NOT a.opted_out AND a.subscribed AND a.a_${ch} AND a.d_${ch} AND a.u_${ch} AND ${listHas(ch)} AS e_${ch}`,
                )
                .join(',\n             ')},
+             (${used.map((ch) => `(a.a_${ch} AND a.d_${ch} AND ${listHas(ch)})`).join(' OR ') || 'false'}) AS has_data,
              ${used.map((ch) => `z.at_${ch}`).join(', ')},
              least(${used.map((ch) => `CASE WHEN a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} THEN z.at_${ch} END`).join(', ')}) AS lo_at,
              greatest(${used.map((ch) => `CASE WHEN a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} THEN z.at_${ch} END`).join(', ')}) AS hi_at
@@ -270,6 +272,7 @@ export function buildPlanStatement(
              WHEN NOT b.subscribed THEN ${sqlValue(DeliveryReason.TopicUnsubscribed)}
              WHEN NOT (${used.map((ch) => `(b.a_${ch} AND ${listHas(ch, 'b.list_id')})`).join(' OR ') || 'false'})
                THEN ${sqlValue(DeliveryReason.ChannelNotAllowed)}
+             WHEN b.any_ch IS NULL AND b.has_data THEN ${sqlValue(DeliveryReason.SuppressionList)}
              WHEN b.any_ch IS NULL THEN ${sqlValue(DeliveryReason.NoContactData)}${
                // Held out or in the control group: decided before the caps, so it takes no room.
                withheld ? '\n             WHEN b.withheld IS NOT NULL THEN b.withheld' : ''

@@ -1,5 +1,6 @@
 import { ContactFlag, hasFlagSql } from '@touchbase/clients';
 import { Channel, CHANNELS } from '@touchbase/core';
+import { suppressedSql } from '@touchbase/suppression';
 
 /**
  * Which channels a client can be reached on: the one rule, as SQL over a client `c` and its
@@ -25,9 +26,15 @@ export const contactDataSql = (channel: Channel, c = 'c'): string => `(${CONTACT
 /** The client allows the channel. */
 export const channelAllowedSql = (channel: Channel, p = 'p'): string => `${p}.${channel}_allowed`;
 
-/** The client can be reached on the channel: it allows it and has contact data for it. */
+/** The client's address for the channel is not on the suppression list (libs/suppression). */
+export const notSuppressedSql = (channel: Channel, c = 'c'): string => `NOT ${suppressedSql(channel, c)}`;
+
+/**
+ * The client can be reached on the channel: it allows it, has contact data for it, and that address
+ * is not on the suppression list.
+ */
 export const reachableSql = (channel: Channel, c = 'c', p = 'p'): string =>
-  `(${channelAllowedSql(channel, p)} AND ${contactDataSql(channel, c)})`;
+  `(${channelAllowedSql(channel, p)} AND ${contactDataSql(channel, c)} AND ${notSuppressedSql(channel, c)})`;
 
 /** Per channel held in an SQL expression (`d.channel`): a CASE over the channels. */
 export const byChannelSql = (channelExpr: string, of: (channel: Channel) => string): string =>

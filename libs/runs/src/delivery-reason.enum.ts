@@ -4,6 +4,8 @@ export enum DeliveryReason {
   TopicUnsubscribed = 'topic-unsubscribed',
   ChannelNotAllowed = 'channel-not-allowed',
   NoContactData = 'no-contact-data',
+  /** The client's address for the channel is on the suppression list (bounces, complaints, STOP, manual). */
+  SuppressionList = 'suppression-list',
   /** In the workspace's global control group: no promotional touches, to measure what they bring. */
   ControlGroup = 'control-group',
   /** In the share of the campaign's audience held out to measure the campaign's effect. */
@@ -27,6 +29,7 @@ export const SUPPRESSION_REASONS = [
   DeliveryReason.TopicUnsubscribed,
   DeliveryReason.ChannelNotAllowed,
   DeliveryReason.NoContactData,
+  DeliveryReason.SuppressionList,
   DeliveryReason.ControlGroup,
   DeliveryReason.Holdout,
   DeliveryReason.FrequencyCap,

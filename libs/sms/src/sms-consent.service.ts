@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { DataSource, EntityManager } from 'typeorm';
+import { Channel } from '@touchbase/core';
 import { ActorType, ConsentSource, PreferencesService } from '@touchbase/preferences';
+import { SuppressionReason, SuppressionService } from '@touchbase/suppression';
 import { SmsKeyword } from './sms-keywords';
 import { ContactFlag, flagContact, unflagContact } from '@touchbase/clients';
 import { CLIENTS_BY_PHONE_SQL } from './sms.sql';
@@ -10,7 +12,8 @@ import { CLIENTS_BY_PHONE_SQL } from './sms.sql';
  * SMS consent from the SMS side: Twilio's 21610 (the recipient replied STOP to our sender) and the
  * STOP / START keywords clients send us. Changes go through PreferencesService, so each real change is
  * one consent-log row (source `sms`). The consent log has no note column: what the client wrote goes
- * into `user_agent` — the column erasure blanks, as it may hold personal data.
+ * into `user_agent` — the column erasure blanks, as it may hold personal data. STOP (either way) puts
+ * the number on the suppression list (reason sms-stop); START takes it off.
  */
 @Injectable()
 export class SmsConsentService {
@@ -19,6 +22,7 @@ export class SmsConsentService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly preferences: PreferencesService,
+    private readonly suppressions: SuppressionService,
   ) {}
 
   /** Never SMS this client again: contact flag `sms-blocked` and SMS consent off (actor: system). */
@@ -29,6 +33,13 @@ export class SmsConsentService {
       clientId,
       { channels: { sms: false } },
       { actorType: ActorType.System, source: ConsentSource.Sms, userAgent: note },
+      manager,
+    );
+    await this.suppressions.addForClient(
+      clientId,
+      Channel.Sms,
+      SuppressionReason.SmsStop,
+      { source: 'twilio', note: note.slice(0, 1000) },
       manager,
     );
     this.logger.warn(`Client ${clientId} blocked for SMS: ${note}`);
@@ -49,6 +60,21 @@ export class SmsConsentService {
     if (!phone) return [];
     const clients: { id: string }[] = await manager.query(CLIENTS_BY_PHONE_SQL, [phone]);
     const note = `SMS from ${phone}: "${text.trim().slice(0, 160)}"`;
+    if (keyword === 'start')
+      await this.suppressions.liftAddress(Channel.Sms, phone, `The number sent START: ${note}`, manager);
+    else
+      await this.suppressions.add(
+        [
+          {
+            channel: Channel.Sms,
+            address: phone,
+            reason: SuppressionReason.SmsStop,
+            source: 'sms keyword',
+            note,
+          },
+        ],
+        manager,
+      );
     for (const { id } of clients) {
       if (keyword === 'start') await unflagContact(manager, id, ContactFlag.SmsBlocked);
       await this.preferences.update(

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MessagePreparerService } from '@touchbase/dispatch';
 import { ExperimentsModule } from '@touchbase/experiments';
 import { PreferencesModule } from '@touchbase/preferences';
+import { SuppressionModule } from '@touchbase/suppression';
 import { TemplatesModule } from '@touchbase/templates';
 import { smsDriverProvider, twilioSignatureProvider } from './drivers/sms-driver.provider';
 import { RunSmsCostService } from './run-sms-cost.service';
@@ -20,7 +21,7 @@ import { WebhookEventsRetentionJob } from './webhook-events-retention.job';
  * dispatcher through `@HandlesChannel`), SMS consent, webhook processing and run cost estimates.
  */
 @Module({
-  imports: [TemplatesModule, PreferencesModule, ExperimentsModule],
+  imports: [TemplatesModule, PreferencesModule, ExperimentsModule, SuppressionModule],
   providers: [
     smsDriverProvider,
     twilioSignatureProvider,

@@ -1939,6 +1939,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The suppression list: addresses and numbers never planned nor sent, with reason and date
+         * @description Newest first. Removed entries only with includeRemoved=true (they keep why and by whom).
+         */
+        get: operations["Suppression_list"];
+        put?: never;
+        /** Suppress an address or number by hand (reason manual) */
+        post: operations["Suppression_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions/{id}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove an entry, with a required reason: the address may be contacted again */
+        post: operations["Suppression_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The list (same filters) as CSV, UTF-8 with BOM; importable again */
+        get: operations["Suppression_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a previous provider's list (CSV text or JSON rows)
+         * @description Bad rows are reported with their number (1 = the first data row) and the good ones kept; addresses already suppressed count as duplicates, so importing twice changes nothing.
+         */
+        post: operations["Suppression_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates": {
         parameters: {
             query?: never;
@@ -2409,6 +2484,13 @@ export interface components {
             recipient?: string | null;
             /** @example Свердловская область */
             region?: string | null;
+        };
+        AddSuppressionDto: {
+            /** @description An email address or a phone number (read in the workspace region) */
+            address: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "call";
+            note?: string;
         };
         AttributedTouchDto: {
             /** Format: uuid */
@@ -3500,6 +3582,11 @@ export interface components {
              */
             workingDays: string[];
         };
+        ImportErrorDto: {
+            message: string;
+            /** @description 1 = the first data row */
+            row: number;
+        };
         ImportInspectionColumnDto: {
             /** @description The field it feeds; null: ignored */
             field: string | null;
@@ -3612,6 +3699,36 @@ export interface components {
             unchanged: number;
             /** @description Changed records (a dry run: would be updated) */
             updated: number;
+        };
+        ImportSuppressionRowDto: {
+            address?: string;
+            /** @enum {string} */
+            channel?: "email" | "sms" | "call";
+            /**
+             * Format: date-time
+             * @description When the previous provider suppressed it
+             */
+            createdAt?: string;
+            note?: string;
+            /**
+             * @description Default: imported
+             * @enum {string}
+             */
+            reason?: "hard-bounce" | "complaint" | "sms-stop" | "manual" | "imported";
+        };
+        ImportSuppressionsDto: {
+            /** @description CSV text with a header row: channel, address, and optionally reason, note, createdAt (comma or semicolon) */
+            csv?: string;
+            /** @description Or the rows as JSON */
+            rows?: components["schemas"]["ImportSuppressionRowDto"][];
+            /** @description Where the list comes from (e.g. the file name or the provider) */
+            source?: string;
+        };
+        ImportSuppressionsResultDto: {
+            added: number;
+            /** @description Rows whose address was already suppressed */
+            duplicates: number;
+            errors: components["schemas"]["ImportErrorDto"][];
         };
         InboundEventDto: {
             /** Format: uuid */
@@ -4009,6 +4126,10 @@ export interface components {
             notes?: string;
             /** @enum {string} */
             outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined";
+        };
+        RemoveSuppressionDto: {
+            /** @description Why the address may be contacted again (required) */
+            reason: string;
         };
         ReportDto: {
             filters: components["schemas"]["ReportFiltersDto"];
@@ -4540,6 +4661,33 @@ export interface components {
             /** @example frequency-cap */
             reason: string;
         };
+        SuppressionDto: {
+            /** @description Lower-cased email or E.164 phone number */
+            address: string;
+            /** @enum {string} */
+            channel: "email" | "sms" | "call";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            id: string;
+            note: string | null;
+            reason: components["schemas"]["SuppressionReason"];
+            /** Format: date-time */
+            removedAt: string | null;
+            /** Format: uuid */
+            removedBy: string | null;
+            removedReason: string | null;
+            /** @description A delivery, a webhook, an import, staff */
+            source: string | null;
+        };
+        SuppressionListDto: {
+            items: components["schemas"]["SuppressionDto"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        SuppressionReason: "hard-bounce" | "complaint" | "sms-stop" | "manual" | "imported";
         SurveyAnswerDto: {
             /** @description What should we improve? */
             improve?: string;
@@ -10521,7 +10669,7 @@ export interface operations {
                 limit?: number;
                 /** @description Part of the client's name, any case */
                 q?: string;
-                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
+                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "suppression-list" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };
             header?: never;
@@ -12712,6 +12860,286 @@ export interface operations {
             };
             /** @description Conflicts with existing data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Suppression_list: {
+        parameters: {
+            query?: {
+                channel?: "email" | "sms" | "call";
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Also removed entries (the history) */
+                includeRemoved?: boolean;
+                limit?: number;
+                reason?: components["schemas"]["SuppressionReason"];
+                /** @description A substring of the address or the note */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionListDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Suppression_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddSuppressionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with existing data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Suppression_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveSuppressionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Suppression_export: {
+        parameters: {
+            query?: {
+                channel?: "email" | "sms" | "call";
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Also removed entries (the history) */
+                includeRemoved?: boolean;
+                limit?: number;
+                reason?: components["schemas"]["SuppressionReason"];
+                /** @description A substring of the address or the note */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Suppression_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportSuppressionsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSuppressionsResultDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

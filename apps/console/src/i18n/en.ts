@@ -6,6 +6,7 @@ import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
+import * as suppression from './sections/suppression';
 import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
@@ -131,6 +132,7 @@ export const en: Messages = {
     'topic-unsubscribed': 'the client unsubscribed from this topic',
     'channel-not-allowed': 'the client allows none of the campaign’s channels',
     'no-contact-data': 'no usable contact data for the channels the client allows',
+    'suppression-list': "the client's address for the channels it allows is on the suppression list",
     'control-group': 'the client is in the control group: no promotional touches',
     holdout: 'held out of the campaign to measure what it brings',
     'frequency-cap': 'the frequency cap was reached',
@@ -325,6 +327,7 @@ export const en: Messages = {
   runs: runs.en,
   holdouts: holdouts.en,
   deliverability: deliverability.en,
+  suppression: suppression.en,
   engagement: engagement.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,

@@ -7,6 +7,7 @@ import * as campaigns from './sections/campaigns';
 import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
+import * as suppression from './sections/suppression';
 import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
@@ -132,6 +133,7 @@ export const ru = {
     'topic-unsubscribed': 'клиент отписался от этой темы',
     'channel-not-allowed': 'клиент не разрешил ни один канал кампании',
     'no-contact-data': 'нет пригодных контактных данных для разрешённых каналов',
+    'suppression-list': 'адрес клиента для разрешённых каналов в списке запрета',
     'control-group': 'клиент в контрольной группе: рекламные касания ему не отправляются',
     holdout: 'клиент в отложенной доле кампании: без касания, чтобы измерить её эффект',
     'frequency-cap': 'превышен лимит частоты контактов',
@@ -326,6 +328,7 @@ export const ru = {
   runs: runs.ru,
   holdouts: holdouts.ru,
   deliverability: deliverability.ru,
+  suppression: suppression.ru,
   engagement: engagement.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,

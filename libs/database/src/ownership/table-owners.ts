@@ -32,6 +32,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   staff_sessions: 'staff',
   staff_sign_in_failures: 'staff',
   stage_history: 'clients',
+  suppressions: 'suppression',
   survey_answers: 'portal',
   templates: 'templates',
   topics: 'preferences',

@@ -43,6 +43,7 @@ export const REASONS: Reason[] = [
   'topic-unsubscribed',
   'channel-not-allowed',
   'no-contact-data',
+  'suppression-list',
   'control-group',
   'holdout',
   'frequency-cap',

@@ -6,6 +6,7 @@ import { useSession } from '../../auth/session';
 import { TAG } from '../../components/colours';
 import { PageTitle } from '../../components/Shell';
 import { DeliverabilityCard } from './DeliverabilityCard';
+import { SuppressionCard } from './SuppressionCard';
 import { ControlGroupCard } from './ControlGroup';
 
 /** Each settings screen: who sees it, and who may change it (the API refuses the others). */
@@ -56,6 +57,7 @@ export default function Settings() {
         ))}
       </Row>
       {role === 'admin' && <DeliverabilityCard />}
+      {role === 'admin' && <SuppressionCard />}
       <ControlGroupCard />
       <p style={{ marginTop: 16 }}>
         <a href="/docs">{t('coming.docs')}</a>
