@@ -64,6 +64,50 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     expect(row.first_clicked_at.getTime()).toBeLessThanOrEqual(row.last_clicked_at.getTime());
   });
 
+  it('clicks by machines (HEAD, mail security scanners, bots) are counted apart, never as engagement', async () => {
+    const { message, deliveryId, clientId } = await sendOne();
+    const [code] = codesIn(message.html);
+    // A gateway checking the link, then scanners following it: all redirected, none a person's click.
+    await suite.t.http().head(`/r/${code}`).redirects(0).expect(302);
+    for (const ua of [
+      'Mozilla/5.0 (compatible; SafeLinks/1.0)',
+      'Proofpoint-URLDefense/2.0',
+      'python-requests/2.31',
+    ]) {
+      await follow(code).set('User-Agent', ua).expect(302).expect('Location', CATALOG);
+    }
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const scanned = async () =>
+      (
+        await suite.t.dataSource.query(
+          `SELECT l.clicks, l.machine_clicks, l.first_clicked_at, e.clicks AS client_clicks,
+                  e.machine_clicks AS client_machine_clicks, e.last_click_at
+             FROM delivery_links l JOIN client_engagement e ON e.client_id = $2
+            WHERE l.delivery_id = $1`,
+          [deliveryId, clientId],
+        )
+      )[0];
+    expect(await scanned()).toEqual({
+      clicks: 0,
+      machine_clicks: 4,
+      first_clicked_at: null,
+      client_clicks: 0,
+      client_machine_clicks: 4,
+      last_click_at: null,
+    });
+    // Then the person clicks: that one is the engagement.
+    await follow(code)
+      .set(
+        'User-Agent',
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
+      )
+      .expect(302);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const after = await scanned();
+    expect(after).toMatchObject({ clicks: 1, machine_clicks: 4, client_clicks: 1, client_machine_clicks: 4 });
+    expect(after.last_click_at).toBeInstanceOf(Date);
+  });
+
   it("a client's clicks are its engagement: count and last click kept per client, last engaged by the one rule, forgotten on erasure", async () => {
     const { message, clientId } = await sendOne();
     const codes = codesIn(message.html);

@@ -56,13 +56,18 @@ export class ShortLinksController {
   @ApiOperation({
     summary: 'A short link from a message: counts the click on its delivery and redirects to its target',
     description:
-      'Only to a target the message’s template produced; any other code (an altered one included) answers 404.',
+      'Only to a target the message’s template produced; any other code (an altered one included) answers 404. ' +
+      'Clicks by machines (HEAD requests, bots, mail security scanners) are counted apart, never as engagement.',
   })
   @ApiParam({ name: 'code', example: 'k3J9aQx2Lb' })
   @ApiResponse({ status: 302, description: 'To the link’s target' })
   @ApiResponse({ status: 404, description: 'No such link (an HTML page in Russian and English)' })
-  async follow(@Param('code') code: string, @Res() res: Response): Promise<void> {
-    const target = await this.links.click(code);
+  async follow(@Param('code') code: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // HEAD requests and scanners' user agents are counted apart, never as a person's click.
+    const target = await this.links.click(code, {
+      method: req.method,
+      userAgent: req.get('user-agent') ?? null,
+    });
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (!target) {

@@ -48,6 +48,31 @@ export function isMachineOpen(request: OpenRequest, madeAt: Date, at: Date): boo
   return at.getTime() - madeAt.getTime() < SCANNER_OPEN_SECONDS * 1000;
 }
 
+/** Who followed a short link: the request's method and user agent. */
+export interface ClickRequest {
+  method: string;
+  userAgent: string | null;
+}
+
+/**
+ * User agents of mail security gateways and link checkers that `isbot` may not know: they follow every
+ * link of a message to scan its target (Microsoft Safe Links / Defender, Mimecast, Proofpoint URL
+ * Defense, Barracuda, Cisco, Trend Micro, Sophos, Symantec, Forcepoint, FireEye, Zscaler).
+ */
+const SCANNER_AGENT =
+  /safelinks|microsoft office|ms-office|mimecast|proofpoint|urldefense|barracuda|ironport|cisco|trend ?micro|sophos|symantec|messagelabs|forcepoint|websense|fireeye|zscaler|python-requests|go-http-client|curl\/|wget\/|java\//i;
+
+/**
+ * Whether a click is a machine's, not a person's: a HEAD request (scanners check a link without
+ * fetching it), or a user agent of a bot or a mail security scanner. Machine clicks are counted apart
+ * and are never engagement (not in the client's engagement, attribution or A/B results).
+ */
+export function isMachineClick(request: ClickRequest): boolean {
+  if (request.method.toUpperCase() === 'HEAD') return true;
+  const ua = request.userAgent?.trim() ?? '';
+  return ua !== '' && (isbot(ua) || SCANNER_AGENT.test(ua));
+}
+
 /** The links of one delivery: the short URL of each target, and the row that makes them work. */
 export class DeliveryLinks {
   readonly key = randomKey();
@@ -133,7 +158,10 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     // A couple of milliseconds gather the clicks arriving together into one query.
     batchScheduleFn: (run) => setTimeout(run, LOOKUP_WINDOW_MS),
   });
-  private pending = new Map<string, { clicks: number; first: Date; last: Date }>();
+  private pending = new Map<
+    string,
+    { clicks: number; machine: number; first: Date | null; last: Date | null }
+  >();
   private pendingOpens = new Map<
     string,
     { opens: number; machine: number; first: Date | null; last: Date | null }
@@ -217,18 +245,25 @@ export class ShortLinksService implements BeforeApplicationShutdown {
   }
 
   /** Where a code leads, counting the click; null for a code that is not one of ours. */
-  async click(code: string, at = new Date()): Promise<string | null> {
+  async click(
+    code: string,
+    request: ClickRequest = { method: 'GET', userAgent: null },
+    at = new Date(),
+  ): Promise<string | null> {
     if (!SHORT_CODE.test(code)) return null;
     const key = code.slice(0, SHORT_KEY_LENGTH);
     const links = await this.targets.load(key);
     const target = links?.targets[ALPHABET.indexOf(code[SHORT_KEY_LENGTH])];
     if (!target) return null;
     if (!links.tracked) return target;
-    const seen = this.pending.get(key);
-    if (seen) {
+    const seen = this.pending.get(key) ?? { clicks: 0, machine: 0, first: null, last: null };
+    if (isMachineClick(request)) seen.machine += 1;
+    else {
       seen.clicks += 1;
+      seen.first ??= at;
       seen.last = at;
-    } else this.pending.set(key, { clicks: 1, first: at, last: at });
+    }
+    this.pending.set(key, seen);
     if (this.pending.size >= CLICK_FLUSH_SIZE) void this.flushClicks();
     else this.timer ??= setTimeout(() => void this.flushClicks(), CLICK_FLUSH_MS).unref();
     return target;
@@ -268,20 +303,28 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     this.flushing = this.flushing.then(async () => {
       if (opens.size > 0) await this.writeOpens(opens);
       if (batch.size === 0) return;
-      const rows = [...batch].map(([key, c]) => ({ key, clicks: c.clicks, first: c.first, last: c.last }));
+      const rows = [...batch].map(([key, c]) => ({
+        key,
+        clicks: c.clicks,
+        machine: c.machine,
+        first: c.first,
+        last: c.last,
+      }));
       try {
         // The deliveries' counts and their clients' engagement, in one statement.
         await this.dataSource.query(
           `WITH counted AS (
              UPDATE delivery_links d
                 SET clicks = d.clicks + c.clicks,
-                    first_clicked_at = LEAST(COALESCE(d.first_clicked_at, c.first), c.first),
-                    last_clicked_at = GREATEST(COALESCE(d.last_clicked_at, c.last), c.last)
-               FROM jsonb_to_recordset($1::jsonb) AS c(key text, clicks int, first timestamptz, last timestamptz)
+                    machine_clicks = d.machine_clicks + c.machine,
+                    first_clicked_at = LEAST(d.first_clicked_at, c.first),
+                    last_clicked_at = GREATEST(d.last_clicked_at, c.last)
+               FROM jsonb_to_recordset($1::jsonb)
+                    AS c(key text, clicks int, machine int, first timestamptz, last timestamptz)
               WHERE d.key = c.key
-          RETURNING d.delivery_id, c.clicks, c.last)
-           INSERT INTO client_engagement AS e (client_id, last_click_at, clicks)
-           SELECT dv.client_id, max(counted.last), sum(counted.clicks)
+          RETURNING d.delivery_id, c.clicks, c.machine, c.last)
+           INSERT INTO client_engagement AS e (client_id, last_click_at, clicks, machine_clicks)
+           SELECT dv.client_id, max(counted.last), sum(counted.clicks), sum(counted.machine)
              FROM counted
              JOIN deliveries dv ON dv.id = counted.delivery_id
              JOIN clients cl ON cl.id = dv.client_id AND cl.erased_at IS NULL
@@ -289,6 +332,7 @@ export class ShortLinksService implements BeforeApplicationShutdown {
                ON CONFLICT (client_id) DO UPDATE
               SET last_click_at = GREATEST(e.last_click_at, EXCLUDED.last_click_at),
                   clicks = e.clicks + EXCLUDED.clicks,
+                  machine_clicks = e.machine_clicks + EXCLUDED.machine_clicks,
                   updated_at = now()`,
           [JSON.stringify(rows)],
         );

@@ -9,6 +9,9 @@ type Engagement = Schemas['RunEngagementDto'];
 type Figures = Omit<Schemas['ChannelEngagementDto'], 'channel'>;
 
 /** What a run's messages drew (a full-width column of the run page's grid): clicks and opens, per channel. */
+/** The per-channel columns shown on every screen (the others from 1200 px). */
+const NARROW_COLUMNS: readonly string[] = ['reached', 'clicked'];
+
 export function RunEngagement({ runId, live }: { runId: string; live: boolean }) {
   const { t, i18n } = useTranslation();
   const engagement = useQuery({
@@ -62,7 +65,6 @@ export function RunEngagement({ runId, live }: { runId: string; live: boolean })
         {e.byChannel.length > 1 && (
           <Table<Schemas['ChannelEngagementDto']>
             title={() => t('engagement.run.byChannel')}
-            scroll={{ x: 'max-content' }}
             style={{ marginTop: 12 }}
             size="small"
             pagination={false}
@@ -79,6 +81,9 @@ export function RunEngagement({ runId, live }: { runId: string; live: boolean })
                   key: k,
                   title: t(`engagement.run.${k}`),
                   align: 'right' as const,
+                  // Narrow screens keep the essentials (reached, clicked, click rate): the table fits
+                  // its card at 768 px without a horizontal scroll.
+                  ...(NARROW_COLUMNS.includes(k) ? {} : { responsive: ['xl' as const] }),
                   render: (_: unknown, r: Schemas['ChannelEngagementDto']) => number(r[k]),
                 }),
               ),
