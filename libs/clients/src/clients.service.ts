@@ -81,7 +81,9 @@ export class ClientsService {
       const saved = await repo.save(repo.create({ ...fields, stageChangedAt: new Date() }));
       await this.recordStage(manager, saved.id, null, saved.stage, 'created', actorId);
       const created = await this.get(saved.id, manager);
-      await emit(manager, [{ type: WebhookEventType.ClientCreated, clientId: saved.id, payload: clientEventOf(created) }]);
+      await emit(manager, [
+        { type: WebhookEventType.ClientCreated, clientId: saved.id, payload: clientEventOf(created) },
+      ]);
       return created;
     });
   }

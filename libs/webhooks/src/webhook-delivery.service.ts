@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { rowsOf } from '@touchbase/database';
 import { webhookHeaders } from './webhook-signature';
 
 const FAN_OUT_BATCH = 1000;
@@ -63,7 +64,9 @@ export class WebhookDeliveryService {
            ON CONFLICT (endpoint_id, event_sequence) DO NOTHING`,
           [seqs],
         );
-        await m.query(`UPDATE webhook_outbox SET fanned_out_at = now() WHERE sequence = ANY($1::bigint[])`, [seqs]);
+        await m.query(`UPDATE webhook_outbox SET fanned_out_at = now() WHERE sequence = ANY($1::bigint[])`, [
+          seqs,
+        ]);
         return claimed.length;
       });
       total += rows;
@@ -76,8 +79,9 @@ export class WebhookDeliveryService {
     await this.fanOut();
     const token = randomUUID();
     const { timeoutMs } = this.config.webhooks;
-    const claimed: Claimed[] = await this.dataSource.query(
-      `WITH c AS (
+    const claimed = rowsOf<Claimed>(
+      await this.dataSource.query(
+        `WITH c AS (
          SELECT d.id FROM webhook_deliveries d
            JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.active
           WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at <= now()
@@ -94,7 +98,8 @@ export class WebhookDeliveryService {
          FROM c, webhook_outbox o, webhook_endpoints e
         WHERE d.id = c.id AND o.sequence = d.event_sequence AND e.id = d.endpoint_id
        RETURNING d.id::text, o.event_id, o.type, o.payload, o.created_at, e.url, e.secret, e.id AS endpoint_id, d.attempts`,
-      [limit, token, timeoutMs * 2 + 30_000],
+        [limit, token, timeoutMs * 2 + 30_000],
+      ),
     );
     if (claimed.length === 0) return 0;
     const outcomes = await Promise.all(claimed.map((c) => this.post(c, timeoutMs)));
@@ -145,9 +150,9 @@ export class WebhookDeliveryService {
     );
     const endpointOf = new Map(claimed.map((c) => [c.id, c.endpoint_id]));
     const okEndpoints = [...new Set(outcomes.filter((o) => o.ok).map((o) => endpointOf.get(o.id)))];
-    const failedEndpoints = [...new Set(outcomes.filter((o) => !o.ok).map((o) => endpointOf.get(o.id)))].filter(
-      (id) => !okEndpoints.includes(id),
-    );
+    const failedEndpoints = [
+      ...new Set(outcomes.filter((o) => !o.ok).map((o) => endpointOf.get(o.id))),
+    ].filter((id) => !okEndpoints.includes(id));
     if (okEndpoints.length > 0) {
       await this.dataSource.query(
         `UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY($1::uuid[]) AND failing_since IS NOT NULL`,
@@ -159,11 +164,13 @@ export class WebhookDeliveryService {
         `UPDATE webhook_endpoints SET failing_since = now() WHERE id = ANY($1::uuid[]) AND failing_since IS NULL`,
         [failedEndpoints],
       );
-      const disabled: { id: string; url: string }[] = await this.dataSource.query(
-        `UPDATE webhook_endpoints SET active = false, disabled_at = now(), disabled_reason = 'failing', updated_at = now()
+      const disabled = rowsOf<{ id: string; url: string }>(
+        await this.dataSource.query(
+          `UPDATE webhook_endpoints SET active = false, disabled_at = now(), disabled_reason = 'failing', updated_at = now()
           WHERE id = ANY($1::uuid[]) AND active AND failing_since < now() - $2 * interval '1 millisecond'
         RETURNING id, url`,
-        [failedEndpoints, disableAfterMs],
+          [failedEndpoints, disableAfterMs],
+        ),
       );
       for (const d of disabled) {
         this.logger.error(`Webhook endpoint ${d.url} (${d.id}) failed continuously and was disabled`);

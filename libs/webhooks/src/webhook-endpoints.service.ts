@@ -33,7 +33,8 @@ function toDto(r: Record<string, unknown>): WebhookEndpointDto {
 }
 
 // Loopback, private, link-local and unique-local ranges (a literal address in the URL).
-const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|\[?::1\]?$|\[?f[cd]|\[?fe80)/i;
+const PRIVATE_HOST =
+  /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|\[?::1\]?$|\[?f[cd]|\[?fe80)/i;
 
 /** The admin's side of webhooks: endpoints, their delivery log, replays and a test ping. */
 @Injectable()
@@ -45,9 +46,15 @@ export class WebhookEndpointsService {
 
   private checkUrl(url: string): void {
     const host = new URL(url).hostname;
-    if (!this.config.webhooks.allowPrivateUrls && (PRIVATE_HOST.test(host) || (isIP(host) === 0 && !host.includes('.')))) {
+    if (
+      !this.config.webhooks.allowPrivateUrls &&
+      (PRIVATE_HOST.test(host) || (isIP(host) === 0 && !host.includes('.')))
+    ) {
       throw new ValidationException('The URL points at a private address', [
-        { field: 'url', messages: [`${host} is a loopback or private address (WEBHOOK_ALLOW_PRIVATE_URLS is off)`] },
+        {
+          field: 'url',
+          messages: [`${host} is a loopback or private address (WEBHOOK_ALLOW_PRIVATE_URLS is off)`],
+        },
       ]);
     }
   }
@@ -106,10 +113,10 @@ export class WebhookEndpointsService {
   async rotateSecret(id: string): Promise<WebhookEndpointWithSecretDto> {
     const endpoint = await this.get(id);
     const secret = generateWebhookSecret();
-    await this.dataSource.query(`UPDATE webhook_endpoints SET secret = $2, updated_at = now() WHERE id = $1`, [
-      id,
-      secret,
-    ]);
+    await this.dataSource.query(
+      `UPDATE webhook_endpoints SET secret = $2, updated_at = now() WHERE id = $1`,
+      [id, secret],
+    );
     return { ...endpoint, secret };
   }
 
@@ -142,7 +149,10 @@ export class WebhookEndpointsService {
   async replay(id: string, dto: ReplayWebhooksDto): Promise<{ queued: number }> {
     await this.get(id);
     const byEvent = dto.eventId !== undefined;
-    if (byEvent === (dto.from !== undefined || dto.to !== undefined) || (!byEvent && (!dto.from || !dto.to))) {
+    if (
+      byEvent === (dto.from !== undefined || dto.to !== undefined) ||
+      (!byEvent && (!dto.from || !dto.to))
+    ) {
       throw new ValidationException('Name what to replay: eventId, or from and to', [
         { field: 'eventId', messages: ['give eventId, or both from and to (not both ways)'] },
       ]);

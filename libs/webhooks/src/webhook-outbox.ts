@@ -19,7 +19,11 @@ export async function emit(manager: EntityManager, events: readonly WebhookEvent
     `INSERT INTO webhook_outbox (type, client_id, payload)
      SELECT e.type, e.client_id, e.payload
        FROM jsonb_to_recordset($1::jsonb) AS e(type text, client_id uuid, payload jsonb)`,
-    [JSON.stringify(events.map((e) => ({ type: e.type, client_id: e.clientId ?? null, payload: e.payload })))],
+    [
+      JSON.stringify(
+        events.map((e) => ({ type: e.type, client_id: e.clientId ?? null, payload: e.payload })),
+      ),
+    ],
   );
 }
 

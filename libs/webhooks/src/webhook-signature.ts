@@ -15,7 +15,9 @@ function keyOf(secret: string): Buffer {
 }
 
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', keyOf(secret)).update(`${id}.${timestampSeconds}.${body}`).digest('base64');
+  const mac = createHmac('sha256', keyOf(secret))
+    .update(`${id}.${timestampSeconds}.${body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }
 
@@ -37,7 +39,13 @@ export function webhookHeaders(
 }
 
 /** True if one of the space-separated `v1,` signatures matches (receivers may use this too). */
-export function verifyWebhook(secret: string, id: string, timestamp: string, body: string, header: string): boolean {
+export function verifyWebhook(
+  secret: string,
+  id: string,
+  timestamp: string,
+  body: string,
+  header: string,
+): boolean {
   const expected = Buffer.from(signWebhook(secret, id, Number(timestamp), body));
   return header
     .split(' ')

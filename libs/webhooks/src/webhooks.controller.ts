@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -59,7 +70,10 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Change the URL, description or event types; enable or disable' })
   @ApiErrors(400, 404)
   @ApiOkResponse({ type: WebhookEndpointDto })
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointDto> {
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateWebhookEndpointDto,
+  ): Promise<WebhookEndpointDto> {
     return this.endpoints.update(id, dto);
   }
 
@@ -91,7 +105,10 @@ export class WebhooksController {
   ): Promise<WebhookDeliveryDto[]> {
     if (status !== undefined && !Object.values<string>(WebhookDeliveryStatus).includes(status)) {
       throw new ValidationException('Unknown status', [
-        { field: 'status', messages: [`status must be of: ${Object.values(WebhookDeliveryStatus).join(', ')}`] },
+        {
+          field: 'status',
+          messages: [`status must be of: ${Object.values(WebhookDeliveryStatus).join(', ')}`],
+        },
       ]);
     }
     return this.endpoints.deliveries(id, status as WebhookDeliveryStatus | undefined);
@@ -99,7 +116,9 @@ export class WebhooksController {
 
   @Post(':id/replay')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send one event (eventId) or a time range (from, to) again, with the same webhook-ids' })
+  @ApiOperation({
+    summary: 'Send one event (eventId) or a time range (from, to) again, with the same webhook-ids',
+  })
   @ApiErrors(400, 404)
   @ApiOkResponse({ type: WebhookCountDto })
   replay(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReplayWebhooksDto): Promise<WebhookCountDto> {

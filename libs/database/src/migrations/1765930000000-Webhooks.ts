@@ -36,7 +36,9 @@ export class Webhooks1765930000000 implements MigrationInterface {
       `CREATE INDEX webhook_outbox_pending_idx ON webhook_outbox (sequence) WHERE fanned_out_at IS NULL`,
     );
     await q.query(`CREATE INDEX webhook_outbox_created_idx ON webhook_outbox (created_at)`);
-    await q.query(`CREATE INDEX webhook_outbox_client_idx ON webhook_outbox (client_id) WHERE client_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX webhook_outbox_client_idx ON webhook_outbox (client_id) WHERE client_id IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE webhook_deliveries (
         id bigserial PRIMARY KEY,

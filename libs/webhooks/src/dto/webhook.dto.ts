@@ -30,7 +30,11 @@ export class CreateWebhookEndpointDto {
   @MaxLength(200)
   description?: string;
 
-  @ApiPropertyOptional({ enum: SUBSCRIBABLE, isArray: true, description: 'Empty or absent: every event type' })
+  @ApiPropertyOptional({
+    enum: SUBSCRIBABLE,
+    isArray: true,
+    description: 'Empty or absent: every event type',
+  })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
