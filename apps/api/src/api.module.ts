@@ -24,6 +24,7 @@ import { SettingsModule } from '@touchbase/settings';
 import { SmsApiModule } from '@touchbase/sms';
 import { StaffApiModule } from '@touchbase/staff';
 import { TemplatesApiModule } from '@touchbase/templates';
+import { WebhooksApiModule } from '@touchbase/webhooks';
 
 export interface ApiModuleOptions extends Omit<RuntimeOptions, 'applicationName'> {
   /** All-in-one mode: run the worker's jobs in this process too. */
@@ -65,6 +66,7 @@ export class ApiModule {
         PortalModule,
         ReportsApiModule,
         ExperimentsApiModule,
+        WebhooksApiModule,
         ...(options.withWorker ? [WorkerJobsModule] : []),
       ],
     };

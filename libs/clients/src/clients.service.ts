@@ -13,6 +13,7 @@ import {
 } from '@touchbase/core';
 import { rowsOf } from '@touchbase/database';
 import { StaffMember } from '@touchbase/staff';
+import { emit, eraseWebhookPayloads, WebhookEventType } from '@touchbase/webhooks';
 import { Stage } from './client.enums';
 import { isMobilePhone, normalizeCountry, normalizePhone, normalizeTags } from './contact-normalizer';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
@@ -44,6 +45,17 @@ export interface ClientHistoryRow {
   staff_name: string | null;
 }
 
+/** What a client's webhook events carry: ids and classification, no contact data (fetch the client for it). */
+function clientEventOf(c: Client): Record<string, unknown> {
+  return {
+    clientId: c.id,
+    externalRef: c.externalRef,
+    stage: c.stage,
+    category: c.category,
+    archived: c.archivedAt !== null,
+  };
+}
+
 @Injectable()
 export class ClientsService {
   constructor(
@@ -68,7 +80,11 @@ export class ClientsService {
       const repo = manager.getRepository(Client);
       const saved = await repo.save(repo.create({ ...fields, stageChangedAt: new Date() }));
       await this.recordStage(manager, saved.id, null, saved.stage, 'created', actorId);
-      return this.get(saved.id, manager);
+      const created = await this.get(saved.id, manager);
+      await emit(manager, [
+        { type: WebhookEventType.ClientCreated, clientId: saved.id, payload: clientEventOf(created) },
+      ]);
+      return created;
     });
   }
 
@@ -106,6 +122,16 @@ export class ClientsService {
         await this.ownerHooks.run(manager, [id], fields.ownerId);
       }
       const updated = await this.get(id, manager);
+      const changedFields = (Object.keys(fields) as (keyof Client)[]).filter(changed);
+      if (changedFields.length > 0) {
+        await emit(manager, [
+          {
+            type: WebhookEventType.ClientUpdated,
+            clientId: id,
+            payload: { ...clientEventOf(updated), changed: changedFields },
+          },
+        ]);
+      }
       if (updated.category !== client.category) {
         await manager.getRepository(CategoryHistoryEntry).insert({
           clientId: id,
@@ -302,6 +328,8 @@ export class ClientsService {
       );
       // Preferences (opted out, the consent log's personal data) and purchases: their owners' hooks.
       await this.erasureHooks.run(manager, id);
+      await eraseWebhookPayloads(manager, id);
+      await emit(manager, [{ type: WebhookEventType.ClientErased, clientId: id, payload: { clientId: id } }]);
       return this.get(id, manager);
     });
   }

@@ -102,6 +102,17 @@ export class AppConfig {
     };
   }
 
+  get webhooks() {
+    return {
+      timeoutMs: this.env.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: this.env.WEBHOOK_RETRY_BASE_MS,
+      retryForMs: this.env.WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
+      disableAfterMs: this.env.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
+      pollMs: this.env.WEBHOOK_POLL_MS,
+      allowPrivateUrls: this.env.WEBHOOK_ALLOW_PRIVATE_URLS ?? this.env.NODE_ENV !== NodeEnv.Production,
+    };
+  }
+
   get worker() {
     return {
       heartbeatSeconds: this.env.WORKER_HEARTBEAT_SECONDS,

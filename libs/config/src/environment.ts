@@ -285,6 +285,48 @@ export class Environment {
   @Max(65535)
   WORKER_METRICS_PORT?: number;
 
+  // ── Outbound webhooks ───────────────────────────────────────────────────
+  /** How long one webhook POST may take before it counts as failed. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** The first retry's delay; each next one doubles (with jitter), up to six hours. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 10_000;
+
+  /** An event still not delivered this long after it was due is given up (dead). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  WEBHOOK_RETRY_FOR_HOURS = 72;
+
+  /** An endpoint that has failed continuously this long is disabled and admins are told. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  WEBHOOK_DISABLE_AFTER_HOURS = 24;
+
+  /** How often the worker looks for events to deliver (it goes on at once while there are more). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  WEBHOOK_POLL_MS = 1_000;
+
+  /** Endpoints may point at loopback or private addresses; off by default in production. */
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_URLS?: boolean;
+
   // ── Planning ────────────────────────────────────────────────────────────
   /**
    * Chunks of a run planned at once, each on its own database connection (chunks hold disjoint

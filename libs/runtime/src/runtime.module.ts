@@ -17,6 +17,7 @@ import { ReportsJobsModule } from '@touchbase/reports';
 import { SchedulerJobsModule } from '@touchbase/scheduler';
 import { SettingsModule } from '@touchbase/settings';
 import { SmsModule, SmsWorkerModule } from '@touchbase/sms';
+import { WebhooksWorkerModule } from '@touchbase/webhooks';
 import { LoggingModule } from './logging.module';
 
 export interface RuntimeOptions {
@@ -62,6 +63,7 @@ export class RuntimeModule {
     LettersWorkerModule,
     ReportsJobsModule,
     ExperimentsJobsModule,
+    WebhooksWorkerModule,
   ],
 })
 export class WorkerJobsModule {}

@@ -37,7 +37,10 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   templates: 'templates',
   topics: 'preferences',
   vip_cooling_episodes: 'reports',
+  webhook_deliveries: 'webhooks',
+  webhook_endpoints: 'webhooks',
   webhook_events: 'sms',
+  webhook_outbox: 'webhooks',
   worker_heartbeats: 'health',
   workspace_settings: 'settings',
 };

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@touchbase/config';
+import { rowsOf } from '@touchbase/database';
+import { webhookHeaders } from './webhook-signature';
+
+const FAN_OUT_BATCH = 1000;
+const CLAIM_BATCH = 100;
+const MAX_RETRY_DELAY_MS = 6 * 3_600_000;
+
+interface Claimed {
+  id: string;
+  event_id: string;
+  type: string;
+  payload: unknown;
+  created_at: Date;
+  url: string;
+  secret: string;
+  endpoint_id: string;
+  attempts: number;
+}
+
+interface Outcome {
+  id: string;
+  ok: boolean;
+  code: number | null;
+  error: string | null;
+  delay_ms: number;
+}
+
+/**
+ * Fans the outbox out to the endpoints and POSTs what is due. Workers are kept apart by the database
+ * (SKIP LOCKED and a lease with a claim token); a worker that dies leaves its claims to expire, so an
+ * event may arrive twice (same webhook-id) but never not at all. A client's events reach an endpoint in
+ * order: one is not sent while an earlier one waits for a retry.
+ */
+@Injectable()
+export class WebhookDeliveryService {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Turns outbox events into one delivery per active endpoint that takes their type. */
+  async fanOut(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await this.dataSource.transaction(async (m) => {
+        const claimed: { sequence: string }[] = await m.query(
+          `SELECT sequence FROM webhook_outbox WHERE fanned_out_at IS NULL
+            ORDER BY sequence LIMIT ${FAN_OUT_BATCH} FOR UPDATE SKIP LOCKED`,
+        );
+        if (claimed.length === 0) return 0;
+        const seqs = claimed.map((r) => r.sequence);
+        await m.query(
+          `INSERT INTO webhook_deliveries (endpoint_id, event_sequence, client_id)
+           SELECT e.id, o.sequence, o.client_id
+             FROM webhook_outbox o
+             JOIN webhook_endpoints e ON e.active AND (cardinality(e.event_types) = 0 OR o.type = ANY(e.event_types))
+            WHERE o.sequence = ANY($1::bigint[]) AND o.type <> 'webhook.ping'
+           ON CONFLICT (endpoint_id, event_sequence) DO NOTHING`,
+          [seqs],
+        );
+        await m.query(`UPDATE webhook_outbox SET fanned_out_at = now() WHERE sequence = ANY($1::bigint[])`, [
+          seqs,
+        ]);
+        return claimed.length;
+      });
+      total += rows;
+      if (rows < FAN_OUT_BATCH) return total;
+    }
+  }
+
+  /** One pass: fan out, then claim a batch and POST it. Returns how many deliveries were attempted. */
+  async deliverDue(limit = CLAIM_BATCH): Promise<number> {
+    await this.fanOut();
+    const token = randomUUID();
+    const { timeoutMs } = this.config.webhooks;
+    const claimed = rowsOf<Claimed>(
+      await this.dataSource.query(
+        `WITH c AS (
+         SELECT d.id FROM webhook_deliveries d
+           JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.active
+          WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at <= now()
+            AND (d.locked_until IS NULL OR d.locked_until < now())
+            AND (d.client_id IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM webhook_deliveries p
+                   WHERE p.endpoint_id = d.endpoint_id AND p.client_id = d.client_id
+                     AND p.event_sequence < d.event_sequence AND p.status IN ('pending', 'failed')))
+          ORDER BY d.event_sequence
+          LIMIT $1
+          FOR UPDATE OF d SKIP LOCKED)
+       UPDATE webhook_deliveries d
+          SET locked_until = now() + $3 * interval '1 millisecond', claim_token = $2
+         FROM c, webhook_outbox o, webhook_endpoints e
+        WHERE d.id = c.id AND o.sequence = d.event_sequence AND e.id = d.endpoint_id
+       RETURNING d.id::text, o.event_id, o.type, o.payload, o.created_at, e.url, e.secret, e.id AS endpoint_id, d.attempts`,
+        [limit, token, timeoutMs * 2 + 30_000],
+      ),
+    );
+    if (claimed.length === 0) return 0;
+    const outcomes = await Promise.all(claimed.map((c) => this.post(c, timeoutMs)));
+    await this.record(token, outcomes, claimed);
+    return claimed.length;
+  }
+
+  private async post(c: Claimed, timeoutMs: number): Promise<Outcome> {
+    const body = JSON.stringify({
+      id: c.event_id,
+      type: c.type,
+      timestamp: new Date(c.created_at).toISOString(),
+      data: c.payload,
+    });
+    const base = this.config.webhooks.retryBaseMs;
+    const delay = Math.min(base * 2 ** c.attempts, MAX_RETRY_DELAY_MS) * (0.5 + Math.random() * 0.5);
+    try {
+      const res = await fetch(c.url, {
+        method: 'POST',
+        headers: webhookHeaders(c.secret, c.event_id, body),
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      const ok = res.status >= 200 && res.status < 300;
+      return { id: c.id, ok, code: res.status, error: ok ? null : `HTTP ${res.status}`, delay_ms: delay };
+    } catch (e) {
+      const err = e as Error;
+      const message = err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : err.message;
+      return { id: c.id, ok: false, code: null, error: message.slice(0, 500), delay_ms: delay };
+    }
+  }
+
+  private async record(token: string, outcomes: Outcome[], claimed: Claimed[]): Promise<void> {
+    const { retryForMs, disableAfterMs } = this.config.webhooks;
+    await this.dataSource.query(
+      `UPDATE webhook_deliveries d SET
+          status = CASE WHEN r.ok THEN 'delivered'
+                        WHEN now() - d.due_since > $3 * interval '1 millisecond' THEN 'dead' ELSE 'failed' END,
+          attempts = d.attempts + 1, last_attempt_at = now(), last_status_code = r.code, last_error = r.error,
+          delivered_at = CASE WHEN r.ok THEN now() END,
+          next_attempt_at = CASE WHEN r.ok THEN d.next_attempt_at ELSE now() + r.delay_ms * interval '1 millisecond' END,
+          locked_until = NULL, claim_token = NULL
+         FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, ok boolean, code integer, error text, delay_ms double precision)
+        WHERE d.id = r.id AND d.claim_token = $2`,
+      [JSON.stringify(outcomes), token, retryForMs],
+    );
+    const endpointOf = new Map(claimed.map((c) => [c.id, c.endpoint_id]));
+    const okEndpoints = [...new Set(outcomes.filter((o) => o.ok).map((o) => endpointOf.get(o.id)))];
+    const failedEndpoints = [
+      ...new Set(outcomes.filter((o) => !o.ok).map((o) => endpointOf.get(o.id))),
+    ].filter((id) => !okEndpoints.includes(id));
+    if (okEndpoints.length > 0) {
+      await this.dataSource.query(
+        `UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY($1::uuid[]) AND failing_since IS NOT NULL`,
+        [okEndpoints],
+      );
+    }
+    if (failedEndpoints.length > 0) {
+      await this.dataSource.query(
+        `UPDATE webhook_endpoints SET failing_since = now() WHERE id = ANY($1::uuid[]) AND failing_since IS NULL`,
+        [failedEndpoints],
+      );
+      const disabled = rowsOf<{ id: string; url: string }>(
+        await this.dataSource.query(
+          `UPDATE webhook_endpoints SET active = false, disabled_at = now(), disabled_reason = 'failing', updated_at = now()
+          WHERE id = ANY($1::uuid[]) AND active AND failing_since < now() - $2 * interval '1 millisecond'
+        RETURNING id, url`,
+          [failedEndpoints, disableAfterMs],
+        ),
+      );
+      for (const d of disabled) {
+        this.logger.error(`Webhook endpoint ${d.url} (${d.id}) failed continuously and was disabled`);
+      }
+    }
+  }
+}
