@@ -111,32 +111,28 @@ describe('Suppression list', () => {
     expect(row).toEqual({ status: 'suppressed', reason: 'suppression-list' });
   });
 
-  it('an inbound hard bounce (at the limit) and an ARF complaint put the address on the list', async () => {
-    const bounced = await sendOne();
-    await t.app.get(InboundBounceProcessor).process(
-      bounceFixture('postfix-hard-5.1.1.eml', {
-        verp: bounced.verp,
-        recipient: bounced.client.email!,
-        messageId: bounced.messageId,
+  /** What comes back for a sent message: the fixture, addressed to it, through the IMAP path. */
+  const receive = (fixture: string, sent: Awaited<ReturnType<typeof sendOne>>) =>
+    t.app.get(InboundBounceProcessor).process(
+      bounceFixture(fixture, {
+        verp: sent.verp,
+        recipient: sent.client.email!,
+        messageId: sent.messageId,
         bounceDomain: BOUNCE_DOMAIN,
       }),
       { via: InboundVia.Imap },
     );
+
+  it('an inbound hard bounce (at the limit) and an ARF complaint put the address on the list', async () => {
+    const bounced = await sendOne();
+    await receive('postfix-hard-5.1.1.eml', bounced);
     expect(await active('email', bounced.client.email!.toLowerCase())).toEqual([
       expect.objectContaining({ reason: 'hard-bounce' }),
     ]);
 
     sink.reset();
     const complained = await sendOne();
-    await t.app.get(InboundBounceProcessor).process(
-      bounceFixture('arf-rfc5965.eml', {
-        verp: complained.verp,
-        recipient: complained.client.email!,
-        messageId: complained.messageId,
-        bounceDomain: BOUNCE_DOMAIN,
-      }),
-      { via: InboundVia.Imap },
-    );
+    await receive('arf-rfc5965.eml', complained);
     expect(await active('email', complained.client.email!.toLowerCase())).toEqual([
       expect.objectContaining({ reason: 'complaint', source: `delivery ${complained.delivery.id}` }),
     ]);
