@@ -10,7 +10,9 @@ const TOUCHES_PER_CLIENT = 2;
  * P1 / P6: plan a whole-base broadcast for 1M clients (mixed preferences, 2M prior touches in the last
  * 30 days, caps, quiet hours) and compare with a plain INSERT … SELECT of the same 1M rows into the
  * same deliveries table, in the same run. Also reports the peak RSS of this (planning) process, and
- * the ratio of the same plan made one chunk at a time (`serial_ratio`).
+ * the ratio of the same plan made one chunk at a time (`serial_ratio`), and the ratio of the parallel
+ * plan to the same plain INSERT … SELECT split into the same chunks on as many connections
+ * (`parallel_baseline_ratio`): both isolate what deciding costs beyond writing the rows.
  */
 export default async function planBench(): Promise<void> {
   const db = await benchDatabase('plan_1m');
@@ -46,46 +48,69 @@ export default async function planBench(): Promise<void> {
     const app = await benchContext(db.url, [SettingsModule, PlanningModule]);
     const planner = app.get(PlannerService);
     const config = app.get(AppConfig);
+    const concurrency = config.planner.concurrency;
     const [campaign] = await q(`SELECT id FROM campaigns WHERE name = 'Bench'`);
-    const [engineRun] = await q(
-      `INSERT INTO runs (campaign_id, period_key, occurrence_at) VALUES ($1, 'engine', now()) RETURNING id`,
-      [campaign.id],
-    );
-    const [baselineRun] = await q(
-      `INSERT INTO runs (campaign_id, period_key, occurrence_at) VALUES ($1, 'baseline', now()) RETURNING id`,
-      [campaign.id],
-    );
+    const newRun = async (key: string): Promise<string> =>
+      (
+        (await q(
+          `INSERT INTO runs (campaign_id, period_key, occurrence_at) VALUES ($1, $2, now()) RETURNING id`,
+          [campaign.id, key],
+        )) as { id: string }[]
+      )[0].id;
+    // Every measurement starts from the same table: only the 2M prior touches, compact (a plain
+    // VACUUM would leave the removed rows' pages, which the next plan's scan of touches reads again).
+    const reset = async (runId: string) => {
+      await q(`DELETE FROM deliveries WHERE run_id = $1`, [runId]);
+      await q(`VACUUM (FULL, ANALYZE) deliveries`);
+      await q(`SELECT count(*) FROM deliveries`);
+    };
     // Warm the caches both sides use.
     await q(`SELECT count(*) FROM clients`);
     await q(`SELECT count(*) FROM client_preferences`);
     await q(`SELECT count(*) FROM deliveries`);
 
+    const engineRun = await newRun('engine');
     const rss = rssSampler();
-    const engine = await timed(() => planner.plan(engineRun.id));
+    const engine = await timed(() => planner.plan(engineRun));
     const rssMb = rss.stop();
     process.stdout.write(
-      `Engine (PLANNER_CONCURRENCY=${config.planner.concurrency}): ${engine.seconds.toFixed(2)} s — ${JSON.stringify(engine.result.stats)}\n`,
+      `Engine (PLANNER_CONCURRENCY=${concurrency}): ${engine.seconds.toFixed(2)} s — ${JSON.stringify(engine.result.stats)}\n`,
     );
+    await reset(engineRun);
 
-    const baseline = await timed(() =>
-      q(
-        `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch,
+    const baselineSql = `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch,
                                  scheduled_at, due_at, deadline_at)
-         SELECT $1, $2, c.id, 'email', 'queued', 0, true, now(), now(), now() + interval '3 days' FROM clients c`,
-        [baselineRun.id, campaign.id],
-      ),
-    );
+         SELECT $1, $2, c.id, 'email', 'queued', 0, true, now(), now(), now() + interval '3 days'
+           FROM clients c WHERE c.archived_at IS NULL`;
+    const baselineRun = await newRun('baseline');
+    const baseline = await timed(() => q(baselineSql, [baselineRun, campaign.id]));
     process.stdout.write(`Baseline INSERT … SELECT of the same rows: ${baseline.seconds.toFixed(2)} s\n`);
+    await reset(baselineRun);
 
-    // For the record: the same plan on one connection, chunk after chunk (the two runs above removed,
-    // so it meets the same touches).
-    await q(`DELETE FROM deliveries WHERE run_id IN ($1, $2)`, [engineRun.id, baselineRun.id]);
-    await q(`VACUUM ANALYZE deliveries`);
-    const [serialRun] = await q(
-      `INSERT INTO runs (campaign_id, period_key, occurrence_at) VALUES ($1, 'serial', now()) RETURNING id`,
-      [campaign.id],
+    // The same plain INSERT … SELECT split into the planner's own chunks, each in its own
+    // transaction, on as many connections as the planner uses: what the parallel plan costs beyond
+    // writing the rows the same way.
+    const chunks = await planner.chunks();
+    const parallelRun = await newRun('parallel-baseline');
+    const parallelBaseline = await timed(async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, chunks.length) }, async () => {
+          while (next < chunks.length) {
+            const { lo, hi } = chunks[next++];
+            await q(`${baselineSql} AND c.id > $3 AND c.id <= $4`, [parallelRun, campaign.id, lo, hi]);
+          }
+        }),
+      );
+    });
+    process.stdout.write(
+      `The same INSERT … SELECT in the planner's ${chunks.length} chunks on ${concurrency} connections: ${parallelBaseline.seconds.toFixed(2)} s\n`,
     );
-    const serial = await timed(() => planner.plan(serialRun.id, { concurrency: 1 }));
+    await reset(parallelRun);
+
+    // The same plan on one connection, chunk after chunk, against the one-statement baseline.
+    const serialRun = await newRun('serial');
+    const serial = await timed(() => planner.plan(serialRun, { concurrency: 1 }));
     process.stdout.write(`Engine, one chunk at a time: ${serial.seconds.toFixed(2)} s\n`);
     await app.close();
     result('plan-1m', {
@@ -94,8 +119,10 @@ export default async function planBench(): Promise<void> {
       baseline_s: baseline.seconds,
       rss_mb: rssMb,
       clients: CLIENTS,
-      concurrency: config.planner.concurrency,
+      concurrency,
       serial_ratio: serial.seconds / baseline.seconds,
+      parallel_baseline_s: parallelBaseline.seconds,
+      parallel_baseline_ratio: engine.seconds / parallelBaseline.seconds,
     });
   } finally {
     await db.close();

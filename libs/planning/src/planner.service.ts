@@ -37,6 +37,7 @@ const PLANNER_LOCK_CLASS = 720_261_123;
 const SLICES = 256;
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 const MAX_DISPLACE_ROUNDS = 20;
+const DEFAULT_CHUNK_SIZE = 50_000;
 // What the chunk statement and its displacement passes read (purchases: through segment rules).
 const PLANNED_TABLES = [
   'clients',
@@ -105,10 +106,10 @@ export class PlannerService {
     // as nested loops over what PostgreSQL takes for tiny tables. Not in a simulation's transaction: an
     // ANALYZE there would hold its table locks (and its statistics) until the rollback.
     await refreshStaleStatistics(this.dataSource.manager, PLANNED_TABLES);
-    const chunks = await this.chunks(manager, options.chunkSize ?? 50_000);
+    const chunks = await this.chunks(manager, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     let displaced = 0;
     const counted: StatsRow[] = [];
-    const planOne = async (chunk: Chunk) => {
+    const planOne = async (chunk: PlanChunk) => {
       const work = (m: EntityManager) =>
         this.planChunk(m, spec, chunk, options.lock ?? true, counted, resumed, experiment);
       displaced += options.manager ? await work(options.manager) : await this.dataSource.transaction(work);
@@ -190,7 +191,7 @@ export class PlannerService {
   private async planChunk(
     manager: EntityManager,
     spec: PlanSpec,
-    { lo, hi, slices }: Chunk,
+    { lo, hi, slices }: PlanChunk,
     lock: boolean,
     counted: StatsRow[],
     resume: boolean,
@@ -252,13 +253,17 @@ export class PlannerService {
   /**
    * The run's chunks: whole slices of about `size` clients; a slice holding more than twice that is cut
    * by id into chunks of `size` (they share the slice's lock, so they plan one after another).
+   * Public so the planning benchmark can split its baseline into the very same chunks.
    */
-  private async chunks(manager: EntityManager, size: number): Promise<Chunk[]> {
+  async chunks(
+    manager: EntityManager = this.dataSource.manager,
+    size = DEFAULT_CHUNK_SIZE,
+  ): Promise<PlanChunk[]> {
     const counts: { slice: number; n: number }[] = await manager.query(
       `SELECT get_byte(uuid_send(id), 0) AS slice, count(*)::int AS n
          FROM clients WHERE archived_at IS NULL GROUP BY 1 ORDER BY 1`,
     );
-    const chunks: Chunk[] = [];
+    const chunks: PlanChunk[] = [];
     let first = 0;
     let held = 0;
     const close = (last: number) => {
@@ -294,7 +299,7 @@ export class PlannerService {
 }
 
 /** Clients with ids in (lo, hi], all of them in the slices `slices[0]`…`slices[1]`. */
-interface Chunk {
+export interface PlanChunk {
   lo: string;
   hi: string;
   slices: [number, number];
