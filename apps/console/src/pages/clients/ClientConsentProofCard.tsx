@@ -45,45 +45,35 @@ export function ClientConsentProofCard({ id }: { id: string }) {
       title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('consent.title')}</h2>}
       size="small"
       data-testid="client-consent-proof"
-      extra={
-        EVIDENCE_ROLES.includes(role) && (
-          <Space wrap>
-            <Button
-              size="small"
-              icon={<DownloadOutlined />}
-              href={`${base}/consent-evidence?format=csv`}
-              download
-              aria-label={t('consent.csvLabel')}
-            >
-              {t('consent.csv')}
-            </Button>
-            <Button
-              size="small"
-              icon={<DownloadOutlined />}
-              href={`${base}/consent-evidence?format=pdf&lang=${lang}`}
-              download
-              aria-label={t('consent.pdfLabel')}
-            >
-              {t('consent.pdf')}
-            </Button>
-            {role === 'admin' && (
-              <Button
-                size="small"
-                icon={<DownloadOutlined />}
-                href={`${base}/personal-data`}
-                download
-                aria-label={t('consent.personalDataLabel')}
-              >
-                {t('consent.personalData')}
-              </Button>
-            )}
-          </Space>
-        )
-      }
     >
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
         {t('consent.intro')}
       </Typography.Paragraph>
+      {EVIDENCE_ROLES.includes(role) && (
+        <Space wrap style={{ marginBottom: 8 }}>
+          <Button
+            size="small"
+            icon={<DownloadOutlined />}
+            href={`${base}/consent-evidence?format=csv`}
+            download
+          >
+            {t('consent.csv')}
+          </Button>
+          <Button
+            size="small"
+            icon={<DownloadOutlined />}
+            href={`${base}/consent-evidence?format=pdf&lang=${lang}`}
+            download
+          >
+            {t('consent.pdf')}
+          </Button>
+          {role === 'admin' && (
+            <Button size="small" icon={<DownloadOutlined />} href={`${base}/personal-data`} download>
+              {t('consent.personalData')}
+            </Button>
+          )}
+        </Space>
+      )}
       {data.isError ? (
         <ApiErrorAlert error={data.error} onRetry={() => void data.refetch()} />
       ) : (
