@@ -17,6 +17,8 @@ export function useConsentText() {
     if (head === 'channel' && rest)
       return `${t('consentItem.channel')}: ${t(`channel.${rest}`, { defaultValue: rest })}`;
     if (head === 'topic' && rest) return `${t('consentItem.topic')}: ${rest}`;
+    if (head === 'consent' && rest)
+      return `${t('consent.item')}: ${t(`channel.${rest}`, { defaultValue: rest })}`;
     return i18n.exists(`consentItem.${key}`) ? t(`consentItem.${key}`) : key;
   };
   const value = (key: string, v: unknown): string => {

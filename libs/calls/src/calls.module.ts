@@ -8,6 +8,7 @@ import { TemplatesModule } from '@touchbase/templates';
 import { CallHandler } from './call.handler';
 import { CallTasksController } from './call-tasks.controller';
 import { CallTasksOwnerChangeHook } from './call-tasks-owner-change.hook';
+import { CallTasksDataExportHook } from './call-tasks-data-export.hook';
 import { CallTasksRunCancelHook } from './call-tasks-run-cancel.hook';
 import { CallTasksService } from './call-tasks.service';
 import { CallTask } from './entities/call-task.entity';
@@ -21,7 +22,7 @@ import { CallTask } from './entities/call-task.entity';
     HolidayCalendarModule,
     ClientHooksModule,
   ],
-  providers: [CallTasksService, CallTasksRunCancelHook, CallTasksOwnerChangeHook],
+  providers: [CallTasksService, CallTasksRunCancelHook, CallTasksOwnerChangeHook, CallTasksDataExportHook],
   exports: [CallTasksService, TypeOrmModule],
 })
 export class CallsModule {}

@@ -7,13 +7,14 @@ import { ClassificationController } from './classification.controller';
 import { ClassificationService } from './classification.service';
 import { Purchase } from './entities/purchase.entity';
 import { PurchasesController } from './purchases.controller';
+import { PurchasesDataExportHook } from './purchases-data-export.hook';
 import { PurchasesErasureHook } from './purchases-erasure.hook';
 import { PurchasesService } from './purchases.service';
 
 /** Purchases and classification services, without HTTP: for the worker and other libraries (imports). */
 @Module({
   imports: [TypeOrmModule.forFeature([Purchase]), SettingsModule, ClientHooksModule],
-  providers: [ClassificationService, PurchasesService, PurchasesErasureHook],
+  providers: [ClassificationService, PurchasesService, PurchasesErasureHook, PurchasesDataExportHook],
   exports: [ClassificationService, PurchasesService],
 })
 export class ClassificationCoreModule {}

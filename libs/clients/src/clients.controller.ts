@@ -1,9 +1,21 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyStaff, Roles, StaffRole } from '@touchbase/core';
 import { ApiErrors, PageQueryDto } from '@touchbase/http';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
-import { ClientsService } from './clients.service';
+import type { Response } from 'express';
+import { ClientsService, PersonalDataExport } from './clients.service';
 import {
   ClientHistoryEntryDto,
   ClientListDto,
@@ -110,6 +122,26 @@ export class ClientsController {
   @ApiErrors(404)
   async erase(@Param('id', ParseUUIDPipe) id: string): Promise<ClientResponseDto> {
     return ClientResponseDto.from(await this.clients.erase(id));
+  }
+
+  @Get(':id/personal-data')
+  @Roles(StaffRole.Admin)
+  @ApiOperation({
+    summary: 'Everything touchbase holds on the client, as one JSON document (right of access)',
+    description:
+      'The client record and history, and one part per library: preferences, topic subscriptions and ' +
+      'consent log, deliveries, clicks and engagement, purchases, calls, letters, survey answers, ' +
+      'suppression entries for its addresses, consent requests. Nothing of any other client.',
+  })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiErrors(404)
+  async personalData(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PersonalDataExport> {
+    const data = await this.clients.personalData(id);
+    res.setHeader('Content-Disposition', `attachment; filename="personal-data-${id}.json"`);
+    return data;
   }
 
   @Get(':id/history')

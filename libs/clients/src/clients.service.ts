@@ -18,7 +18,7 @@ import { Stage } from './client.enums';
 import { isMobilePhone, normalizeCountry, normalizePhone, normalizeTags } from './contact-normalizer';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
 import { flagsClearedBy } from './contact-flag.enum';
-import { ClientErasureHooks, ClientOwnerChangeHooks } from './client.hooks';
+import { ClientDataExportHooks, ClientErasureHooks, ClientOwnerChangeHooks } from './client.hooks';
 import { Client } from './entities/client.entity';
 import { CategoryHistoryEntry, StageHistoryEntry } from './entities/stage-history-entry.entity';
 
@@ -56,6 +56,15 @@ function clientEventOf(c: Client): Record<string, unknown> {
   };
 }
 
+/** The personal-data export: the clients part, then one part per library (its registered name). */
+export interface PersonalDataExport {
+  format: 'touchbase.personal-data/1';
+  generatedAt: string;
+  clientId: string;
+  clients: { client: Record<string, unknown>; stageHistory: unknown[]; categoryHistory: unknown[] };
+  [library: string]: unknown;
+}
+
 @Injectable()
 export class ClientsService {
   constructor(
@@ -64,7 +73,49 @@ export class ClientsService {
     private readonly config: AppConfig,
     private readonly erasureHooks: ClientErasureHooks,
     private readonly ownerHooks: ClientOwnerChangeHooks,
+    private readonly exportHooks: ClientDataExportHooks,
   ) {}
+
+  /**
+   * Everything touchbase holds on one client (right of access, 152-FZ art. 14 / GDPR art. 15): the
+   * client record and its history here, and each library's own part through ClientDataExportHooks, read
+   * in one repeatable-read, read-only transaction so the parts agree with each other.
+   */
+  async personalData(id: string): Promise<PersonalDataExport> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      await runner.query('SET TRANSACTION READ ONLY');
+      const manager = runner.manager;
+      const [client] = await manager.query(`SELECT * FROM clients WHERE id = $1`, [id]);
+      if (!client) throw new NotFoundException('Client', id);
+      const stageHistory = await manager.query(
+        `SELECT * FROM stage_history WHERE client_id = $1 ORDER BY changed_at, id`,
+        [id],
+      );
+      const categoryHistory = await manager.query(
+        `SELECT * FROM category_history WHERE client_id = $1 ORDER BY changed_at, id`,
+        [id],
+      );
+      const parts = await this.exportHooks.collect(manager, {
+        id,
+        email: client.email ?? null,
+        phone: client.phone ?? null,
+      });
+      await runner.commitTransaction();
+      return {
+        format: 'touchbase.personal-data/1',
+        generatedAt: new Date().toISOString(),
+        clientId: id,
+        clients: { client, stageHistory, categoryHistory },
+        ...parts,
+      };
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
 
   async get(id: string, manager?: EntityManager): Promise<Client> {
     const repo = manager ? manager.getRepository(Client) : this.clients;

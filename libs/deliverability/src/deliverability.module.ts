@@ -6,6 +6,7 @@ import { SuppressionModule } from '@touchbase/suppression';
 import { DeliverabilityController } from './deliverability.controller';
 import { ImapBouncePoller } from './imap-bounce.poller';
 import { InboundBounceProcessor } from './inbound-bounce.processor';
+import { InboundBouncesDataExportHook } from './inbound-bounces-data-export.hook';
 import { InboundBouncesErasureHook } from './inbound-bounces-erasure.hook';
 import { InboundSmtpListener } from './inbound-smtp.listener';
 
@@ -21,6 +22,6 @@ export class DeliverabilityWorkerModule {}
 @Module({
   imports: [ClientHooksModule],
   controllers: [DeliverabilityController],
-  providers: [InboundBouncesErasureHook],
+  providers: [InboundBouncesErasureHook, InboundBouncesDataExportHook],
 })
 export class DeliverabilityApiModule {}

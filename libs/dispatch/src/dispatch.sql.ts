@@ -1,11 +1,17 @@
-import { byChannelSql, channelAllowedSql, contactDataSql, notSuppressedSql } from '@touchbase/preferences';
+import {
+  byChannelSql,
+  channelAllowedSql,
+  consentedSql,
+  contactDataSql,
+  notSuppressedSql,
+} from '@touchbase/preferences';
 import { DeliveryReason, sqlValue } from '@touchbase/runs';
 
 /** The dispatch queue's reads, in one place (its writes are libs/runs'). The deliveries table is the queue. */
 
 /**
  * Everything a batch needs, and whether the client still wants it: preferences are checked again at
- * send time, so an opt-out after planning is never sent. $1 delivery ids
+ * send time, so an opt-out (or a consent withdrawn) after planning is never sent. $1 delivery ids
  */
 export const PREPARE_SQL = `
   SELECT d.id::text AS delivery_id, d.variant,
@@ -24,6 +30,8 @@ export const PREPARE_SQL = `
              THEN ${sqlValue(DeliveryReason.NoContactData)}
            WHEN NOT ${byChannelSql('d.channel', (ch) => notSuppressedSql(ch))}
              THEN ${sqlValue(DeliveryReason.SuppressionList)}
+           WHEN t.requires_consent AND ca.kind <> 'service' AND NOT ${byChannelSql('d.channel', (ch) => consentedSql(ch))}
+             THEN ${sqlValue(DeliveryReason.NoConsent)}
          END AS blocked
     FROM deliveries d
     JOIN runs r ON r.id = d.run_id

@@ -1,6 +1,8 @@
-// Path prefixes whose next segment is a secret token (portal links, unsubscribe links). The portal's
+// Path prefixes whose next segment is a secret token (portal links, unsubscribe links, double opt-in
+// confirmations). The portal's
 // own fixed pages (`/portal/link`, `/portal/assets/…`) are not tokens and stay readable.
-const TOKEN_PATH = /^(\/(?:u|p|portal(?!\/(?:link|assets)(?:[/?#]|$))|api\/v1\/portal\/links)\/)([^/?#]+)/;
+const TOKEN_PATH =
+  /^(\/(?:u|p|consent|portal(?!\/(?:link|assets)(?:[/?#]|$))|api\/v1\/portal\/links)\/)([^/?#]+)/;
 const TOKEN_QUERY = /([?&](?:token|key|t|signature|sig|access_token|portal_token)=)[^&#]*/gi;
 
 /**

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientHooksModule } from '@touchbase/clients';
 import { RunsModule } from '@touchbase/runs';
 import { TemplatesModule } from '@touchbase/templates';
 import { LetterBatch } from './entities/letter-batch.entity';
 import { LetterBatchBuilderService } from './letter-batch-builder.service';
 import { LetterBatchJob } from './letter-batch.job';
 import { DeliveryReturnsController, LetterBatchesController } from './letter-batches.controller';
+import { LettersDataExportHook } from './letters-data-export.hook';
 import { LetterBatchesRunCancelHook } from './letter-batches-run-cancel.hook';
 import { LetterBatchesService } from './letter-batches.service';
 import { LetterHandler } from './letter.handler';
@@ -14,8 +16,8 @@ import { TemplateLetterPreviewService } from './preview/template-letter-preview.
 
 /** Letter batches as people handle them (mailed, returned), without HTTP. */
 @Module({
-  imports: [TypeOrmModule.forFeature([LetterBatch]), RunsModule],
-  providers: [LetterBatchesService, LetterBatchesRunCancelHook],
+  imports: [TypeOrmModule.forFeature([LetterBatch]), RunsModule, ClientHooksModule],
+  providers: [LetterBatchesService, LetterBatchesRunCancelHook, LettersDataExportHook],
   exports: [LetterBatchesService, TypeOrmModule],
 })
 export class LettersModule {}

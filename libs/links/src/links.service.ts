@@ -13,6 +13,15 @@ export interface PortalTokenPayload {
   exp: number;
 }
 
+export interface ConsentTokenPayload {
+  /** the pending consent request (consent_requests.id) */
+  r: string;
+  exp: number;
+}
+
+/** How long a double opt-in confirmation link stays valid. */
+export const CONSENT_LINK_TTL_HOURS = 72;
+
 export interface UnsubscribeTokenPayload {
   c: string;
   v: number;
@@ -33,12 +42,30 @@ export class LinksService {
   private readonly portal: TokenSigner;
   private readonly unsubscribe: TokenSigner;
   private readonly bounce: TokenSigner;
+  private readonly consent: TokenSigner;
 
   constructor(private readonly config: AppConfig) {
     const secrets = this.secrets();
     this.portal = new TokenSigner(secrets.portal, 'portal');
     this.unsubscribe = new TokenSigner(secrets.unsubscribe, 'unsubscribe');
     this.bounce = new TokenSigner(secrets.unsubscribe, 'bounce');
+    this.consent = new TokenSigner(secrets.portal, 'consent');
+  }
+
+  /** The confirmation link of a double opt-in request: signed, expiring after CONSENT_LINK_TTL_HOURS. */
+  consentUrl(requestId: string, locale?: string, now = Date.now()): string {
+    const exp = Math.floor(now / 1000) + CONSENT_LINK_TTL_HOURS * 3600;
+    const token = this.consent.sign({ r: requestId, exp } satisfies ConsentTokenPayload);
+    const url = `${this.config.http.publicUrl}/consent/${token}`;
+    return locale ? `${url}?lang=${locale}` : url;
+  }
+
+  verifyConsentToken(token: string): VerifyResult<ConsentTokenPayload> {
+    const result = this.consent.verify<ConsentTokenPayload>(token);
+    if (result.ok && (typeof result.payload.r !== 'string' || typeof result.payload.exp !== 'number')) {
+      return { ok: false, reason: 'invalid' };
+    }
+    return result;
   }
 
   /**

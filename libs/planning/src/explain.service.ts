@@ -3,7 +3,13 @@ import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { Channel, CHANNELS, NotFoundException } from '@touchbase/core';
-import { channelAllowedSql, contactDataSql, FREQUENCY_CAPS, Frequency } from '@touchbase/preferences';
+import {
+  channelAllowedSql,
+  consentItem,
+  contactDataSql,
+  FREQUENCY_CAPS,
+  Frequency,
+} from '@touchbase/preferences';
 import { Delivery, DeliveryReason, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { Cap, capsJson, effectiveFrequencySql, engagedSinceSql, engagementJoin } from './frequency-policy';
 import { FrequencyPolicyService } from './frequency-policy.service';
@@ -190,6 +196,23 @@ export class ExplainService {
           explanation: `${subject}: suppressed — the client's address for the channels it allows is on the suppression list.`,
           details: [],
         });
+      case DeliveryReason.NoConsent: {
+        const items = ctx.channels.map((ch) => consentItem(ch as Channel));
+        const last = await q<{ item: string; changed_at: Date; source: string; new_value: unknown }>(
+          `SELECT DISTINCT ON (item) item, changed_at, source, new_value FROM consent_log
+            WHERE client_id = $1 AND item = ANY($2::text[]) ORDER BY item, id DESC`,
+          [clientId, items],
+        );
+        return done({
+          delivery,
+          explanation: `${subject}: suppressed — "${ctx.topic_key}" is promotional and needs prior consent; the client has given none for the channels it can be reached on.`,
+          details: ctx.channels.map((ch) => {
+            const row = last.find((l) => l.item === consentItem(ch as Channel));
+            if (!row) return `${ch}: no consent recorded`;
+            return `${ch}: consent ${row.new_value === true ? 'given' : 'withdrawn'} on ${when(row.changed_at)} (${row.source})`;
+          }),
+        });
+      }
       case DeliveryReason.Holdout:
         return done({
           delivery,

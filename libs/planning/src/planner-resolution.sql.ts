@@ -7,7 +7,7 @@ import {
   engagementJoin,
   maxWindowDays,
 } from './frequency-policy';
-import { channelLists, openingSql, Params, PlanSpec } from './planner.sql';
+import { channelLists, needsConsent, openingSql, Params, PlanSpec } from './planner.sql';
 
 const QUEUED = sqlValue(DeliveryStatus.Queued);
 
@@ -109,7 +109,7 @@ export function buildDeferSql(spec: PlanSpec, lo: string, hi: string): { sql: st
              ${used
                .map(
                  (ch) =>
-                   `CASE WHEN ${reachableSql(ch)} AND ${listHas(ch, listOf)}
+                   `CASE WHEN ${reachableSql(ch, 'c', 'p', needsConsent(spec))} AND ${listHas(ch, listOf)}
                THEN ${rank(ch, 'p.preferred_channel', listOf)} END AS r_${ch}`,
                )
                .join(',\n             ')}

@@ -155,9 +155,10 @@ export class PlannerService {
   /** The facts the planning statement needs, read once per run. */
   async spec(run: Run, campaign: Campaign, now: Date, manager: EntityManager): Promise<PlanSpec> {
     const policy = await this.policies.get(manager);
-    const [topic] = await manager.query(`SELECT default_subscribed FROM topics WHERE key = $1`, [
-      campaign.topicKey,
-    ]);
+    const [topic] = await manager.query(
+      `SELECT default_subscribed, requires_consent FROM topics WHERE key = $1`,
+      [campaign.topicKey],
+    );
     const segment = campaign.segmentId
       ? await manager.getRepository(Segment).findOneByOrFail({ id: campaign.segmentId })
       : null;
@@ -170,6 +171,7 @@ export class PlannerService {
       deadlineAt: new Date(run.occurrenceAt.getTime() + campaign.deadlineHours * 3_600_000),
       topicKey: campaign.topicKey,
       topicDefaultSubscribed: topic?.default_subscribed ?? true,
+      topicRequiresConsent: topic?.requires_consent ?? false,
       workspaceTimeZone: this.config.workspace.timeZone,
       channels: campaign.channels,
       channelRules: campaign.channelRules ?? [],

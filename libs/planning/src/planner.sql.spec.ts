@@ -374,3 +374,31 @@ describe('buildPlanStatement: holdout and control group', () => {
     expect(paramsCast(statement, '::text')).toContain('pepper');
   });
 });
+
+describe('buildPlanStatement: topics that need prior consent', () => {
+  it('leaves the statement as it was when the topic needs no consent', () => {
+    expect(buildPlanStatement(spec({ topicRequiresConsent: false }), LO, HI)).toEqual(
+      buildPlanStatement(spec(), LO, HI),
+    );
+    expect(buildPlanStatement(spec(), LO, HI).sql).not.toContain('consent_log');
+  });
+
+  it('needs the recorded consent of each channel, and says no-consent before suppression-list', () => {
+    const { sql } = buildPlanStatement(
+      spec({ topicRequiresConsent: true, channels: [Channel.Email, Channel.Sms] }),
+      LO,
+      HI,
+    );
+    expect(sql).toContain("l.item = 'consent.email'");
+    expect(sql).toContain("l.item = 'consent.sms'");
+    expect(sql).toContain('AND a.k_email AND');
+    const reasons = [...sql.matchAll(/THEN '([a-z-]+)'\n/g)].map((m) => m[1]);
+    expect(reasons.indexOf('no-consent')).toBeGreaterThan(reasons.indexOf('channel-not-allowed'));
+    expect(reasons.indexOf('no-consent')).toBeLessThan(reasons.indexOf('suppression-list'));
+  });
+
+  it('exempts service campaigns', () => {
+    const { sql } = buildPlanStatement(spec({ topicRequiresConsent: true, service: true }), LO, HI);
+    expect(sql).not.toContain('consent_log');
+  });
+});

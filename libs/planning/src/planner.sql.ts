@@ -1,6 +1,6 @@
 import type { HolidayCalendar } from '@touchbase/campaigns';
 import { Channel, CHANNELS } from '@touchbase/core';
-import { contactDataSql, notSuppressedSql } from '@touchbase/preferences';
+import { consentedSql, contactDataSql, notSuppressedSql } from '@touchbase/preferences';
 import { DeliveryReason, DeliveryStatus, sqlValue, TOUCH_STATUSES_SQL } from '@touchbase/runs';
 import { compileSegmentRule, SegmentRule } from '@touchbase/segments';
 import {
@@ -23,6 +23,8 @@ export interface PlanSpec {
   deadlineAt: Date;
   topicKey: string;
   topicDefaultSubscribed: boolean;
+  /** The topic is promotional and needs the client's prior consent per channel (not for service campaigns). */
+  topicRequiresConsent?: boolean;
   workspaceTimeZone: string;
   channels: Channel[];
   channelRules: { categories: string[]; channels: Channel[] }[];
@@ -166,6 +168,10 @@ export function buildPlanStatement(
     ? effectiveFrequencySql(t0, p.add(capsJson(spec.policy), '::jsonb'))
     : 'p.frequency';
   const withheld = withheldSql(spec, p, campaign);
+  // A promotional topic that needs prior consent: each channel also needs the client's recorded consent
+  // (column k_<channel>). Without it, the statement is unchanged.
+  const consent = needsConsent(spec);
+  const consentOk = (ch: Channel) => (consent ? ` AND a.k_${ch}` : '');
 
   const caps = spec.service ? null : capCounts(spec.policy, used, p);
   const maxWindow = caps ? p.add(maxWindowDays(spec.policy), '::int') : '';
@@ -209,8 +215,10 @@ export function buildPlanStatement(
              p.email_allowed AS a_email, p.sms_allowed AS a_sms, p.call_allowed AS a_call, p.letter_allowed AS a_letter,
              ${CHANNELS.map((ch) => `${contactDataSql(ch)} AS d_${ch}`).join(',\n             ')},
              ${used.map((ch) => `${notSuppressedSql(ch)} AS u_${ch}`).join(',\n             ')}${
-               withheld ? `,\n             ${withheld} AS withheld` : ''
-             }
+               consent
+                 ? `,\n             ${used.map((ch) => `${consentedSql(ch)} AS k_${ch}`).join(',\n             ')}`
+                 : ''
+             }${withheld ? `,\n             ${withheld} AS withheld` : ''}
         FROM clients c
         JOIN client_preferences p ON p.client_id = c.id AND ${inRange('p.client_id')}
         LEFT JOIN subscriptions s ON s.client_id = c.id${
@@ -240,10 +248,14 @@ export function buildPlanStatement(
              ${used
                .map(
                  (ch) =>
-                   `NOT a.opted_out AND a.subscribed AND a.a_${ch} AND a.d_${ch} AND a.u_${ch} AND ${listHas(ch)} AS e_${ch}`,
+                   `NOT a.opted_out AND a.subscribed AND a.a_${ch} AND a.d_${ch} AND a.u_${ch}${consentOk(ch)} AND ${listHas(ch)} AS e_${ch}`,
                )
                .join(',\n             ')},
-             (${used.map((ch) => `(a.a_${ch} AND a.d_${ch} AND ${listHas(ch)})`).join(' OR ') || 'false'}) AS has_data,
+             (${used.map((ch) => `(a.a_${ch} AND a.d_${ch} AND ${listHas(ch)})`).join(' OR ') || 'false'}) AS has_data,${
+               consent
+                 ? `\n             (${used.map((ch) => `(a.a_${ch} AND a.d_${ch} AND a.u_${ch} AND ${listHas(ch)})`).join(' OR ') || 'false'}) AS has_reach,`
+                 : ''
+             }
              ${used.map((ch) => `z.at_${ch}`).join(', ')},
              least(${used.map((ch) => `CASE WHEN a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} THEN z.at_${ch} END`).join(', ')}) AS lo_at,
              greatest(${used.map((ch) => `CASE WHEN a.a_${ch} AND a.d_${ch} AND ${listHas(ch)} THEN z.at_${ch} END`).join(', ')}) AS hi_at
@@ -272,7 +284,12 @@ export function buildPlanStatement(
              WHEN NOT b.subscribed THEN ${sqlValue(DeliveryReason.TopicUnsubscribed)}
              WHEN NOT (${used.map((ch) => `(b.a_${ch} AND ${listHas(ch, 'b.list_id')})`).join(' OR ') || 'false'})
                THEN ${sqlValue(DeliveryReason.ChannelNotAllowed)}
-             WHEN b.any_ch IS NULL AND b.has_data THEN ${sqlValue(DeliveryReason.SuppressionList)}
+             ${
+               // Reachable on a channel but with no consent recorded for any: no-consent.
+               consent
+                 ? `WHEN b.any_ch IS NULL AND b.has_reach THEN ${sqlValue(DeliveryReason.NoConsent)}\n             `
+                 : ''
+             }WHEN b.any_ch IS NULL AND b.has_data THEN ${sqlValue(DeliveryReason.SuppressionList)}
              WHEN b.any_ch IS NULL THEN ${sqlValue(DeliveryReason.NoContactData)}${
                // Held out or in the control group: decided before the caps, so it takes no room.
                withheld ? '\n             WHEN b.withheld IS NOT NULL THEN b.withheld' : ''
@@ -291,6 +308,11 @@ export function buildPlanStatement(
     -- The chunk's counts come back with it: no second pass over the run's deliveries.
     SELECT status, channel, reason, count(*)::int AS n FROM ins GROUP BY 1, 2, 3`;
   return { sql, params: p.values };
+}
+
+/** Whether the run's topic needs prior consent: promotional topics only, never service campaigns. */
+export function needsConsent(spec: Pick<PlanSpec, 'topicRequiresConsent' | 'service'>): boolean {
+  return !spec.service && spec.topicRequiresConsent === true;
 }
 
 /**

@@ -6,6 +6,7 @@ import { ClientTopicSubscription } from './entities/client-topic-subscription.en
 import { ConsentLogEntry } from './entities/consent-log-entry.entity';
 import { Topic } from './entities/topic.entity';
 import { PreferencesController, TopicsController } from './preferences.controller';
+import { PreferencesDataExportHook } from './preferences-data-export.hook';
 import { PreferencesErasureHook } from './preferences-erasure.hook';
 import { PreferencesService } from './preferences.service';
 import { TopicsService } from './topics.service';
@@ -15,7 +16,7 @@ import { TopicsService } from './topics.service';
     TypeOrmModule.forFeature([Topic, ClientPreferences, ClientTopicSubscription, ConsentLogEntry]),
     ClientHooksModule,
   ],
-  providers: [PreferencesService, TopicsService, PreferencesErasureHook],
+  providers: [PreferencesService, TopicsService, PreferencesErasureHook, PreferencesDataExportHook],
   exports: [PreferencesService, TopicsService],
 })
 export class PreferencesModule {}

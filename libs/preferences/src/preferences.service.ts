@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   Channel,
+  CHANNELS,
   decodeCursor,
   encodeCursor,
   Locale,
@@ -13,6 +14,7 @@ import { ConsentContext } from './consent-context';
 import { ConsentLogEntry } from './entities/consent-log-entry.entity';
 import { Frequency } from './frequency.enum';
 import { diffPreferences, PreferenceChange, PreferenceChanges, PreferenceState } from './preference-diff';
+import { consentItem } from './reachability.sql';
 import {
   APPLY_PREFERENCES_SQL,
   applyPreferencesParams,
@@ -43,6 +45,9 @@ export interface AppliedPreferences {
   changes: PreferenceChange[];
   updatedAt: string;
 }
+
+/** Per channel: consent recorded (true), withdrawn (false), never recorded (null). */
+export type ConsentState = Record<Channel, boolean | null>;
 
 type ViewRow = PreferenceRow & { topics: PreferencesView['topics'] };
 
@@ -132,6 +137,59 @@ export class PreferencesService {
   ): Promise<void> {
     if (changes.length === 0) return;
     await manager.query(CONSENT_LOG_SQL, [clientId, ...consentLogParams(changes, context)]);
+  }
+
+  /**
+   * Records a client's prior consent to promotional messages (or its withdrawal) on each of
+   * `channels`: one `consent.<channel>` consent-log row each, with the old state, even when the state
+   * does not change (a renewed consent under a new wording is evidence too). With `grant` and
+   * `preferences`, those preference changes (the channels switched on, topics subscribed) are applied in
+   * the same transaction and logged with the same context. Locks the client.
+   */
+  async recordConsent(
+    clientId: string,
+    channels: Channel[],
+    granted: boolean,
+    context: ConsentContext,
+    manager?: EntityManager,
+    preferences?: PreferenceChanges,
+  ): Promise<ConsentState> {
+    if (!manager) {
+      return this.dataSource.transaction((m) =>
+        this.recordConsent(clientId, channels, granted, context, m, preferences),
+      );
+    }
+    const before = toView(clientId, await this.read(clientId, true, manager));
+    if (preferences) await this.applyLocked(clientId, stateOf(before), preferences, context, manager);
+    const current = await this.consentState(clientId, manager);
+    const changes = [...new Set(channels)].map((ch) => ({
+      item: consentItem(ch),
+      oldValue: current[ch],
+      newValue: granted,
+    }));
+    await this.logConsent(clientId, changes, context, manager);
+    return this.consentState(clientId, manager);
+  }
+
+  /**
+   * Per channel, whether the client's consent is recorded now (consentedSql: the latest consent row
+   * is a grant), or null when none was ever recorded.
+   */
+  async consentState(
+    clientId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ConsentState> {
+    const rows: { item: string; new_value: unknown }[] = await manager.query(
+      `SELECT DISTINCT ON (item) item, new_value FROM consent_log
+        WHERE client_id = $1 AND item = ANY($2::text[]) ORDER BY item, id DESC`,
+      [clientId, CHANNELS.map(consentItem)],
+    );
+    return Object.fromEntries(
+      CHANNELS.map((ch) => {
+        const row = rows.find((r) => r.item === consentItem(ch));
+        return [ch, row ? row.new_value === true : null];
+      }),
+    ) as ConsentState;
   }
 
   async consentLog(clientId: string, limit = 50, cursor?: string): Promise<Page<ConsentLogEntry>> {

@@ -29,12 +29,27 @@ export const channelAllowedSql = (channel: Channel, p = 'p'): string => `${p}.${
 /** The client's address for the channel is not on the suppression list (libs/suppression). */
 export const notSuppressedSql = (channel: Channel, c = 'c'): string => `NOT ${suppressedSql(channel, c)}`;
 
+/** The consent-log item of a client's prior consent to promotional messages on a channel. */
+export const consentItem = (channel: Channel): string => `consent.${channel}`;
+
 /**
- * The client can be reached on the channel: it allows it, has contact data for it, and that address
- * is not on the suppression list.
+ * What "recorded consent" means, once: the client's latest consent-log row for the channel's consent
+ * item is a grant (new value true), not a withdrawal. Read by the index consent_log (client_id, item,
+ * id): one probe per client and channel, only for topics that need consent.
  */
-export const reachableSql = (channel: Channel, c = 'c', p = 'p'): string =>
-  `(${channelAllowedSql(channel, p)} AND ${contactDataSql(channel, c)} AND ${notSuppressedSql(channel, c)})`;
+export const consentedSql = (channel: Channel, c = 'c'): string =>
+  `COALESCE((SELECT l.new_value = 'true'::jsonb FROM consent_log l
+              WHERE l.client_id = ${c}.id AND l.item = '${consentItem(channel)}'
+              ORDER BY l.id DESC LIMIT 1), false)`;
+
+/**
+ * The client can be reached on the channel: it allows it, has contact data for it, that address is
+ * not on the suppression list and, for a topic that needs prior consent (`consent`), the client gave it.
+ */
+export const reachableSql = (channel: Channel, c = 'c', p = 'p', consent = false): string =>
+  `(${channelAllowedSql(channel, p)} AND ${contactDataSql(channel, c)} AND ${notSuppressedSql(channel, c)}${
+    consent ? ` AND ${consentedSql(channel, c)}` : ''
+  })`;
 
 /** Per channel held in an SQL expression (`d.channel`): a CASE over the channels. */
 export const byChannelSql = (channelExpr: string, of: (channel: Channel) => string): string =>

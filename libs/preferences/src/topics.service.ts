@@ -24,7 +24,13 @@ export class TopicsService {
       throw new ConflictException(`Topic ${dto.key} already exists`, { field: 'key' });
     }
     return this.topics.save(
-      this.topics.create({ descriptionRu: '', descriptionEn: '', defaultSubscribed: true, ...dto }),
+      this.topics.create({
+        descriptionRu: '',
+        descriptionEn: '',
+        defaultSubscribed: true,
+        requiresConsent: false,
+        ...dto,
+      }),
     );
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallsModule } from '@touchbase/calls';
+import { ClientHooksModule } from '@touchbase/clients';
 import { CampaignsModule } from '@touchbase/campaigns';
 import { PlanningModule } from '@touchbase/planning';
 import { SegmentsModule } from '@touchbase/segments';
@@ -10,11 +11,12 @@ import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { VipCoolingJob } from './vip-cooling.job';
 import { VipCoolingService } from './vip-cooling.service';
+import { VipCoolingDataExportHook } from './vip-cooling-data-export.hook';
 
 /** The reports and the VIP cooling pass, without HTTP. */
 @Module({
-  imports: [SegmentsModule, PlanningModule],
-  providers: [ReportsService, VipCoolingService, HoldoutReportService],
+  imports: [SegmentsModule, PlanningModule, ClientHooksModule],
+  providers: [ReportsService, VipCoolingService, HoldoutReportService, VipCoolingDataExportHook],
   exports: [ReportsService, VipCoolingService, HoldoutReportService],
 })
 export class ReportsModule {}

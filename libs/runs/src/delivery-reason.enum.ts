@@ -6,6 +6,8 @@ export enum DeliveryReason {
   NoContactData = 'no-contact-data',
   /** The client's address for the channel is on the suppression list (bounces, complaints, STOP, manual). */
   SuppressionList = 'suppression-list',
+  /** The topic is promotional and needs prior consent; the client has none recorded for the channel. */
+  NoConsent = 'no-consent',
   /** In the workspace's global control group: no promotional touches, to measure what they bring. */
   ControlGroup = 'control-group',
   /** In the share of the campaign's audience held out to measure the campaign's effect. */
@@ -30,6 +32,7 @@ export const SUPPRESSION_REASONS = [
   DeliveryReason.ChannelNotAllowed,
   DeliveryReason.NoContactData,
   DeliveryReason.SuppressionList,
+  DeliveryReason.NoConsent,
   DeliveryReason.ControlGroup,
   DeliveryReason.Holdout,
   DeliveryReason.FrequencyCap,

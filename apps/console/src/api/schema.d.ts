@@ -540,6 +540,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/consent-evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consent evidence: every consent and withdrawal of the client, as CSV or PDF
+         * @description Source, wording version, time, IP, user agent, channel and topic of each row of the consent log. `format=json` is not offered: the consent log endpoint has it.
+         */
+        get: operations["Consent_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/consent-log": {
         parameters: {
             query?: never;
@@ -551,6 +571,27 @@ export interface paths {
         get: operations["Preferences_consentLog"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client’s consents: the state per channel and every consent and withdrawal, oldest first */
+        get: operations["Consent_list"];
+        put?: never;
+        /**
+         * Record a prior consent (or its withdrawal) on channels, e.g. from a signed form
+         * @description Each channel gets a `consent.<channel>` row in the consent log, with the wording version.
+         */
+        post: operations["Consent_record"];
         delete?: never;
         options?: never;
         head?: never;
@@ -583,6 +624,26 @@ export interface paths {
         };
         /** The client's category and stage changes, newest first */
         get: operations["Clients_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/personal-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything touchbase holds on the client, as one JSON document (right of access)
+         * @description The client record and history, and one part per library: preferences, topic subscriptions and consent log, deliveries, clicks and engagement, purchases, calls, letters, survey answers, suppression entries for its addresses, consent requests. Nothing of any other client.
+         */
+        get: operations["Clients_personalData"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1103,6 +1164,26 @@ export interface paths {
         /** Change the preferences given to new clients (existing clients keep theirs) */
         put: operations["Preferences_setDefaults"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A consent collected on the company’s form: sends a confirmation email (double opt-in)
+         * @description Nothing counts until the person opens the emailed link and confirms. Rate limited per IP (5 a minute) and per address (3 in 60 minutes).
+         */
+        post: operations["ConsentRequests_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2312,6 +2393,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/consent/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Double opt-in: the confirmation question (changes nothing); 400/410 pages */
+        get: operations["ConsentPages_page"];
+        put?: never;
+        /** Double opt-in: confirm and record the consent (idempotent) */
+        post: operations["ConsentPages_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -3079,6 +3178,27 @@ export interface components {
             updatedAt: string;
             vip: boolean;
         };
+        ConsentEvidenceDto: {
+            /** @description Every consent and withdrawal, oldest first */
+            items: components["schemas"]["ConsentEvidenceRowDto"][];
+            /** @description Per channel: consent recorded now, withdrawn, or never */
+            state: components["schemas"]["ConsentStateDto"];
+        };
+        ConsentEvidenceRowDto: {
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            actorType: string;
+            at: string;
+            channel: string | null;
+            id: string;
+            ip: string | null;
+            /** @description consent, channel, topic or opt-out */
+            kind: string;
+            source: string;
+            topic: string | null;
+            userAgent: string | null;
+            wordingVersion: string | null;
+        };
         ConsentLogDto: {
             items: components["schemas"]["ConsentLogEntryDto"][];
             nextCursor: string | null;
@@ -3097,6 +3217,49 @@ export interface components {
             source: string;
             userAgent: string | null;
             wordingVersion: string | null;
+        };
+        ConsentRequestAcceptedDto: {
+            /** @example A confirmation email is on its way; the consent counts once it is confirmed. */
+            message: string;
+        };
+        ConsentRequestDto: {
+            /**
+             * @example [
+             *       "email",
+             *       "sms"
+             *     ]
+             */
+            channels: ("email" | "sms" | "call" | "letter")[];
+            /**
+             * @description Where the confirmation email goes
+             * @example ivan@example.com
+             */
+            email: string;
+            /**
+             * @description The language of the email (default: the client’s)
+             * @enum {string}
+             */
+            locale?: "ru" | "en";
+            /** @description The person’s name, for a client created on confirmation */
+            name?: string;
+            /**
+             * @description Topics to subscribe to
+             * @example [
+             *       "promotions"
+             *     ]
+             */
+            topics?: string[];
+            /**
+             * @description The version of the wording the form showed
+             * @example site-form/2026-11
+             */
+            wordingVersion: string;
+        };
+        ConsentStateDto: {
+            call: boolean | null;
+            email: boolean | null;
+            letter: boolean | null;
+            sms: boolean | null;
         };
         ControlGroupDto: {
             /** @description Clients (not archived) */
@@ -3408,6 +3571,8 @@ export interface components {
             nameEn: string;
             /** @example Вебинары */
             nameRu: string;
+            /** @description Promotional, needs prior consent: no promotional touch on this topic without the client’s recorded consent for the channel */
+            requiresConsent?: boolean;
         };
         CreateWebhookEndpointDto: {
             /** @example CRM sync */
@@ -4241,6 +4406,13 @@ export interface components {
             /** @enum {string} */
             outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined";
         };
+        RecordConsentDto: {
+            channels: ("email" | "sms" | "call" | "letter")[];
+            /** @description true: consent given; false: withdrawn */
+            granted: boolean;
+            /** @description The version of the wording the client agreed to */
+            wordingVersion?: string;
+        };
         RemoveSuppressionDto: {
             /** @description Why the address may be contacted again (required) */
             reason: string;
@@ -5025,6 +5197,8 @@ export interface components {
             key: string;
             nameEn: string;
             nameRu: string;
+            /** @description Promotional: needs the client’s prior consent per channel */
+            requiresConsent: boolean;
             /** @description Seeded topics can be renamed, not deleted */
             system: boolean;
         };
@@ -5408,6 +5582,8 @@ export interface components {
             nameEn?: string;
             /** @example Вебинары */
             nameRu?: string;
+            /** @description Promotional, needs prior consent: no promotional touch on this topic without the client’s recorded consent for the channel */
+            requiresConsent?: boolean;
         };
         UpdateWebhookEndpointDto: {
             /** @description false disables it (reason manual); true enables it again */
@@ -7674,6 +7850,66 @@ export interface operations {
             };
         };
     };
+    Consent_export: {
+        parameters: {
+            query?: {
+                format?: "csv" | "pdf";
+                /** @description The language of the PDF (default: the workspace’s) */
+                lang?: "ru" | "en";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV or PDF file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Preferences_consentLog: {
         parameters: {
             query?: {
@@ -7695,6 +7931,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsentLogDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consent_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentEvidenceDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consent_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordConsentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentStateDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -7801,6 +8155,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientHistoryEntryDto"][];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Clients_personalData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -9689,6 +10102,47 @@ export interface operations {
             };
         };
     };
+    ConsentRequests_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequestAcceptedDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Purchases_list: {
         parameters: {
             query?: {
@@ -10846,7 +11300,7 @@ export interface operations {
                 limit?: number;
                 /** @description Part of the client's name, any case */
                 q?: string;
-                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "suppression-list" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
+                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "suppression-list" | "no-consent" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };
             header?: never;
@@ -14740,6 +15194,44 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
+            };
+        };
+    };
+    ConsentPages_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConsentPages_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -7,6 +7,7 @@ import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
+import * as consent from './sections/consent';
 import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
@@ -133,6 +134,7 @@ export const en: Messages = {
     'channel-not-allowed': 'the client allows none of the campaign’s channels',
     'no-contact-data': 'no usable contact data for the channels the client allows',
     'suppression-list': "the client's address for the channels it allows is on the suppression list",
+    'no-consent': 'a promotional topic and no consent of the client for the channel',
     'control-group': 'the client is in the control group: no promotional touches',
     holdout: 'held out of the campaign to measure what it brings',
     'frequency-cap': 'the frequency cap was reached',
@@ -170,6 +172,7 @@ export const en: Messages = {
     import: 'import',
     sms: 'SMS reply',
     'one-click-unsubscribe': 'one-click unsubscribe',
+    'double-opt-in': 'confirmed by email',
     bounce: 'bounce',
     complaint: 'spam complaint',
     system: 'system',
@@ -328,6 +331,7 @@ export const en: Messages = {
   holdouts: holdouts.en,
   deliverability: deliverability.en,
   suppression: suppression.en,
+  consent: consent.en,
   engagement: engagement.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,

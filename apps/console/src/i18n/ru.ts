@@ -8,6 +8,7 @@ import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
+import * as consent from './sections/consent';
 import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
@@ -134,6 +135,7 @@ export const ru = {
     'channel-not-allowed': 'клиент не разрешил ни один канал кампании',
     'no-contact-data': 'нет пригодных контактных данных для разрешённых каналов',
     'suppression-list': 'адрес клиента для разрешённых каналов в списке запрета',
+    'no-consent': 'рекламная тема, а согласия клиента на канал нет',
     'control-group': 'клиент в контрольной группе: рекламные касания ему не отправляются',
     holdout: 'клиент в отложенной доле кампании: без касания, чтобы измерить её эффект',
     'frequency-cap': 'превышен лимит частоты контактов',
@@ -171,6 +173,7 @@ export const ru = {
     import: 'импорт',
     sms: 'ответ на SMS',
     'one-click-unsubscribe': 'отписка в один клик',
+    'double-opt-in': 'подтверждение по письму',
     bounce: 'возврат письма',
     complaint: 'жалоба на спам',
     system: 'система',
@@ -329,6 +332,7 @@ export const ru = {
   holdouts: holdouts.ru,
   deliverability: deliverability.ru,
   suppression: suppression.ru,
+  consent: consent.ru,
   engagement: engagement.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,

@@ -37,6 +37,7 @@ import { formatDateTime, formatMoney } from '../format';
 import { useConsentText, useReasonText } from '../texts';
 import { ClientEditor } from './ClientEditor';
 import { ClientAttributionCard } from './clients/ClientAttributionCard';
+import { ClientConsentProofCard } from './clients/ClientConsentProofCard';
 
 const STATUS_COLOURS: Record<string, string> = {
   sent: TAG.blue,
@@ -99,6 +100,9 @@ export default function ClientPage() {
         </Col>
         <Col xs={24} lg={12}>
           <ConsentCard id={id} />
+        </Col>
+        <Col span={24}>
+          <ClientConsentProofCard id={id} />
         </Col>
         <Col span={24}>
           <ClientAttributionCard id={id} />

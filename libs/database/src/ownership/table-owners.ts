@@ -21,6 +21,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   imports: 'imports',
   inbound_bounce_events: 'deliverability',
   letter_batches: 'letters',
+  consent_requests: 'portal',
   portal_link_requests: 'portal',
   purchases: 'classification',
   runs: 'runs',

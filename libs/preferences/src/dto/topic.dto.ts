@@ -41,6 +41,14 @@ export class UpdateTopicDto {
   @IsOmittable()
   @IsBoolean()
   defaultSubscribed?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Promotional, needs prior consent: no promotional touch on this topic without the client’s recorded consent for the channel',
+  })
+  @IsOmittable()
+  @IsBoolean()
+  requiresConsent?: boolean;
 }
 
 export class CreateTopicDto extends OmitType(UpdateTopicDto, ['nameRu', 'nameEn'] as const) {
@@ -72,6 +80,8 @@ export class TopicDto {
   @ApiProperty() descriptionRu!: string;
   @ApiProperty() descriptionEn!: string;
   @ApiProperty() defaultSubscribed!: boolean;
+  @ApiProperty({ description: 'Promotional: needs the client’s prior consent per channel' })
+  requiresConsent!: boolean;
   @ApiProperty({ description: 'Seeded topics can be renamed, not deleted' }) system!: boolean;
 
   static from(t: Topic): TopicDto {
@@ -82,6 +92,7 @@ export class TopicDto {
       descriptionRu: t.descriptionRu,
       descriptionEn: t.descriptionEn,
       defaultSubscribed: t.defaultSubscribed,
+      requiresConsent: t.requiresConsent,
       system: t.system,
     };
   }

@@ -4,6 +4,8 @@ export enum ActorType {
   Client = 'client',
   Staff = 'staff',
   System = 'system',
+  /** Confirmed through the link of a double opt-in email (a consent collected on the company's form). */
+  DoubleOptIn = 'double-opt-in',
 }
 
 export enum ConsentSource {
@@ -16,6 +18,8 @@ export enum ConsentSource {
   /** A spam complaint (a feedback-loop report) about one of our emails. */
   Complaint = 'complaint',
   System = 'system',
+  /** Confirmed through the link of a double opt-in email (a consent collected on the company's form). */
+  DoubleOptIn = 'double-opt-in',
 }
 
 /** One changed preference item. Append-only: the database refuses updates and deletes. */
@@ -39,7 +43,10 @@ export class ConsentLogEntry {
   @Column({ type: 'text' })
   source!: ConsentSource;
 
-  /** e.g. `optedOut`, `channel.sms`, `preferredChannel`, `topic.promotions`, `frequency` */
+  /**
+   * e.g. `optedOut`, `channel.sms`, `preferredChannel`, `topic.promotions`, `frequency`, and
+   * `consent.email` (prior consent to promotional messages on a channel: true granted, false withdrawn)
+   */
   @Column({ type: 'text' })
   item!: string;
 

@@ -22,6 +22,13 @@ export class Topic {
   @Column({ type: 'boolean', default: true })
   defaultSubscribed!: boolean;
 
+  /**
+   * Promotional: a touch on this topic needs the client's prior consent for the channel (38-FZ art. 18),
+   * recorded in the consent log (see consentedSql). Service campaigns are exempt.
+   */
+  @Column({ type: 'boolean', default: false })
+  requiresConsent!: boolean;
+
   /** Seeded topics the product relies on; they can be renamed, not deleted. */
   @Column({ type: 'boolean', default: false })
   system!: boolean;

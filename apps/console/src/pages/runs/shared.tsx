@@ -44,6 +44,7 @@ export const REASONS: Reason[] = [
   'channel-not-allowed',
   'no-contact-data',
   'suppression-list',
+  'no-consent',
   'control-group',
   'holdout',
   'frequency-cap',

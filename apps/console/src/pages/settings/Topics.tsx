@@ -109,6 +109,12 @@ export default function Topics() {
               dataIndex: 'defaultSubscribed',
               render: (v: boolean) => (v ? t('settingsAdmin.yes') : t('settingsAdmin.no')),
             },
+            {
+              title: t('consent.requiresConsent'),
+              dataIndex: 'requiresConsent',
+              render: (v: boolean) =>
+                v ? <Tag color={TAG.orange}>{t('consent.requiresConsentTag')}</Tag> : t('settingsAdmin.no'),
+            },
             ...(admin
               ? [
                   {
@@ -169,6 +175,7 @@ function TopicModal({ topic, onClose }: { topic: Topic | null; onClose: () => vo
                 descriptionRu: v.descriptionRu ?? '',
                 descriptionEn: v.descriptionEn ?? '',
                 defaultSubscribed: v.defaultSubscribed,
+                requiresConsent: v.requiresConsent ?? false,
               },
             }),
           )
@@ -208,7 +215,7 @@ function TopicModal({ topic, onClose }: { topic: Topic | null; onClose: () => vo
       <Form<TopicForm>
         form={form}
         layout="vertical"
-        initialValues={topic ?? { defaultSubscribed: true }}
+        initialValues={topic ?? { defaultSubscribed: true, requiresConsent: false }}
         onFinish={(v) => save.mutate(v)}
       >
         {!topic && (
@@ -238,6 +245,14 @@ function TopicModal({ topic, onClose }: { topic: Topic | null; onClose: () => vo
           name="defaultSubscribed"
           valuePropName="checked"
           extra={t('settingsAdmin.topics.defaultSubscribedHint')}
+        >
+          <Switch />
+        </Form.Item>
+        <Form.Item
+          label={t('consent.requiresConsent')}
+          name="requiresConsent"
+          valuePropName="checked"
+          extra={t('consent.requiresConsentHint')}
         >
           <Switch />
         </Form.Item>
