@@ -3591,10 +3591,15 @@ export interface components {
             testShare: number;
             /** Format: date-time */
             testStartedAt: string;
+            /** @description Test deliveries not sent yet (queued or being sent): the window runs from the last one’s sending */
+            testUnsent: number;
             variants: components["schemas"]["VariantResultDto"][];
             /** @enum {string} */
             whenNotSignificant: "best" | "first";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the test window ends: the window’s hours after the last test delivery was sent (until then, planned from the planning)
+             */
             windowEndsAt: string;
             windowHours: number;
             /** @enum {string|null} */
