@@ -78,13 +78,13 @@ export const TEST_WINDOW_SQL = `
 
 /**
  * The next test to decide, locked (SKIP LOCKED: two workers take different runs): testing, every test
- * delivery sent (or settled otherwise), the window from the last one's sending over by $2. The planned
- * end (planning time + window) comes before any sending's, so it narrows the search first.
+ * delivery sent (or settled otherwise), the window from the last one's sending over by $2. Only the
+ * runs still testing are looked at (a few at a time), each by its deliveries' run index.
  * $1 testing status, $2 now
  */
 export const NEXT_DUE_TEST_SQL = `
   SELECT er.run_id, w.ends_at FROM experiment_runs er ${TEST_WINDOW_LATERAL}
-   WHERE er.status = $1 AND er.window_ends_at <= $2 AND s.unsent = 0 AND w.ends_at <= $2
+   WHERE er.status = $1 AND s.unsent = 0 AND w.ends_at <= $2
    ORDER BY w.ends_at, er.run_id
    LIMIT 1
    FOR UPDATE OF er SKIP LOCKED`;

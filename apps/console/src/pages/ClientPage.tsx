@@ -37,6 +37,7 @@ import { formatDateTime, formatMoney } from '../format';
 import { useConsentText, useReasonText } from '../texts';
 import { ClientEditor } from './ClientEditor';
 import { ClientAttributionCard } from './clients/ClientAttributionCard';
+import { DeliveryEngagement } from './clients/DeliveryEngagement';
 
 const STATUS_COLOURS: Record<string, string> = {
   sent: TAG.blue,
@@ -491,6 +492,7 @@ function TimelineCard({ id }: { id: string }) {
                 <Typography.Text type="secondary">{t('client.why', { why })}</Typography.Text>
               </div>
             )}
+            <DeliveryEngagement value={d.engagement} />
           </>
         );
       }
