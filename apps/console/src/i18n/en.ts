@@ -8,6 +8,7 @@ import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
 import * as engagement from './sections/engagement';
+import * as engagementSettings from './sections/engagement-settings';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -329,6 +330,7 @@ export const en: Messages = {
   deliverability: deliverability.en,
   suppression: suppression.en,
   engagement: engagement.en,
+  engagementSettings: engagementSettings.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,
   calls: calls.en,

@@ -9,6 +9,7 @@ import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
 import * as engagement from './sections/engagement';
+import * as engagementSettings from './sections/engagement-settings';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -330,6 +331,7 @@ export const ru = {
   deliverability: deliverability.ru,
   suppression: suppression.ru,
   engagement: engagement.ru,
+  engagementSettings: engagementSettings.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,
   calls: calls.ru,
