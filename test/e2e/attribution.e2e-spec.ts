@@ -6,7 +6,7 @@ import { createDelivery, DeliveryStatusValue } from '../factories/delivery.facto
 import { createRun } from '../factories/run.factory';
 import { createClient, createPurchase } from '../factories/client.factory';
 import { createStaffWithKey } from '../factories/staff.factory';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 
 /**
  * Attribution on one hand-built base. Workspace zone Europe/Moscow (UTC+3): the period 2026-10 is
@@ -367,6 +367,58 @@ describe('Attribution', () => {
     const gamma = await get(`attribution/clients/${c.gamma.id}`).expect(200);
     // The service email of the day before is never credited.
     expect(gamma.body.items[0].attributedTo.deliveryId).toBe(d.gammaPromo);
+  });
+
+  it("the workspace's attribution window (engagement settings) is the reports' default; one asked for still wins", async () => {
+    const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
+    const setWindow = (days: number) =>
+      t
+        .http()
+        .put('/api/v1/settings/engagement')
+        .set(admin)
+        .send({ attributionWindowDays: days })
+        .expect(200);
+    try {
+      expect((await setWindow(60)).body).toMatchObject({ attributionWindowDays: 60 });
+      // The 60-day figures, without asking for them.
+      const res = await get('attribution?period=2026-10').expect(200);
+      expect(res.body.summary).toMatchObject({
+        windowDays: 60,
+        attributedPurchases: 8,
+        unattributedPurchases: 1,
+        attributedRevenue: 3950,
+        unattributedRevenue: 200,
+      });
+      const calls = (res.body.tables.byCampaign as { campaignName: string }[]).find(
+        (r) => r.campaignName === 'Звонки',
+      );
+      expect(calls).toMatchObject({ touched: 2, purchases: 2, revenue: 1000 });
+      // A client's purchases by the same window: Бета's 700 goes to the call of 20 Sep.
+      const beta = await get(`attribution/clients/${c.beta.id}`).expect(200);
+      expect(beta.body.windowDays).toBe(60);
+      const edge = (
+        beta.body.items as { amount: number; attributedTo: { deliveryId: string } | null }[]
+      ).find((p) => p.amount === 700);
+      expect(edge?.attributedTo?.deliveryId).toBe(d.betaCall);
+      // A window asked for wins over the workspace's.
+      const asked = await get('attribution?period=2026-10&windowDays=30').expect(200);
+      expect(asked.body.summary).toMatchObject({
+        windowDays: 30,
+        attributedPurchases: 6,
+        attributedRevenue: 3150,
+      });
+      // Five days: only the purchases within five days of a touch.
+      await setWindow(5);
+      const narrow = await get('attribution?period=2026-10').expect(200);
+      // Альфа 500 (1 day), 1000 (2 days), −200 (10 days: no); Бета 250 (1 day); Вега 400 (0); Гамма: 14 days, no.
+      expect(narrow.body.summary).toMatchObject({
+        windowDays: 5,
+        attributedPurchases: 4,
+        attributedRevenue: 2150,
+      });
+    } finally {
+      await setWindow(30);
+    }
   });
 
   describe('bad input', () => {

@@ -52,6 +52,12 @@ async function drainTest(t: TestApp, runId: string): Promise<VariantRow[]> {
   }
 }
 
+/** The end of a run's test window as the API tells it (live while testing). */
+async function windowEndOf(t: TestApp, runId: string): Promise<Date> {
+  const res = await t.http().get(`/api/v1/runs/${runId}/experiment`).set(admin).expect(200);
+  return new Date(res.body.windowEndsAt as string);
+}
+
 /** The run's status once its completion bookkeeping (beside the dispatcher's next batch) is done. */
 async function settledStatus(t: TestApp, runId: string): Promise<string> {
   const status = async () =>
@@ -127,12 +133,12 @@ describe('A/B tests: variants of subject and content, the winner after the windo
     expect(held.length).toBeGreaterThan(0);
     expect(test.filter((r) => r.variant === 'A').length).toBeGreaterThan(0);
     expect(test.filter((r) => r.variant === 'B').length).toBeGreaterThan(0);
-    // The rest is held until the window's end…
-    const [{ window_ends_at: windowEnd }] = await t().dataSource.query(
+    // The rest is held until the window's planned end…
+    const [{ window_ends_at: plannedEnd }] = await t().dataSource.query(
       `SELECT window_ends_at FROM experiment_runs WHERE run_id = $1`,
       [runId],
     );
-    for (const r of held) expect(r.due_at.getTime()).toBe(windowEnd.getTime());
+    for (const r of held) expect(r.due_at.getTime()).toBe(plannedEnd.getTime());
     // …and never claimed before the winner is chosen, even once due.
     await t().dataSource.query(
       `UPDATE deliveries SET due_at = now() - interval '1 hour' WHERE run_id = $1 AND variant = 'pending'`,
@@ -145,6 +151,18 @@ describe('A/B tests: variants of subject and content, the winner after the windo
       held.length,
     );
     expect(suite.sink.messages).toHaveLength(test.length);
+    // Sent a minute ago: the clicks below are people's, not a link scanner's right after the sending.
+    await t().dataSource.query(
+      `UPDATE deliveries SET sent_at = sent_at - interval '1 minute' WHERE run_id = $1 AND sent_at IS NOT NULL`,
+      [runId],
+    );
+    // The window runs from the last test delivery's sending.
+    const windowEnd = await windowEndOf(t(), runId);
+    const [{ last_sent: lastSent }] = await t().dataSource.query(
+      `SELECT max(sent_at) AS last_sent FROM deliveries WHERE run_id = $1 AND variant <> 'pending'`,
+      [runId],
+    );
+    expect(windowEnd.getTime()).toBe(lastSent.getTime() + 4 * HOUR);
 
     const byClient = new Map(audience.map((c) => [c.id, c]));
     const variantOf = new Map(test.map((r) => [r.client_id, r.variant!]));
@@ -173,7 +191,13 @@ describe('A/B tests: variants of subject and content, the winner after the windo
     const nB = test.filter((r) => r.variant === 'B').length;
 
     const testing = await t().http().get(`/api/v1/runs/${runId}/experiment`).set(admin).expect(200);
-    expect(testing.body).toMatchObject({ status: 'testing', winner: null, held: held.length });
+    expect(testing.body).toMatchObject({
+      status: 'testing',
+      winner: null,
+      held: held.length,
+      testUnsent: 0,
+      windowEndsAt: windowEnd.toISOString(),
+    });
     expect(testing.body.variants.map((v: { key: string; clicked: number }) => [v.key, v.clicked])).toEqual([
       ['A', 1],
       ['B', nB],
@@ -228,10 +252,7 @@ describe('A/B tests: variants of subject and content, the winner after the windo
     expect(held.length).toBeGreaterThan(0);
     // A's clients buy after their touch; one of B's does, for less; a purchase after the window is not counted.
     const soon = new Date(Date.now() + 60_000);
-    const [{ window_ends_at: windowEnd }] = await t().dataSource.query(
-      `SELECT window_ends_at FROM experiment_runs WHERE run_id = $1`,
-      [runId],
-    );
+    const windowEnd = await windowEndOf(t(), runId);
     const aRows = test.filter((r) => r.variant === 'A');
     const bRows = test.filter((r) => r.variant === 'B');
     for (const [i, r] of aRows.entries())
@@ -261,6 +282,54 @@ describe('A/B tests: variants of subject and content, the winner after the windo
       revenuePerClient: revenueA / aRows.length,
     });
     expect(res.body.variants[1]).toMatchObject({ key: 'B', buyers: 1, revenue: 500 });
+  });
+
+  it('the window counts from the sending: no decision while a test delivery is unsent, nor before the window after the last one sent', async () => {
+    await clients(12);
+    const campaign = await emailCampaign(t());
+    await defineFor(campaign.id, twoVariants({ windowHours: 2 })).expect(200);
+    const runId = await planNow(t(), campaign, { edition: {} });
+    const [{ test_started_at: startedAt, window_ends_at: plannedEnd }] = await t().dataSource.query(
+      `SELECT test_started_at, window_ends_at FROM experiment_runs WHERE run_id = $1`,
+      [runId],
+    );
+    expect(plannedEnd.getTime()).toBe(startedAt.getTime() + 2 * HOUR);
+    const planned = await variantsOf(t(), runId);
+    const test = planned.filter((r) => r.variant === 'A' || r.variant === 'B');
+    expect(test.length).toBeGreaterThan(0);
+    const experiments = t().app.get(ExperimentsService);
+
+    // Planned window over, the test not sent yet (the dispatcher was behind): no decision.
+    const res = await t().http().get(`/api/v1/runs/${runId}/experiment`).set(admin).expect(200);
+    expect(res.body).toMatchObject({ status: 'testing', testUnsent: test.length });
+    expect(await experiments.decideDue(new Date(plannedEnd.getTime() + 10 * HOUR))).toEqual([]);
+
+    // The test goes out three hours after planning; one delivery even later.
+    await drainTest(t(), runId);
+    const sentAt = new Date(startedAt.getTime() + 3 * HOUR);
+    const lastAt = new Date(startedAt.getTime() + 3 * HOUR + 20 * 60_000);
+    await t().dataSource.query(
+      `UPDATE deliveries SET sent_at = $2 WHERE run_id = $1 AND variant IN ('A', 'B')`,
+      [runId, sentAt],
+    );
+    await t().dataSource.query(`UPDATE deliveries SET sent_at = $2 WHERE id = $1`, [test[0].id, lastAt]);
+    const end = new Date(lastAt.getTime() + 2 * HOUR);
+    expect((await windowEndOf(t(), runId)).toISOString()).toBe(end.toISOString());
+    const sending = await t().http().get(`/api/v1/runs/${runId}/experiment`).set(admin).expect(200);
+    expect(sending.body.testUnsent).toBe(0);
+
+    // Past the planned end, past the window after the first sendings: still waiting for the last one's.
+    expect(await experiments.decideDue(new Date(plannedEnd.getTime() + 60_000))).toEqual([]);
+    expect(await experiments.decideDue(new Date(sentAt.getTime() + 2 * HOUR + 60_000))).toEqual([]);
+    expect(await experiments.decideDue(new Date(end.getTime() - 1000))).toEqual([]);
+    const decided = await experiments.decideDue(new Date(end.getTime() + 1000));
+    expect(decided).toEqual([expect.objectContaining({ runId, status: 'rest-sent' })]);
+    const [{ window_ends_at: recorded }] = await t().dataSource.query(
+      `SELECT window_ends_at FROM experiment_runs WHERE run_id = $1`,
+      [runId],
+    );
+    expect(recorded.toISOString()).toBe(end.toISOString());
+    await drain(t(), runId);
   });
 
   it('the split follows the shares on thousands of clients, and stays the same when the run is planned again', async () => {
@@ -343,11 +412,13 @@ describe('A/B tests: variants of subject and content, the winner after the windo
       .send(twoVariants())
       .expect(409);
     expect(res.body.message).toContain('before it is planned');
-    // A plain split: decided at the window's end, nothing to send after.
-    const [{ window_ends_at: end }] = await t().dataSource.query(
-      `SELECT window_ends_at FROM experiment_runs WHERE run_id = $1`,
-      [run.id],
+    // A plain split: decided at the window's end (from the sending), nothing to send after.
+    await t().dataSource.query(
+      `UPDATE deliveries SET status = 'sent', sent_at = $2 WHERE run_id = $1 AND status = 'queued'`,
+      [run.id, run.occurrenceAt],
     );
+    const end = await windowEndOf(t(), run.id);
+    expect(end.getTime()).toBe(run.occurrenceAt.getTime() + 4 * HOUR);
     const decided = await t()
       .app.get(ExperimentsService)
       .decideDue(new Date(end.getTime() + 1));

@@ -263,6 +263,16 @@ describe('Letter batches', () => {
       }[] = await t.dataSource.query(`SELECT id::text, client_id, meta FROM deliveries WHERE run_id = $1`, [
         planned.runId,
       ]);
+      // Read and typed in days later (a click seconds after the letter was made would be a scanner's).
+      await t.dataSource.query(
+        `UPDATE delivery_links SET created_at = created_at - interval '2 days'
+          WHERE delivery_id IN (SELECT id FROM deliveries WHERE run_id = $1)`,
+        [planned.runId],
+      );
+      await t.dataSource.query(
+        `UPDATE deliveries SET sent_at = sent_at - interval '2 days' WHERE run_id = $1 AND sent_at IS NOT NULL`,
+        [planned.runId],
+      );
       for (const d of deliveries) {
         const client = planned.clients.find((c) => c.id === d.client_id)!;
         const link = d.meta.letter.portalLink;

@@ -1,19 +1,30 @@
-import { lastEngagedAtSql, LinksService, ShortLinksService } from '@touchbase/links';
+import { CLICK_BURST_MS, lastEngagedAtSql, LinksService, ShortLinksService } from '@touchbase/links';
 import { createClient } from '../factories/client.factory';
-import { TEST_ADMIN_KEY } from '../support/test-app';
+import { TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
 import { planNow, TEST_EDITION } from '../support/planning';
 import { drain, emailAppPerSuite, emailCampaign, PUBLIC_URL } from './email-support';
 
 const SHORT = new RegExp(`${PUBLIC_URL.replace(/\./g, '\\.')}/r/([0-9A-Za-z]{10})`, 'g');
 const CATALOG = 'https://shop.example/catalog?utm_source=touchbase&utm_medium=email';
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** Every short code of a text, in order, distinct. */
 const codesIn = (text: string) => [...new Set([...text.matchAll(SHORT)].map((m) => m[1]))];
+/** Past the burst rule: different links of one message clicked within a second are a scanner's. */
+const pastBurst = () => new Promise((r) => setTimeout(r, CLICK_BURST_MS + 100));
+
+/** The delivery was sent a minute ago: a click now is a person's, not a scanner's right after the sending. */
+async function sentAMinuteAgo(t: TestApp, deliveryId: string): Promise<void> {
+  await t.dataSource.query(`UPDATE deliveries SET sent_at = sent_at - interval '1 minute' WHERE id = $1`, [
+    deliveryId,
+  ]);
+}
 
 describe('Short links in messages: clicks counted, redirects only to what the template produced (e2e)', () => {
   const suite = emailAppPerSuite();
 
-  async function sendOne() {
+  async function sendOne({ justSent = false } = {}) {
     const client = await createClient(suite.t.dataSource, { name: 'ООО «Ромашка»' });
     const campaign = await emailCampaign(suite.t);
     const runId = await planNow(suite.t, campaign, {
@@ -23,6 +34,9 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     });
     const [row] = await drain(suite.t, runId);
     expect(row.status).toBe('sent');
+    if (justSent) {
+      await suite.t.dataSource.query(`UPDATE deliveries SET sent_at = now() WHERE id = $1`, [row.id]);
+    } else await sentAMinuteAgo(suite.t, row.id);
     const [message] = suite.sink.to(client.email!);
     return { message, deliveryId: row.id, clientId: client.id };
   }
@@ -41,6 +55,7 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     const codes = codesIn(message.html);
     expect(codesIn(message.text)).toEqual(expect.arrayContaining(codesIn(message.text)));
 
+    // Every link followed at once: redirected, and counted as a scanner's (a burst over the links).
     const targets: string[] = [];
     for (const code of codes) {
       const res = await follow(code).expect(302);
@@ -54,14 +69,55 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     // All codes of one message share its key: one row for the delivery.
     expect(new Set(codes.map((c) => c.slice(0, 9))).size).toBe(1);
 
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const links = async () =>
+      (
+        await suite.t.dataSource.query(
+          `SELECT delivery_id::text, clicks, machine_clicks, first_clicked_at, last_clicked_at
+             FROM delivery_links WHERE delivery_id = $1`,
+          [deliveryId],
+        )
+      )[0];
+    expect(await links()).toMatchObject({ clicks: 0, machine_clicks: codes.length, first_clicked_at: null });
+
+    // A person clicks one link, twice, and a second later another one: three clicks.
+    await pastBurst();
     await follow(codes[0]).expect(302);
+    await follow(codes[0]).expect(302);
+    await pastBurst();
+    await follow(codes[1]).expect(302);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const row = await links();
+    expect(row).toMatchObject({ delivery_id: deliveryId, clicks: 3, machine_clicks: codes.length });
+    expect(row.first_clicked_at.getTime()).toBeLessThan(row.last_clicked_at.getTime());
+  });
+
+  it('a click within seconds of the sending is a link scanner’s, whatever browser it claims', async () => {
+    const { message, deliveryId, clientId } = await sendOne({ justSent: true });
+    const [code] = codesIn(message.html);
+    await follow(code).set('User-Agent', CHROME).expect(302).expect('Location', CATALOG);
     await suite.t.app.get(ShortLinksService).flushClicks();
     const [row] = await suite.t.dataSource.query(
-      `SELECT delivery_id::text, clicks, first_clicked_at, last_clicked_at FROM delivery_links WHERE delivery_id = $1`,
+      `SELECT l.clicks, l.machine_clicks, l.first_clicked_at, e.clicks AS client_clicks, e.last_click_at
+         FROM delivery_links l JOIN deliveries d ON d.id = l.delivery_id
+         LEFT JOIN client_engagement e ON e.client_id = d.client_id
+        WHERE l.delivery_id = $1`,
       [deliveryId],
     );
-    expect(row).toMatchObject({ delivery_id: deliveryId, clicks: codes.length + 1 });
-    expect(row.first_clicked_at.getTime()).toBeLessThanOrEqual(row.last_clicked_at.getTime());
+    expect(row).toEqual({
+      clicks: 0,
+      machine_clicks: 1,
+      first_clicked_at: null,
+      client_clicks: 0,
+      last_click_at: null,
+    });
+    const timeline = await suite.t
+      .http()
+      .get(`/api/v1/clients/${clientId}/timeline`)
+      .set({ Authorization: `Bearer ${TEST_ADMIN_KEY}` })
+      .expect(200);
+    const delivery = timeline.body.items.find((e: { type: string }) => e.type === 'delivery');
+    expect(delivery.data.engagement).toMatchObject({ clicks: 0, machineClicks: 1, firstClickedAt: null });
   });
 
   it('clicks by machines (HEAD, mail security scanners, bots) are counted apart, never as engagement', async () => {
@@ -120,7 +176,7 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     expect(await engagement()).toEqual([expect.objectContaining({ clicks: null, engaged: null })]);
 
     await follow(codes[0]).expect(302);
-    await follow(codes[1]).expect(302);
+    await follow(codes[0]).expect(302);
     await suite.t.app.get(ShortLinksService).flushClicks();
     const [first] = await engagement();
     expect(first).toMatchObject({ clicks: 2, opens: 0, machine_opens: 0 });
@@ -201,6 +257,7 @@ describe('Short links in messages: clicks counted, redirects only to what the te
     const campaign = await emailCampaign(suite.t);
     const [row] = await drain(suite.t, await planNow(suite.t, campaign, { edition: {} }));
     expect(row.status).toBe('sent');
+    await sentAMinuteAgo(suite.t, row.id);
     const [message] = suite.sink.to(client.email!);
     const codes = codesIn(message.html);
     expect(codes.length).toBeGreaterThan(0);
@@ -228,6 +285,7 @@ describe('Short links in messages: clicks counted, redirects only to what the te
       suite.t,
       await planNow(suite.t, await emailCampaign(suite.t), { edition: {} }),
     );
+    await sentAMinuteAgo(suite.t, again.id);
     await follow(codesIn(suite.sink.to(client.email!)[0].html)[0]).expect(302);
     await suite.t.app.get(ShortLinksService).flushClicks();
     const [counted] = await suite.t.dataSource.query(
@@ -290,9 +348,6 @@ describe('Open pixel (OPEN_TRACKING=true and the campaign asks for it)', () => {
   const PIXEL = new RegExp(
     `<img src="${PUBLIC_URL.replace(/\./g, '\\.')}/o/([0-9A-Za-z]{9})" width="1" height="1"`,
   );
-  const CHROME =
-    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
   async function sendOne(openTracking: boolean) {
     const client = await createClient(suite.t.dataSource, { name: 'ООО «Открытия»' });
     const campaign = await emailCampaign(suite.t, { openTracking });
@@ -312,7 +367,7 @@ describe('Open pixel (OPEN_TRACKING=true and the campaign asks for it)', () => {
 
     // Read an hour after it was sent.
     await suite.t.dataSource.query(
-      `UPDATE delivery_links SET created_at = now() - interval '1 hour' WHERE delivery_id = $1`,
+      `UPDATE deliveries SET sent_at = now() - interval '1 hour' WHERE id = $1`,
       [deliveryId],
     );
     const res = await open(key, CHROME).expect(200);
@@ -340,6 +395,37 @@ describe('Open pixel (OPEN_TRACKING=true and the campaign asks for it)', () => {
     expect(engagement).toMatchObject({ opens: 1, machine_opens: 4, clicks: 0 });
     expect(engagement.last_open_at).toEqual(links.last_opened_at);
     expect(engagement.engaged).toEqual(links.last_opened_at);
+
+    // A person's click, and a scanner's: the client's timeline shows the delivery's clicks and opens,
+    // the machines' apart.
+    const [code] = codesIn(message.html);
+    await suite.t.http().get(`/r/${code}`).set('User-Agent', CHROME).redirects(0).expect(302);
+    await suite.t.http().head(`/r/${code}`).redirects(0).expect(302);
+    await suite.t.app.get(ShortLinksService).flushClicks();
+    const timeline = await suite.t
+      .http()
+      .get(`/api/v1/clients/${clientId}/timeline`)
+      .set({ Authorization: `Bearer ${TEST_ADMIN_KEY}` })
+      .expect(200);
+    const deliveries = timeline.body.items.filter((e: { type: string }) => e.type === 'delivery');
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].data).toMatchObject({ deliveryId, status: 'sent' });
+    const [clicked] = await suite.t.dataSource.query(
+      `SELECT first_clicked_at FROM delivery_links WHERE delivery_id = $1`,
+      [deliveryId],
+    );
+    expect(deliveries[0].data.engagement).toEqual({
+      tracked: true,
+      clicks: 1,
+      machineClicks: 1,
+      firstClickedAt: clicked.first_clicked_at.toISOString(),
+      lastClickedAt: clicked.first_clicked_at.toISOString(),
+      opened: true,
+      opens: 1,
+      machineOpens: 4,
+      firstOpenedAt: links.first_opened_at.toISOString(),
+      lastOpenedAt: links.last_opened_at.toISOString(),
+    });
   });
 
   it('only machine opens (a scanner right after sending, a privacy proxy): the client has not engaged', async () => {

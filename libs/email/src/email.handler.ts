@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Channel, mapWithConcurrency } from '@touchbase/core';
 import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
-import { DeliveryLinks, ShortLinksService } from '@touchbase/links';
+import { DeliveryLinks, LinkTracking, ShortLinksService } from '@touchbase/links';
 import { TemplateRenderer } from '@touchbase/templates';
 import { EmailDriver, EmailSendError, InlineImage, OutgoingEmail } from './drivers/email.driver';
 import { EmailBouncesService } from './email-bounces.service';
@@ -32,9 +32,16 @@ export class EmailHandler extends ChannelHandler {
 
   async dispatch(items: PreparedDelivery[]): Promise<DispatchOutcome[]> {
     // Every message of the batch is built first, its short links made to work with one statement;
-    // then the driver sends at most `concurrency` at once.
+    // then the driver sends at most `concurrency` at once. The workspace's link tracking is read once.
+    let tracking: LinkTracking;
+    try {
+      tracking = await this.shortLinks.tracking();
+    } catch (e) {
+      const error = `Could not read the workspace's link tracking: ${errorText(e)}`;
+      return items.map(() => ({ kind: 'retry', error }));
+    }
     const composed = await mapWithConcurrency(items, this.driver.concurrency * 2, (item) =>
-      this.compose(item),
+      this.compose(item, tracking),
     );
     try {
       await this.shortLinks.save(composed.flatMap((c) => ('message' in c && c.links ? [c.links] : [])));
@@ -52,6 +59,7 @@ export class EmailHandler extends ChannelHandler {
   /** The delivery's message, its links through short links (when tracked) — or why there is none. */
   private async compose(
     item: PreparedDelivery,
+    tracking: LinkTracking,
   ): Promise<{ message: OutgoingEmail; links: DeliveryLinks | null } | DispatchOutcome> {
     let signature: InlineImage | null = null;
     const signer = this.messages.signatureOf(item);
@@ -66,9 +74,9 @@ export class EmailHandler extends ChannelHandler {
       const rendered = this.renderer.render(item.template, item.context);
       if (rendered.channel !== Channel.Email)
         throw new Error(`"${item.template.name}" is not an email template`);
-      const links = this.shortLinks.forMessage(item.id, item.campaign, item.client);
+      const links = tracking.forMessage(item.id, item.campaign, item.client);
       // The open pixel only where opens are asked for and the client's clicks are counted.
-      const pixel = links?.tracked && this.shortLinks.opensTracked(item.campaign);
+      const pixel = links?.tracked && tracking.opensTracked(item.campaign);
       const tracked = links
         ? {
             ...rendered,

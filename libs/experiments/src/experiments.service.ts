@@ -30,7 +30,7 @@ import {
   SIGNIFICANCE_LEVEL,
   VARIANT_KEYS,
 } from './experiment.enums';
-import { HELD_COUNT_SQL, VARIANT_COUNTS_SQL } from './experiments.sql';
+import { HELD_COUNT_SQL, NEXT_DUE_TEST_SQL, TEST_WINDOW_SQL, VARIANT_COUNTS_SQL } from './experiments.sql';
 
 /** The shares of the variants may be off their sum of 1 by this much (thirds: 0.33 + 0.33 + 0.34). */
 const SHARE_TOLERANCE = 0.001;
@@ -263,31 +263,50 @@ export class ExperimentsService {
 
   /** A run's test: the figures so far while testing, the recorded ones once decided. */
   async results(runId: string): Promise<ExperimentResultsDto> {
-    const run = await this.dataSource.getRepository(ExperimentRun).findOneBy({ runId });
-    if (!run) throw new NotFoundException('A/B test of run', runId);
+    const found = await this.dataSource.getRepository(ExperimentRun).findOneBy({ runId });
+    if (!found) throw new NotFoundException('A/B test of run', runId);
+    let run = found;
+    let unsent = 0;
+    if (!run.decidedAt) {
+      // While testing, the window as it stands: from the latest sending of a test delivery.
+      const [w]: { unsent: number; ends_at: Date }[] = await this.dataSource.query(TEST_WINDOW_SQL, [runId]);
+      run = { ...run, windowEndsAt: w.ends_at };
+      unsent = w.unsent;
+    }
     const live = run.decidedAt
       ? { figures: [], pValue: null }
       : decide(run.definition, await this.counts(this.dataSource.manager, run));
     const [{ n }] = await this.dataSource.query(HELD_COUNT_SQL, [runId]);
-    return ExperimentResultsDto.from(run, live, n, SIGNIFICANCE_LEVEL, this.config.workspace.currency);
+    return ExperimentResultsDto.from(
+      run,
+      live,
+      n,
+      unsent,
+      SIGNIFICANCE_LEVEL,
+      this.config.workspace.currency,
+    );
   }
 
   /**
-   * Decides every test whose window ended by `now`, one run per transaction: the run's row is taken
-   * with SKIP LOCKED (two workers decide different runs; a worker dying mid-way rolls back and the next
-   * tick decides again), the figures are recorded, and the held rest is released with the winner or
-   * cancelled — in the same transaction, so no delivery stays held behind a decided test.
+   * Decides every test whose window ended by `now`, one run per transaction. The window is counted
+   * from the sending, not the planning: it ends the window's hours after the latest test delivery was
+   * sent, and no test is decided while one of its test deliveries is still queued or being sent (a
+   * test sent late, or slowly, gets its whole window). The run's row is taken with SKIP LOCKED (two
+   * workers decide different runs; a worker dying mid-way rolls back and the next tick decides again),
+   * its window's end is recorded, the figures are recorded, and the held rest is released with the
+   * winner or cancelled — in the same transaction, so no delivery stays held behind a decided test.
    */
   async decideDue(now: Date = new Date()): Promise<DecidedRun[]> {
     const decided: DecidedRun[] = [];
     for (;;) {
       const one = await this.dataSource.transaction(async (m) => {
-        const [row]: { run_id: string }[] = await m.query(
-          `SELECT run_id FROM experiment_runs WHERE status = $1 AND window_ends_at <= $2
-            ORDER BY window_ends_at, run_id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [ExperimentRunStatus.Testing, now],
-        );
-        return row ? this.decideRun(m, row.run_id) : null;
+        const [row]: { run_id: string; ends_at: Date }[] = await m.query(NEXT_DUE_TEST_SQL, [
+          ExperimentRunStatus.Testing,
+          now,
+        ]);
+        if (!row) return null;
+        await m.getRepository(ExperimentRun).update({ runId: row.run_id }, { windowEndsAt: row.ends_at });
+        return this.decideRun(m, row.run_id);
       });
       if (!one) return decided;
       decided.push(one);

@@ -1,4 +1,10 @@
-import { DeliveryStatus, PENDING_VARIANT, REACHED_STATUSES_SQL, sqlValue } from '@touchbase/runs';
+import {
+  DeliveryStatus,
+  OPEN_STATUSES_SQL,
+  PENDING_VARIANT,
+  REACHED_STATUSES_SQL,
+  sqlValue,
+} from '@touchbase/runs';
 
 /**
  * Per variant of a run's test: deliveries, reached ones, clicked ones (first click before the window's
@@ -48,3 +54,37 @@ export const VARIANT_COUNTS_SQL = `
 export const HELD_COUNT_SQL = `
   SELECT count(*)::int AS n FROM deliveries
    WHERE run_id = $1 AND variant = ${sqlValue(PENDING_VARIANT)} AND status = ${sqlValue(DeliveryStatus.Queued)}`;
+
+/**
+ * The test's window counted from its sending, per testing run: how many test deliveries (those of a
+ * variant, not the held rest) are still queued or being sent, and when the window ends — the latest
+ * sent_at of the test deliveries plus the window's hours; the planned end while none was sent (a test
+ * whose deliveries were all suppressed or failed ends when planned). `er` is an `experiment_runs` row.
+ */
+const TEST_WINDOW_LATERAL = `
+  CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE d.status IN ${OPEN_STATUSES_SQL})::int AS unsent, max(d.sent_at) AS last_sent
+      FROM deliveries d
+     WHERE d.run_id = er.run_id AND d.variant IS NOT NULL AND d.variant <> ${sqlValue(PENDING_VARIANT)}
+  ) s
+  CROSS JOIN LATERAL (
+    SELECT COALESCE(s.last_sent + make_interval(hours => (er.definition->>'windowHours')::int), er.window_ends_at)
+             AS ends_at
+  ) w`;
+
+/** One run's test window as it stands: unsent test deliveries and the window's end. $1 run */
+export const TEST_WINDOW_SQL = `
+  SELECT s.unsent, w.ends_at FROM experiment_runs er ${TEST_WINDOW_LATERAL} WHERE er.run_id = $1`;
+
+/**
+ * The next test to decide, locked (SKIP LOCKED: two workers take different runs): testing, every test
+ * delivery sent (or settled otherwise), the window from the last one's sending over by $2. Only the
+ * runs still testing are looked at (a few at a time), each by its deliveries' run index.
+ * $1 testing status, $2 now
+ */
+export const NEXT_DUE_TEST_SQL = `
+  SELECT er.run_id, w.ends_at FROM experiment_runs er ${TEST_WINDOW_LATERAL}
+   WHERE er.status = $1 AND s.unsent = 0 AND w.ends_at <= $2
+   ORDER BY w.ends_at, er.run_id
+   LIMIT 1
+   FOR UPDATE OF er SKIP LOCKED`;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@touchbase/config';
 import { Channel } from '@touchbase/core';
 import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
-import { DeliveryLinks, ShortLinksService } from '@touchbase/links';
+import { DeliveryLinks, LinkTracking, ShortLinksService } from '@touchbase/links';
 import { TemplateRenderer } from '@touchbase/templates';
 import { AttachItem, LetterBatchBuilderService } from './letter-batch-builder.service';
 import { letterSnapshot } from './letter-snapshot';
@@ -32,11 +32,18 @@ export class LetterHandler extends ChannelHandler {
     const outcomes: DispatchOutcome[] = [];
     const byRun = new Map<string, { index: number; item: AttachItem }[]>();
     const links: DeliveryLinks[] = [];
+    let tracking: LinkTracking;
+    try {
+      tracking = await this.shortLinks.tracking();
+    } catch (e) {
+      const error = `Could not read the workspace's link tracking: ${e instanceof Error ? e.message : String(e)}`;
+      return items.map(() => ({ kind: 'retry', error }));
+    }
     items.forEach((item, index) => {
       try {
         const rendered = this.renderer.render(item.template, item.context).text;
         // A letter's links are always short: a person types them (or scans the QR code).
-        const short = this.shortLinks.forLetter(item.id, item.campaign, item.client);
+        const short = tracking.forLetter(item.id, item.campaign, item.client);
         const text = short.text(rendered);
         const portalLink = short.url(item.context.portal.url);
         const letter = letterSnapshot(item, text, this.config.workspace.phoneRegion, portalLink);

@@ -2,9 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { decodeHTMLAttribute } from 'entities';
-import { isbot } from 'isbot';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { EngagementSettings, EngagementSettingsService } from './engagement-settings.service';
+import {
+  CLICK_BURST_MS,
+  ClickRequest,
+  isClickBurst,
+  isMachineOpen,
+  isMachineRequest,
+  isScannerTiming,
+  LinkClick,
+  OpenRequest,
+} from './machine-click';
 
 /** The characters of a short code: URL-safe in any position, case-sensitive. */
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -20,57 +30,13 @@ const CLICK_FLUSH_SIZE = 1000;
 /** Codes resolved recently, kept for repeated clicks (a link shared or scanned several times). */
 const CACHE_SIZE = 50_000;
 const LOOKUP_WINDOW_MS = 5;
-/** An open this soon after the message was made is a scanner's (a person does not read that fast). */
-export const SCANNER_OPEN_SECONDS = 10;
+/** Deliveries whose latest clicks are remembered for the burst rule (a few seconds' worth of clicks). */
+const RECENT_SIZE = 20_000;
 
-/** Who asked for an open pixel: the request's method, user agent and address. */
-export interface OpenRequest {
-  method: string;
-  userAgent: string | null;
-  ip: string | null;
-}
-
-/**
- * Whether an open is a machine's, not a person's reading:
- * - Apple Mail Privacy Protection fetches every image through Apple's proxy when the message arrives:
- *   its requests come from Apple's network 17.0.0.0/8 or carry the bare user agent `Mozilla/5.0`;
- * - security scanners (mail gateways, link checkers): a user agent `isbot` knows, a HEAD request, or an
- *   open within SCANNER_OPEN_SECONDS of the message being made.
- * Machine opens are counted apart and are never engagement.
- */
-export function isMachineOpen(request: OpenRequest, madeAt: Date, at: Date): boolean {
-  const ua = request.userAgent?.trim() ?? '';
-  if (ua === 'Mozilla/5.0') return true;
-  const ip = request.ip?.replace(/^::ffff:/, '') ?? '';
-  if (/^17\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip)) return true;
-  if (request.method.toUpperCase() === 'HEAD') return true;
-  if (ua === '' || isbot(ua)) return true;
-  return at.getTime() - madeAt.getTime() < SCANNER_OPEN_SECONDS * 1000;
-}
-
-/** Who followed a short link: the request's method and user agent. */
-export interface ClickRequest {
-  method: string;
-  userAgent: string | null;
-}
-
-/**
- * User agents of mail security gateways and link checkers that `isbot` may not know: they follow every
- * link of a message to scan its target (Microsoft Safe Links / Defender, Mimecast, Proofpoint URL
- * Defense, Barracuda, Cisco, Trend Micro, Sophos, Symantec, Forcepoint, FireEye, Zscaler).
- */
-const SCANNER_AGENT =
-  /safelinks|microsoft office|ms-office|mimecast|proofpoint|urldefense|barracuda|ironport|cisco|trend ?micro|sophos|symantec|messagelabs|forcepoint|websense|fireeye|zscaler|python-requests|go-http-client|curl\/|wget\/|java\//i;
-
-/**
- * Whether a click is a machine's, not a person's: a HEAD request (scanners check a link without
- * fetching it), or a user agent of a bot or a mail security scanner. Machine clicks are counted apart
- * and are never engagement (not in the client's engagement, attribution or A/B results).
- */
-export function isMachineClick(request: ClickRequest): boolean {
-  if (request.method.toUpperCase() === 'HEAD') return true;
-  const ua = request.userAgent?.trim() ?? '';
-  return ua !== '' && (isbot(ua) || SCANNER_AGENT.test(ua));
+/** A delivery's clicks not written yet: a person's (each kept until no burst can make it a machine's). */
+interface PendingClicks {
+  people: LinkClick[];
+  machine: number;
 }
 
 /** The links of one delivery: the short URL of each target, and the row that makes them work. */
@@ -139,6 +105,52 @@ export class DeliveryLinks {
 }
 
 /**
+ * Whether a message's links are tracked, three switches deep: the workspace's (its engagement
+ * settings, the outer one), the campaign's, and the client's (the portal's "link statistics"). Each
+ * can only turn tracking off; opens need the workspace's and the campaign's open switches as well.
+ */
+export class LinkTracking {
+  constructor(
+    readonly settings: EngagementSettings,
+    private readonly make: (deliveryId: string, options: { tracked?: boolean }) => DeliveryLinks,
+  ) {}
+
+  /** Whether a campaign's messages get short links: tracking on for the workspace and the campaign. */
+  tracks(campaign: { clickTracking: boolean }): boolean {
+    return this.settings.clickTracking && campaign.clickTracking;
+  }
+
+  /** Whether a campaign's emails carry an open pixel: opens on for the workspace and the campaign, links tracked. */
+  opensTracked(campaign: { clickTracking: boolean; openTracking: boolean }): boolean {
+    return this.settings.openTracking && campaign.openTracking && this.tracks(campaign);
+  }
+
+  /**
+   * The links of a delivery's email or SMS: short when its campaign's links are tracked (null: links
+   * as written), counting clicks unless the client turned click tracking off.
+   */
+  forMessage(
+    deliveryId: string,
+    campaign: { clickTracking: boolean },
+    client: { clickTracking: boolean },
+  ): DeliveryLinks | null {
+    return this.tracks(campaign) ? this.make(deliveryId, { tracked: client.clickTracking }) : null;
+  }
+
+  /**
+   * A letter's links: always short (a person types them, or scans the QR code), counting clicks when
+   * the campaign's are tracked and the client has not turned that off.
+   */
+  forLetter(
+    deliveryId: string,
+    campaign: { clickTracking: boolean },
+    client: { clickTracking: boolean },
+  ): DeliveryLinks {
+    return this.make(deliveryId, { tracked: this.tracks(campaign) && client.clickTracking });
+  }
+}
+
+/**
  * Short signed links (issue: engagement). A message's links are replaced, when it is rendered, by
  * PUBLIC_URL/r/<code>; the code is unguessable and bound to one delivery and one target the template
  * produced, so the redirect can never send anyone elsewhere. A click is counted on the delivery
@@ -158,10 +170,9 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     // A couple of milliseconds gather the clicks arriving together into one query.
     batchScheduleFn: (run) => setTimeout(run, LOOKUP_WINDOW_MS),
   });
-  private pending = new Map<
-    string,
-    { clicks: number; machine: number; first: Date | null; last: Date | null }
-  >();
+  private pending = new Map<string, PendingClicks>();
+  /** Per delivery key, the latest click of each of its links (for the burst rule). */
+  private readonly recent = new BoundedCache<string, Map<number, number>>(RECENT_SIZE);
   private pendingOpens = new Map<
     string,
     { opens: number; machine: number; first: Date | null; last: Date | null }
@@ -171,48 +182,19 @@ export class ShortLinksService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
+    config: AppConfig,
+    private readonly engagementSettings: EngagementSettingsService,
   ) {
     this.base = `${config.http.publicUrl}/r/`;
   }
 
-  /** Whether links are tracked (CLICK_TRACKING). */
-  get enabled(): boolean {
-    return this.config.links.clickTracking;
-  }
-
-  /** Whether a campaign's emails carry an open pixel: OPEN_TRACKING, the campaign, and its links tracked. */
-  opensTracked(campaign: { clickTracking: boolean; openTracking: boolean }): boolean {
-    return this.config.links.openTracking && campaign.openTracking && this.tracks(campaign);
-  }
-
-  /** Whether a campaign's messages get short links: tracking on for the workspace and the campaign. */
-  tracks(campaign: { clickTracking: boolean }): boolean {
-    return this.enabled && campaign.clickTracking;
-  }
-
   /**
-   * The links of a delivery's email or SMS: short when its campaign's links are tracked (null: links
-   * as written), counting clicks unless the client turned click tracking off.
+   * The link tracking of the workspace as it stands (its engagement settings, read once per batch of
+   * messages): what a campaign's and a client's switches can only narrow.
    */
-  forMessage(
-    deliveryId: string,
-    campaign: { clickTracking: boolean },
-    client: { clickTracking: boolean },
-  ): DeliveryLinks | null {
-    return this.tracks(campaign) ? this.forDelivery(deliveryId, { tracked: client.clickTracking }) : null;
-  }
-
-  /**
-   * A letter's links: always short (a person types them, or scans the QR code), counting clicks when
-   * the campaign's are tracked and the client has not turned that off.
-   */
-  forLetter(
-    deliveryId: string,
-    campaign: { clickTracking: boolean },
-    client: { clickTracking: boolean },
-  ): DeliveryLinks {
-    return this.forDelivery(deliveryId, { tracked: this.tracks(campaign) && client.clickTracking });
+  async tracking(manager?: EntityManager): Promise<LinkTracking> {
+    const settings = await this.engagementSettings.get(manager);
+    return new LinkTracking(settings, (id, options) => this.forDelivery(id, options));
   }
 
   /**
@@ -244,7 +226,12 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     );
   }
 
-  /** Where a code leads, counting the click; null for a code that is not one of ours. */
+  /**
+   * Where a code leads, counting the click; null for a code that is not one of ours. A click is a
+   * machine's (machine-click.ts) by its request, by coming within seconds of the sending or the
+   * delivery, or in a burst over the delivery's links — the burst also turns the person's clicks it
+   * caught (not written yet) into the machine's, so a scanner following every link counts no click.
+   */
   async click(
     code: string,
     request: ClickRequest = { method: 'GET', userAgent: null },
@@ -253,19 +240,33 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     if (!SHORT_CODE.test(code)) return null;
     const key = code.slice(0, SHORT_KEY_LENGTH);
     const links = await this.targets.load(key);
-    const target = links?.targets[ALPHABET.indexOf(code[SHORT_KEY_LENGTH])];
+    const index = ALPHABET.indexOf(code[SHORT_KEY_LENGTH]);
+    const target = links?.targets[index];
     if (!target) return null;
     if (!links.tracked) return target;
-    const seen = this.pending.get(key) ?? { clicks: 0, machine: 0, first: null, last: null };
-    if (isMachineClick(request)) seen.machine += 1;
-    else {
-      seen.clicks += 1;
-      seen.first ??= at;
-      seen.last = at;
+    const seen = this.pending.get(key) ?? { people: [], machine: 0 };
+    const now = at.getTime();
+    const recent = this.recent.get(key) ?? new Map<number, number>();
+    const burst = isClickBurst(
+      [...recent].map(([t, when]) => ({ target: t, at: when })),
+      index,
+      now,
+    );
+    if (burst) {
+      // The person's clicks of the burst not written yet were the scanner's too.
+      const caught = seen.people.filter((c) => Math.abs(now - c.at) <= CLICK_BURST_MS);
+      seen.people = seen.people.filter((c) => Math.abs(now - c.at) > CLICK_BURST_MS);
+      seen.machine += caught.length + 1;
+    } else if (isMachineRequest(request) || isScannerTiming(links, at)) {
+      seen.machine += 1;
+    } else {
+      seen.people.push({ target: index, at: now });
     }
+    recent.set(index, Math.max(recent.get(index) ?? 0, now));
+    this.recent.set(key, recent);
     this.pending.set(key, seen);
-    if (this.pending.size >= CLICK_FLUSH_SIZE) void this.flushClicks();
-    else this.timer ??= setTimeout(() => void this.flushClicks(), CLICK_FLUSH_MS).unref();
+    if (this.pending.size >= CLICK_FLUSH_SIZE) void this.flushClicks(false);
+    else this.timer ??= setTimeout(() => void this.flushClicks(false), CLICK_FLUSH_MS).unref();
     return target;
   }
 
@@ -278,7 +279,7 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     const links = await this.targets.load(key);
     if (!links) return false;
     if (!links.tracked) return true;
-    const machine = isMachineOpen(request, links.createdAt, at);
+    const machine = isMachineOpen(request, links.sentAt ?? links.createdAt, at);
     const seen = this.pendingOpens.get(key) ?? { opens: 0, machine: 0, first: null, last: null };
     if (machine) seen.machine += 1;
     else {
@@ -287,29 +288,49 @@ export class ShortLinksService implements BeforeApplicationShutdown {
       seen.last = at;
     }
     this.pendingOpens.set(key, seen);
-    if (this.pendingOpens.size >= CLICK_FLUSH_SIZE) void this.flushClicks();
-    else this.timer ??= setTimeout(() => void this.flushClicks(), CLICK_FLUSH_MS).unref();
+    if (this.pendingOpens.size >= CLICK_FLUSH_SIZE) void this.flushClicks(false);
+    else this.timer ??= setTimeout(() => void this.flushClicks(false), CLICK_FLUSH_MS).unref();
     return true;
   }
 
-  /** Writes the clicks counted so far (on a timer, at shutdown, and for whoever must read them now). */
-  flushClicks(): Promise<void> {
+  /**
+   * Writes the clicks and opens counted so far: all of them (`all`: at shutdown, and for whoever must
+   * read them now), or on the timer only a person's clicks older than a burst (a younger one may yet
+   * turn out to be a scanner's; it waits for the next write).
+   */
+  flushClicks(all = true): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.pending;
-    this.pending = new Map();
+    const settledBefore = all ? Infinity : Date.now() - CLICK_BURST_MS;
+    const rows: { key: string; clicks: number; machine: number; first: Date | null; last: Date | null }[] =
+      [];
+    const waiting = new Map<string, PendingClicks>();
+    for (const [key, c] of this.pending) {
+      const written = c.people.filter((p) => p.at < settledBefore);
+      const kept = c.people.filter((p) => p.at >= settledBefore);
+      if (kept.length > 0) waiting.set(key, { people: kept, machine: 0 });
+      if (written.length === 0 && c.machine === 0) continue;
+      let first = Infinity;
+      let last = -Infinity;
+      for (const p of written) {
+        first = Math.min(first, p.at);
+        last = Math.max(last, p.at);
+      }
+      rows.push({
+        key,
+        clicks: written.length,
+        machine: c.machine,
+        first: written.length ? new Date(first) : null,
+        last: written.length ? new Date(last) : null,
+      });
+    }
+    this.pending = waiting;
+    if (waiting.size > 0) this.timer = setTimeout(() => void this.flushClicks(false), CLICK_FLUSH_MS).unref();
     const opens = this.pendingOpens;
     this.pendingOpens = new Map();
     this.flushing = this.flushing.then(async () => {
       if (opens.size > 0) await this.writeOpens(opens);
-      if (batch.size === 0) return;
-      const rows = [...batch].map(([key, c]) => ({
-        key,
-        clicks: c.clicks,
-        machine: c.machine,
-        first: c.first,
-        last: c.last,
-      }));
+      if (rows.length === 0) return;
       try {
         // The deliveries' counts and their clients' engagement, in one statement.
         await this.dataSource.query(
@@ -384,13 +405,31 @@ export class ShortLinksService implements BeforeApplicationShutdown {
   }
 
   private async load(keys: readonly string[]): Promise<(ResolvedLinks | null)[]> {
-    const rows: { key: string; targets: string[]; tracked: boolean; created_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT key, targets, tracked, created_at FROM delivery_links WHERE key = ANY($1::text[])`,
-        [keys],
-      );
+    const rows: {
+      key: string;
+      targets: string[];
+      tracked: boolean;
+      created_at: Date;
+      sent_at: Date | null;
+      delivered_at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT l.key, l.targets, l.tracked, l.created_at, d.sent_at, d.delivered_at
+         FROM delivery_links l LEFT JOIN deliveries d ON d.id = l.delivery_id
+        WHERE l.key = ANY($1::text[])`,
+      [keys],
+    );
     const found = new Map(
-      rows.map((r) => [r.key, { targets: r.targets, tracked: r.tracked, createdAt: r.created_at }]),
+      rows.map((r) => [
+        r.key,
+        {
+          targets: r.targets,
+          tracked: r.tracked,
+          createdAt: r.created_at,
+          // Not sent yet when it was looked up (a scanner racing the dispatcher): about when it was made.
+          sentAt: r.sent_at ?? r.created_at,
+          deliveredAt: r.delivered_at,
+        },
+      ]),
     );
     return keys.map((k) => found.get(k) ?? null);
   }
@@ -400,8 +439,11 @@ export class ShortLinksService implements BeforeApplicationShutdown {
 interface ResolvedLinks {
   targets: string[];
   tracked: boolean;
-  /** When the message was made (about when it was sent): an open right after is a scanner's. */
+  /** When the message was made. */
   createdAt: Date;
+  /** When it was sent (when made, if not yet): a click or an open right after is a scanner's. */
+  sentAt: Date;
+  deliveredAt: Date | null;
 }
 
 /** A Map that forgets its oldest entries past `limit` (DataLoader's cache, bounded). */

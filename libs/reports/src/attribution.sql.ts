@@ -6,10 +6,8 @@ import { REACHED_STATUSES_SQL } from '@touchbase/runs';
  * t − window < sent_at <= t. `scope` is a boolean over `clients c` (see clientScopeSql).
  */
 
-/** Attribution: a purchase within this many days after a touch is credited to it (by default). */
-export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 30;
-/** The widest window a report may ask for. */
-export const MAX_ATTRIBUTION_WINDOW_DAYS = 365;
+// The default window is the workspace's (engagement settings); these are their bounds and default.
+export { DEFAULT_ATTRIBUTION_WINDOW_DAYS, MAX_ATTRIBUTION_WINDOW_DAYS } from '@touchbase/links';
 
 /** A delivery that can be credited with a purchase (deliveries_client_sent_idx is over exactly these). */
 export const ATTRIBUTABLE_TOUCH_SQL = `d.counts_as_touch AND d.status IN ${REACHED_STATUSES_SQL} AND d.sent_at IS NOT NULL`;

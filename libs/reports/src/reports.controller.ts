@@ -19,7 +19,6 @@ import { HoldoutReportService } from './holdout/holdout-report.service';
 import { MIN_GROUP_CLIENTS } from './holdout/holdout-verdict';
 import { reportTableCsv } from './report-csv';
 import { describeTables, REPORT_TABLES, ReportName, ReportResult } from './report-tables';
-import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from './attribution.sql';
 import { ReportOptions, ReportsService } from './reports.service';
 import { VipCoolingPassResult, VipCoolingService } from './vip-cooling.service';
 
@@ -179,7 +178,7 @@ export class ReportsController {
       'attribution',
       'A touch is a delivery counting as one (service campaigns never do) that reached the client, at its ' +
         "`sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t " +
-        '(default 30 days), and to its campaign and channel; a purchase with no such touch is unattributed ' +
+        '(default: the workspace’s attribution window, 30 days unless set in the engagement settings), and to its campaign and channel; a purchase with no such touch is unattributed ' +
         '(summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches ' +
         "that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of " +
         'them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; ' +
@@ -216,7 +215,7 @@ export class ReportsController {
     @Param('clientId', ParseUUIDPipe) clientId: string,
     @Query() query: ClientAttributionQueryDto,
   ): Promise<ClientAttributionDto> {
-    const windowDays = query.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS;
+    const windowDays = await this.reports.attributionWindowDays(query.windowDays);
     const items = await this.reports.clientAttribution(clientId, windowDays, query.limit);
     return {
       clientId,

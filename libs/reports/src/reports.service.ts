@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { Channel, NotFoundException } from '@touchbase/core';
+import { EngagementSettingsService } from '@touchbase/links';
 import { SegmentsService } from '@touchbase/segments';
 import { parsePeriod, ReportPeriod } from './report-period';
 import { clientScopeSql, ReportFilters, SqlParams } from './report-scope';
@@ -28,12 +29,7 @@ import {
   vipCoolingSql,
   winBackSql,
 } from './reports.sql';
-import {
-  attributionSql,
-  attributionTotalsSql,
-  clientAttributionSql,
-  DEFAULT_ATTRIBUTION_WINDOW_DAYS,
-} from './attribution.sql';
+import { attributionSql, attributionTotalsSql, clientAttributionSql } from './attribution.sql';
 
 export interface ReportOptions extends ReportFilters {
   /** `2026-11`, `2026-Q4`, `2026`; the current month when absent. */
@@ -115,7 +111,13 @@ export class ReportsService {
     private readonly dataSource: DataSource,
     private readonly segments: SegmentsService,
     private readonly config: AppConfig,
+    private readonly engagementSettings: EngagementSettingsService,
   ) {}
+
+  /** The attribution window: the one asked for, else the workspace's (engagement settings, 30 days by default). */
+  async attributionWindowDays(asked?: number): Promise<number> {
+    return asked ?? (await this.engagementSettings.get()).attributionWindowDays;
+  }
 
   get zone(): string {
     return this.config.workspace.timeZone;
@@ -364,7 +366,7 @@ export class ReportsService {
    */
   async attribution(options: ReportOptions, now = new Date()): Promise<ReportResult> {
     const period = parsePeriod(options.period, this.zone, now);
-    const windowDays = options.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS;
+    const windowDays = await this.attributionWindowDays(options.windowDays);
     const currency = this.config.workspace.currency;
     const args = (p: SqlParams) =>
       [p.add(period.from), p.add(period.to), p.add(windowDays, 'int'), p.add(currency, 'text')] as const;
@@ -432,14 +434,14 @@ export class ReportsService {
   /** A client's purchases, newest first, each with the touch it is attributed to (or none). */
   async clientAttribution(
     clientId: string,
-    windowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+    windowDays?: number,
     limit = DEFAULT_LIST_LIMIT,
   ): Promise<ClientPurchaseAttribution[]> {
     const [known] = await this.dataSource.query(`SELECT 1 FROM clients WHERE id = $1`, [clientId]);
     if (!known) throw new NotFoundException('Client', clientId);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       clientAttributionSql('$1::uuid', '$2::int', '$3::int'),
-      [clientId, windowDays, limit],
+      [clientId, await this.attributionWindowDays(windowDays), limit],
     );
     return rows.map((r) => ({
       purchaseId: r.purchaseId as string,

@@ -49,9 +49,10 @@ export class SmsPreviewService {
       meta: r.meta ?? {},
     }));
     const { ready } = await this.preparer.prepare(items, manager);
+    const tracking = await this.shortLinks.tracking(manager);
     // Counted as sent: with short links of the same length as the real ones (not saved, never clicked).
     const links = (item: PreparedDelivery) =>
-      this.shortLinks.tracks(item.campaign)
+      tracking.tracks(item.campaign)
         ? (text: string) => this.shortLinks.forDelivery(item.id).text(text)
         : undefined;
     return new Map(

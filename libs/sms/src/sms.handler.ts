@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@touchbase/config';
 import { Channel, mapWithConcurrency, RateLimiter, Semaphore } from '@touchbase/core';
 import { ChannelHandler, DispatchOutcome, HandlesChannel, PreparedDelivery } from '@touchbase/dispatch';
-import { DeliveryLinks, ShortLinksService } from '@touchbase/links';
+import { DeliveryLinks, LinkTracking, ShortLinksService } from '@touchbase/links';
 import { TemplateRenderer } from '@touchbase/templates';
 import { SmsDriver, SmsSendError } from './drivers/sms-driver';
 import { SmsConsentService } from './sms-consent.service';
@@ -44,7 +44,14 @@ export class SmsHandler extends ChannelHandler {
     const deadline = Date.now() + this.config.dispatch.batchSeconds * 1000;
     const limiter = this.limiterFor(this.driver.sender);
     // Rendered first (with their short links, made to work before any message goes out), then sent.
-    const links = items.map((item) => this.shortLinks.forMessage(item.id, item.campaign, item.client));
+    let tracking: LinkTracking;
+    try {
+      tracking = await this.shortLinks.tracking();
+    } catch (e) {
+      const error = `Could not read the workspace's link tracking: ${e instanceof Error ? e.message : String(e)}`;
+      return items.map(() => ({ kind: 'retry', error }));
+    }
+    const links = items.map((item) => tracking.forMessage(item.id, item.campaign, item.client));
     const composed = items.map((item, i) =>
       composeSms(
         this.renderer,

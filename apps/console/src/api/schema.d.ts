@@ -1220,7 +1220,7 @@ export interface paths {
         };
         /**
          * Attribution: the purchases of the period credited to the last touch before each, per campaign and channel
-         * @description A touch is a delivery counting as one (service campaigns never do) that reached the client, at its `sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t (default 30 days), and to its campaign and channel; a purchase with no such touch is unattributed (summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = purchasers / touched.
+         * @description A touch is a delivery counting as one (service campaigns never do) that reached the client, at its `sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t (default: the workspace’s attribution window, 30 days unless set in the engagement settings), and to its campaign and channel; a purchase with no such touch is unattributed (summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = purchasers / touched.
          *
          *     Tables: `byCampaign` (campaignId, campaignName, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate); `byChannel` (channel, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate).
          *
@@ -1817,6 +1817,27 @@ export interface paths {
         put?: never;
         /** Count the clients that unsaved rules match now, with the first 20 by name */
         post: operations["Segments_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The engagement settings: click and open tracking for the workspace, the attribution window */
+        get: operations["EngagementSettings_get"];
+        /**
+         * Change the engagement settings (the fields sent; the others stay)
+         * @description Applies to messages sent from now on, and to reports asked for from now on.
+         */
+        put: operations["EngagementSettings_set"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3669,6 +3690,17 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
         };
+        EngagementSettingsDto: {
+            /**
+             * @description Days after a touch a purchase is credited to it: the attribution reports’ window unless one is asked for
+             * @default 30
+             */
+            attributionWindowDays: number;
+            /** @description Links in messages go through short links that count clicks. The outer switch: a campaign and a client (in the portal) can only turn tracking off. Default: CLICK_TRACKING (on) */
+            clickTracking: boolean;
+            /** @description Emails of campaigns that ask for it carry an open pixel (only with click tracking on). Default: OPEN_TRACKING (off) */
+            openTracking: boolean;
+        };
         ErrorResponseDto: {
             /** @description Field-level problems for validation errors, otherwise context about the error. */
             details?: components["schemas"]["FieldErrorDto"][] | Record<string, never>;
@@ -3756,10 +3788,15 @@ export interface components {
             testShare: number;
             /** Format: date-time */
             testStartedAt: string;
+            /** @description Test deliveries not sent yet (queued or being sent): the window runs from the last one’s sending */
+            testUnsent: number;
             variants: components["schemas"]["VariantResultDto"][];
             /** @enum {string} */
             whenNotSignificant: "best" | "first";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the test window ends: the window’s hours after the last test delivery was sent (until then, planned from the planning)
+             */
             windowEndsAt: string;
             windowHours: number;
             /** @enum {string|null} */
@@ -5428,6 +5465,14 @@ export interface components {
              * @example 0.05
              */
             share: number;
+        };
+        UpdateEngagementSettingsDto: {
+            /** @example 30 */
+            attributionWindowDays?: number;
+            /** @description Click tracking for the workspace */
+            clickTracking?: boolean;
+            /** @description Open tracking for the workspace */
+            openTracking?: boolean;
         };
         UpdatePortalContactDto: {
             address?: components["schemas"]["PortalAddressDto"];
@@ -10263,7 +10308,7 @@ export interface operations {
                 segment?: string;
                 /** @description CSV only: which of the report's tables (default: the first) */
                 table?: string;
-                /** @description Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with t − windowDays < sent_at ≤ t */
+                /** @description Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with t − windowDays < sent_at ≤ t. Default: the workspace’s attribution window (engagement settings; 30 days unless set) */
                 windowDays?: number;
             };
             header?: never;
@@ -12412,6 +12457,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SegmentPreviewDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    EngagementSettings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngagementSettingsDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    EngagementSettings_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEngagementSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngagementSettingsDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */

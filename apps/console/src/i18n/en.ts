@@ -9,6 +9,7 @@ import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
 import * as consent from './sections/consent';
 import * as engagement from './sections/engagement';
+import * as engagementSettings from './sections/engagement-settings';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -333,6 +334,7 @@ export const en: Messages = {
   suppression: suppression.en,
   consent: consent.en,
   engagement: engagement.en,
+  engagementSettings: engagementSettings.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,
   calls: calls.en,

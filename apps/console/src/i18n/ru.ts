@@ -10,6 +10,7 @@ import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
 import * as consent from './sections/consent';
 import * as engagement from './sections/engagement';
+import * as engagementSettings from './sections/engagement-settings';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
 import * as reports from './sections/reports';
@@ -334,6 +335,7 @@ export const ru = {
   suppression: suppression.ru,
   consent: consent.ru,
   engagement: engagement.ru,
+  engagementSettings: engagementSettings.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,
   calls: calls.ru,

@@ -38,6 +38,7 @@ import { useConsentText, useReasonText } from '../texts';
 import { ClientEditor } from './ClientEditor';
 import { ClientAttributionCard } from './clients/ClientAttributionCard';
 import { ClientConsentProofCard } from './clients/ClientConsentProofCard';
+import { DeliveryEngagement } from './clients/DeliveryEngagement';
 
 const STATUS_COLOURS: Record<string, string> = {
   sent: TAG.blue,
@@ -495,6 +496,7 @@ function TimelineCard({ id }: { id: string }) {
                 <Typography.Text type="secondary">{t('client.why', { why })}</Typography.Text>
               </div>
             )}
+            <DeliveryEngagement value={d.engagement} />
           </>
         );
       }

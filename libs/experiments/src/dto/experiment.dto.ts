@@ -213,7 +213,11 @@ export class ExperimentResultsDto {
   @ApiProperty() sendWinnerToRest!: boolean;
   @ApiProperty({ enum: NotSignificantChoice }) whenNotSignificant!: NotSignificantChoice;
   @ApiProperty() testStartedAt!: Date;
-  @ApiProperty() windowEndsAt!: Date;
+  @ApiProperty({
+    description:
+      'When the test window ends: the window’s hours after the last test delivery was sent (until then, planned from the planning)',
+  })
+  windowEndsAt!: Date;
   @ApiProperty({ type: Date, nullable: true }) decidedAt!: Date | null;
   @ApiProperty({ type: String, nullable: true, enum: VARIANT_KEYS }) winner!: string | null;
   @ApiProperty({ type: String, nullable: true, enum: WinnerBasis }) winnerBasis!: WinnerBasis | null;
@@ -222,6 +226,11 @@ export class ExperimentResultsDto {
   @ApiProperty({ description: 'The p-value is under the significance level' }) significant!: boolean;
   @ApiProperty() significanceLevel!: number;
   @ApiProperty({ description: 'Deliveries of the rest still waiting for the winner' }) held!: number;
+  @ApiProperty({
+    description:
+      'Test deliveries not sent yet (queued or being sent): the window runs from the last one’s sending',
+  })
+  testUnsent!: number;
   @ApiProperty({
     type: Number,
     nullable: true,
@@ -236,6 +245,7 @@ export class ExperimentResultsDto {
     run: ExperimentRun,
     live: { figures: VariantFigures[]; pValue: number | null },
     held: number,
+    testUnsent: number,
     significanceLevel: number,
     currency: string,
   ): ExperimentResultsDto {
@@ -259,6 +269,7 @@ export class ExperimentResultsDto {
       significant: pValue !== null && pValue < significanceLevel,
       significanceLevel,
       held,
+      testUnsent,
       restCount: run.restCount,
       currency,
       variants: d.variants.map((v) => ({ ...figures.get(v.key)!, name: v.name, share: v.share })),

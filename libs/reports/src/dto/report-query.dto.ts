@@ -158,7 +158,8 @@ export class AttributionQueryDto extends PeriodReportQueryDto {
     default: DEFAULT_ATTRIBUTION_WINDOW_DAYS,
     description:
       "Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with " +
-      't − windowDays < sent_at ≤ t',
+      't − windowDays < sent_at ≤ t. Default: the workspace’s attribution window (engagement settings; 30 days ' +
+      'unless set)',
   })
   @IsOptional()
   @Type(() => Number)

@@ -19,6 +19,23 @@ export const ru = {
     untracked: 'Переходы в этом запуске не учитываются: отслеживание выключено для кампании или клиентов.',
     note: 'Доля перешедших — от сообщений с учётом переходов. Открытия машинами (Apple Mail, антивирусные сканеры) не считаются откликом.',
   },
+  timeline: {
+    clicks_one: '{{count}} переход по ссылке',
+    clicks_few: '{{count}} перехода по ссылкам',
+    clicks_many: '{{count}} переходов по ссылкам',
+    clicks_other: '{{count}} перехода по ссылкам',
+    clickedAt: 'первый {{first}}, последний {{last}}',
+    noClicks: 'Переходов не было',
+    untracked: 'Переходы не учитываются: отслеживание выключено для клиента или кампании',
+    opened_one: 'Открыто {{at}}',
+    opened_few: 'Открыто {{count}} раза, впервые {{at}}',
+    opened_many: 'Открыто {{count}} раз, впервые {{at}}',
+    opened_other: 'Открыто {{count}} раза, впервые {{at}}',
+    machineClicks: 'Переходы машинами: {{count}}',
+    machineOpens: 'Открытия машинами: {{count}}',
+    machineHint:
+      'Антивирусные сканеры почты, Apple Mail и боты открывают письма и ссылки сами; такие переходы и открытия не считаются откликом клиента.',
+  },
 };
 
 export const en: Texts<typeof ru> = {
@@ -38,5 +55,22 @@ export const en: Texts<typeof ru> = {
     byChannel: 'Engagement by channel',
     untracked: 'Clicks are not counted in this run: tracking is off for the campaign or its clients.',
     note: 'The click rate is of the messages whose clicks are counted. Opens by machines (Apple Mail, security scanners) are not engagement.',
+  },
+  timeline: {
+    clicks_one: '{{count}} click',
+    clicks_few: '{{count}} clicks',
+    clicks_many: '{{count}} clicks',
+    clicks_other: '{{count}} clicks',
+    clickedAt: 'first {{first}}, last {{last}}',
+    noClicks: 'No clicks',
+    untracked: 'Clicks not counted: tracking is off for the client or the campaign',
+    opened_one: 'Opened {{at}}',
+    opened_few: 'Opened {{count}} times, first {{at}}',
+    opened_many: 'Opened {{count}} times, first {{at}}',
+    opened_other: 'Opened {{count}} times, first {{at}}',
+    machineClicks: 'Machine clicks: {{count}}',
+    machineOpens: 'Machine opens: {{count}}',
+    machineHint:
+      'Mail security scanners, Apple Mail and bots open messages and follow links by themselves; such clicks and opens are not the client’s engagement.',
   },
 };

@@ -48,19 +48,19 @@ function AttributionCard({ campaignId }: { campaignId: string }) {
   const { t } = useTranslation();
   const periods = recentPeriods();
   const [period, setPeriod] = useState(periods[0]);
-  const [windowDays, setWindowDays] = useState(DEFAULT_ATTRIBUTION_WINDOW);
-  const query = { period, windowDays: String(windowDays) };
+  // Until one is chosen, the workspace's window (the API's default: engagement settings).
+  const [chosen, setWindowDays] = useState<number | null>(null);
+  const query: Record<string, string> = chosen === null ? { period } : { period, windowDays: String(chosen) };
   const report = useQuery({
     queryKey: ['reports', 'attribution', query],
     queryFn: () => fetchReport('attribution', query),
     placeholderData: keepPreviousData,
   });
+  const windowDays = chosen ?? Number(report.data?.summary.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW);
   const currency = (report.data?.summary.currency as string | undefined) ?? null;
   const format = useAttributionFormat(currency);
   const row = report.data?.tables.byCampaign?.find((r) => r.campaignId === campaignId);
-  const reportLink = `/reports/attribution?period=${period}${
-    windowDays === DEFAULT_ATTRIBUTION_WINDOW ? '' : `&windowDays=${windowDays}`
-  }`;
+  const reportLink = `/reports/attribution?period=${period}${chosen === null ? '' : `&windowDays=${chosen}`}`;
 
   return (
     <Card

@@ -18,6 +18,7 @@ const ReportChart = lazy(() => import('./ReportChart'));
 
 /** The windows offered; the API takes 1–365 days, a link may carry any of them. */
 export const ATTRIBUTION_WINDOWS = [7, 14, 30, 60, 90, 180];
+/** The window shown before the report (and the workspace's window with it) has been read. */
 export const DEFAULT_ATTRIBUTION_WINDOW = 30;
 
 export type AttributionGrouping = 'campaign' | 'channel';
@@ -85,14 +86,19 @@ export function AttributionWindowSelect({
 export function AttributionReport() {
   const { t } = useTranslation();
   const { get, set } = useReportParams();
-  const windowDays = Number(get('windowDays') ?? DEFAULT_ATTRIBUTION_WINDOW);
+  // The window a link asks for, else the workspace's (the API's default: engagement settings).
+  const asked = get('windowDays');
   const by: AttributionGrouping = get('by') === 'channel' ? 'channel' : 'campaign';
-  const query = { ...reportQuery([...FILTERS], get), windowDays: String(windowDays) };
+  const filters = reportQuery([...FILTERS], get);
+  const fetched = asked ? { ...filters, windowDays: asked } : filters;
   const report = useQuery({
-    queryKey: ['reports', 'attribution', query],
-    queryFn: () => fetchReport('attribution', query),
+    queryKey: ['reports', 'attribution', fetched],
+    queryFn: () => fetchReport('attribution', fetched),
     placeholderData: keepPreviousData,
   });
+  const windowDays = Number(asked ?? report.data?.summary.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW);
+  // The CSV of what is shown: with the window the report was read with.
+  const query = { ...filters, windowDays: String(windowDays) };
 
   return (
     <>
@@ -109,7 +115,7 @@ export function AttributionReport() {
           <AttributionWindowSelect
             id="attribution-window"
             value={windowDays}
-            onChange={(d) => set({ windowDays: d === DEFAULT_ATTRIBUTION_WINDOW ? null : d })}
+            onChange={(d) => set({ windowDays: d })}
           />
         </Form.Item>
         <Form.Item label={t('attribution.by')}>

@@ -8,6 +8,7 @@ import { PageTitle } from '../../components/Shell';
 import { DeliverabilityCard } from './DeliverabilityCard';
 import { SuppressionCard } from './SuppressionCard';
 import { ControlGroupCard } from './ControlGroup';
+import { EngagementSettingsCard } from './EngagementSettingsCard';
 
 /** Each settings screen: who sees it, and who may change it (the API refuses the others). */
 const SCREENS: {
@@ -59,6 +60,7 @@ export default function Settings() {
       {role === 'admin' && <DeliverabilityCard />}
       {role === 'admin' && <SuppressionCard />}
       <ControlGroupCard />
+      <EngagementSettingsCard />
       <p style={{ marginTop: 16 }}>
         <a href="/docs">{t('coming.docs')}</a>
       </p>
