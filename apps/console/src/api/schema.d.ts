@@ -643,6 +643,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert clients in bulk by external reference (CRM sync); bad records reported, good ones kept
+         * @description Up to 10000 records, each keyed by `externalRef`: a new reference creates a client (name required), a known one updates it. A field left out keeps what is stored; null clears it. Each record is validated on its own: the answer counts created, updated, unchanged and failed records, with one error per bad field and record index. client.created / client.updated webhooks are emitted in the same transaction. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["Clients_upsertMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove clients by external reference: archive (default) or erase
+         * @description `archive` keeps the client for history and reports but never contacts it again (client.updated, `changed: ["archivedAt"]`); `erase` wipes personal data for the right to erasure (admins only, irreversible; client.erased). Unknown references are reported by index.
+         */
+        post: operations["Clients_removeMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/reassign-owner": {
         parameters: {
             query?: never;
@@ -1124,6 +1164,23 @@ export interface paths {
          * @description Each item is validated on its own: the response counts created, updated (known externalId, new data), unchanged (known externalId, same data) and failed items, with one error per bad field and item index. The affected clients' purchase statistics, category and stage are recomputed in the same transaction. Revenue counts purchases in the workspace currency only.
          */
         post: operations["Purchases_ingest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchases/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete purchases by externalId (cancelled in the ERP); their clients are reclassified */
+        post: operations["Purchases_removeMany"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3511,7 +3568,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            error: "validation_failed" | "malformed_request" | "unauthorized" | "forbidden" | "csrf_failed" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
+            error: "validation_failed" | "malformed_request" | "unauthorized" | "forbidden" | "csrf_failed" | "not_found" | "conflict" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
             /** @example The request is invalid: email */
             message: string;
             /** @example 400 */
@@ -4188,6 +4245,21 @@ export interface components {
              */
             purchasedAt: string;
         };
+        PurchaseItemErrorDto: {
+            /** @example currency */
+            field: string;
+            /** @description Position of the item in `items`, from 0 */
+            index: number;
+            /** @example currency must be an ISO 4217 code such as RUB, USD, EUR */
+            message: string;
+        };
+        PurchaseRemovalResultDto: {
+            deleted: number;
+            errors: components["schemas"]["PurchaseItemErrorDto"][];
+            /** @description Ids no purchase has; each has an entry in errors */
+            failed: number;
+            total: number;
+        };
         PutEditionDto: {
             /** @description The body, in order */
             blocks: components["schemas"]["EditionBlockDto"][];
@@ -4240,6 +4312,37 @@ export interface components {
             notes?: string;
             /** @enum {string} */
             outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined";
+        };
+        RemoveClientsDto: {
+            /**
+             * @example [
+             *       "CRM-000123"
+             *     ]
+             */
+            externalRefs: string[];
+            /**
+             * @default archive
+             * @enum {string}
+             */
+            mode: "archive" | "erase";
+        };
+        RemoveClientsResultDto: {
+            errors: components["schemas"]["SyncRecordErrorDto"][];
+            /** @description References no client has */
+            failed: number;
+            /** @description Archived (or erased) by this call */
+            removed: number;
+            total: number;
+            /** @description Already archived (or erased) before */
+            unchanged: number;
+        };
+        RemovePurchasesDto: {
+            /**
+             * @example [
+             *       "ERP-INV-2025-000123"
+             *     ]
+             */
+            externalIds: string[];
         };
         RemoveSuppressionDto: {
             /** @description Why the address may be contacted again (required) */
@@ -4861,6 +4964,92 @@ export interface components {
             responses: number;
             /** @description Whether more answers match than are listed (use CSV for all) */
             truncated: boolean;
+        };
+        SyncClientItemDto: {
+            address?: components["schemas"]["AddressDto"];
+            /** @description true archives the client (nothing is sent to it); false brings it back */
+            archived?: boolean;
+            /**
+             * @description Wins over the computed category
+             * @enum {string|null}
+             */
+            categoryOverride?: "A" | "B" | "C" | "VIP" | null;
+            /**
+             * @description A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name
+             * @example Петрова Анна Сергеевна
+             */
+            contactName?: string | null;
+            /** @example info@romashka.ru */
+            email?: string | null;
+            /**
+             * @description The id in the CRM/ERP: the key of the upsert
+             * @example CRM-000123
+             */
+            externalRef: string;
+            /** @enum {string} */
+            kind?: "company" | "person";
+            /** @enum {string} */
+            locale?: "ru" | "en";
+            /**
+             * @description Required for a new client
+             * @example ООО «Ромашка»
+             */
+            name?: string;
+            /**
+             * @description The account manager by their staff email (or give ownerId)
+             * @example anna@touchbase.example
+             */
+            ownerEmail?: string | null;
+            /**
+             * Format: uuid
+             * @description The account manager (a staff member)
+             */
+            ownerId?: string | null;
+            /**
+             * @description Any format; stored as E.164
+             * @example +7 912 345-67-89
+             */
+            phone?: string | null;
+            /**
+             * @example [
+             *       "dealer",
+             *       "ural"
+             *     ]
+             */
+            tags?: string[];
+            /** @example Asia/Yekaterinburg */
+            timeZone?: string | null;
+            /** @description Manual VIP flag */
+            vip?: boolean;
+        };
+        SyncClientsDto: {
+            /** @description Up to 10000 clients, each keyed by externalRef */
+            items: components["schemas"]["SyncClientItemDto"][];
+        };
+        SyncClientsResultDto: {
+            /** @description New references */
+            created: number;
+            errors: components["schemas"]["SyncRecordErrorDto"][];
+            /** @description Records not written; each has one or more entries in errors */
+            failed: number;
+            total: number;
+            /** @description Known references, same data: nothing written */
+            unchanged: number;
+            /** @description Known references with new data */
+            updated: number;
+        };
+        SyncRecordErrorDto: {
+            /** @description The record’s reference, when it has one */
+            externalRef: string | null;
+            /**
+             * @description The field at fault; empty for the whole record
+             * @example email
+             */
+            field: string;
+            /** @description Position of the record in the request, from 0 */
+            index: number;
+            /** @example email must be an email address */
+            message: string;
         };
         TemplateDto: {
             body: string;
@@ -5505,6 +5694,12 @@ export interface components {
             eventTypes: ("client.created" | "client.updated" | "client.erased" | "preferences.changed" | "delivery.sent" | "delivery.delivered" | "delivery.bounced" | "delivery.failed" | "link.clicked" | "call.outcome" | "letter.mailed" | "letter.returned" | "survey.answered" | "run.completed")[];
             failingSince: string | null;
             id: string;
+            /** @description The last attempt of its newest failing event */
+            lastFailureAt: string | null;
+            /** @description The answer to that attempt (null: no answer) */
+            lastFailureStatusCode: number | null;
+            /** @description When its newest delivered event arrived */
+            lastSuccessAt: string | null;
             url: string;
         };
         WebhookEndpointWithSecretDto: {
@@ -5517,6 +5712,12 @@ export interface components {
             eventTypes: ("client.created" | "client.updated" | "client.erased" | "preferences.changed" | "delivery.sent" | "delivery.delivered" | "delivery.bounced" | "delivery.failed" | "link.clicked" | "call.outcome" | "letter.mailed" | "letter.returned" | "survey.answered" | "run.completed")[];
             failingSince: string | null;
             id: string;
+            /** @description The last attempt of its newest failing event */
+            lastFailureAt: string | null;
+            /** @description The answer to that attempt (null: no answer) */
+            lastFailureStatusCode: number | null;
+            /** @description When its newest delivered event arrived */
+            lastSuccessAt: string | null;
             /**
              * @description Shown only now (on create and rotate): whsec_<base64>
              * @example whsec_…
@@ -8067,6 +8268,164 @@ export interface operations {
             };
         };
     };
+    Clients_upsertMany: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (up to 255 printable characters), e.g. a hash of the batch. A retry with the same key and body within 24 h returns the stored answer (header Idempotent-Replayed: true) and changes nothing twice; the same key with another body is refused with 422; while the first call runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncClientsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncClientsResultDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Conflicts with existing data
+             *
+             *     A call with this Idempotency-Key is running
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Clients_removeMany: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (up to 255 printable characters), e.g. a hash of the batch. A retry with the same key and body within 24 h returns the stored answer (header Idempotent-Replayed: true) and changes nothing twice; the same key with another body is refused with 422; while the first call runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveClientsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoveClientsResultDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Conflicts with existing data
+             *
+             *     A call with this Idempotency-Key is running
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Clients_reassignOwner: {
         parameters: {
             query?: never;
@@ -9745,7 +10104,10 @@ export interface operations {
     Purchases_ingest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (up to 255 printable characters), e.g. a hash of the batch. A retry with the same key and body within 24 h returns the stored answer (header Idempotent-Replayed: true) and changes nothing twice; the same key with another body is refused with 422; while the first call runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9755,11 +10117,76 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A call with this Idempotency-Key is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Purchases_removeMany: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (up to 255 printable characters), e.g. a hash of the batch. A retry with the same key and body within 24 h returns the stored answer (header Idempotent-Replayed: true) and changes nothing twice; the same key with another body is refused with 422; while the first call runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemovePurchasesDto"];
+            };
+        };
+        responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PurchaseRemovalResultDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -9781,6 +10208,24 @@ export interface operations {
             };
             /** @description The key's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A call with this Idempotency-Key is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
