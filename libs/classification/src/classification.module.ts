@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientHooksModule } from '@touchbase/clients';
+import { IdempotencyModule } from '@touchbase/idempotency';
 import { SettingsModule } from '@touchbase/settings';
 import { ClassificationNightlyJob } from './classification-nightly.job';
 import { ClassificationController } from './classification.controller';
@@ -21,7 +22,7 @@ export class ClassificationCoreModule {}
 
 /** Purchases, A/B/C/VIP classification and stages: the services and the admin API. */
 @Module({
-  imports: [ClassificationCoreModule],
+  imports: [ClassificationCoreModule, IdempotencyModule],
   controllers: [PurchasesController, ClassificationController],
   exports: [ClassificationCoreModule],
 })

@@ -224,3 +224,8 @@ export const RECOMPUTE_SQL = `
          (SELECT count(*) FROM changed WHERE old_category IS DISTINCT FROM new_category)::int AS category_changes,
          (SELECT count(*) FROM history)::int AS stage_changes,
          (SELECT count(*) FROM category_changes)::int AS category_rows`;
+
+/** Deletes the purchases with these external ids ($1), returning each one's id and client. */
+export const DELETE_PURCHASES_BY_EXTERNAL_ID_SQL = `
+  DELETE FROM purchases WHERE external_id = ANY($1::text[])
+  RETURNING external_id, client_id`;

@@ -1,13 +1,16 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyStaff, FieldError, Roles, StaffRole, ValidationException } from '@touchbase/core';
 import { ApiErrors } from '@touchbase/http';
+import { Idempotent } from '@touchbase/idempotency';
 import {
   CreatePurchasesDto,
   ListPurchasesQueryDto,
   PurchaseBatchResultDto,
   PurchaseDto,
   PurchaseListDto,
+  PurchaseRemovalResultDto,
+  RemovePurchasesDto,
 } from './dto/purchase.dto';
 import { parseDateBound } from './purchase-item.parser';
 import { PurchasesService } from './purchases.service';
@@ -22,6 +25,7 @@ export class PurchasesController {
   @Post()
   @HttpCode(200)
   @Roles(StaffRole.SalesOps)
+  @Idempotent()
   @ApiOperation({
     summary:
       'Add or update purchases in bulk (idempotent by externalId); bad items are reported, good ones kept',
@@ -33,6 +37,18 @@ export class PurchasesController {
   })
   ingest(@Body() dto: CreatePurchasesDto): Promise<PurchaseBatchResultDto> {
     return this.purchases.ingest(dto.items);
+  }
+
+  @Post('bulk-delete')
+  @HttpCode(200)
+  @Roles(StaffRole.SalesOps)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Delete purchases by externalId (cancelled in the ERP); their clients are reclassified',
+  })
+  @ApiOkResponse({ type: PurchaseRemovalResultDto })
+  removeMany(@Body() dto: RemovePurchasesDto): Promise<PurchaseRemovalResultDto> {
+    return this.purchases.removeByExternalIds(dto.externalIds);
   }
 
   @Get()

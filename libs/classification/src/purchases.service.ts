@@ -3,8 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { decodeCursor, encodeCursor, Page } from '@touchbase/core';
+import { rowsOf } from '@touchbase/database';
 import { ClassificationService } from './classification.service';
-import { LIST_PURCHASES_SQL, RESOLVE_CLIENTS_SQL, UPSERT_PURCHASES_SQL } from './classification.sql';
+import {
+  DELETE_PURCHASES_BY_EXTERNAL_ID_SQL,
+  LIST_PURCHASES_SQL,
+  RESOLVE_CLIENTS_SQL,
+  UPSERT_PURCHASES_SQL,
+} from './classification.sql';
 import { Purchase } from './entities/purchase.entity';
 import {
   parsePurchaseItem,
@@ -46,6 +52,14 @@ export interface PurchaseBatchResult {
   created: number;
   updated: number;
   unchanged: number;
+  failed: number;
+  errors: PurchaseBatchError[];
+}
+
+export interface PurchaseRemovalResult {
+  total: number;
+  deleted: number;
+  /** External ids no purchase has (already deleted, or never sent). */
   failed: number;
   errors: PurchaseBatchError[];
 }
@@ -197,6 +211,39 @@ export class PurchasesService {
       await this.classification.recompute({ clientIds: affectedClientIds }, manager);
     }
     return { outcomes, affectedClientIds };
+  }
+
+  /**
+   * Deletes purchases by their external ids (a document cancelled in the ERP) and recomputes their
+   * clients' statistics, category and stage in the same transaction. Unknown ids are reported by index.
+   */
+  async removeByExternalIds(externalIds: string[]): Promise<PurchaseRemovalResult> {
+    const ids = externalIds.map((id) => id.trim());
+    return this.dataSource.transaction(async (manager) => {
+      const deleted = rowsOf<{ external_id: string; client_id: string }>(
+        await manager.query(DELETE_PURCHASES_BY_EXTERNAL_ID_SQL, [ids]),
+      );
+      const gone = new Set(deleted.map((d) => d.external_id));
+      const result: PurchaseRemovalResult = {
+        total: ids.length,
+        deleted: deleted.length,
+        failed: 0,
+        errors: [],
+      };
+      ids.forEach((id, index) => {
+        if (!gone.has(id)) {
+          result.failed += 1;
+          result.errors.push({
+            index,
+            field: 'externalIds',
+            message: `no purchase has the externalId ${id}`,
+          });
+        }
+      });
+      const clientIds = [...new Set(deleted.map((d) => d.client_id))];
+      if (clientIds.length > 0) await this.classification.recompute({ clientIds }, manager);
+      return result;
+    });
   }
 
   async list(filter: ListPurchasesFilter): Promise<Page<Purchase>> {

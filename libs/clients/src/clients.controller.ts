@@ -10,12 +10,22 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AnyStaff, Roles, StaffRole } from '@touchbase/core';
-import { ApiErrors, PageQueryDto } from '@touchbase/http';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AnyStaff, DomainException, ErrorCode, Roles, StaffRole } from '@touchbase/core';
+import { ApiErrors, PageQueryDto, validateBodyShallow } from '@touchbase/http';
+import { Idempotent } from '@touchbase/idempotency';
 import { CurrentStaff, StaffMember } from '@touchbase/staff';
 import type { Response } from 'express';
+import { ClientSyncService } from './client-sync.service';
 import { ClientsService, PersonalDataExport } from './clients.service';
+import {
+  ClientRemovalMode,
+  MAX_SYNC_RECORDS,
+  RemoveClientsDto,
+  RemoveClientsResultDto,
+  SyncClientsDto,
+  SyncClientsResultDto,
+} from './dto/client-sync.dto';
 import {
   ClientHistoryEntryDto,
   ClientListDto,
@@ -37,6 +47,7 @@ export class ClientsController {
   constructor(
     private readonly clients: ClientsService,
     private readonly timeline: TimelineService,
+    private readonly sync: ClientSyncService,
   ) {}
 
   @Get()
@@ -54,6 +65,54 @@ export class ClientsController {
   @ApiErrors(409)
   async create(@Body() dto: CreateClientDto, @CurrentStaff() staff: StaffMember): Promise<ClientResponseDto> {
     return ClientResponseDto.from(await this.clients.create(dto, staff.id));
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @Roles(StaffRole.SalesOps)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Upsert clients in bulk by external reference (CRM sync); bad records reported, good ones kept',
+    description:
+      `Up to ${MAX_SYNC_RECORDS} records, each keyed by \`externalRef\`: a new reference creates a client ` +
+      '(name required), a known one updates it. A field left out keeps what is stored; null clears it. ' +
+      'Each record is validated on its own: the answer counts created, updated, unchanged and failed records, ' +
+      'with one error per bad field and record index. client.created / client.updated webhooks are emitted ' +
+      'in the same transaction. Send `Idempotency-Key` to make retries safe.',
+  })
+  @ApiErrors(409, 413)
+  @ApiOkResponse({ type: SyncClientsResultDto })
+  @ApiBody({ type: SyncClientsDto })
+  upsertMany(@Body() body: unknown, @CurrentStaff() staff: StaffMember): Promise<SyncClientsResultDto> {
+    // Checked here, not by the global pipe: its transform of 10,000 records alone would take seconds.
+    return this.sync.upsert(validateBodyShallow(SyncClientsDto, body).items, staff.id);
+  }
+
+  @Post('bulk-delete')
+  @HttpCode(200)
+  @Roles(StaffRole.SalesOps)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Remove clients by external reference: archive (default) or erase',
+    description:
+      '`archive` keeps the client for history and reports but never contacts it again (client.updated, ' +
+      '`changed: ["archivedAt"]`); `erase` wipes personal data for the right to erasure (admins only, ' +
+      'irreversible; client.erased). Unknown references are reported by index.',
+  })
+  @ApiErrors(409)
+  @ApiOkResponse({ type: RemoveClientsResultDto })
+  removeMany(
+    @Body() dto: RemoveClientsDto,
+    @CurrentStaff() staff: StaffMember,
+  ): Promise<RemoveClientsResultDto> {
+    const mode = dto.mode ?? ClientRemovalMode.Archive;
+    if (mode === ClientRemovalMode.Erase && staff.role !== StaffRole.Admin) {
+      throw new DomainException(ErrorCode.Forbidden, 'Erasing clients needs the admin role', {
+        required: [StaffRole.Admin],
+        actual: staff.role,
+      });
+    }
+    return this.sync.remove(dto.externalRefs, mode);
   }
 
   @Post('reassign-owner')

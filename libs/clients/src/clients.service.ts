@@ -350,39 +350,42 @@ export class ClientsService {
    * reports still add up. The client is archived and opted out, so nothing is ever sent again.
    */
   async erase(id: string): Promise<Client> {
-    return this.dataSource.transaction(async (manager) => {
-      const client = await manager
-        .getRepository(Client)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!client) throw new NotFoundException('Client', id);
-      if (client.erasedAt) return this.get(id, manager);
-      const now = new Date();
-      await manager.getRepository(Client).update(
-        { id },
-        {
-          externalRef: null,
-          name: '[erased]',
-          email: null,
-          phone: null,
-          phoneMobile: null,
-          contactName: null,
-          addressRecipient: null,
-          addressLines: [],
-          addressCity: null,
-          addressRegion: null,
-          addressPostalCode: null,
-          tags: [],
-          contactFlags: [],
-          archivedAt: client.archivedAt ?? now,
-          erasedAt: now,
-        },
-      );
-      // Preferences (opted out, the consent log's personal data) and purchases: their owners' hooks.
-      await this.erasureHooks.run(manager, id);
-      await eraseWebhookPayloads(manager, id);
-      await emit(manager, [{ type: WebhookEventType.ClientErased, clientId: id, payload: { clientId: id } }]);
-      return this.get(id, manager);
-    });
+    return this.dataSource.transaction((manager) => this.eraseWith(manager, id));
+  }
+
+  /** Erasure inside the caller's transaction (a bulk removal erases many in one). */
+  async eraseWith(manager: EntityManager, id: string): Promise<Client> {
+    const client = await manager
+      .getRepository(Client)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!client) throw new NotFoundException('Client', id);
+    if (client.erasedAt) return this.get(id, manager);
+    const now = new Date();
+    await manager.getRepository(Client).update(
+      { id },
+      {
+        externalRef: null,
+        name: '[erased]',
+        email: null,
+        phone: null,
+        phoneMobile: null,
+        contactName: null,
+        addressRecipient: null,
+        addressLines: [],
+        addressCity: null,
+        addressRegion: null,
+        addressPostalCode: null,
+        tags: [],
+        contactFlags: [],
+        archivedAt: client.archivedAt ?? now,
+        erasedAt: now,
+      },
+    );
+    // Preferences (opted out, the consent log's personal data) and purchases: their owners' hooks.
+    await this.erasureHooks.run(manager, id);
+    await eraseWebhookPayloads(manager, id);
+    await emit(manager, [{ type: WebhookEventType.ClientErased, clientId: id, payload: { clientId: id } }]);
+    return this.get(id, manager);
   }
 
   recordStage(

@@ -14,6 +14,21 @@ export function normalizePhone(raw: string, defaultRegion: string): Normalized<s
   return { ok: true, value: parsed.number };
 }
 
+/** normalizePhone and isMobilePhone with one parse, for bulk writes. */
+export function classifyPhone(
+  raw: string,
+  defaultRegion: string,
+): Normalized<{ e164: string; mobile: boolean }> {
+  const trimmed = raw.trim();
+  if (!/\d/.test(trimmed)) return { ok: false, message: `"${trimmed}" is not a phone number` };
+  const parsed = parsePhoneNumberFromString(trimmed, defaultRegion as CountryCode);
+  if (!parsed || !parsed.isValid()) return { ok: false, message: `"${trimmed}" is not a valid phone number` };
+  const type = parsed.getType();
+  const mobile =
+    type === undefined || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' || type === 'PERSONAL_NUMBER';
+  return { ok: true, value: { e164: parsed.number, mobile } };
+}
+
 /** True when the number can receive SMS (mobile, or a type the metadata cannot tell apart). */
 export function isMobilePhone(e164: string): boolean {
   const type = parsePhoneNumberFromString(e164)?.getType();

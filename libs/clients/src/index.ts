@@ -11,3 +11,5 @@ export * from './clients.module';
 export * from './dto/client.dto';
 export * from './dto/timeline.dto';
 export * from './commands/phone-types.command';
+export * from './client-sync.service';
+export * from './dto/client-sync.dto';

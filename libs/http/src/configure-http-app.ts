@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@touchbase/config';
@@ -12,6 +13,8 @@ import { createValidationPipe } from './validation';
 export const API_KEY_SCHEME = 'api-key';
 export const SESSION_SCHEME = 'session';
 export const CSRF_SCHEME = 'csrf';
+/** Routes whose JSON bodies may be up to 25 MB (bulk upserts of full client records). */
+export const BULK_SYNC_PATHS = ['/api/v1/clients/bulk'];
 
 /** Applies the HTTP platform to an app: used by `main.ts` and by the e2e tests alike. */
 export function configureHttpApp(app: INestApplication): void {
@@ -22,6 +25,8 @@ export function configureHttpApp(app: INestApplication): void {
   app.useLogger(app.get(Logger));
   app.use(helmet());
   // Bulk endpoints (10,000 purchases) need more than Express' 100 kB default; uploads go through multer.
+  // The CRM sync's 10,000 clients with every field, more still (the first parser to read a body wins).
+  app.use(BULK_SYNC_PATHS, json({ limit: '25mb' }));
   express.useBodyParser('json', { limit: '5mb' });
   express.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   // Depth and NUL characters are checked on the parsed body before any pipe walks it recursively.

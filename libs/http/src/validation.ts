@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { ValidateIf, validateSync } from 'class-validator';
 import { FieldError, ValidationException } from '@touchbase/core';
 
 /** Flattens nested class-validator errors into `{ field: 'address.city', messages }`. */
@@ -43,4 +43,33 @@ export function createValidationPipe(): ValidationPipe {
  */
 export function IsOmittable(): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
+/**
+ * Validates a body against a DTO without class-transformer: for bulk routes whose records are
+ * validated one by one afterwards, where transforming 10,000 records first would cost seconds. The
+ * route takes `@Body() body: unknown` (so the global pipe leaves it alone) and documents the DTO with
+ * `@ApiBody`. Only the DTO's own top-level fields are checked.
+ */
+export function validateBodyShallow<T extends object>(type: new () => T, body: unknown): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationException('The request body must be a JSON object', [
+      { field: '', messages: ['the body must be a JSON object'] },
+    ]);
+  }
+  const dto = Object.assign(new type(), body);
+  const errors = validateSync(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) {
+    const details = flattenValidationErrors(errors);
+    throw new ValidationException(
+      `The request is invalid: ${details.map((d) => d.field).join(', ')}`,
+      details,
+    );
+  }
+  return dto;
 }

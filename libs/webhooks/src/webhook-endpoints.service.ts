@@ -16,6 +16,22 @@ import { WebhookDeliveryStatus, WebhookDisabledReason, WebhookEventType } from '
 
 const COLUMNS = `id, url, description, event_types, active, disabled_at, disabled_reason, failing_since, created_at`;
 
+// What the list shows of each endpoint's log: its newest delivered event, its newest failing one.
+const SELECT_ENDPOINTS = `
+  SELECT e.id, e.url, e.description, e.event_types, e.active, e.disabled_at, e.disabled_reason,
+         e.failing_since, e.created_at, ok.delivered_at AS last_success_at,
+         bad.last_attempt_at AS last_failure_at, bad.last_status_code AS last_failure_status_code
+    FROM webhook_endpoints e
+    LEFT JOIN LATERAL (
+      SELECT d.delivered_at FROM webhook_deliveries d
+       WHERE d.endpoint_id = e.id AND d.status = '${WebhookDeliveryStatus.Delivered}'
+       ORDER BY d.event_sequence DESC LIMIT 1) ok ON true
+    LEFT JOIN LATERAL (
+      SELECT d.last_attempt_at, d.last_status_code FROM webhook_deliveries d
+       WHERE d.endpoint_id = e.id AND d.last_attempt_at IS NOT NULL
+         AND d.status IN ('${WebhookDeliveryStatus.Failed}', '${WebhookDeliveryStatus.Dead}')
+       ORDER BY d.event_sequence DESC LIMIT 1) bad ON true`;
+
 const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
 
 function toDto(r: Record<string, unknown>): WebhookEndpointDto {
@@ -29,6 +45,9 @@ function toDto(r: Record<string, unknown>): WebhookEndpointDto {
     disabledReason: (r.disabled_reason as WebhookDisabledReason | null) ?? null,
     failingSince: iso(r.failing_since),
     createdAt: iso(r.created_at) as string,
+    lastSuccessAt: iso(r.last_success_at),
+    lastFailureAt: iso(r.last_failure_at),
+    lastFailureStatusCode: (r.last_failure_status_code as number | null | undefined) ?? null,
   };
 }
 
@@ -61,14 +80,14 @@ export class WebhookEndpointsService {
 
   async list(): Promise<WebhookEndpointDto[]> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM webhook_endpoints ORDER BY created_at, id`,
+      `${SELECT_ENDPOINTS} ORDER BY e.created_at, e.id`,
     );
     return rows.map(toDto);
   }
 
   async get(id: string): Promise<WebhookEndpointDto> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM webhook_endpoints WHERE id = $1`,
+      `${SELECT_ENDPOINTS} WHERE e.id = $1`,
       [id],
     );
     if (rows.length === 0) throw new NotFoundException('Webhook endpoint', id);

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsUUID, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { PageQueryDto } from '@touchbase/http';
 import { Purchase } from '../entities/purchase.entity';
 import { ISO_DATE_OR_DATE_TIME } from '../purchase-item.parser';
@@ -73,6 +83,26 @@ export class PurchaseBatchResultDto {
   @ApiProperty({ description: 'Known externalId, different data' }) updated!: number;
   @ApiProperty({ description: 'Known externalId, same data' }) unchanged!: number;
   @ApiProperty({ description: 'Items not written; each has one or more entries in errors' }) failed!: number;
+  @ApiProperty({ type: [PurchaseItemErrorDto] }) errors!: PurchaseItemErrorDto[];
+}
+
+export class RemovePurchasesDto {
+  @ApiProperty({ type: [String], example: ['ERP-INV-2025-000123'], maxItems: MAX_PURCHASES_PER_REQUEST })
+  @IsArray()
+  @ArrayNotEmpty({ message: 'externalIds must hold at least one id' })
+  @ArrayMaxSize(MAX_PURCHASES_PER_REQUEST, {
+    message: `externalIds may hold at most ${MAX_PURCHASES_PER_REQUEST} ids per call`,
+  })
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
+  externalIds!: string[];
+}
+
+export class PurchaseRemovalResultDto {
+  @ApiProperty() total!: number;
+  @ApiProperty() deleted!: number;
+  @ApiProperty({ description: 'Ids no purchase has; each has an entry in errors' }) failed!: number;
   @ApiProperty({ type: [PurchaseItemErrorDto] }) errors!: PurchaseItemErrorDto[];
 }
 

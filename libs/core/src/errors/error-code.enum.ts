@@ -8,6 +8,8 @@ export enum ErrorCode {
   CsrfFailed = 'csrf_failed',
   NotFound = 'not_found',
   Conflict = 'conflict',
+  /** An Idempotency-Key sent again with a different request. */
+  IdempotencyKeyReused = 'idempotency_key_reused',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
   RateLimited = 'rate_limited',
@@ -23,6 +25,7 @@ export const ERROR_CODE_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CsrfFailed]: 403,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.IdempotencyKeyReused]: 422,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.UnsupportedMediaType]: 415,
   [ErrorCode.RateLimited]: 429,

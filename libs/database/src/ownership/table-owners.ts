@@ -17,6 +17,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   editions: 'campaigns',
   experiment_runs: 'experiments',
   experiments: 'experiments',
+  idempotency_keys: 'idempotency',
   import_errors: 'imports',
   imports: 'imports',
   inbound_bounce_events: 'deliverability',

@@ -98,6 +98,12 @@ export class WebhookEndpointDto {
   @ApiProperty({ enum: WebhookDisabledReason, nullable: true }) disabledReason!: WebhookDisabledReason | null;
   @ApiProperty({ nullable: true, type: String }) failingSince!: string | null;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'When its newest delivered event arrived' })
+  lastSuccessAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The last attempt of its newest failing event' })
+  lastFailureAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The answer to that attempt (null: no answer)' })
+  lastFailureStatusCode!: number | null;
 }
 
 export class WebhookEndpointWithSecretDto extends WebhookEndpointDto {
