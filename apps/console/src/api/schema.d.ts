@@ -540,6 +540,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/consent-evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consent evidence: every consent and withdrawal of the client, as CSV or PDF
+         * @description Source, wording version, time, IP, user agent, channel and topic of each row of the consent log. `format=json` is not offered: the consent log endpoint has it.
+         */
+        get: operations["Consent_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/consent-log": {
         parameters: {
             query?: never;
@@ -551,6 +571,27 @@ export interface paths {
         get: operations["Preferences_consentLog"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client’s consents: the state per channel and every consent and withdrawal, oldest first */
+        get: operations["Consent_list"];
+        put?: never;
+        /**
+         * Record a prior consent (or its withdrawal) on channels, e.g. from a signed form
+         * @description Each channel gets a `consent.<channel>` row in the consent log, with the wording version.
+         */
+        post: operations["Consent_record"];
         delete?: never;
         options?: never;
         head?: never;
@@ -583,6 +624,26 @@ export interface paths {
         };
         /** The client's category and stage changes, newest first */
         get: operations["Clients_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/personal-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything touchbase holds on the client, as one JSON document (right of access)
+         * @description The client record and history, and one part per library: preferences, topic subscriptions and consent log, deliveries, clicks and engagement, purchases, calls, letters, survey answers, suppression entries for its addresses, consent requests. Nothing of any other client.
+         */
+        get: operations["Clients_personalData"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1149,6 +1210,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A consent collected on the company’s form: sends a confirmation email (double opt-in)
+         * @description Nothing counts until the person opens the emailed link and confirms. Rate limited per IP (5 a minute) and per address (3 in 60 minutes).
+         */
+        post: operations["ConsentRequests_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/purchases": {
         parameters: {
             query?: never;
@@ -1196,7 +1277,7 @@ export interface paths {
         };
         /**
          * Attribution: the purchases of the period credited to the last touch before each, per campaign and channel
-         * @description A touch is a delivery counting as one (service campaigns never do) that reached the client, at its `sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t (default 30 days), and to its campaign and channel; a purchase with no such touch is unattributed (summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = purchasers / touched.
+         * @description A touch is a delivery counting as one (service campaigns never do) that reached the client, at its `sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t (default: the workspace’s attribution window, 30 days unless set in the engagement settings), and to its campaign and channel; a purchase with no such touch is unattributed (summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = purchasers / touched.
          *
          *     Tables: `byCampaign` (campaignId, campaignName, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate); `byChannel` (channel, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate).
          *
@@ -1799,6 +1880,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The engagement settings: click and open tracking for the workspace, the attribution window */
+        get: operations["EngagementSettings_get"];
+        /**
+         * Change the engagement settings (the fields sent; the others stay)
+         * @description Applies to messages sent from now on, and to reports asked for from now on.
+         */
+        put: operations["EngagementSettings_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/signers": {
         parameters: {
             query?: never;
@@ -2363,6 +2465,24 @@ export interface paths {
         put?: never;
         /** Queue a webhook.ping event for this endpoint */
         post: operations["Webhooks_ping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consent/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Double opt-in: the confirmation question (changes nothing); 400/410 pages */
+        get: operations["ConsentPages_page"];
+        put?: never;
+        /** Double opt-in: confirm and record the consent (idempotent) */
+        post: operations["ConsentPages_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3136,6 +3256,27 @@ export interface components {
             updatedAt: string;
             vip: boolean;
         };
+        ConsentEvidenceDto: {
+            /** @description Every consent and withdrawal, oldest first */
+            items: components["schemas"]["ConsentEvidenceRowDto"][];
+            /** @description Per channel: consent recorded now, withdrawn, or never */
+            state: components["schemas"]["ConsentStateDto"];
+        };
+        ConsentEvidenceRowDto: {
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            actorType: string;
+            at: string;
+            channel: string | null;
+            id: string;
+            ip: string | null;
+            /** @description consent, channel, topic or opt-out */
+            kind: string;
+            source: string;
+            topic: string | null;
+            userAgent: string | null;
+            wordingVersion: string | null;
+        };
         ConsentLogDto: {
             items: components["schemas"]["ConsentLogEntryDto"][];
             nextCursor: string | null;
@@ -3154,6 +3295,49 @@ export interface components {
             source: string;
             userAgent: string | null;
             wordingVersion: string | null;
+        };
+        ConsentRequestAcceptedDto: {
+            /** @example A confirmation email is on its way; the consent counts once it is confirmed. */
+            message: string;
+        };
+        ConsentRequestDto: {
+            /**
+             * @example [
+             *       "email",
+             *       "sms"
+             *     ]
+             */
+            channels: ("email" | "sms" | "call" | "letter")[];
+            /**
+             * @description Where the confirmation email goes
+             * @example ivan@example.com
+             */
+            email: string;
+            /**
+             * @description The language of the email (default: the client’s)
+             * @enum {string}
+             */
+            locale?: "ru" | "en";
+            /** @description The person’s name, for a client created on confirmation */
+            name?: string;
+            /**
+             * @description Topics to subscribe to
+             * @example [
+             *       "promotions"
+             *     ]
+             */
+            topics?: string[];
+            /**
+             * @description The version of the wording the form showed
+             * @example site-form/2026-11
+             */
+            wordingVersion: string;
+        };
+        ConsentStateDto: {
+            call: boolean | null;
+            email: boolean | null;
+            letter: boolean | null;
+            sms: boolean | null;
         };
         ControlGroupDto: {
             /** @description Clients (not archived) */
@@ -3465,6 +3649,8 @@ export interface components {
             nameEn: string;
             /** @example Вебинары */
             nameRu: string;
+            /** @description Promotional, needs prior consent: no promotional touch on this topic without the client’s recorded consent for the channel */
+            requiresConsent?: boolean;
         };
         CreateWebhookEndpointDto: {
             /** @example CRM sync */
@@ -3561,6 +3747,17 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
         };
+        EngagementSettingsDto: {
+            /**
+             * @description Days after a touch a purchase is credited to it: the attribution reports’ window unless one is asked for
+             * @default 30
+             */
+            attributionWindowDays: number;
+            /** @description Links in messages go through short links that count clicks. The outer switch: a campaign and a client (in the portal) can only turn tracking off. Default: CLICK_TRACKING (on) */
+            clickTracking: boolean;
+            /** @description Emails of campaigns that ask for it carry an open pixel (only with click tracking on). Default: OPEN_TRACKING (off) */
+            openTracking: boolean;
+        };
         ErrorResponseDto: {
             /** @description Field-level problems for validation errors, otherwise context about the error. */
             details?: components["schemas"]["FieldErrorDto"][] | Record<string, never>;
@@ -3648,10 +3845,15 @@ export interface components {
             testShare: number;
             /** Format: date-time */
             testStartedAt: string;
+            /** @description Test deliveries not sent yet (queued or being sent): the window runs from the last one’s sending */
+            testUnsent: number;
             variants: components["schemas"]["VariantResultDto"][];
             /** @enum {string} */
             whenNotSignificant: "best" | "first";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the test window ends: the window’s hours after the last test delivery was sent (until then, planned from the planning)
+             */
             windowEndsAt: string;
             windowHours: number;
             /** @enum {string|null} */
@@ -4312,6 +4514,13 @@ export interface components {
             notes?: string;
             /** @enum {string} */
             outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined";
+        };
+        RecordConsentDto: {
+            channels: ("email" | "sms" | "call" | "letter")[];
+            /** @description true: consent given; false: withdrawn */
+            granted: boolean;
+            /** @description The version of the wording the client agreed to */
+            wordingVersion?: string;
         };
         RemoveClientsDto: {
             /**
@@ -5214,6 +5423,8 @@ export interface components {
             key: string;
             nameEn: string;
             nameRu: string;
+            /** @description Promotional: needs the client’s prior consent per channel */
+            requiresConsent: boolean;
             /** @description Seeded topics can be renamed, not deleted */
             system: boolean;
         };
@@ -5444,6 +5655,14 @@ export interface components {
              */
             share: number;
         };
+        UpdateEngagementSettingsDto: {
+            /** @example 30 */
+            attributionWindowDays?: number;
+            /** @description Click tracking for the workspace */
+            clickTracking?: boolean;
+            /** @description Open tracking for the workspace */
+            openTracking?: boolean;
+        };
         UpdatePortalContactDto: {
             address?: components["schemas"]["PortalAddressDto"];
             /** @example ivan@example.com */
@@ -5597,6 +5816,8 @@ export interface components {
             nameEn?: string;
             /** @example Вебинары */
             nameRu?: string;
+            /** @description Promotional, needs prior consent: no promotional touch on this topic without the client’s recorded consent for the channel */
+            requiresConsent?: boolean;
         };
         UpdateWebhookEndpointDto: {
             /** @description false disables it (reason manual); true enables it again */
@@ -7875,6 +8096,66 @@ export interface operations {
             };
         };
     };
+    Consent_export: {
+        parameters: {
+            query?: {
+                format?: "csv" | "pdf";
+                /** @description The language of the PDF (default: the workspace’s) */
+                lang?: "ru" | "en";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV or PDF file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Preferences_consentLog: {
         parameters: {
             query?: {
@@ -7896,6 +8177,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsentLogDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consent_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentEvidenceDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consent_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordConsentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentStateDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -8002,6 +8401,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientHistoryEntryDto"][];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Clients_personalData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -10048,6 +10506,47 @@ export interface operations {
             };
         };
     };
+    ConsentRequests_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequestAcceptedDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Purchases_list: {
         parameters: {
             query?: {
@@ -10254,7 +10753,7 @@ export interface operations {
                 segment?: string;
                 /** @description CSV only: which of the report's tables (default: the first) */
                 table?: string;
-                /** @description Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with t − windowDays < sent_at ≤ t */
+                /** @description Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with t − windowDays < sent_at ≤ t. Default: the workspace’s attribution window (engagement settings; 30 days unless set) */
                 windowDays?: number;
             };
             header?: never;
@@ -11291,7 +11790,7 @@ export interface operations {
                 limit?: number;
                 /** @description Part of the client's name, any case */
                 q?: string;
-                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "suppression-list" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
+                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "suppression-list" | "no-consent" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };
             header?: never;
@@ -12403,6 +12902,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SegmentPreviewDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    EngagementSettings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngagementSettingsDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    EngagementSettings_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEngagementSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngagementSettingsDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -15185,6 +15780,44 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
+            };
+        };
+    };
+    ConsentPages_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConsentPages_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
