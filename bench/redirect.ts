@@ -45,8 +45,9 @@ export default async function redirectBench(): Promise<void> {
       [campaignId],
     );
     const deliveries: { id: string }[] = await q(
-      `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch, scheduled_at, due_at)
-       SELECT $1, $2, id, 'email', 'sent', 0, true, now(), now() FROM clients RETURNING id::text`,
+      // Sent an hour ago: the clicks are people's (one within seconds of the sending is a scanner's).
+      `INSERT INTO deliveries (run_id, campaign_id, client_id, channel, status, priority, counts_as_touch, scheduled_at, due_at, sent_at)
+       SELECT $1, $2, id, 'email', 'sent', 0, true, now(), now(), now() - interval '1 hour' FROM clients RETURNING id::text`,
       [run.id, campaignId],
     );
 

@@ -1,10 +1,4 @@
-import {
-  DeliveryStatus,
-  OPEN_STATUSES_SQL,
-  PENDING_VARIANT,
-  REACHED_STATUSES_SQL,
-  sqlValue,
-} from '@touchbase/runs';
+import { DeliveryStatus, PENDING_VARIANT, REACHED_STATUSES_SQL, sqlValue } from '@touchbase/runs';
 
 /**
  * Per variant of a run's test: deliveries, reached ones, clicked ones (first click before the window's
@@ -57,13 +51,18 @@ export const HELD_COUNT_SQL = `
 
 /**
  * The test's window counted from its sending, per testing run: how many test deliveries (those of a
- * variant, not the held rest) are still queued or being sent, and when the window ends — the latest
+ * variant, not the held rest) are still queued or being sent by a worker (a call or letter handed to a
+ * person is out of the dispatcher's hands and does not hold the test up), and when the window ends — the latest
  * sent_at of the test deliveries plus the window's hours; the planned end while none was sent (a test
  * whose deliveries were all suppressed or failed ends when planned). `er` is an `experiment_runs` row.
  */
 const TEST_WINDOW_LATERAL = `
   CROSS JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE d.status IN ${OPEN_STATUSES_SQL})::int AS unsent, max(d.sent_at) AS last_sent
+    SELECT count(*) FILTER (
+             WHERE d.status = ${sqlValue(DeliveryStatus.Queued)}
+                OR (d.status = ${sqlValue(DeliveryStatus.Sending)} AND d.locked_until IS NOT NULL)
+           )::int AS unsent,
+           max(d.sent_at) AS last_sent
       FROM deliveries d
      WHERE d.run_id = er.run_id AND d.variant IS NOT NULL AND d.variant <> ${sqlValue(PENDING_VARIANT)}
   ) s

@@ -171,6 +171,8 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     batchScheduleFn: (run) => setTimeout(run, LOOKUP_WINDOW_MS),
   });
   private pending = new Map<string, PendingClicks>();
+  /** Deliveries that got their first pending click since the last write. */
+  private added = 0;
   /** Per delivery key, the latest click of each of its links (for the burst rule). */
   private readonly recent = new BoundedCache<string, Map<number, number>>(RECENT_SIZE);
   private pendingOpens = new Map<
@@ -264,8 +266,10 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     }
     recent.set(index, Math.max(recent.get(index) ?? 0, now));
     this.recent.set(key, recent);
+    if (!this.pending.has(key)) this.added += 1;
     this.pending.set(key, seen);
-    if (this.pending.size >= CLICK_FLUSH_SIZE) void this.flushClicks(false);
+    // Deliveries clicked since the last write (a write keeps the youngest clicks: not the map's size).
+    if (this.added >= CLICK_FLUSH_SIZE) void this.flushClicks(false);
     else this.timer ??= setTimeout(() => void this.flushClicks(false), CLICK_FLUSH_MS).unref();
     return target;
   }
@@ -301,6 +305,7 @@ export class ShortLinksService implements BeforeApplicationShutdown {
   flushClicks(all = true): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.added = 0;
     const settledBefore = all ? Infinity : Date.now() - CLICK_BURST_MS;
     const rows: { key: string; clicks: number; machine: number; first: Date | null; last: Date | null }[] =
       [];

@@ -3409,7 +3409,7 @@ export interface components {
              */
             name: string;
             /**
-             * @description Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart
+             * @description Emails carry a 1×1 open pixel (with open and click tracking on for the workspace — engagement settings — and click tracking on); machine opens are counted apart
              * @default false
              */
             openTracking: boolean;
@@ -5516,7 +5516,7 @@ export interface components {
              */
             name?: string;
             /**
-             * @description Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart
+             * @description Emails carry a 1×1 open pixel (with open and click tracking on for the workspace — engagement settings — and click tracking on); machine opens are counted apart
              * @default false
              */
             openTracking: boolean;

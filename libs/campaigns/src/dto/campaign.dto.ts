@@ -213,7 +213,7 @@ export class CreateCampaignDto {
   @ApiPropertyOptional({
     default: false,
     description:
-      'Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart',
+      'Emails carry a 1×1 open pixel (with open and click tracking on for the workspace — engagement settings — and click tracking on); machine opens are counted apart',
   })
   @IsOmittable()
   @IsBoolean()

@@ -66,14 +66,14 @@ export class Campaign {
   @Column({ type: 'boolean', default: false })
   requiresEdition!: boolean;
 
-  /** Its links through short links that count clicks (unless CLICK_TRACKING is off for the workspace). */
+  /** Its links through short links that count clicks (unless the workspace's engagement settings turn click tracking off). */
   @Column({ type: 'boolean', default: true })
   clickTracking!: boolean;
 
   /** Share of the eligible audience held out (suppressed, reason holdout) to measure the campaign. */
   @Column({ type: 'double precision', default: 0 })
   holdoutShare!: number;
-  /** Its emails carry an open pixel (when OPEN_TRACKING is on for the workspace and links are tracked). */
+  /** Its emails carry an open pixel (when the workspace's engagement settings turn opens on and links are tracked). */
   @Column({ type: 'boolean', default: false })
   openTracking!: boolean;
 

@@ -4,7 +4,7 @@ import type { Texts } from '../texts';
 export const ru = {
   openTracking: 'Учитывать открытия писем',
   openTrackingHint:
-    'В письмо добавляется невидимая картинка 1×1. Работает, только если открытия включены для всей системы (OPEN_TRACKING) и ссылки отслеживаются; открытия машинами (Apple Mail, антивирусные сканеры) считаются отдельно.',
+    'В письмо добавляется невидимая картинка 1×1. Работает, только если открытия включены для всей системы (Настройки → Отклик) и ссылки отслеживаются; открытия машинами (Apple Mail, антивирусные сканеры) считаются отдельно.',
   run: {
     title: 'Отклик',
     reached: 'Доставлено',
@@ -41,7 +41,7 @@ export const ru = {
 export const en: Texts<typeof ru> = {
   openTracking: 'Count email opens',
   openTrackingHint:
-    'The email carries an invisible 1×1 image. Works only when opens are on for the workspace (OPEN_TRACKING) and links are tracked; opens by machines (Apple Mail, security scanners) are counted apart.',
+    'The email carries an invisible 1×1 image. Works only when opens are on for the workspace (Settings → Engagement) and links are tracked; opens by machines (Apple Mail, security scanners) are counted apart.',
   run: {
     title: 'Engagement',
     reached: 'Reached',

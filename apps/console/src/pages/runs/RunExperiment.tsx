@@ -68,7 +68,11 @@ export function RunExperiment({ runId }: { runId: string }) {
             {
               key: 'window',
               label: t('experiments.run.windowEnds'),
-              children: formatDateTime(r.decidedAt ?? r.windowEndsAt),
+              // The window counts from the test's sending: while some of it is still to go, no date yet.
+              children:
+                r.status === 'testing' && r.testUnsent > 0
+                  ? t('experiments.run.windowAfterSending', { count: number(r.testUnsent) })
+                  : formatDateTime(r.decidedAt ?? r.windowEndsAt),
             },
             {
               key: 'winner',
