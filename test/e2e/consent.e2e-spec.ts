@@ -394,6 +394,7 @@ describe('Consent proof', () => {
       expect.objectContaining({ external_id: `P-${client.id}` }),
     ]);
     expect(doc.suppression.suppressions).toEqual([expect.objectContaining({ address: client.email })]);
+    expect(doc.webhooks).toEqual({ events: expect.any(Array), deliveries: expect.any(Array) });
     for (const part of ['links', 'calls', 'letters', 'portal', 'deliverability', 'reports']) {
       expect(doc).toHaveProperty(part);
     }
