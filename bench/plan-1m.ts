@@ -5,6 +5,8 @@ import { benchContext, benchDatabase, insertBenchClients, result, rssSampler, ti
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1_000_000);
 const TOUCHES_PER_CLIENT = 2;
+/** BENCH_CONSENT=1: the topic needs prior consent (38-FZ), recorded for 9 clients in 10 (email and SMS). */
+const CONSENT = process.env.BENCH_CONSENT === '1';
 
 /**
  * P1 / P6: plan a whole-base broadcast for 1M clients (mixed preferences, 2M prior touches in the last
@@ -41,6 +43,15 @@ export default async function planBench(): Promise<void> {
            JOIN runs r ON r.period_key = 'h' || k`,
         [TOUCHES_PER_CLIENT],
       );
+      if (CONSENT) {
+        await q(`UPDATE topics SET requires_consent = true WHERE key = 'news'`);
+        await q(
+          `INSERT INTO consent_log (client_id, actor_type, source, item, old_value, new_value, wording_version)
+           SELECT c.id, 'staff', 'import', 'consent.' || ch, 'null', 'true', 'bench/1'
+             FROM clients c CROSS JOIN unnest(ARRAY['email', 'sms']) ch
+            WHERE abs(hashtext(c.id::text)) % 10 <> 0`,
+        );
+      }
       await q(`VACUUM ANALYZE`);
     });
     process.stdout.write(`Data built in ${build.seconds.toFixed(1)} s\n`);
@@ -113,7 +124,7 @@ export default async function planBench(): Promise<void> {
     const serial = await timed(() => planner.plan(serialRun, { concurrency: 1 }));
     process.stdout.write(`Engine, one chunk at a time: ${serial.seconds.toFixed(2)} s\n`);
     await app.close();
-    result('plan-1m', {
+    result(CONSENT ? 'plan-1m-consent' : 'plan-1m', {
       ratio: engine.seconds / baseline.seconds,
       engine_s: engine.seconds,
       baseline_s: baseline.seconds,

@@ -92,6 +92,19 @@ describe('Consent proof', () => {
     const why = await t.http().get(`/api/v1/runs/${withdrawn}/explain/${client.id}`).set(admin).expect(200);
     expect(why.body.details[0]).toMatch(/^email: consent withdrawn on .* \(admin-api\)$/);
 
+    // Bad input: what is wrong, never a 500.
+    const post = (body: object) =>
+      t.http().post(`/api/v1/clients/${client.id}/consents`).set(admin).send(body).expect(400);
+    expect(JSON.stringify((await post({ channels: [], granted: true })).body)).toContain('channels');
+    expect(JSON.stringify((await post({ channels: ['fax'], granted: true })).body)).toContain('channel');
+    expect(JSON.stringify((await post({ channels: ['email'] })).body)).toContain('granted');
+    await t
+      .http()
+      .post(`/api/v1/clients/00000000-0000-4000-8000-000000000000/consents`)
+      .set(admin)
+      .send({ channels: ['email'], granted: true })
+      .expect(404);
+
     // A topic that needs no consent plans the same client as before.
     const news = await planNow(t, await emailCampaign(t), { edition: {}, now: later() });
     expect(await rowOf(news, client.id)).toEqual({ status: 'queued', reason: null });
@@ -198,12 +211,12 @@ describe('Consent proof', () => {
     it('sends a confirmation email; confirming on the link records the consent with source double-opt-in', async () => {
       const { t, sink } = suite;
       const client = await createClient(t.dataSource, { locale: 'en' as never });
-      // Unsubscribed from the topic: the confirmation subscribes it again.
+      // Opted out and unsubscribed from the topic: the confirmation ends both.
       await t
         .http()
         .put(`/api/v1/clients/${client.id}/preferences`)
         .set(admin)
-        .send({ topics: { [topic]: false } })
+        .send({ optedOut: true, topics: { [topic]: false } })
         .expect(200);
       const res = await submit({
         email: client.email!.toUpperCase(),
@@ -251,6 +264,7 @@ describe('Consent proof', () => {
         [client.id],
       );
       expect(rows).toEqual([
+        expect.objectContaining({ item: 'optedOut', new_value: false, wording_version: 'site-form/2026-12' }),
         expect.objectContaining({
           item: `topic.${topic}`,
           new_value: true,
@@ -263,14 +277,14 @@ describe('Consent proof', () => {
           wording_version: 'site-form/2026-12',
         }),
       ]);
-      expect(rows[1].ip).toBeTruthy();
+      expect(rows[2].ip).toBeTruthy();
       // A second confirmation records nothing more.
       await t.http().post(link.path).type('form').send({ confirm: 'yes' }).expect(200);
       const [{ n: after }] = await t.dataSource.query(
         `SELECT count(*)::int AS n FROM consent_log WHERE client_id = $1 AND source = 'double-opt-in'`,
         [client.id],
       );
-      expect(after).toBe(2);
+      expect(after).toBe(3);
 
       // Now the promotional campaign plans the client.
       const runId = await planNow(t, await promo(), { edition: {}, now: new Date(Date.now() + 3_600_000) });
@@ -380,6 +394,7 @@ describe('Consent proof', () => {
       expect.objectContaining({ external_id: `P-${client.id}` }),
     ]);
     expect(doc.suppression.suppressions).toEqual([expect.objectContaining({ address: client.email })]);
+    expect(doc.webhooks).toEqual({ events: expect.any(Array), deliveries: expect.any(Array) });
     for (const part of ['links', 'calls', 'letters', 'portal', 'deliverability', 'reports']) {
       expect(doc).toHaveProperty(part);
     }

@@ -13,7 +13,7 @@ import {
 } from '@touchbase/core';
 import { rowsOf } from '@touchbase/database';
 import { StaffMember } from '@touchbase/staff';
-import { emit, eraseWebhookPayloads, WebhookEventType } from '@touchbase/webhooks';
+import { clientWebhookData, emit, eraseWebhookPayloads, WebhookEventType } from '@touchbase/webhooks';
 import { Stage } from './client.enums';
 import { isMobilePhone, normalizeCountry, normalizePhone, normalizeTags } from './contact-normalizer';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
@@ -98,6 +98,7 @@ export class ClientsService {
         `SELECT * FROM category_history WHERE client_id = $1 ORDER BY changed_at, id`,
         [id],
       );
+      const webhooks = await clientWebhookData(manager, id);
       const parts = await this.exportHooks.collect(manager, {
         id,
         email: client.email ?? null,
@@ -109,6 +110,7 @@ export class ClientsService {
         generatedAt: new Date().toISOString(),
         clientId: id,
         clients: { client, stageHistory, categoryHistory },
+        webhooks,
         ...parts,
       };
     } finally {

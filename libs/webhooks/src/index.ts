@@ -5,3 +5,4 @@ export * from './webhook-delivery.service';
 export * from './webhook-endpoints.service';
 export * from './dto/webhook.dto';
 export * from './webhooks.module';
+export * from './webhook-data-export';

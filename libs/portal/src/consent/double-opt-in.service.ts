@@ -164,8 +164,8 @@ export class DoubleOptInService {
 
   /**
    * Records the confirmed consent: the client with the request's address (created when there is none),
-   * consent on each channel with source double-opt-in, the channels switched on and the topics
-   * subscribed, in one transaction. Idempotent: a second confirmation records nothing more.
+   * consent on each channel with source double-opt-in, the channels switched on, the topics subscribed
+   * and an opt-out from everything ended, in one transaction. Idempotent: a second confirmation records nothing more.
    */
   async confirm(request: RequestRow, context: RequestContext): Promise<{ already: boolean }> {
     if (request.confirmed_at) return { already: true };
@@ -191,6 +191,8 @@ export class DoubleOptInService {
         },
         manager,
         {
+          // A confirmed request to receive messages: it also ends an opt-out from everything.
+          optedOut: false,
           channels: Object.fromEntries(request.channels.map((ch) => [ch, true])),
           ...(request.topics.length > 0 && {
             topics: Object.fromEntries(request.topics.map((t) => [t, true])),
