@@ -7,6 +7,7 @@ import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
+import * as webhooks from './sections/webhooks';
 import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
@@ -328,6 +329,7 @@ export const en: Messages = {
   holdouts: holdouts.en,
   deliverability: deliverability.en,
   suppression: suppression.en,
+  webhooks: webhooks.en,
   engagement: engagement.en,
   reports: reports.en,
   settingsAdmin: settingsAdmin.en,

@@ -8,6 +8,7 @@ import * as clientBase from './sections/clientBase';
 import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
+import * as webhooks from './sections/webhooks';
 import * as engagement from './sections/engagement';
 import * as imports from './sections/imports';
 import * as letters from './sections/letters';
@@ -329,6 +330,7 @@ export const ru = {
   holdouts: holdouts.ru,
   deliverability: deliverability.ru,
   suppression: suppression.ru,
+  webhooks: webhooks.ru,
   engagement: engagement.ru,
   reports: reports.ru,
   settingsAdmin: settingsAdmin.ru,
