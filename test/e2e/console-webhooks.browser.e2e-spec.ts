@@ -56,6 +56,9 @@ describeWithBrowser('Console: webhooks in settings (Chromium)', () => {
   const c = new ConsoleBrowser();
   let admin: ConsoleMember;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  // The first flow's endpoint and its secret, for the second.
+  let endpointId = '';
+  let firstSecret = '';
 
   beforeAll(async () => {
     // The worker in the process delivers what the screen queues.
@@ -159,6 +162,21 @@ describeWithBrowser('Console: webhooks in settings (Chromium)', () => {
       }
       expect(receiver.received.length).toBeGreaterThan(before);
       expect(receiver.received.at(-1)!.headers['webhook-id']).toBe(ping!.headers['webhook-id']);
+      endpointId = endpoint.id;
+      firstSecret = secret;
+    });
+  }
+
+  for (const locale of flowLocales()) {
+    it(`disables, enables, edits the events and rotates the secret; reads at 1280 and 768 px (${locale})`, async () => {
+      const tx = TEXTS[locale];
+      const endpoint = { id: endpointId };
+      const secret = firstSecret;
+      const { page } = await c.signedIn(admin, locale, { width: 1280, height: 1000 });
+      await page.goto(`${c.base}/console/settings/webhooks/${endpoint.id}`);
+      await expectHeading(page, 'CRM');
+      await page.getByTestId('webhook-delivery-code').first().waitFor();
+      await c.expectAccessible(page, `webhooks-${locale}-1280-log`);
 
       // Disable it by hand: the reason shows, as the API has it.
       await page.getByTestId(`webhook-toggle-${endpoint.id}`).click();
@@ -186,6 +204,18 @@ describeWithBrowser('Console: webhooks in settings (Chromium)', () => {
       const rotated = ((await page.getByTestId('webhook-secret').textContent()) ?? '').trim();
       expect(rotated).toMatch(/^whsec_/);
       expect(rotated).not.toBe(secret);
+      await page.getByRole('dialog').locator('.ant-btn-primary', { hasText: tx.webhooks.close }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+      // The events, edited: what the API keeps is what was chosen.
+      await page.getByTestId(`webhook-edit-${endpoint.id}`).click();
+      await page.getByRole('dialog').getByTestId('webhook-event-types').waitFor();
+      await page.getByRole('dialog').locator('.ant-select-selection-item-remove').first().click();
+      await page.getByTestId('webhook-save').click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      const [edited] = await c.api<EndpointBody[]>('/api/v1/webhooks/endpoints');
+      expect(edited.eventTypes).toEqual(['client.updated']);
+      await c.expectAccessible(page, `webhooks-${locale}-1280-edited`);
     });
   }
 });

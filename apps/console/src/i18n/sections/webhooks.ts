@@ -47,9 +47,6 @@ export const ru = {
   enabledDone: 'Адрес включён',
   rotate: 'Новый секрет',
   rotateConfirm: 'Выпустить новый секрет? Старый перестанет работать сразу.',
-  remove: 'Удалить',
-  removeConfirm: 'Удалить адрес {{url}} вместе с журналом доставок?',
-  removed: 'Адрес удалён',
   secretTitle: 'Секрет подписи',
   secretOnce:
     'Скопируйте секрет сейчас: он показывается один раз. Им получатель проверяет подпись каждого запроса (заголовок webhook-signature).',
@@ -147,9 +144,6 @@ export const en: Texts<typeof ru> = {
   enabledDone: 'Endpoint enabled',
   rotate: 'Rotate secret',
   rotateConfirm: 'Issue a new secret? The old one stops working at once.',
-  remove: 'Delete',
-  removeConfirm: 'Delete {{url}} and its delivery log?',
-  removed: 'Endpoint deleted',
   secretTitle: 'Signing secret',
   secretOnce:
     'Copy the secret now: it is shown this once. The receiver checks the signature of every request with it (the webhook-signature header).',

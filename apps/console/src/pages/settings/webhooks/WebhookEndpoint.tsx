@@ -276,6 +276,7 @@ function ReplayRange({
       >
         <DatePicker.RangePicker
           showTime
+          style={{ maxWidth: '100%' }}
           value={range}
           onChange={(v) => setRange(v)}
           aria-label={t('webhooks.replayRange')}

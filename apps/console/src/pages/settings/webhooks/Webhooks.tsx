@@ -81,13 +81,7 @@ export function useEndpointActions() {
     },
     onError: setError,
   });
-  const remove = useMutation({
-    mutationFn: (id: string) =>
-      unwrap(api.DELETE('/api/v1/webhooks/endpoints/{id}', { params: { path: { id } } })),
-    onSuccess: () => ok(t('webhooks.removed')),
-    onError: setError,
-  });
-  return { test, setActive, rotate, remove, secret, setSecret, error, refresh };
+  return { test, setActive, rotate, secret, setSecret, error, refresh };
 }
 
 /** The buttons of one endpoint: test, enable/disable, rotate the secret, edit. */
