@@ -132,6 +132,7 @@ describeWithBrowser('Console tour: every screen in ru and en, at 1280 and 768 px
       '/console/settings',
       '/console/settings/policy',
       '/console/settings/staff',
+      '/console/settings/webhooks',
     ]) {
       expect(routes).toContain(expected);
     }

@@ -8,6 +8,7 @@ import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
 import * as consent from './sections/consent';
+import * as webhooks from './sections/webhooks';
 import * as engagement from './sections/engagement';
 import * as engagementSettings from './sections/engagement-settings';
 import * as imports from './sections/imports';
@@ -333,6 +334,7 @@ export const en: Messages = {
   deliverability: deliverability.en,
   suppression: suppression.en,
   consent: consent.en,
+  webhooks: webhooks.en,
   engagement: engagement.en,
   engagementSettings: engagementSettings.en,
   reports: reports.en,

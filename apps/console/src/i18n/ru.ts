@@ -9,6 +9,7 @@ import * as experiments from './sections/experiments';
 import * as deliverability from './sections/deliverability';
 import * as suppression from './sections/suppression';
 import * as consent from './sections/consent';
+import * as webhooks from './sections/webhooks';
 import * as engagement from './sections/engagement';
 import * as engagementSettings from './sections/engagement-settings';
 import * as imports from './sections/imports';
@@ -334,6 +335,7 @@ export const ru = {
   deliverability: deliverability.ru,
   suppression: suppression.ru,
   consent: consent.ru,
+  webhooks: webhooks.ru,
   engagement: engagement.ru,
   engagementSettings: engagementSettings.ru,
   reports: reports.ru,

@@ -12,7 +12,7 @@ import { EngagementSettingsCard } from './EngagementSettingsCard';
 
 /** Each settings screen: who sees it, and who may change it (the API refuses the others). */
 const SCREENS: {
-  key: 'policy' | 'topics' | 'signers' | 'workspace' | 'classification' | 'staff';
+  key: 'policy' | 'topics' | 'signers' | 'workspace' | 'classification' | 'staff' | 'webhooks';
   path: string;
   see: Role[];
   change: Role[];
@@ -28,7 +28,14 @@ const SCREENS: {
     change: ['admin'],
   },
   { key: 'staff', path: 'staff', see: ['admin'], change: ['admin'] },
+  { key: 'webhooks', path: 'webhooks', see: ['admin'], change: ['admin'] },
 ];
+
+/** A screen's name and hint (each section names its own). */
+const LINK_TEXT: Partial<Record<(typeof SCREENS)[number]['key'], [string, string]>> = {
+  staff: ['settings.staffLink', 'settingsAdmin.home.staffHint'],
+  webhooks: ['webhooks.homeLink', 'webhooks.homeHint'],
+};
 
 export default function Settings() {
   const { t } = useTranslation();
@@ -43,7 +50,7 @@ export default function Settings() {
           <Col key={s.key} xs={24} md={12} xl={8}>
             <Card size="small" style={{ height: '100%' }}>
               <Link to={`/settings/${s.path}`} style={{ fontWeight: 600 }}>
-                {s.key === 'staff' ? t('settings.staffLink') : t(`settingsAdmin.home.${s.key}`)}
+                {t(LINK_TEXT[s.key]?.[0] ?? `settingsAdmin.home.${s.key}`)}
               </Link>
               {!s.change.includes(role) && (
                 <Tag color={TAG.grey} style={{ marginInlineStart: 8 }}>
@@ -51,7 +58,7 @@ export default function Settings() {
                 </Tag>
               )}
               <Typography.Paragraph type="secondary" style={{ margin: '6px 0 0' }}>
-                {t(`settingsAdmin.home.${s.key}Hint`)}
+                {t(LINK_TEXT[s.key]?.[1] ?? `settingsAdmin.home.${s.key}Hint`)}
               </Typography.Paragraph>
             </Card>
           </Col>

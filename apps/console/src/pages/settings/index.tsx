@@ -7,6 +7,8 @@ import Signers from './Signers';
 import Staff from './Staff';
 import Topics from './Topics';
 import Workspace from './Workspace';
+import WebhookEndpoint from './webhooks/WebhookEndpoint';
+import Webhooks from './webhooks/Webhooks';
 
 /** Settings: its own routes under /settings. */
 export default function SettingsSection() {
@@ -19,6 +21,8 @@ export default function SettingsSection() {
       <Route path="workspace" element={<Workspace />} />
       <Route path="classification" element={<Classification />} />
       <Route path="staff" element={<Staff />} />
+      <Route path="webhooks" element={<Webhooks />} />
+      <Route path="webhooks/:id" element={<WebhookEndpoint />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );
