@@ -5,6 +5,7 @@ import { decodeHTMLAttribute } from 'entities';
 import { isbot } from 'isbot';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { outboxInsertSql, WebhookEventType } from '@touchbase/webhooks';
 
 /** The characters of a short code: URL-safe in any position, case-sensitive. */
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -160,7 +161,7 @@ export class ShortLinksService implements BeforeApplicationShutdown {
   });
   private pending = new Map<
     string,
-    { clicks: number; machine: number; first: Date | null; last: Date | null }
+    { clicks: number; machine: number; first: Date | null; last: Date | null; target: string | null }
   >();
   private pendingOpens = new Map<
     string,
@@ -256,11 +257,12 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     const target = links?.targets[ALPHABET.indexOf(code[SHORT_KEY_LENGTH])];
     if (!target) return null;
     if (!links.tracked) return target;
-    const seen = this.pending.get(key) ?? { clicks: 0, machine: 0, first: null, last: null };
+    const seen = this.pending.get(key) ?? { clicks: 0, machine: 0, first: null, last: null, target: null };
     if (isMachineClick(request)) seen.machine += 1;
     else {
       seen.clicks += 1;
       seen.first ??= at;
+      seen.target ??= target;
       seen.last = at;
     }
     this.pending.set(key, seen);
@@ -309,9 +311,11 @@ export class ShortLinksService implements BeforeApplicationShutdown {
         machine: c.machine,
         first: c.first,
         last: c.last,
+        target: c.target,
       }));
       try {
-        // The deliveries' counts and their clients' engagement, in one statement.
+        // The deliveries' counts, their clients' engagement and a link.clicked event for each
+        // delivery's first click by a person (machine clicks emit nothing), in one statement.
         await this.dataSource.query(
           `WITH counted AS (
              UPDATE delivery_links d
@@ -320,9 +324,11 @@ export class ShortLinksService implements BeforeApplicationShutdown {
                     first_clicked_at = LEAST(d.first_clicked_at, c.first),
                     last_clicked_at = GREATEST(d.last_clicked_at, c.last)
                FROM jsonb_to_recordset($1::jsonb)
-                    AS c(key text, clicks int, machine int, first timestamptz, last timestamptz)
+                    AS c(key text, clicks int, machine int, first timestamptz, last timestamptz, target text)
               WHERE d.key = c.key
-          RETURNING d.delivery_id, c.clicks, c.machine, c.last)
+          RETURNING d.delivery_id, c.clicks, c.machine, c.last, c.first, c.target,
+                    c.clicks > 0 AND d.clicks = c.clicks AS first_human),
+           events AS (${CLICK_EVENTS_SQL})
            INSERT INTO client_engagement AS e (client_id, last_click_at, clicks, machine_clicks)
            SELECT dv.client_id, max(counted.last), sum(counted.clicks), sum(counted.machine)
              FROM counted
@@ -395,6 +401,18 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     return keys.map((k) => found.get(k) ?? null);
   }
 }
+
+/** link.clicked for the deliveries of `counted` clicked by a person for the first time. */
+const CLICK_EVENTS_SQL = outboxInsertSql(`
+  SELECT '${WebhookEventType.LinkClicked}'::text AS type, dv.client_id,
+         jsonb_build_object('deliveryId', dv.id::text, 'clientId', dv.client_id, 'externalRef', cl.external_ref,
+                            'runId', dv.run_id, 'campaignId', dv.campaign_id, 'channel', dv.channel,
+                            'url', counted.target, 'clickedAt', counted.first) AS payload
+    FROM counted
+    JOIN deliveries dv ON dv.id = counted.delivery_id
+    JOIN clients cl ON cl.id = dv.client_id AND cl.erased_at IS NULL
+   WHERE counted.first_human
+   ORDER BY counted.first, dv.id`);
 
 /** A delivery's short links as the redirect needs them. */
 interface ResolvedLinks {

@@ -3,6 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
 import { rowsOf } from '@touchbase/database';
+import { WebhookDisabledReason } from './webhook.enums';
+import { WebhookDisabledNotice } from './webhook-disabled.notice';
 import { webhookHeaders } from './webhook-signature';
 
 const FAN_OUT_BATCH = 1000;
@@ -42,6 +44,7 @@ export class WebhookDeliveryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly notice: WebhookDisabledNotice,
   ) {}
 
   /** Turns outbox events into one delivery per active endpoint that takes their type. */
@@ -164,16 +167,24 @@ export class WebhookDeliveryService {
         `UPDATE webhook_endpoints SET failing_since = now() WHERE id = ANY($1::uuid[]) AND failing_since IS NULL`,
         [failedEndpoints],
       );
-      const disabled = rowsOf<{ id: string; url: string }>(
+      const disabled = rowsOf<{ id: string; url: string; failing_since: Date; last_error: string | null }>(
         await this.dataSource.query(
-          `UPDATE webhook_endpoints SET active = false, disabled_at = now(), disabled_reason = 'failing', updated_at = now()
-          WHERE id = ANY($1::uuid[]) AND active AND failing_since < now() - $2 * interval '1 millisecond'
-        RETURNING id, url`,
+          `UPDATE webhook_endpoints e SET active = false, disabled_at = now(),
+                  disabled_reason = '${WebhookDisabledReason.Failing}', updated_at = now()
+            WHERE id = ANY($1::uuid[]) AND active AND failing_since < now() - $2 * interval '1 millisecond'
+        RETURNING id, url, failing_since,
+                  (SELECT d.last_error FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.last_error IS NOT NULL
+                    ORDER BY d.event_sequence DESC LIMIT 1) AS last_error`,
           [failedEndpoints, disableAfterMs],
         ),
       );
       for (const d of disabled) {
-        this.logger.error(`Webhook endpoint ${d.url} (${d.id}) failed continuously and was disabled`);
+        await this.notice.notify({
+          id: d.id,
+          url: d.url,
+          failingSince: d.failing_since,
+          lastError: d.last_error,
+        });
       }
     }
   }
