@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CampaignKind, CampaignStatus } from '@touchbase/campaigns';
-import { Channel, StaffRole } from '@touchbase/core';
+import { Channel, Locale, StaffRole } from '@touchbase/core';
 import { InboundBounceProcessor, InboundVia } from '@touchbase/deliverability';
 import { DispatcherService } from '@touchbase/dispatch';
 import { LetterBatchBuilderService, LetterBatchDto } from '@touchbase/letters';
@@ -364,6 +364,53 @@ describe('Webhook events from the real flows (signatures checked with standardwe
     const answers = ofClient(WebhookEventType.SurveyAnswered, client.id);
     expect(answers).toHaveLength(1);
     expect(answers[0].data).toMatchObject({ runId, campaignId: survey.id, rating: 9, valued: 'Скорость' });
+  });
+
+  it('an endpoint failing for a day is disabled: the API says why, and every admin gets an email in their language', async () => {
+    const english = await createStaffWithKey(t.dataSource, StaffRole.Admin, {
+      name: 'Jane Admin',
+      email: 'jane.admin@alfa.example',
+      locale: Locale.En,
+    });
+    await createStaffWithKey(t.dataSource, StaffRole.Marketer, { email: 'marketer@alfa.example' });
+    const dead = await t
+      .http()
+      .post('/api/v1/webhooks/endpoints')
+      .set(as)
+      .send({ url: 'http://127.0.0.1:9/refused', eventTypes: [WebhookEventType.ClientCreated] })
+      .expect(201);
+    await t.dataSource.query(
+      `UPDATE webhook_endpoints SET failing_since = now() - interval '25 hours' WHERE id = $1`,
+      [dead.body.id],
+    );
+    sink.reset();
+    await t.http().post('/api/v1/clients').set(as).send({ name: 'ООО «Отказ»' }).expect(201);
+    await hooks();
+    const shown = await t.http().get(`/api/v1/webhooks/endpoints/${dead.body.id}`).set(as).expect(200);
+    expect(shown.body).toMatchObject({ active: false, disabledReason: 'failing' });
+    expect(shown.body.lastError).toBeTruthy();
+    const [admin]: { email: string }[] = await t.dataSource.query(
+      `SELECT email FROM staff_members WHERE role = 'admin' AND id <> $1 ORDER BY created_at LIMIT 1`,
+      [english.staff.id],
+    );
+    const until = Date.now() + 10_000;
+    while (sink.messages.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const ru = sink.to(admin.email);
+    expect(ru.map((m) => m.subject)).toEqual([
+      expect.stringContaining('Вебхук отключён: http://127.0.0.1:9/refused'),
+    ]);
+    expect(ru[0].text).toContain(String(dead.body.id));
+    const en = sink.to(english.staff.email);
+    expect(en.map((m) => m.subject)).toEqual([
+      expect.stringContaining('Webhook endpoint disabled: http://127.0.0.1:9/refused'),
+    ]);
+    expect(en[0].text).toContain(shown.body.lastError as string);
+    expect(sink.to('marketer@alfa.example')).toEqual([]);
+    // The working endpoint is untouched.
+    const ok = await t.http().get('/api/v1/webhooks/endpoints').set(as).expect(200);
+    expect((ok.body as { url: string; active: boolean }[]).find((e) => e.url === receiver.url)?.active).toBe(
+      true,
+    );
   });
 
   it('every event type arrived, and every signature verifies with standardwebhooks', async () => {

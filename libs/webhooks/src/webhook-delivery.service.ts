@@ -8,12 +8,16 @@ import { WebhookDisabledNotice } from './webhook-disabled.notice';
 import { webhookHeaders } from './webhook-signature';
 
 const FAN_OUT_BATCH = 1000;
+/** POSTs a worker has in flight at most (and the batch of deliverDue). */
 const CLAIM_BATCH = 100;
 /**
- * Batches a worker has in flight at once, CLAIM_BATCH POSTs in all: while one lane waits on the
- * database (claiming, recording), the others' POSTs are on the wire.
+ * Batches a worker works on at once, of LANE_BATCH each: while some lanes wait on the database
+ * (claiming, recording), the others' POSTs are on the wire — at most CLAIM_BATCH of them.
  */
-export const WEBHOOK_LANES = 4;
+export const WEBHOOK_LANES = 6;
+const LANE_BATCH = 25;
+/** How often the first lane looks for new outbox events while the lanes are busy. */
+const FAN_OUT_EVERY_MS = 200;
 const MAX_RETRY_DELAY_MS = 6 * 3_600_000;
 
 /**
@@ -63,9 +67,9 @@ export class WebhookDeliveryService {
   ) {}
 
   /** Turns outbox events into one delivery per active endpoint that takes their type. */
-  async fanOut(): Promise<number> {
+  async fanOut(maxBatches = Infinity): Promise<number> {
     let total = 0;
-    for (;;) {
+    for (let batch = 0; batch < maxBatches; batch++) {
       const rows = await this.dataSource.transaction(async (m) => {
         await m.query(`SET LOCAL synchronous_commit = off`);
         const claimed: { sequence: string }[] = await m.query(
@@ -91,6 +95,7 @@ export class WebhookDeliveryService {
       total += rows;
       if (rows < FAN_OUT_BATCH) return total;
     }
+    return total;
   }
 
   /** One pass: fan out, then claim a batch and POST it. Returns how many deliveries were attempted. */
@@ -100,22 +105,29 @@ export class WebhookDeliveryService {
   }
 
   /**
-   * Delivers until nothing is due, in WEBHOOK_LANES concurrent lanes of CLAIM_BATCH / WEBHOOK_LANES
-   * (the first lane fans the outbox out before each claim). A client's order holds across lanes: a
-   * delivery in flight is still pending, so the client's next one is not claimed before it is recorded.
+   * Delivers until nothing is due, in WEBHOOK_LANES concurrent lanes of LANE_BATCH claims, with at
+   * most CLAIM_BATCH POSTs on the wire (the first lane fans new outbox events out every
+   * FAN_OUT_EVERY_MS). A client's order holds across lanes: a delivery in flight is still pending, so
+   * the client's next one is not claimed before it is recorded.
    * Returns how many deliveries were attempted.
    */
   async deliverAll(shouldStop: () => boolean = () => false): Promise<number> {
-    const perLane = Math.ceil(CLAIM_BATCH / WEBHOOK_LANES);
     let total = 0;
     let busy = 0;
+    let fannedAt = Date.now();
+    // A long outbox is fanned out a batch at a time by the first lane while the others deliver.
+    let more = (await this.fanOut(1)) === FAN_OUT_BATCH;
+    const slots = new Slots(CLAIM_BATCH);
     const lane = async (first: boolean): Promise<void> => {
       while (!shouldStop()) {
-        if (first) await this.fanOut();
+        if (first && (more || Date.now() - fannedAt >= FAN_OUT_EVERY_MS)) {
+          more = (await this.fanOut(1)) === FAN_OUT_BATCH;
+          fannedAt = Date.now();
+        }
         busy += 1;
         let n = 0;
         try {
-          n = await this.claimAndPost(perLane);
+          n = await this.claimAndPost(LANE_BATCH, slots);
         } finally {
           busy -= 1;
         }
@@ -123,17 +135,16 @@ export class WebhookDeliveryService {
         if (n > 0) continue;
         // Nothing claimable now: done, unless another lane is still posting (what it records may let
         // a client's next event go).
-        if (busy === 0) return;
+        if (busy === 0 && !more) return;
         await new Promise((r) => setTimeout(r, 10));
       }
     };
-    await this.fanOut();
     await Promise.all(Array.from({ length: WEBHOOK_LANES }, (_, i) => lane(i === 0)));
     return total;
   }
 
   /** Claims up to `limit` due deliveries under a lease, POSTs them and records the outcomes. */
-  async claimAndPost(limit = CLAIM_BATCH): Promise<number> {
+  async claimAndPost(limit = CLAIM_BATCH, slots?: Slots): Promise<number> {
     const token = randomUUID();
     const { timeoutMs } = this.config.webhooks;
     const claimed = rowsOf<Claimed>(
@@ -160,7 +171,16 @@ export class WebhookDeliveryService {
       ),
     );
     if (claimed.length === 0) return 0;
-    const outcomes = await Promise.all(claimed.map((c) => this.post(c, timeoutMs)));
+    const outcomes = await Promise.all(
+      claimed.map(async (c) => {
+        await slots?.take();
+        try {
+          return await this.post(c, timeoutMs);
+        } finally {
+          slots?.give();
+        }
+      }),
+    );
     await this.record(token, outcomes, claimed);
     return claimed.length;
   }
@@ -246,5 +266,26 @@ export class WebhookDeliveryService {
         });
       }
     }
+  }
+}
+
+/** A counting semaphore: at most `free` POSTs on the wire across the lanes. */
+class Slots {
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private free: number) {}
+
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
   }
 }

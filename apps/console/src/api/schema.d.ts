@@ -5505,6 +5505,8 @@ export interface components {
             eventTypes: ("client.created" | "client.updated" | "client.erased" | "preferences.changed" | "delivery.sent" | "delivery.delivered" | "delivery.bounced" | "delivery.failed" | "link.clicked" | "call.outcome" | "letter.mailed" | "letter.returned" | "survey.answered" | "run.completed")[];
             failingSince: string | null;
             id: string;
+            /** @description The error of the latest failed delivery (why a failing endpoint was disabled) */
+            lastError: string | null;
             url: string;
         };
         WebhookEndpointWithSecretDto: {
@@ -5517,6 +5519,8 @@ export interface components {
             eventTypes: ("client.created" | "client.updated" | "client.erased" | "preferences.changed" | "delivery.sent" | "delivery.delivered" | "delivery.bounced" | "delivery.failed" | "link.clicked" | "call.outcome" | "letter.mailed" | "letter.returned" | "survey.answered" | "run.completed")[];
             failingSince: string | null;
             id: string;
+            /** @description The error of the latest failed delivery (why a failing endpoint was disabled) */
+            lastError: string | null;
             /**
              * @description Shown only now (on create and rotate): whsec_<base64>
              * @example whsec_…
