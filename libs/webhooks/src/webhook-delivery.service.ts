@@ -14,8 +14,8 @@ const CLAIM_BATCH = 100;
  * Batches a worker works on at once, of LANE_BATCH each: while some lanes wait on the database
  * (claiming, recording), the others' POSTs are on the wire — at most CLAIM_BATCH of them.
  */
-export const WEBHOOK_LANES = 6;
-const LANE_BATCH = 25;
+export const WEBHOOK_LANES = 4;
+const LANE_BATCH = 50;
 /** How often the first lane looks for new outbox events while the lanes are busy. */
 const FAN_OUT_EVERY_MS = 200;
 const MAX_RETRY_DELAY_MS = 6 * 3_600_000;
