@@ -117,9 +117,14 @@ describe('Webhook delivery survives a worker killed mid-delivery', () => {
       expect(seen).toEqual(ids);
     }
     expect(receiver.received.every((r) => r.verified)).toBe(true);
-    const [{ open }]: { open: number }[] = await t.dataSource.query(
-      `SELECT count(*)::int AS open FROM webhook_deliveries WHERE status <> 'delivered'`,
-    );
+    // The receiver may have the last events before the worker has recorded them.
+    let open = -1;
+    for (const deadline = Date.now() + 30_000; open !== 0 && Date.now() < deadline;) {
+      [{ open }] = await t.dataSource.query(
+        `SELECT count(*)::int AS open FROM webhook_deliveries WHERE status <> 'delivered'`,
+      );
+      if (open !== 0) await new Promise((r) => setTimeout(r, 50));
+    }
     expect(open).toBe(0);
   });
 });
