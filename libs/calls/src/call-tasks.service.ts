@@ -19,6 +19,7 @@ import { HolidayCalendarService } from '@touchbase/campaigns';
 import { FrequencyPolicyService } from '@touchbase/planning';
 import { completeRunsIfDone, DeliveryReason, DeliveryStatus, settleHandedOver } from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
+import { emitSelect, WebhookEventType } from '@touchbase/webhooks';
 import { IS_VERIFICATION_CAMPAIGN_SQL, NEXT_CALL_SLOT_SQL, TASK_SELECT } from './call-tasks.sql';
 import {
   CallTaskDue,
@@ -347,6 +348,7 @@ export class CallTasksService {
         WHERE id = $1`,
       [task.id, outcome, attempts, JSON.stringify([note]), staff.id],
     );
+    await this.emitOutcome(m, task, outcome, staff.id);
   }
 
   private async reschedule(
@@ -362,6 +364,31 @@ export class CallTasksService {
           SET outcome = $2, attempts = $3, notes = notes || $4::jsonb, due_at = $5, updated_at = now()
         WHERE id = $1`,
       [task.id, outcome, attempts, JSON.stringify([note]), dueAt],
+    );
+    await this.emitOutcome(m, task, outcome, note.by);
+  }
+
+  /** call.outcome, in the outcome's transaction: after the task's row is written (done or due again). */
+  private async emitOutcome(
+    m: EntityManager,
+    task: LockedTask,
+    outcome: CallOutcome,
+    staffId: string,
+  ): Promise<void> {
+    await emitSelect(
+      m,
+      WebhookEventType.CallOutcome,
+      `SELECT t.client_id,
+              jsonb_build_object('callTaskId', t.id, 'deliveryId', t.delivery_id::text, 'clientId', t.client_id,
+                                 'externalRef', c.external_ref, 'runId', d.run_id, 'campaignId', t.campaign_id,
+                                 'channel', d.channel, 'outcome', $2::text, 'status', t.status,
+                                 'attempts', t.attempts, 'nextCallAt', CASE WHEN t.status = $4 THEN t.due_at END,
+                                 'recordedBy', $3::uuid, 'recordedAt', now()) AS payload
+         FROM call_tasks t
+         JOIN deliveries d ON d.id = t.delivery_id
+         JOIN clients c ON c.id = t.client_id
+        WHERE t.id = $1`,
+      [task.id, outcome, staffId, CallTaskStatus.Open],
     );
   }
 

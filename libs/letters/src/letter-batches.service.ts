@@ -19,6 +19,7 @@ import {
   mergeDeliveryMeta,
 } from '@touchbase/runs';
 import { StaffMember } from '@touchbase/staff';
+import { emitSelect, WebhookEventType } from '@touchbase/webhooks';
 import {
   BatchLetterRow,
   batchDownloadName,
@@ -28,6 +29,11 @@ import {
 } from './dto/letter-batch.dto';
 import { LetterBatchStatus } from './entities/letter-batch.entity';
 import { BATCH_LETTERS_SQL, BATCH_SELECT, RETURNED_DELIVERY_SQL } from './letters.sql';
+
+/** What letter.mailed and letter.returned say of a letter: `deliveries d` of `clients c`. */
+const LETTER_EVENT_PAYLOAD = `jsonb_build_object(
+  'deliveryId', d.id::text, 'clientId', d.client_id, 'externalRef', c.external_ref, 'runId', d.run_id,
+  'campaignId', d.campaign_id, 'channel', d.channel, 'letterBatchId', d.letter_batch_id, 'status', d.status)`;
 
 export interface ReturnRecord {
   at: string;
@@ -188,6 +194,16 @@ export class LetterBatchesService {
         'UPDATE letter_batches SET status = $4, mailed_at = $2, mailed_by = $3, updated_at = now() WHERE id = $1',
         [id, mailedAt, staff.id, LetterBatchStatus.Mailed],
       );
+      // letter.mailed for every letter of the batch, in one statement.
+      await emitSelect(
+        m,
+        WebhookEventType.LetterMailed,
+        `SELECT d.client_id, ${LETTER_EVENT_PAYLOAD} || jsonb_build_object('mailedAt', $2::timestamptz) AS payload
+           FROM deliveries d JOIN clients c ON c.id = d.client_id
+          WHERE d.letter_batch_id = $1 AND d.run_id = $3 AND d.status = $4
+          ORDER BY d.id`,
+        [id, mailedAt, batch.run_id, DeliveryStatus.Sent],
+      );
       await completeRunsIfDone(m, [batch.run_id]);
       this.logger.log(`Letter batch ${id} mailed by ${staff.id}: ${letters} letters sent`);
     });
@@ -226,6 +242,16 @@ export class LetterBatchesService {
         returned = { at: new Date().toISOString(), by: staff.id, note: dto.note?.trim() || null };
         await mergeDeliveryMeta(m, deliveryId, { returned });
         await flagContact(m, d.client_id, ContactFlag.AddressReturned);
+        await emitSelect(
+          m,
+          WebhookEventType.LetterReturned,
+          `SELECT d.client_id, ${LETTER_EVENT_PAYLOAD} || jsonb_build_object(
+                    'reason', $2::text, 'returnedAt', $3::timestamptz, 'mailedAt', b.mailed_at) AS payload
+             FROM deliveries d JOIN clients c ON c.id = d.client_id
+             LEFT JOIN letter_batches b ON b.id = d.letter_batch_id
+            WHERE d.id = $1`,
+          [deliveryId, ContactFlag.AddressReturned, returned.at],
+        );
       }
       const [client]: { contact_flags: string[] }[] = await m.query(
         `SELECT contact_flags FROM clients WHERE id = $1`,

@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { decodeHTMLAttribute } from 'entities';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@touchbase/config';
+import { outboxInsertSql, WebhookEventType } from '@touchbase/webhooks';
 import { EngagementSettings, EngagementSettingsService } from './engagement-settings.service';
 import {
   CLICK_BURST_MS,
@@ -35,7 +36,8 @@ const RECENT_SIZE = 20_000;
 
 /** A delivery's clicks not written yet: a person's (each kept until no burst can make it a machine's). */
 interface PendingClicks {
-  people: LinkClick[];
+  /** With the target's URL, for the link.clicked event of the delivery's first click. */
+  people: (LinkClick & { url: string })[];
   machine: number;
 }
 
@@ -262,7 +264,7 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     } else if (isMachineRequest(request) || isScannerTiming(links, at)) {
       seen.machine += 1;
     } else {
-      seen.people.push({ target: index, at: now });
+      seen.people.push({ target: index, at: now, url: target });
     }
     recent.set(index, Math.max(recent.get(index) ?? 0, now));
     this.recent.set(key, recent);
@@ -307,8 +309,14 @@ export class ShortLinksService implements BeforeApplicationShutdown {
     this.timer = null;
     this.added = 0;
     const settledBefore = all ? Infinity : Date.now() - CLICK_BURST_MS;
-    const rows: { key: string; clicks: number; machine: number; first: Date | null; last: Date | null }[] =
-      [];
+    const rows: {
+      key: string;
+      clicks: number;
+      machine: number;
+      first: Date | null;
+      last: Date | null;
+      target: string | null;
+    }[] = [];
     const waiting = new Map<string, PendingClicks>();
     for (const [key, c] of this.pending) {
       const written = c.people.filter((p) => p.at < settledBefore);
@@ -317,8 +325,9 @@ export class ShortLinksService implements BeforeApplicationShutdown {
       if (written.length === 0 && c.machine === 0) continue;
       let first = Infinity;
       let last = -Infinity;
+      let target: string | null = null;
       for (const p of written) {
-        first = Math.min(first, p.at);
+        if (p.at < first) [first, target] = [p.at, p.url];
         last = Math.max(last, p.at);
       }
       rows.push({
@@ -327,6 +336,7 @@ export class ShortLinksService implements BeforeApplicationShutdown {
         machine: c.machine,
         first: written.length ? new Date(first) : null,
         last: written.length ? new Date(last) : null,
+        target,
       });
     }
     this.pending = waiting;
@@ -337,7 +347,8 @@ export class ShortLinksService implements BeforeApplicationShutdown {
       if (opens.size > 0) await this.writeOpens(opens);
       if (rows.length === 0) return;
       try {
-        // The deliveries' counts and their clients' engagement, in one statement.
+        // The deliveries' counts, their clients' engagement and a link.clicked event for each
+        // delivery's first click by a person (machine clicks emit nothing), in one statement.
         await this.dataSource.query(
           `WITH counted AS (
              UPDATE delivery_links d
@@ -346,9 +357,11 @@ export class ShortLinksService implements BeforeApplicationShutdown {
                     first_clicked_at = LEAST(d.first_clicked_at, c.first),
                     last_clicked_at = GREATEST(d.last_clicked_at, c.last)
                FROM jsonb_to_recordset($1::jsonb)
-                    AS c(key text, clicks int, machine int, first timestamptz, last timestamptz)
+                    AS c(key text, clicks int, machine int, first timestamptz, last timestamptz, target text)
               WHERE d.key = c.key
-          RETURNING d.delivery_id, c.clicks, c.machine, c.last)
+          RETURNING d.delivery_id, c.clicks, c.machine, c.last, c.first, c.target,
+                    c.clicks > 0 AND d.clicks = c.clicks AS first_human),
+           events AS (${CLICK_EVENTS_SQL})
            INSERT INTO client_engagement AS e (client_id, last_click_at, clicks, machine_clicks)
            SELECT dv.client_id, max(counted.last), sum(counted.clicks), sum(counted.machine)
              FROM counted
@@ -473,3 +486,15 @@ function randomKey(): string {
   }
   return key;
 }
+
+/** link.clicked for the deliveries of `counted` clicked by a person for the first time. */
+const CLICK_EVENTS_SQL = outboxInsertSql(`
+  SELECT '${WebhookEventType.LinkClicked}'::text AS type, dv.client_id,
+         jsonb_build_object('deliveryId', dv.id::text, 'clientId', dv.client_id, 'externalRef', cl.external_ref,
+                            'runId', dv.run_id, 'campaignId', dv.campaign_id, 'channel', dv.channel,
+                            'url', counted.target, 'clickedAt', counted.first) AS payload
+    FROM counted
+    JOIN deliveries dv ON dv.id = counted.delivery_id
+    JOIN clients cl ON cl.id = dv.client_id AND cl.erased_at IS NULL
+   WHERE counted.first_human
+   ORDER BY counted.first, dv.id`);

@@ -35,6 +35,7 @@ import {
 } from '@touchbase/preferences';
 import { PortalSession } from './portal-access.service';
 import { REACHED_STATUSES_SQL } from '@touchbase/runs';
+import { outboxInsertSql, WebhookEventType } from '@touchbase/webhooks';
 
 /** Topics a client cannot leave in the portal: service messages are never promotional. */
 export const PORTAL_HIDDEN_TOPICS: readonly string[] = ['service'];
@@ -159,6 +160,14 @@ function viewSql(withSurvey: boolean, lock: boolean): string {
      WHERE c.id = $1 AND c.link_version = $2 AND c.erased_at IS NULL
      ${lock ? 'FOR UPDATE OF c' : ''}`;
 }
+
+/** survey.answered for the answer of the CTE `answer` (first answer and every change to it). */
+const SURVEY_EVENT_SQL = outboxInsertSql(`
+  SELECT '${WebhookEventType.SurveyAnswered}'::text AS type, answer.client_id,
+         jsonb_build_object('clientId', answer.client_id, 'externalRef', c.external_ref, 'runId', answer.run_id,
+                            'campaignId', r.campaign_id, 'rating', answer.rating, 'valued', answer.valued,
+                            'improve', answer.improve, 'locale', answer.locale, 'answeredAt', answer.updated_at) AS payload
+    FROM answer JOIN clients c ON c.id = answer.client_id JOIN runs r ON r.id = answer.run_id`);
 
 const TEXT_MAX = 200;
 
@@ -301,11 +310,15 @@ export class PortalService {
       const invitation = rows[0].survey;
       if (!invitation) throw new NotFoundException('Survey invitation', session.clientId);
       await m.query(
-        `INSERT INTO survey_answers (client_id, run_id, valued, improve, rating, locale)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (client_id, run_id) DO UPDATE
-           SET valued = EXCLUDED.valued, improve = EXCLUDED.improve, rating = EXCLUDED.rating,
-               locale = EXCLUDED.locale, updated_at = now()`,
+        `WITH answer AS (
+           INSERT INTO survey_answers AS a (client_id, run_id, valued, improve, rating, locale)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (client_id, run_id) DO UPDATE
+             SET valued = EXCLUDED.valued, improve = EXCLUDED.improve, rating = EXCLUDED.rating,
+                 locale = EXCLUDED.locale, updated_at = now()
+           RETURNING a.client_id, a.run_id, a.valued, a.improve, a.rating, a.locale, a.updated_at
+         ), events AS (${SURVEY_EVENT_SQL})
+         SELECT 1 FROM answer`,
         [session.clientId, invitation.runId, valued, improve, rating, rows[0].locale],
       );
       return { runId: invitation.runId, answered: true, valued, improve, rating };

@@ -1,4 +1,5 @@
 import { Channel, CHANNELS, Locale } from '@touchbase/core';
+import { outboxInsertSql, WebhookEventType } from '@touchbase/webhooks';
 import { ConsentContext } from './consent-context';
 import { Frequency } from './frequency.enum';
 import { PreferenceChange, PreferenceState } from './preference-diff';
@@ -98,8 +99,24 @@ export function consentLogParams(changes: PreferenceChange[], context: ConsentCo
   ];
 }
 
-/** Consent-log rows for changes written by another statement (contact details, say). */
-export const CONSENT_LOG_SQL = consentLogInsert(2);
+/**
+ * The preferences.changed event of a change, in the same statement: the changed items (as the consent
+ * log has them), who changed them and through what; the client `$1`, the consent-log parameters from
+ * `$first` on. No address, no user agent: receivers fetch the client through the API.
+ */
+function preferencesEvent(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return outboxInsertSql(`
+    SELECT '${WebhookEventType.PreferencesChanged}'::text AS type, c.id AS client_id,
+           jsonb_build_object('clientId', c.id, 'externalRef', c.external_ref, 'changes', ${p(0)}::jsonb,
+                              'actorType', ${p(1)}::text, 'source', ${p(3)}::text, 'changedAt', now()) AS payload
+      FROM clients c WHERE c.id = $1`);
+}
+
+/** Consent-log rows for changes written by another statement (contact details, say), and their event. */
+export const CONSENT_LOG_SQL = `
+  WITH log AS (${consentLogInsert(2)} RETURNING 1), events AS (${preferencesEvent(2)})
+  SELECT count(*)::int AS n FROM log`;
 
 /**
  * A whole change of preferences in one statement: the preferences row, the changed topics, the
@@ -124,7 +141,7 @@ export const APPLY_PREFERENCES_SQL = `
   ), log AS (
     ${consentLogInsert(16)}
     RETURNING 1
-  )
+  ), events AS (${preferencesEvent(16)})
   SELECT updated_at, (SELECT count(*) FROM topics) AS topics, (SELECT count(*) FROM client) AS client,
          (SELECT count(*) FROM log) AS log
     FROM prefs`;

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Channel } from '@touchbase/core';
+import { outboxInsertSql, WebhookEventType } from '@touchbase/webhooks';
 import { DeliveryReason } from './delivery-reason.enum';
 import { DeliveryStatus, REACHED_STATUSES_SQL } from './delivery-status.enum';
 import { sqlList, sqlValue } from './sql-list';
@@ -26,6 +27,37 @@ const S = {
   delivered: sqlValue(DeliveryStatus.Delivered),
   cancelled: sqlValue(DeliveryStatus.Cancelled),
 };
+
+/** The columns a delivery's webhook event is made of (RETURNING them feeds deliveryEventsSql). */
+const EVENT_COLUMNS = `d.id, d.client_id, d.run_id, d.campaign_id, d.channel, d.status, d.reason, d.error,
+  d.provider_id, d.sent_at, d.delivered_at`;
+
+/** A delivery status → its webhook event (other statuses emit none). */
+const EVENT_OF_STATUS: [DeliveryStatus, WebhookEventType][] = [
+  [DeliveryStatus.Sent, WebhookEventType.DeliverySent],
+  [DeliveryStatus.Delivered, WebhookEventType.DeliveryDelivered],
+  [DeliveryStatus.Bounced, WebhookEventType.DeliveryBounced],
+  [DeliveryStatus.Failed, WebhookEventType.DeliveryFailed],
+];
+
+/**
+ * The outbox insert for the deliveries of the CTE `from` (rows of EVENT_COLUMNS): one delivery.*
+ * event each whose status has one, in the same statement as the change. `where` narrows the rows
+ * (a status that did not really change emits nothing).
+ */
+export function deliveryEventsSql(from: string, where = 'true'): string {
+  const type = `CASE x.status ${EVENT_OF_STATUS.map(([s, t]) => `WHEN ${sqlValue(s)} THEN ${sqlValue(t)}`).join(' ')} END`;
+  return outboxInsertSql(`
+    SELECT ${type} AS type, x.client_id,
+           jsonb_build_object(
+             'deliveryId', x.id::text, 'clientId', x.client_id, 'externalRef', cl.external_ref,
+             'runId', x.run_id, 'campaignId', x.campaign_id, 'channel', x.channel, 'status', x.status,
+             'reason', x.reason, 'error', x.error, 'providerId', x.provider_id,
+             'sentAt', x.sent_at, 'deliveredAt', x.delivered_at, 'occurredAt', now()) AS payload
+      FROM ${from} x LEFT JOIN clients cl ON cl.id = x.client_id
+     WHERE ${where}
+     ORDER BY x.id`);
+}
 
 /**
  * The variant of a delivery held back by an A/B test until the winner is chosen: planned (it keeps its
@@ -62,6 +94,7 @@ export const CLAIM_SQL = `
  * whose lease was taken over cannot overwrite the new owner's result.
  */
 export const FINISH_SQL = `
+  WITH finished AS (
   UPDATE deliveries d
      SET status = u.status,
          reason = u.reason,
@@ -78,7 +111,9 @@ export const FINISH_SQL = `
     FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])
          AS u(id, token, status, reason, error, provider_id, due_at, meta)
    WHERE d.id = u.id AND d.claim_token = u.token AND d.status = ${S.sending}
-  RETURNING d.id::text, d.client_id, d.status, d.counts_as_touch`;
+  RETURNING ${EVENT_COLUMNS}, d.counts_as_touch
+  ), events AS (${deliveryEventsSql('finished')})
+  SELECT id::text, client_id, status, counts_as_touch FROM finished`;
 
 /**
  * The heartbeat of a worker's leases: what it still holds is held for another lease. A lease that
@@ -205,14 +240,14 @@ export async function settleHandedOver(
 > {
   const [row] = await manager.query(
     `WITH settled AS (
-       UPDATE deliveries
+       UPDATE deliveries d
           SET status = $2::text, reason = $3, error = $4,
               sent_at = CASE WHEN $2::text IN ${REACHED_STATUSES_SQL} THEN now() ELSE sent_at END,
               claim_token = NULL, locked_until = NULL, meta = meta || $5::jsonb, updated_at = now()
         WHERE id = $1 AND status = ${S.sending}
-       RETURNING client_id, run_id, status, counts_as_touch
-     )
-     SELECT * FROM settled`,
+       RETURNING ${EVENT_COLUMNS}, d.counts_as_touch
+     ), events AS (${deliveryEventsSql('settled')})
+     SELECT client_id, run_id, status, counts_as_touch FROM settled`,
     [deliveryId, outcome.status, outcome.reason, outcome.error, JSON.stringify(outcome.meta)],
   );
   return row;
@@ -235,12 +270,16 @@ export async function settleFromProvider(
   },
 ): Promise<boolean> {
   const rows: unknown[] = await manager.query(
-    `UPDATE deliveries SET status = $2, provider_id = $3, reason = $4, error = $5, meta = meta || $6::jsonb,
-            sent_at = COALESCE(sent_at, now()),
-            delivered_at = CASE WHEN $2 = ${S.delivered} THEN now() ELSE delivered_at END,
-            claim_token = NULL, locked_until = NULL, updated_at = now()
-      WHERE id = $1 AND status IN ${sqlList(DeliveryStatus.Sending, DeliveryStatus.Sent)}
-     RETURNING id`,
+    `WITH before AS (SELECT status FROM deliveries WHERE id = $1),
+     settled AS (
+       UPDATE deliveries d SET status = $2, provider_id = $3, reason = $4, error = $5, meta = meta || $6::jsonb,
+              sent_at = COALESCE(sent_at, now()),
+              delivered_at = CASE WHEN $2 = ${S.delivered} THEN now() ELSE delivered_at END,
+              claim_token = NULL, locked_until = NULL, updated_at = now()
+        WHERE id = $1 AND status IN ${sqlList(DeliveryStatus.Sending, DeliveryStatus.Sent)}
+       RETURNING ${EVENT_COLUMNS}
+     ), events AS (${deliveryEventsSql('settled', 'x.status IS DISTINCT FROM (SELECT status FROM before)')})
+     SELECT id FROM settled`,
     [
       deliveryId,
       outcome.status,
@@ -283,12 +322,12 @@ export async function markLettersMailed(
 ): Promise<number> {
   const [{ n }]: { n: number }[] = await manager.query(
     `WITH mailed AS (
-       UPDATE deliveries
+       UPDATE deliveries d
           SET status = ${S.sent}, sent_at = now(), claim_token = NULL, locked_until = NULL,
               meta = meta || $2::jsonb, updated_at = now()
         WHERE run_id = $3 AND status = ${S.sending} AND letter_batch_id = $1
-       RETURNING id
-     )
+       RETURNING ${EVENT_COLUMNS}
+     ), events AS (${deliveryEventsSql('mailed')})
      SELECT count(*)::int AS n FROM mailed`,
     [batchId, JSON.stringify(meta), runId],
   );
@@ -353,10 +392,13 @@ export async function bounceAfterSend(
 ): Promise<{ client_id: string; run_id: string } | undefined> {
   const rows = rowsOf<{ client_id: string; run_id: string }>(
     await manager.query(
-      `UPDATE deliveries SET status = ${sqlValue(DeliveryStatus.Bounced)}, error = $2, meta = meta || $3::jsonb,
-              updated_at = now()
-        WHERE id = $1 AND channel = ${sqlValue(Channel.Email)} AND status IN ${REACHED_STATUSES_SQL}
-       RETURNING client_id, run_id`,
+      `WITH bounced AS (
+         UPDATE deliveries d SET status = ${sqlValue(DeliveryStatus.Bounced)}, error = $2, meta = meta || $3::jsonb,
+                updated_at = now()
+          WHERE id = $1 AND channel = ${sqlValue(Channel.Email)} AND status IN ${REACHED_STATUSES_SQL}
+         RETURNING ${EVENT_COLUMNS}
+       ), events AS (${deliveryEventsSql('bounced')})
+       SELECT client_id, run_id FROM bounced`,
       [deliveryId, error.slice(0, 1000), JSON.stringify(meta)],
     ),
   );

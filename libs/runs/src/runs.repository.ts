@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { emitSelect, WebhookEventType } from '@touchbase/webhooks';
 import { DeliveryReason } from './delivery-reason.enum';
 import { DeliveryStatus } from './delivery-status.enum';
 import { Run, RunStats } from './entities/run.entity';
@@ -243,6 +244,28 @@ export async function finishPlanning(
 ): Promise<void> {
   await manager.query(`SELECT 1 FROM runs WHERE id = $1 FOR UPDATE`, [runId]);
   await manager.query(FINISH_PLANNING_SQL, [runId, audience, JSON.stringify(stats)]);
+  await emitRunsCompleted(manager, [runId]);
+}
+
+/**
+ * run.completed for those of these runs that are completed now (in the caller's transaction, after
+ * their counts are stored): one event each, set-based. A run is completed once, so once only.
+ */
+async function emitRunsCompleted(manager: EntityManager, runIds: string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await emitSelect(
+    manager,
+    WebhookEventType.RunCompleted,
+    `SELECT NULL::uuid AS client_id,
+            jsonb_build_object('runId', r.id, 'campaignId', r.campaign_id, 'periodKey', r.period_key,
+                               'trigger', r.trigger, 'status', r.status, 'audience', r.audience,
+                               'byStatus', COALESCE(r.stats -> 'byStatus', '{}'::jsonb),
+                               'byChannel', COALESCE(r.stats -> 'byChannel', '{}'::jsonb),
+                               'completedAt', r.completed_at) AS payload
+       FROM runs r WHERE r.id = ANY($1::uuid[]) AND r.status = ${sqlValue(RunStatus.Completed)}
+       ORDER BY r.completed_at, r.id`,
+    [runIds],
+  );
 }
 
 /**
@@ -256,10 +279,9 @@ export async function completeRunsIfDone(manager: EntityManager, runIds: string[
   await manager.query(`SELECT id FROM runs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [runIds]);
   const [completed]: Updated<{ id: string }> = await manager.query(COMPLETE_RUNS_SQL, [runIds]);
   // A completed run's counts are stored as they are then.
-  await refreshRunStats(
-    manager,
-    completed.map((r) => r.id),
-  );
+  const ids = completed.map((r) => r.id);
+  await refreshRunStats(manager, ids);
+  await emitRunsCompleted(manager, ids);
 }
 
 /** An archived campaign's runs not yet planned are cancelled; returns how many. */

@@ -14,7 +14,11 @@ import {
 import { generateWebhookSecret } from './webhook-signature';
 import { WebhookDeliveryStatus, WebhookDisabledReason, WebhookEventType } from './webhook.enums';
 
-const COLUMNS = `id, url, description, event_types, active, disabled_at, disabled_reason, failing_since, created_at`;
+const COLUMNS = `id, url, description, event_types, active, disabled_at, disabled_reason, failing_since, created_at,
+  (SELECT d.last_error FROM webhook_deliveries d
+    WHERE d.endpoint_id = webhook_endpoints.id AND d.last_error IS NOT NULL
+      AND d.status IN ('${WebhookDeliveryStatus.Failed}', '${WebhookDeliveryStatus.Dead}')
+    ORDER BY d.event_sequence DESC LIMIT 1) AS last_error`;
 
 // What the list shows of each endpoint's log: its newest delivered event, its newest failing one.
 const SELECT_ENDPOINTS = `
@@ -44,6 +48,7 @@ function toDto(r: Record<string, unknown>): WebhookEndpointDto {
     disabledAt: iso(r.disabled_at),
     disabledReason: (r.disabled_reason as WebhookDisabledReason | null) ?? null,
     failingSince: iso(r.failing_since),
+    lastError: (r.last_error as string | null) ?? null,
     createdAt: iso(r.created_at) as string,
     lastSuccessAt: iso(r.last_success_at),
     lastFailureAt: iso(r.last_failure_at),

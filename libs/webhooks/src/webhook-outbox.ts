@@ -53,3 +53,15 @@ export async function eraseWebhookPayloads(manager: EntityManager, clientId: str
     [clientId],
   );
 }
+
+/**
+ * The outbox insert as SQL, for a data-modifying CTE of the caller's own statement
+ * (`WITH changed AS (UPDATE … RETURNING …), events AS (${outboxInsertSql(…)}) SELECT …`): the change
+ * and its events in one statement and one round trip. `selectSql` returns `type` (a WebhookEventType;
+ * rows whose type is null emit nothing), `client_id` (uuid or null) and `payload` (jsonb); events of
+ * one statement keep the order of `selectSql`'s `ORDER BY`.
+ */
+export function outboxInsertSql(selectSql: string): string {
+  return `INSERT INTO webhook_outbox (type, client_id, payload)
+     SELECT s.type, s.client_id, s.payload FROM (${selectSql}) s WHERE s.type IS NOT NULL`;
+}

@@ -34,7 +34,7 @@ export class WebhooksJob implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async pass(): Promise<void> {
     try {
-      while (!this.stopped && (await this.delivery.deliverDue()) > 0);
+      while (!this.stopped && (await this.delivery.deliverAll(() => this.stopped)) > 0);
     } catch (e) {
       // The database may be restarting; the next tick tries again (claims expire by their lease).
       this.logger.error(`Delivering webhooks failed: ${(e as Error).message}`, (e as Error).stack);

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { StaffModule } from '@touchbase/staff';
+import { WebhookDisabledNotice } from './webhook-disabled.notice';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhooksController } from './webhooks.controller';
@@ -9,5 +11,9 @@ import { WebhooksJob } from './webhooks.job';
 export class WebhooksApiModule {}
 
 /** The worker side: fanning the outbox out and POSTing what is due. */
-@Module({ providers: [WebhookDeliveryService, WebhooksJob], exports: [WebhookDeliveryService] })
+@Module({
+  imports: [StaffModule],
+  providers: [WebhookDeliveryService, WebhooksJob, WebhookDisabledNotice],
+  exports: [WebhookDeliveryService],
+})
 export class WebhooksWorkerModule {}

@@ -97,6 +97,12 @@ export class WebhookEndpointDto {
   @ApiProperty({ nullable: true, type: String }) disabledAt!: string | null;
   @ApiProperty({ enum: WebhookDisabledReason, nullable: true }) disabledReason!: WebhookDisabledReason | null;
   @ApiProperty({ nullable: true, type: String }) failingSince!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The error of the latest failed delivery (why a failing endpoint was disabled)',
+  })
+  lastError!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String, description: 'When its newest delivered event arrived' })
   lastSuccessAt!: string | null;
