@@ -540,6 +540,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{id}/consent-evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consent evidence: every consent and withdrawal of the client, as CSV or PDF
+         * @description Source, wording version, time, IP, user agent, channel and topic of each row of the consent log. `format=json` is not offered: the consent log endpoint has it.
+         */
+        get: operations["Consent_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{id}/consent-log": {
         parameters: {
             query?: never;
@@ -551,6 +571,27 @@ export interface paths {
         get: operations["Preferences_consentLog"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client’s consents: the state per channel and every consent and withdrawal, oldest first */
+        get: operations["Consent_list"];
+        put?: never;
+        /**
+         * Record a prior consent (or its withdrawal) on channels, e.g. from a signed form
+         * @description Each channel gets a `consent.<channel>` row in the consent log, with the wording version.
+         */
+        post: operations["Consent_record"];
         delete?: never;
         options?: never;
         head?: never;
@@ -583,6 +624,26 @@ export interface paths {
         };
         /** The client's category and stage changes, newest first */
         get: operations["Clients_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{id}/personal-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything touchbase holds on the client, as one JSON document (right of access)
+         * @description The client record and history, and one part per library: preferences, topic subscriptions and consent log, deliveries, clicks and engagement, purchases, calls, letters, survey answers, suppression entries for its addresses, consent requests. Nothing of any other client.
+         */
+        get: operations["Clients_personalData"];
         put?: never;
         post?: never;
         delete?: never;
@@ -637,6 +698,46 @@ export interface paths {
         put?: never;
         /** Bring an archived client back */
         post: operations["Clients_unarchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upsert clients in bulk by external reference (CRM sync); bad records reported, good ones kept
+         * @description Up to 10000 records, each keyed by `externalRef`: a new reference creates a client (name required), a known one updates it. A field left out keeps what is stored; null clears it. Each record is validated on its own: the answer counts created, updated, unchanged and failed records, with one error per bad field and record index. client.created / client.updated webhooks are emitted in the same transaction. Send `Idempotency-Key` to make retries safe.
+         */
+        post: operations["Clients_upsertMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove clients by external reference: archive (default) or erase
+         * @description `archive` keeps the client for history and reports but never contacts it again (client.updated, `changed: ["archivedAt"]`); `erase` wipes personal data for the right to erasure (admins only, irreversible; client.erased). Unknown references are reported by index.
+         */
+        post: operations["Clients_removeMany"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1109,6 +1210,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A consent collected on the company’s form: sends a confirmation email (double opt-in)
+         * @description Nothing counts until the person opens the emailed link and confirms. Rate limited per IP (5 a minute) and per address (3 in 60 minutes).
+         */
+        post: operations["ConsentRequests_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/purchases": {
         parameters: {
             query?: never;
@@ -1130,6 +1251,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/purchases/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete purchases by externalId (cancelled in the ERP); their clients are reclassified */
+        post: operations["Purchases_removeMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/attribution": {
         parameters: {
             query?: never;
@@ -1139,7 +1277,7 @@ export interface paths {
         };
         /**
          * Attribution: the purchases of the period credited to the last touch before each, per campaign and channel
-         * @description A touch is a delivery counting as one (service campaigns never do) that reached the client, at its `sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t (default 30 days), and to its campaign and channel; a purchase with no such touch is unattributed (summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = purchasers / touched.
+         * @description A touch is a delivery counting as one (service campaigns never do) that reached the client, at its `sent_at`. A purchase at t is credited to the client's last touch with t − windowDays < sent_at ≤ t (default: the workspace’s attribution window, 30 days unless set in the engagement settings), and to its campaign and channel; a purchase with no such touch is unattributed (summary). `touched`: distinct clients touched with sent_at in [from − windowDays, to), the touches that can be credited with the period's purchases; `clicked`: of those, who clicked a link of one of them; `purchasers`, `purchases`, `revenue`: the attributed purchases (returns lower the revenue; revenue in the workspace currency); `revenuePerClient` = revenue / touched; `conversionRate` = purchasers / touched.
          *
          *     Tables: `byCampaign` (campaignId, campaignName, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate); `byChannel` (channel, touched, clicked, purchasers, purchases, revenue, revenuePerClient, conversionRate).
          *
@@ -1742,6 +1880,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The engagement settings: click and open tracking for the workspace, the attribution window */
+        get: operations["EngagementSettings_get"];
+        /**
+         * Change the engagement settings (the fields sent; the others stay)
+         * @description Applies to messages sent from now on, and to reports asked for from now on.
+         */
+        put: operations["EngagementSettings_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/signers": {
         parameters: {
             query?: never;
@@ -2306,6 +2465,24 @@ export interface paths {
         put?: never;
         /** Queue a webhook.ping event for this endpoint */
         post: operations["Webhooks_ping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consent/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Double opt-in: the confirmation question (changes nothing); 400/410 pages */
+        get: operations["ConsentPages_page"];
+        put?: never;
+        /** Double opt-in: confirm and record the consent (idempotent) */
+        post: operations["ConsentPages_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3079,6 +3256,27 @@ export interface components {
             updatedAt: string;
             vip: boolean;
         };
+        ConsentEvidenceDto: {
+            /** @description Every consent and withdrawal, oldest first */
+            items: components["schemas"]["ConsentEvidenceRowDto"][];
+            /** @description Per channel: consent recorded now, withdrawn, or never */
+            state: components["schemas"]["ConsentStateDto"];
+        };
+        ConsentEvidenceRowDto: {
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            actorType: string;
+            at: string;
+            channel: string | null;
+            id: string;
+            ip: string | null;
+            /** @description consent, channel, topic or opt-out */
+            kind: string;
+            source: string;
+            topic: string | null;
+            userAgent: string | null;
+            wordingVersion: string | null;
+        };
         ConsentLogDto: {
             items: components["schemas"]["ConsentLogEntryDto"][];
             nextCursor: string | null;
@@ -3097,6 +3295,49 @@ export interface components {
             source: string;
             userAgent: string | null;
             wordingVersion: string | null;
+        };
+        ConsentRequestAcceptedDto: {
+            /** @example A confirmation email is on its way; the consent counts once it is confirmed. */
+            message: string;
+        };
+        ConsentRequestDto: {
+            /**
+             * @example [
+             *       "email",
+             *       "sms"
+             *     ]
+             */
+            channels: ("email" | "sms" | "call" | "letter")[];
+            /**
+             * @description Where the confirmation email goes
+             * @example ivan@example.com
+             */
+            email: string;
+            /**
+             * @description The language of the email (default: the client’s)
+             * @enum {string}
+             */
+            locale?: "ru" | "en";
+            /** @description The person’s name, for a client created on confirmation */
+            name?: string;
+            /**
+             * @description Topics to subscribe to
+             * @example [
+             *       "promotions"
+             *     ]
+             */
+            topics?: string[];
+            /**
+             * @description The version of the wording the form showed
+             * @example site-form/2026-11
+             */
+            wordingVersion: string;
+        };
+        ConsentStateDto: {
+            call: boolean | null;
+            email: boolean | null;
+            letter: boolean | null;
+            sms: boolean | null;
         };
         ControlGroupDto: {
             /** @description Clients (not archived) */
@@ -3168,7 +3409,7 @@ export interface components {
              */
             name: string;
             /**
-             * @description Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart
+             * @description Emails carry a 1×1 open pixel (with open and click tracking on for the workspace — engagement settings — and click tracking on); machine opens are counted apart
              * @default false
              */
             openTracking: boolean;
@@ -3408,6 +3649,8 @@ export interface components {
             nameEn: string;
             /** @example Вебинары */
             nameRu: string;
+            /** @description Promotional, needs prior consent: no promotional touch on this topic without the client’s recorded consent for the channel */
+            requiresConsent?: boolean;
         };
         CreateWebhookEndpointDto: {
             /** @example CRM sync */
@@ -3504,6 +3747,17 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
         };
+        EngagementSettingsDto: {
+            /**
+             * @description Days after a touch a purchase is credited to it: the attribution reports’ window unless one is asked for
+             * @default 30
+             */
+            attributionWindowDays: number;
+            /** @description Links in messages go through short links that count clicks. The outer switch: a campaign and a client (in the portal) can only turn tracking off. Default: CLICK_TRACKING (on) */
+            clickTracking: boolean;
+            /** @description Emails of campaigns that ask for it carry an open pixel (only with click tracking on). Default: OPEN_TRACKING (off) */
+            openTracking: boolean;
+        };
         ErrorResponseDto: {
             /** @description Field-level problems for validation errors, otherwise context about the error. */
             details?: components["schemas"]["FieldErrorDto"][] | Record<string, never>;
@@ -3511,7 +3765,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            error: "validation_failed" | "malformed_request" | "unauthorized" | "forbidden" | "csrf_failed" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
+            error: "validation_failed" | "malformed_request" | "unauthorized" | "forbidden" | "csrf_failed" | "not_found" | "conflict" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
             /** @example The request is invalid: email */
             message: string;
             /** @example 400 */
@@ -3591,10 +3845,15 @@ export interface components {
             testShare: number;
             /** Format: date-time */
             testStartedAt: string;
+            /** @description Test deliveries not sent yet (queued or being sent): the window runs from the last one’s sending */
+            testUnsent: number;
             variants: components["schemas"]["VariantResultDto"][];
             /** @enum {string} */
             whenNotSignificant: "best" | "first";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the test window ends: the window’s hours after the last test delivery was sent (until then, planned from the planning)
+             */
             windowEndsAt: string;
             windowHours: number;
             /** @enum {string|null} */
@@ -4188,6 +4447,21 @@ export interface components {
              */
             purchasedAt: string;
         };
+        PurchaseItemErrorDto: {
+            /** @example currency */
+            field: string;
+            /** @description Position of the item in `items`, from 0 */
+            index: number;
+            /** @example currency must be an ISO 4217 code such as RUB, USD, EUR */
+            message: string;
+        };
+        PurchaseRemovalResultDto: {
+            deleted: number;
+            errors: components["schemas"]["PurchaseItemErrorDto"][];
+            /** @description Ids no purchase has; each has an entry in errors */
+            failed: number;
+            total: number;
+        };
         PutEditionDto: {
             /** @description The body, in order */
             blocks: components["schemas"]["EditionBlockDto"][];
@@ -4240,6 +4514,44 @@ export interface components {
             notes?: string;
             /** @enum {string} */
             outcome: "reached" | "no-answer" | "wrong-number" | "callback-requested" | "declined";
+        };
+        RecordConsentDto: {
+            channels: ("email" | "sms" | "call" | "letter")[];
+            /** @description true: consent given; false: withdrawn */
+            granted: boolean;
+            /** @description The version of the wording the client agreed to */
+            wordingVersion?: string;
+        };
+        RemoveClientsDto: {
+            /**
+             * @example [
+             *       "CRM-000123"
+             *     ]
+             */
+            externalRefs: string[];
+            /**
+             * @default archive
+             * @enum {string}
+             */
+            mode: "archive" | "erase";
+        };
+        RemoveClientsResultDto: {
+            errors: components["schemas"]["SyncRecordErrorDto"][];
+            /** @description References no client has */
+            failed: number;
+            /** @description Archived (or erased) by this call */
+            removed: number;
+            total: number;
+            /** @description Already archived (or erased) before */
+            unchanged: number;
+        };
+        RemovePurchasesDto: {
+            /**
+             * @example [
+             *       "ERP-INV-2025-000123"
+             *     ]
+             */
+            externalIds: string[];
         };
         RemoveSuppressionDto: {
             /** @description Why the address may be contacted again (required) */
@@ -4862,6 +5174,92 @@ export interface components {
             /** @description Whether more answers match than are listed (use CSV for all) */
             truncated: boolean;
         };
+        SyncClientItemDto: {
+            address?: components["schemas"]["AddressDto"];
+            /** @description true archives the client (nothing is sent to it); false brings it back */
+            archived?: boolean;
+            /**
+             * @description Wins over the computed category
+             * @enum {string|null}
+             */
+            categoryOverride?: "A" | "B" | "C" | "VIP" | null;
+            /**
+             * @description A company’s contact person, «Фамилия Имя Отчество»: letters and emails greet them by name
+             * @example Петрова Анна Сергеевна
+             */
+            contactName?: string | null;
+            /** @example info@romashka.ru */
+            email?: string | null;
+            /**
+             * @description The id in the CRM/ERP: the key of the upsert
+             * @example CRM-000123
+             */
+            externalRef: string;
+            /** @enum {string} */
+            kind?: "company" | "person";
+            /** @enum {string} */
+            locale?: "ru" | "en";
+            /**
+             * @description Required for a new client
+             * @example ООО «Ромашка»
+             */
+            name?: string;
+            /**
+             * @description The account manager by their staff email (or give ownerId)
+             * @example anna@touchbase.example
+             */
+            ownerEmail?: string | null;
+            /**
+             * Format: uuid
+             * @description The account manager (a staff member)
+             */
+            ownerId?: string | null;
+            /**
+             * @description Any format; stored as E.164
+             * @example +7 912 345-67-89
+             */
+            phone?: string | null;
+            /**
+             * @example [
+             *       "dealer",
+             *       "ural"
+             *     ]
+             */
+            tags?: string[];
+            /** @example Asia/Yekaterinburg */
+            timeZone?: string | null;
+            /** @description Manual VIP flag */
+            vip?: boolean;
+        };
+        SyncClientsDto: {
+            /** @description Up to 10000 clients, each keyed by externalRef */
+            items: components["schemas"]["SyncClientItemDto"][];
+        };
+        SyncClientsResultDto: {
+            /** @description New references */
+            created: number;
+            errors: components["schemas"]["SyncRecordErrorDto"][];
+            /** @description Records not written; each has one or more entries in errors */
+            failed: number;
+            total: number;
+            /** @description Known references, same data: nothing written */
+            unchanged: number;
+            /** @description Known references with new data */
+            updated: number;
+        };
+        SyncRecordErrorDto: {
+            /** @description The record’s reference, when it has one */
+            externalRef: string | null;
+            /**
+             * @description The field at fault; empty for the whole record
+             * @example email
+             */
+            field: string;
+            /** @description Position of the record in the request, from 0 */
+            index: number;
+            /** @example email must be an email address */
+            message: string;
+        };
         TemplateDto: {
             body: string;
             /** @description Shipped with touchbase (templates/): can be edited, not deleted */
@@ -5025,6 +5423,8 @@ export interface components {
             key: string;
             nameEn: string;
             nameRu: string;
+            /** @description Promotional: needs the client’s prior consent per channel */
+            requiresConsent: boolean;
             /** @description Seeded topics can be renamed, not deleted */
             system: boolean;
         };
@@ -5116,7 +5516,7 @@ export interface components {
              */
             name?: string;
             /**
-             * @description Emails carry a 1×1 open pixel (with OPEN_TRACKING on and click tracking on); machine opens are counted apart
+             * @description Emails carry a 1×1 open pixel (with open and click tracking on for the workspace — engagement settings — and click tracking on); machine opens are counted apart
              * @default false
              */
             openTracking: boolean;
@@ -5254,6 +5654,14 @@ export interface components {
              * @example 0.05
              */
             share: number;
+        };
+        UpdateEngagementSettingsDto: {
+            /** @example 30 */
+            attributionWindowDays?: number;
+            /** @description Click tracking for the workspace */
+            clickTracking?: boolean;
+            /** @description Open tracking for the workspace */
+            openTracking?: boolean;
         };
         UpdatePortalContactDto: {
             address?: components["schemas"]["PortalAddressDto"];
@@ -5408,6 +5816,8 @@ export interface components {
             nameEn?: string;
             /** @example Вебинары */
             nameRu?: string;
+            /** @description Promotional, needs prior consent: no promotional touch on this topic without the client’s recorded consent for the channel */
+            requiresConsent?: boolean;
         };
         UpdateWebhookEndpointDto: {
             /** @description false disables it (reason manual); true enables it again */
@@ -5507,6 +5917,12 @@ export interface components {
             id: string;
             /** @description The error of the latest failed delivery (why a failing endpoint was disabled) */
             lastError: string | null;
+            /** @description The last attempt of its newest failing event */
+            lastFailureAt: string | null;
+            /** @description The answer to that attempt (null: no answer) */
+            lastFailureStatusCode: number | null;
+            /** @description When its newest delivered event arrived */
+            lastSuccessAt: string | null;
             url: string;
         };
         WebhookEndpointWithSecretDto: {
@@ -5521,6 +5937,12 @@ export interface components {
             id: string;
             /** @description The error of the latest failed delivery (why a failing endpoint was disabled) */
             lastError: string | null;
+            /** @description The last attempt of its newest failing event */
+            lastFailureAt: string | null;
+            /** @description The answer to that attempt (null: no answer) */
+            lastFailureStatusCode: number | null;
+            /** @description When its newest delivered event arrived */
+            lastSuccessAt: string | null;
             /**
              * @description Shown only now (on create and rotate): whsec_<base64>
              * @example whsec_…
@@ -7678,6 +8100,66 @@ export interface operations {
             };
         };
     };
+    Consent_export: {
+        parameters: {
+            query?: {
+                format?: "csv" | "pdf";
+                /** @description The language of the PDF (default: the workspace’s) */
+                lang?: "ru" | "en";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV or PDF file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Preferences_consentLog: {
         parameters: {
             query?: {
@@ -7699,6 +8181,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsentLogDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consent_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentEvidenceDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consent_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordConsentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentStateDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -7805,6 +8405,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientHistoryEntryDto"][];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Clients_personalData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -8062,6 +8721,164 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Clients_upsertMany: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (up to 255 printable characters), e.g. a hash of the batch. A retry with the same key and body within 24 h returns the stored answer (header Idempotent-Replayed: true) and changes nothing twice; the same key with another body is refused with 422; while the first call runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncClientsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncClientsResultDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Conflicts with existing data
+             *
+             *     A call with this Idempotency-Key is running
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Clients_removeMany: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (up to 255 printable characters), e.g. a hash of the batch. A retry with the same key and body within 24 h returns the stored answer (header Idempotent-Replayed: true) and changes nothing twice; the same key with another body is refused with 422; while the first call runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveClientsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoveClientsResultDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Conflicts with existing data
+             *
+             *     A call with this Idempotency-Key is running
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9693,6 +10510,47 @@ export interface operations {
             };
         };
     };
+    ConsentRequests_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequestAcceptedDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Purchases_list: {
         parameters: {
             query?: {
@@ -9749,7 +10607,10 @@ export interface operations {
     Purchases_ingest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (up to 255 printable characters), e.g. a hash of the batch. A retry with the same key and body within 24 h returns the stored answer (header Idempotent-Replayed: true) and changes nothing twice; the same key with another body is refused with 422; while the first call runs, 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9759,11 +10620,76 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A call with this Idempotency-Key is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Purchases_removeMany: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (up to 255 printable characters), e.g. a hash of the batch. A retry with the same key and body within 24 h returns the stored answer (header Idempotent-Replayed: true) and changes nothing twice; the same key with another body is refused with 422; while the first call runs, 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemovePurchasesDto"];
+            };
+        };
+        responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PurchaseRemovalResultDto"];
+                };
             };
             /** @description Invalid request; `details` lists each bad field */
             400: {
@@ -9792,6 +10718,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description A call with this Idempotency-Key is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     Reports_attribution: {
@@ -9813,7 +10757,7 @@ export interface operations {
                 segment?: string;
                 /** @description CSV only: which of the report's tables (default: the first) */
                 table?: string;
-                /** @description Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with t − windowDays < sent_at ≤ t */
+                /** @description Days a touch is credited with the client's purchases: a purchase at t goes to the last touch with t − windowDays < sent_at ≤ t. Default: the workspace’s attribution window (engagement settings; 30 days unless set) */
                 windowDays?: number;
             };
             header?: never;
@@ -10850,7 +11794,7 @@ export interface operations {
                 limit?: number;
                 /** @description Part of the client's name, any case */
                 q?: string;
-                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "suppression-list" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
+                reason?: "opted-out" | "topic-unsubscribed" | "channel-not-allowed" | "no-contact-data" | "suppression-list" | "no-consent" | "control-group" | "holdout" | "frequency-cap" | "quiet-hours-expired" | "displaced" | "run-cancelled" | "run-failed" | "client-archived" | "attempts-exhausted" | "wrong-number" | "no-answer" | "experiment-rest-not-sent";
                 status?: "queued" | "sending" | "sent" | "delivered" | "failed" | "bounced" | "suppressed" | "cancelled";
             };
             header?: never;
@@ -11962,6 +12906,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SegmentPreviewDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    EngagementSettings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngagementSettingsDto"];
+                };
+            };
+            /** @description Invalid request; `details` lists each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The key's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    EngagementSettings_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEngagementSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngagementSettingsDto"];
                 };
             };
             /** @description Invalid request; `details` lists each bad field */
@@ -14744,6 +15784,44 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
+            };
+        };
+    };
+    ConsentPages_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConsentPages_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
