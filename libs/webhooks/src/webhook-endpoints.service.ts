@@ -24,14 +24,15 @@ const COLUMNS = `id, url, description, event_types, active, disabled_at, disable
 const SELECT_ENDPOINTS = `
   SELECT e.id, e.url, e.description, e.event_types, e.active, e.disabled_at, e.disabled_reason,
          e.failing_since, e.created_at, ok.delivered_at AS last_success_at,
-         bad.last_attempt_at AS last_failure_at, bad.last_status_code AS last_failure_status_code
+         bad.last_attempt_at AS last_failure_at, bad.last_status_code AS last_failure_status_code,
+         bad.last_error
     FROM webhook_endpoints e
     LEFT JOIN LATERAL (
       SELECT d.delivered_at FROM webhook_deliveries d
        WHERE d.endpoint_id = e.id AND d.status = '${WebhookDeliveryStatus.Delivered}'
        ORDER BY d.event_sequence DESC LIMIT 1) ok ON true
     LEFT JOIN LATERAL (
-      SELECT d.last_attempt_at, d.last_status_code FROM webhook_deliveries d
+      SELECT d.last_attempt_at, d.last_status_code, d.last_error FROM webhook_deliveries d
        WHERE d.endpoint_id = e.id AND d.last_attempt_at IS NOT NULL
          AND d.status IN ('${WebhookDeliveryStatus.Failed}', '${WebhookDeliveryStatus.Dead}')
        ORDER BY d.event_sequence DESC LIMIT 1) bad ON true`;
