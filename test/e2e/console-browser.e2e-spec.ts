@@ -117,9 +117,20 @@ describeWithBrowser('Staff console in a real browser (Chromium)', () => {
       const session = cookies.find((c) => c.name === 'tb_session');
       expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 
-      await p.getByRole('button', { name: new RegExp(ui.account.menu) }).click();
-      await p.getByRole('menuitem', { name: ui.account.signOut, exact: true }).click();
-      await p.waitForURL(/\/console\/sign-in/);
+      // The account menu opens with an animation: a click that lands while it moves is lost, so the
+      // person opens the menu and picks "sign out" again.
+      for (let attempt = 1; ; attempt++) {
+        const item = p.getByRole('menuitem', { name: ui.account.signOut, exact: true });
+        if (!(await item.isVisible())) {
+          await p.getByRole('button', { name: new RegExp(ui.account.menu) }).click();
+        }
+        await item.click();
+        const signedOut = await p
+          .waitForURL(/\/console\/sign-in/, { timeout: 10_000 })
+          .then(() => true)
+          .catch((e: unknown) => (attempt < 3 ? false : Promise.reject(e)));
+        if (signedOut) break;
+      }
       const after = await p.request.get(`${base}/api/v1/auth/session`);
       expect(after.status()).toBe(401);
       expect(p.problems).toEqual([]);
