@@ -82,7 +82,14 @@ describeWithBrowser('Console: consent proof on the client page and the topic edi
     const name = l === 'ru' ? `Акции ${l}` : `Offers ${l}`;
     await page.getByRole('button', { name: `${tx.settingsAdmin.edit}: ${name}` }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByRole('switch', { name: tx.consent.requiresConsent }).click();
+    // The editor fills its form as it opens: a switch turned before that is turned back, so the
+    // person looks again and turns it on until it stays on.
+    const toggle = dialog.getByRole('switch', { name: tx.consent.requiresConsent });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if ((await toggle.getAttribute('aria-checked')) !== 'true') await toggle.click();
+      await page.waitForTimeout(300);
+      if ((await toggle.getAttribute('aria-checked')) === 'true') break;
+    }
     await dialog.getByRole('button', { name: tx.settingsAdmin.save }).click();
     await dialog.waitFor({ state: 'detached' });
     const topic = await c.api<{ requiresConsent: boolean }>(`/api/v1/topics/${key}`);
