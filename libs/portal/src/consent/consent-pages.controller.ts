@@ -10,7 +10,7 @@ import {
   pageLocale,
   renderClientError,
   renderClientMessage,
-  setClientPageHeaders,
+  guardedClientPage,
 } from '../pages/client-page';
 import { ClientPageGet, ClientPagePost } from '../pages/client-page.decorators';
 import { CONSENT_TEXTS } from './consent-texts';
@@ -113,24 +113,25 @@ export class ConsentPagesController {
   }
 
   // The error filter would log the path, token included: failures are answered and logged here.
-  private async guarded(
+  private guarded(
     req: Request,
     res: Response,
     lang: unknown,
-    fn: () => Promise<string>,
+    render: () => Promise<string>,
   ): Promise<string> {
-    setClientPageHeaders(res);
-    try {
-      return await fn();
-    } catch (e) {
-      this.logger.error(
-        `Consent confirmation (${req.method}) failed: ${e instanceof Error ? e.message : String(e)}`,
-      );
-      res.status(500);
-      return renderClientError(
-        clientPageFrame(this.branding, pageLocale(lang, this.browserLocale(req)), '/consent'),
-      );
-    }
+    return guardedClientPage(
+      req,
+      res,
+      {
+        logger: this.logger,
+        what: 'Consent confirmation',
+        errorPage: () =>
+          renderClientError(
+            clientPageFrame(this.branding, pageLocale(lang, this.browserLocale(req)), '/consent'),
+          ),
+      },
+      render,
+    );
   }
 
   private browserLocale(req: Request): Locale {

@@ -34,6 +34,28 @@ export function setClientPageHeaders(res: Response): void {
   res.setHeader('X-Frame-Options', 'DENY');
 }
 
+/**
+ * Renders a client page with its headers; when rendering throws, logs what failed (`what`, the
+ * method) and answers the generic error page in the person's language with a 500, never a stack.
+ */
+export async function guardedClientPage(
+  req: Request,
+  res: Response,
+  failure: { logger: { error(message: string): void }; what: string; errorPage: () => string },
+  render: () => Promise<string>,
+): Promise<string> {
+  setClientPageHeaders(res);
+  try {
+    return await render();
+  } catch (e) {
+    failure.logger.error(
+      `${failure.what} (${req.method}) failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    res.status(500);
+    return failure.errorPage();
+  }
+}
+
 /** What the chrome says, and what every client page may say when something fails. */
 export interface ClientPageTexts {
   lang: Record<Locale, string> & { switchTo: string };

@@ -10,7 +10,7 @@ import {
   ClientPageFrame,
   pageLocale,
   renderClientError,
-  setClientPageHeaders,
+  guardedClientPage,
 } from '../pages/client-page';
 import { ClientPageGet, ClientPagePost } from '../pages/client-page.decorators';
 import {
@@ -106,20 +106,22 @@ export class UnsubscribeController {
   }
 
   // The error filter would log the path, token included: failures are answered and logged here.
-  private async guarded(
+  private guarded(
     req: Request,
     res: Response,
     lang: unknown,
-    fn: () => Promise<string>,
+    render: () => Promise<string>,
   ): Promise<string> {
-    setClientPageHeaders(res);
-    try {
-      return await fn();
-    } catch (e) {
-      this.logger.error(`Unsubscribe (${req.method}) failed: ${e instanceof Error ? e.message : String(e)}`);
-      res.status(500);
-      return renderClientError(this.chrome(req, pageLocale(lang, this.browserLocale(req))));
-    }
+    return guardedClientPage(
+      req,
+      res,
+      {
+        logger: this.logger,
+        what: 'Unsubscribe',
+        errorPage: () => renderClientError(this.chrome(req, pageLocale(lang, this.browserLocale(req)))),
+      },
+      render,
+    );
   }
 
   private browserLocale(req: Request): Locale {
